@@ -1,0 +1,243 @@
+package io.burnrate.engine.alert;
+
+import io.burnrate.engine.sli.BucketLayout;
+import io.burnrate.engine.sli.BurnRate;
+import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.StatusSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything burnrate knows about one SLO at one moment: its windowed counts, and one
+ * {@link AlertStateMachine} per alert rule. Feed it events ({@link #record}) and time
+ * ({@link #advanceTo}); {@link #evaluate} reports each rule's transitions.
+ */
+public final class SloMonitor {
+
+    private final SloSpec spec;
+    private final double errorBudget;
+    private final WindowedCounts counts;
+    private final Rule[] rules;
+    private final AlertStateMachine[] machines;
+    private final int sloWindow;
+    private final int ttxWindow;
+    private boolean changed;
+
+    /** One alert rule with everything precomputed. */
+    private record Rule(AlertWindow window, String name, double threshold, int longIdx, int shortIdx,
+                        String fingerprint) {
+    }
+
+    public SloMonitor(final SloSpec spec) {
+        this(spec, new WindowedCounts(BucketLayout.of(spec.windows())), null);
+    }
+
+    private SloMonitor(final SloSpec spec, final WindowedCounts counts, final Map<String, AlertStateMachine> carried) {
+        this.spec = spec;
+        this.errorBudget = spec.errorBudget();
+        this.counts = counts;
+        final BucketLayout layout = counts.layout();
+        this.rules = new Rule[spec.alerts().size()];
+        this.machines = new AlertStateMachine[rules.length];
+        int shortestLong = -1;
+        for (int i = 0; i < rules.length; i++) {
+            final AlertWindow w = spec.alerts().get(i);
+            rules[i] = new Rule(w, w.ruleName(), w.threshold(spec.window()), layout.indexOf(w.longWindow()),
+                    layout.indexOf(w.shortWindow()), fingerprint(spec.id(), w.ruleName()));
+            final AlertStateMachine kept = carried == null ? null : carried.get(w.ruleName());
+            machines[i] = kept != null ? kept : new AlertStateMachine();
+            if (shortestLong < 0 || w.longWindow().compareTo(layout.windows().get(shortestLong)) < 0) {
+                shortestLong = rules[i].longIdx();
+            }
+        }
+        this.sloWindow = layout.indexOf(spec.window());
+        this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
+    }
+
+    public SloSpec spec() {
+        return spec;
+    }
+
+    public WindowedCounts counts() {
+        return counts;
+    }
+
+    public int ruleCount() {
+        return rules.length;
+    }
+
+    public String ruleName(final int rule) {
+        return rules[rule].name();
+    }
+
+    public AlertStateMachine machine(final int rule) {
+        return machines[rule];
+    }
+
+    /** Replaces a rule's machine (restoring from the store). */
+    public void restoreMachine(final int rule, final AlertStateMachine machine) {
+        machines[rule] = machine;
+    }
+
+    /** Whether anything changed since the last {@link #snapshot}. */
+    public boolean changed() {
+        return changed;
+    }
+
+    public void record(final long timestamp, final long count, final long bad) {
+        counts.add(timestamp, count, bad);
+        changed = true;
+    }
+
+    public void advanceTo(final long timestamp) {
+        if (counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()) {
+            counts.advanceTo(timestamp);
+            changed = true;
+        }
+    }
+
+    /** Runs every rule's state machine at the current time; reports transitions in rule order. */
+    public void evaluate(final Consumer<AlertTransition> out) {
+        if (counts.now() == WindowedCounts.NO_TIME) {
+            return;
+        }
+        for (int i = 0; i < rules.length; i++) {
+            final Rule r = rules[i];
+            final double burnLong = burn(r.longIdx());
+            final double burnShort = burn(r.shortIdx());
+            final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, r.threshold(),
+                    counts.total(r.longIdx()), spec.minEventsPerWindow());
+            final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
+            if (t != AlertStateMachine.Transition.NONE) {
+                changed = true;
+                out.accept(transition(i, t == AlertStateMachine.Transition.FIRED, burnLong, burnShort));
+            }
+        }
+    }
+
+    /**
+     * A monitor for a changed definition of this SLO: counts are kept when the windows
+     * are the same; rules that keep their name keep their state; rules that disappear
+     * resolve (reported to {@code out}).
+     */
+    public SloMonitor redefine(final SloSpec newSpec, final Consumer<AlertTransition> out) {
+        final Map<String, AlertStateMachine> byName = new HashMap<>();
+        for (int i = 0; i < rules.length; i++) {
+            byName.put(rules[i].name(), machines[i]);
+        }
+        final BucketLayout newLayout = BucketLayout.of(newSpec.windows());
+        final boolean sameWindows = newLayout.equals(counts.layout());
+        final List<String> kept = new ArrayList<>();
+        for (final AlertWindow w : newSpec.alerts()) {
+            if (sameWindows) {
+                kept.add(w.ruleName());
+            }
+        }
+        for (int i = 0; i < rules.length; i++) {
+            if (!kept.contains(rules[i].name()) && machines[i].firing()) {
+                final double bl = burn(rules[i].longIdx());
+                final double bs = burn(rules[i].shortIdx());
+                machines[i].forceResolve();
+                out.accept(transition(i, false, bl, bs));
+            }
+        }
+        byName.keySet().retainAll(kept);
+        final SloMonitor next = new SloMonitor(newSpec,
+                sameWindows ? counts : new WindowedCounts(newLayout), byName);
+        if (sameWindows && counts.now() != WindowedCounts.NO_TIME) {
+            next.changed = true;
+        }
+        return next;
+    }
+
+    /** Resolves every firing rule (the SLO was deleted). */
+    public void resolveAll(final Consumer<AlertTransition> out) {
+        for (int i = 0; i < rules.length; i++) {
+            if (machines[i].firing()) {
+                final double bl = burn(rules[i].longIdx());
+                final double bs = burn(rules[i].shortIdx());
+                machines[i].forceResolve();
+                out.accept(transition(i, false, bl, bs));
+            }
+        }
+    }
+
+    /** The numbers of every window at the current time. */
+    public StatusSnapshot snapshot() {
+        changed = false;
+        final List<Duration> windows = counts.layout().windows();
+        final List<StatusSnapshot.WindowStatus> out = new ArrayList<>(windows.size());
+        for (int w = 0; w < windows.size(); w++) {
+            out.add(new StatusSnapshot.WindowStatus(windows.get(w), counts.total(w), counts.bad(w),
+                    BurnRate.sli(counts.bad(w), counts.total(w)), burn(w)));
+        }
+        final List<String> firing = new ArrayList<>();
+        for (int i = 0; i < rules.length; i++) {
+            if (machines[i].firing()) {
+                firing.add(rules[i].name());
+            }
+        }
+        final double remaining = budgetRemaining();
+        return new StatusSnapshot(spec.id(), spec.service(), instant(counts.now()), spec.objective(), spec.window(),
+                out, remaining, BurnRate.timeToExhaustion(remaining, burn(ttxWindow), spec.window()), firing,
+                spec.labels());
+    }
+
+    public double burn(final int window) {
+        return BurnRate.of(counts.bad(window), counts.total(window), errorBudget);
+    }
+
+    public double budgetRemaining() {
+        return BurnRate.budgetRemaining(counts.bad(sloWindow), counts.total(sloWindow), errorBudget);
+    }
+
+    private AlertTransition transition(final int i, final boolean fired, final double burnLong, final double burnShort) {
+        final Rule r = rules[i];
+        final Instant at = instant(counts.now());
+        final double remaining = budgetRemaining();
+        final AlertWindow w = r.window();
+        final String summary = spec.id() + ": " + r.name() + (fired ? " firing" : " resolved") + ", error budget burning "
+                + fmt(burnLong) + "x over " + Durations.format(w.longWindow()) + " (threshold " + fmt(r.threshold()) + "x)";
+        final String description = "SLO " + spec.id() + " (" + spec.service() + ", objective " + fmt(spec.objective())
+                + "% over " + Durations.format(spec.window()) + "): burn rate " + fmt(burnLong) + " over "
+                + Durations.format(w.longWindow()) + " and " + fmt(burnShort) + " over " + Durations.format(w.shortWindow())
+                + ", threshold " + fmt(r.threshold()) + "; " + fmt(remaining * 100) + "% of the error budget left.";
+        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity(),
+                fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
+                fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, r.threshold(),
+                spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, spec.window()),
+                spec.labels(), new AlertTransition.Annotations(summary, description, spec.runbook()), r.fingerprint());
+    }
+
+    private static Instant instant(final long ms) {
+        return ms == WindowedCounts.NO_TIME ? null : Instant.ofEpochMilli(ms);
+    }
+
+    private static String fmt(final double d) {
+        return String.format(java.util.Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
+    }
+
+    /** 16 hex characters of SHA-256(sloId NUL rule): stable across restarts and instances. */
+    public static String fingerprint(final String sloId, final String rule) {
+        try {
+            final byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((sloId + '\0' + rule).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

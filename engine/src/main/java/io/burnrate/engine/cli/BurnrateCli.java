@@ -1,0 +1,38 @@
+package io.burnrate.engine.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code burnrate}: the command-line entry point. */
+@Command(name = "burnrate", mixinStandardHelpOptions = true, versionProvider = BurnrateCli.Version.class,
+        description = "Streaming error-budget burn-rate engine on Kafka Streams.",
+        subcommands = {ReplayCommand.class, SloCommand.class, CommandLine.HelpCommand.class})
+public final class BurnrateCli {
+
+    /** Exit code for input burnrate cannot use (missing file, invalid SLO spec). */
+    public static final int UNUSABLE_INPUT = 2;
+
+    public static void main(final String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this). */
+    public static int run(final String... args) {
+        final CommandLine cli = new CommandLine(new BurnrateCli());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("burnrate: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("see 'burnrate " + ex.getCommandLine().getCommandName() + " --help'");
+            return UNUSABLE_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String v = BurnrateCli.class.getPackage().getImplementationVersion();
+            return new String[] {"burnrate " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.burnrate.engine.cli;
+
+import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.SloValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Loads an SLO file for a command, turning every failure into a one-line reason. */
+final class SloFiles {
+
+    /** A failure to report and exit with {@link BurnrateCli#UNUSABLE_INPUT}. */
+    static final class Unusable extends Exception {
+        final List<String> lines;
+
+        Unusable(final List<String> lines) {
+            super(String.join("; ", lines), null, false, false);
+            this.lines = lines;
+        }
+    }
+
+    private SloFiles() {
+    }
+
+    static List<SloSpecParser.Parsed> load(final Path file) throws Unusable {
+        if (!Files.isRegularFile(file)) {
+            throw new Unusable(List.of("SLO file " + file + " does not exist or is not a file"));
+        }
+        try {
+            return SloSpecParser.parseFile(file);
+        } catch (SloValidationException e) {
+            throw new Unusable(e.problems());
+        } catch (NoSuchFileException e) {
+            throw new Unusable(List.of("SLO file " + file + " does not exist"));
+        } catch (IOException e) {
+            throw new Unusable(List.of("cannot read SLO file " + file + ": " + e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.burnrate.engine.slo;
+
+import java.time.Duration;
+
+/**
+ * One multi-window alert rule as data: a severity, the share of the SLO window's error
+ * budget it may spend before firing, and its long and short windows. The burn-rate
+ * threshold is derived, as in Sloth: budgetPercent / 100 x sloWindow / longWindow, so
+ * {@code page 2% 1h/5m} over 30 days burns at 14.4.
+ */
+public record AlertWindow(String severity, double budgetPercent, Duration longWindow, Duration shortWindow) {
+
+    public AlertWindow {
+        if (!"page".equals(severity) && !"ticket".equals(severity)) {
+            throw new IllegalArgumentException("severity must be page or ticket, not '" + severity + "'");
+        }
+        if (!(budgetPercent > 0 && budgetPercent <= 100)) {
+            throw new IllegalArgumentException("budgetPercent must be in (0, 100], not " + budgetPercent);
+        }
+        if (shortWindow.compareTo(longWindow) >= 0) {
+            throw new IllegalArgumentException("shortWindow " + Durations.format(shortWindow)
+                    + " must be shorter than longWindow " + Durations.format(longWindow));
+        }
+        if (shortWindow.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("windows must be at least 1m, not " + Durations.format(shortWindow));
+        }
+    }
+
+    /** The burn rate both windows must exceed, for an SLO measured over {@code sloWindow}. */
+    public double threshold(final Duration sloWindow) {
+        return io.burnrate.engine.sli.BurnRate.threshold(budgetPercent, sloWindow, longWindow);
+    }
+
+    /** {@code <severity>-<long>-<short>}, e.g. {@code page-1h-5m}. */
+    public String ruleName() {
+        return severity + "-" + Durations.format(longWindow) + "-" + Durations.format(shortWindow);
+    }
+}

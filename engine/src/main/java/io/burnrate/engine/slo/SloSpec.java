@@ -1,0 +1,79 @@
+package io.burnrate.engine.slo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The internal SLO model every external format (burnrate/v1, later OpenSLO and Sloth)
+ * converts into.
+ *
+ * @param id         unique name ({@code metadata.name})
+ * @param service    the {@code service} field events must carry
+ * @param selector   exact-match conditions: {@code operation} or an attribute name
+ *                   (written {@code attributes.<key>} or just {@code <key>})
+ * @param objective  target in percent, e.g. 99.9
+ * @param window     rolling compliance window
+ * @param alerts     the multi-window rules
+ */
+public record SloSpec(
+        String id,
+        String service,
+        Map<String, String> selector,
+        Indicator indicator,
+        double objective,
+        Duration window,
+        List<AlertWindow> alerts,
+        long minEventsPerWindow,
+        String runbook,
+        Map<String, String> labels) {
+
+    public SloSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(service, "service");
+        selector = Map.copyOf(selector);
+        alerts = List.copyOf(alerts);
+        labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+    }
+
+    /** The allowed bad fraction: 1 - objective / 100. */
+    public double errorBudget() {
+        return io.burnrate.engine.sli.BurnRate.errorBudget(objective);
+    }
+
+    /**
+     * Every distinct window the SLO needs sums for: the alert windows and the SLO window
+     * itself, shortest first.
+     */
+    public List<Duration> windows() {
+        final TreeSet<Duration> all = new TreeSet<>();
+        for (final AlertWindow w : alerts) {
+            all.add(w.longWindow());
+            all.add(w.shortWindow());
+        }
+        all.add(window);
+        return new ArrayList<>(all);
+    }
+
+    /** Whether an event of this SLO's service with these fields is selected. */
+    public boolean selects(final String operation, final Map<String, String> attributes) {
+        for (final Map.Entry<String, String> c : selector.entrySet()) {
+            final String key = c.getKey();
+            final String actual;
+            if ("operation".equals(key)) {
+                actual = operation;
+            } else if (key.startsWith("attributes.")) {
+                actual = attributes.get(key.substring("attributes.".length()));
+            } else {
+                actual = attributes.get(key);
+            }
+            if (!c.getValue().equals(actual)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,435 @@
+package io.burnrate.engine.slo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.schemas.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code apiVersion: burnrate/v1, kind: SLO} documents (YAML, several per file
+ * separated by {@code ---}, or the same document as JSON on the {@code burnrate.slos}
+ * topic) into {@link SloSpec}s. Every problem is collected, not just the first, and
+ * each names the source, the SLO and the field path.
+ */
+public final class SloSpecParser {
+
+    public static final String API_VERSION = "burnrate/v1";
+    public static final String KIND = "SLO";
+
+    private static final ObjectMapper YAML = new YAMLMapper(new YAMLFactory());
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?");
+    private static final Duration MIN_WINDOW = Duration.ofHours(1);
+    private static final Duration MAX_WINDOW = Duration.ofDays(90);
+
+    private SloSpecParser() {
+    }
+
+    /** A parsed SLO together with its canonical JSON document (what goes to the topic). */
+    public record Parsed(SloSpec spec, JsonNode document) {
+    }
+
+    /** Reads a YAML (or JSON) file of one or more SLO documents. */
+    public static List<Parsed> parseFile(final Path file) throws SloValidationException, IOException {
+        final String source = file.getFileName().toString();
+        return parseYaml(Files.readString(file, StandardCharsets.UTF_8), source);
+    }
+
+    /** Reads YAML text with one or more documents; {@code source} names it in errors. */
+    public static List<Parsed> parseYaml(final String text, final String source) throws SloValidationException {
+        final List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (it.hasNextValue()) {
+                final JsonNode doc = it.nextValue();
+                if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+                    docs.add(doc);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SloValidationException(List.of(source + ": not valid YAML: " + firstLine(e.getMessage())));
+        }
+        if (docs.isEmpty()) {
+            throw new SloValidationException(List.of(source + ": contains no SLO document"));
+        }
+        final List<String> problems = new ArrayList<>();
+        final List<Parsed> parsed = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+        for (int i = 0; i < docs.size(); i++) {
+            final String where = source + " (document " + (i + 1) + ")";
+            final Parsed p = parseDocument(docs.get(i), where, problems);
+            if (p != null) {
+                if (!seen.add(p.spec().id())) {
+                    problems.add(where + ": SLO '" + p.spec().id() + "': metadata.name is used by an earlier document");
+                } else {
+                    parsed.add(p);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new SloValidationException(problems);
+        }
+        return parsed;
+    }
+
+    /** Reads one JSON document, as stored on the SLO topic. */
+    public static SloSpec parseJson(final byte[] json, final String source) throws SloValidationException {
+        final JsonNode doc;
+        try {
+            doc = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new SloValidationException(List.of(source + ": not valid JSON: " + firstLine(e.getMessage())));
+        }
+        final List<String> problems = new ArrayList<>();
+        final Parsed p = parseDocument(doc, source, problems);
+        if (!problems.isEmpty() || p == null) {
+            throw new SloValidationException(problems);
+        }
+        return p.spec();
+    }
+
+    /** The canonical JSON bytes of a parsed document. */
+    public static byte[] toJson(final JsonNode document) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Parsed parseDocument(final JsonNode doc, final String where, final List<String> problems) {
+        if (!doc.isObject()) {
+            problems.add(where + ": an SLO document must be a mapping");
+            return null;
+        }
+        final String name = doc.path("metadata").path("name").asText(null);
+        final Fields f = new Fields(where + ": SLO '" + (name == null ? "?" : name) + "'", problems);
+        f.allowOnly(doc, "", "apiVersion", "kind", "metadata", "spec");
+        final String apiVersion = f.text(doc, "apiVersion", true);
+        if (apiVersion != null && !API_VERSION.equals(apiVersion)) {
+            f.problem("apiVersion", "must be " + API_VERSION + ", not '" + apiVersion + "'");
+        }
+        final String kind = f.text(doc, "kind", true);
+        if (kind != null && !KIND.equals(kind)) {
+            f.problem("kind", "must be " + KIND + ", not '" + kind + "'");
+        }
+        final JsonNode metadata = f.object(doc, "metadata", true);
+        final JsonNode spec = f.object(doc, "spec", true);
+        if (metadata == null || spec == null) {
+            return null;
+        }
+        f.allowOnly(metadata, "metadata.", "name", "labels", "annotations");
+        if (name == null) {
+            f.problem("metadata.name", "is required");
+        } else if (!NAME.matcher(name).matches()) {
+            f.problem("metadata.name", "must be lower-case letters, digits, '-', '.' or '_' (at most 253), not '" + name + "'");
+        }
+        final Map<String, String> labels = f.stringMap(metadata, "labels", "metadata.labels");
+
+        f.allowOnly(spec, "spec.", "service", "selector", "indicator", "objective", "window", "alerting", "description");
+        final String service = f.text(spec, "service", true, "spec.service");
+        final Map<String, String> selector = f.stringMap(spec, "selector", "spec.selector");
+        final Indicator indicator = indicator(spec.path("indicator"), f);
+        final double objective = objective(spec.path("objective"), f);
+        final Duration window = window(spec.path("window"), f);
+
+        final JsonNode alerting = spec.path("alerting");
+        List<AlertWindow> alerts = AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
+        long minEvents = 0;
+        String runbook = null;
+        if (!alerting.isMissingNode() && !alerting.isNull()) {
+            if (!alerting.isObject()) {
+                f.problem("spec.alerting", "must be a mapping");
+            } else {
+                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook");
+                alerts = policy(alerting.path("policy"), f);
+                final JsonNode min = alerting.path("minEventsPerWindow");
+                if (!min.isMissingNode() && !min.isNull()) {
+                    if (!min.canConvertToLong() || !min.isIntegralNumber() || min.asLong() < 0) {
+                        f.problem("spec.alerting.minEventsPerWindow", "must be a whole number >= 0, not " + min);
+                    } else {
+                        minEvents = min.asLong();
+                    }
+                }
+                runbook = f.text(alerting, "runbook", false, "spec.alerting.runbook");
+            }
+        }
+        if (window != null && alerts != null) {
+            final Set<String> ruleNames = new HashSet<>();
+            for (final AlertWindow w : alerts) {
+                if (w.longWindow().compareTo(window) > 0) {
+                    f.problem("spec.alerting.policy", "rule " + w.ruleName() + ": long window is longer than the SLO window "
+                            + Durations.format(window));
+                }
+                if (!ruleNames.add(w.ruleName())) {
+                    f.problem("spec.alerting.policy", "rule " + w.ruleName() + " appears twice");
+                }
+            }
+        }
+        if (!f.ok()) {
+            return null;
+        }
+        final SloSpec parsed = new SloSpec(name, service, selector, indicator, objective, window, alerts, minEvents,
+                runbook, labels);
+        final ObjectNode canonical = doc.deepCopy();
+        return new Parsed(parsed, canonical);
+    }
+
+    private static Indicator indicator(final JsonNode node, final Fields f) {
+        if (node.isMissingNode() || node.isNull()) {
+            f.problem("spec.indicator", "is required (availability or latency)");
+            return null;
+        }
+        if (!node.isObject() || node.size() != 1) {
+            f.problem("spec.indicator", "must have exactly one of availability, latency");
+            return null;
+        }
+        final String kind = node.fieldNames().next();
+        final JsonNode body = node.get(kind);
+        final String path = "spec.indicator." + kind;
+        if (!body.isObject() && !body.isNull()) {
+            f.problem(path, "must be a mapping");
+            return null;
+        }
+        final int badStatusMin = (int) f.number(body, "badStatusMin", path + ".badStatusMin", 500, 100, 599);
+        switch (kind) {
+            case "availability":
+                f.allowOnly(body, path + ".", "badStatusMin");
+                return new Indicator.Availability(badStatusMin);
+            case "latency":
+                f.allowOnly(body, path + ".", "thresholdMs", "badStatusMin");
+                if (!body.has("thresholdMs")) {
+                    f.problem(path + ".thresholdMs", "is required");
+                    return null;
+                }
+                final double threshold = f.number(body, "thresholdMs", path + ".thresholdMs", 0, 0, Double.MAX_VALUE);
+                if (threshold <= 0) {
+                    f.problem(path + ".thresholdMs", "must be > 0");
+                }
+                return new Indicator.Latency(threshold, badStatusMin);
+            default:
+                f.problem("spec.indicator", "unknown indicator '" + kind + "' (use availability or latency)");
+                return null;
+        }
+    }
+
+    private static double objective(final JsonNode node, final Fields f) {
+        if (node.isMissingNode() || node.isNull()) {
+            f.problem("spec.objective", "is required (percent, e.g. 99.9)");
+            return Double.NaN;
+        }
+        if (!node.isNumber() || !(node.asDouble() > 0 && node.asDouble() < 100)) {
+            f.problem("spec.objective", "must be a percentage above 0 and below 100, not " + node);
+            return Double.NaN;
+        }
+        return node.asDouble();
+    }
+
+    private static Duration window(final JsonNode node, final Fields f) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Duration.ofDays(30);
+        }
+        if (!node.isTextual()) {
+            f.problem("spec.window", "must be a rolling window such as 7d, 28d or 30d, not " + node);
+            return null;
+        }
+        try {
+            final Duration d = Durations.parse(node.asText());
+            if (d.compareTo(MIN_WINDOW) < 0 || d.compareTo(MAX_WINDOW) > 0) {
+                f.problem("spec.window", "must be between 1h and 90d, not " + node.asText());
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            f.problem("spec.window", e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<AlertWindow> policy(final JsonNode node, final Fields f) {
+        if (node.isMissingNode() || node.isNull()) {
+            return AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
+        }
+        if (node.isTextual()) {
+            final var named = AlertPolicies.named(node.asText());
+            if (named.isEmpty()) {
+                f.problem("spec.alerting.policy", "unknown policy '" + node.asText() + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(AlertPolicies.names())) + ", or a list of windows)");
+                return null;
+            }
+            return named.get();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            f.problem("spec.alerting.policy", "must be a policy name or a non-empty list of windows");
+            return null;
+        }
+        final List<AlertWindow> windows = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            final JsonNode w = node.get(i);
+            final String path = "spec.alerting.policy[" + i + "]";
+            if (!w.isObject()) {
+                f.problem(path, "must be a mapping {severity, budgetPercent, longWindow, shortWindow}");
+                continue;
+            }
+            f.allowOnly(w, path + ".", "severity", "budgetPercent", "longWindow", "shortWindow");
+            final String severity = f.text(w, "severity", true, path + ".severity");
+            final double budget = f.number(w, "budgetPercent", path + ".budgetPercent", Double.NaN, 0, 100);
+            if (!w.has("budgetPercent")) {
+                f.problem(path + ".budgetPercent", "is required");
+            }
+            final Duration lw = f.duration(w, "longWindow", path + ".longWindow");
+            final Duration sw = f.duration(w, "shortWindow", path + ".shortWindow");
+            if (severity != null && lw != null && sw != null && !Double.isNaN(budget)) {
+                try {
+                    windows.add(new AlertWindow(severity, budget, lw, sw));
+                } catch (IllegalArgumentException e) {
+                    f.problem(path, e.getMessage());
+                }
+            }
+        }
+        return windows;
+    }
+
+    private static String firstLine(final String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        final int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Field access that records a problem instead of throwing. */
+    private static final class Fields {
+        private final String prefix;
+        private final List<String> problems;
+        private final int before;
+
+        Fields(final String prefix, final List<String> problems) {
+            this.prefix = prefix;
+            this.problems = problems;
+            this.before = problems.size();
+        }
+
+        boolean ok() {
+            return problems.size() == before;
+        }
+
+        void problem(final String field, final String message) {
+            problems.add(prefix + ": " + field + ": " + message);
+        }
+
+        void allowOnly(final JsonNode node, final String path, final String... allowed) {
+            if (node == null || !node.isObject()) {
+                return;
+            }
+            final Set<String> ok = Set.of(allowed);
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                final String field = it.next();
+                if (!ok.contains(field)) {
+                    problem(path + field, "unknown field (allowed: " + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+
+        String text(final JsonNode node, final String field, final boolean required) {
+            return text(node, field, required, field);
+        }
+
+        String text(final JsonNode node, final String field, final boolean required, final String path) {
+            final JsonNode v = node.path(field);
+            if (v.isMissingNode() || v.isNull()) {
+                if (required) {
+                    problem(path, "is required");
+                }
+                return null;
+            }
+            if (!v.isTextual() || v.asText().isBlank()) {
+                problem(path, "must be a non-empty string, not " + v);
+                return null;
+            }
+            return v.asText();
+        }
+
+        JsonNode object(final JsonNode node, final String field, final boolean required) {
+            final JsonNode v = node.path(field);
+            if (v.isMissingNode() || v.isNull()) {
+                if (required) {
+                    problem(field, "is required");
+                }
+                return null;
+            }
+            if (!v.isObject()) {
+                problem(field, "must be a mapping");
+                return null;
+            }
+            return v;
+        }
+
+        Map<String, String> stringMap(final JsonNode node, final String field, final String path) {
+            final Map<String, String> out = new LinkedHashMap<>();
+            final JsonNode v = node.path(field);
+            if (v.isMissingNode() || v.isNull()) {
+                return out;
+            }
+            if (!v.isObject()) {
+                problem(path, "must be a mapping of names to values");
+                return out;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                final Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isContainerNode() || e.getValue().isNull()) {
+                    problem(path + "." + e.getKey(), "must be a plain value, not " + e.getValue());
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            return out;
+        }
+
+        double number(final JsonNode node, final String field, final String path, final double dflt,
+                      final double min, final double max) {
+            final JsonNode v = node == null ? null : node.get(field);
+            if (v == null || v.isNull()) {
+                return dflt;
+            }
+            if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+                problem(path, "must be a number between " + fmt(min) + " and " + fmt(max) + ", not " + v);
+                return dflt;
+            }
+            return v.asDouble();
+        }
+
+        Duration duration(final JsonNode node, final String field, final String path) {
+            final JsonNode v = node.path(field);
+            if (!v.isTextual()) {
+                problem(path, v.isMissingNode() ? "is required" : "must be a duration such as 5m or 1h, not " + v);
+                return null;
+            }
+            try {
+                return Durations.parse(v.asText());
+            } catch (IllegalArgumentException e) {
+                problem(path, e.getMessage());
+                return null;
+            }
+        }
+
+        private static String fmt(final double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.burnrate.engine.topology;
+
+import io.burnrate.engine.alert.SloMonitor;
+import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.StatusSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 2 to 4 for one task: match each event to the SLOs of its service, count it in
+ * each SLO's buckets, and run the alert state machines on event time.
+ *
+ * <p>Time: the task's event time is the newest event timestamp it has seen. An event
+ * more than the grace period older is dead-lettered as {@code late}. Every SLO of the
+ * task is advanced to the task's event time at least every evaluation interval, so a
+ * quiet service resolves while others send traffic; when the whole task is idle for
+ * {@code idleAdvanceAfter} of wall-clock time, event time follows the wall clock.
+ *
+ * <p>Outputs (value types): {@link AlertTransition} keyed {@code sloId/rule},
+ * {@link StatusSnapshot} keyed {@code sloId}, and {@link EventParser.Rejected} for late
+ * events keyed as they came.
+ */
+final class BurnRateProcessor implements Processor<String, EventParser.Result, String, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BurnRateProcessor.class);
+
+    private final EngineConfig config;
+    private final SloRegistry registry;
+    private final EngineCounters counters;
+    private ProcessorContext<String, Object> context;
+    private SloStateStore state;
+    private long registryVersion = -1;
+    private long taskTime = WindowedCounts.NO_TIME;
+    private long lastSweep = WindowedCounts.NO_TIME;
+    private long wallAtLastInput;
+    private long taskTimeAtLastInput = WindowedCounts.NO_TIME;
+    private final Consumer<AlertTransition> emit = this::emitTransition;
+
+    BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters) {
+        this.config = config;
+        this.registry = registry;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.state = context.getStateStore(Names.STATE_STORE);
+        loadRegistry(context);
+        wallAtLastInput = context.currentSystemTimeMs();
+        reconcile(true);
+        context.schedule(config.statusInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    }
+
+    @Override
+    public void process(final Record<String, EventParser.Result> record) {
+        final RequestRecord event = ((EventParser.Accepted) record.value()).event();
+        reconcile(false);
+        final long ts = event.timestamp();
+        if (taskTime != WindowedCounts.NO_TIME && ts < taskTime - config.grace().toMillis()) {
+            final Rejection late = new Rejection(Rejection.LATE, "event time " + java.time.Instant.ofEpochMilli(ts)
+                    + " is more than the grace period " + config.grace() + " behind the partition's event time "
+                    + java.time.Instant.ofEpochMilli(taskTime));
+            counters.rejected(Rejection.LATE);
+            context.forward(new Record<String, Object>(record.key(), new EventParser.Rejected(late, event.raw()),
+                    record.timestamp(), ParseProcessor.deadLetterHeaders(record.headers(), late, context)));
+            return;
+        }
+        counters.accepted.increment();
+        if (taskTime == WindowedCounts.NO_TIME || ts > taskTime) {
+            taskTime = ts;
+        }
+        wallAtLastInput = context.currentSystemTimeMs();
+        taskTimeAtLastInput = taskTime;
+
+        boolean matched = false;
+        for (final SloSpec spec : registry.snapshot().forService(event.service())) {
+            if (!spec.selects(event.operation(), event.attributes())) {
+                continue;
+            }
+            matched = true;
+            final boolean bad = spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
+            final SloMonitor m = state.monitor(spec);
+            m.record(ts, 1, bad ? 1 : 0);
+            state.markDirty(spec.id());
+            m.evaluate(emit);
+        }
+        if (!matched) {
+            counters.unmatched.increment();
+        }
+        if (lastSweep == WindowedCounts.NO_TIME || taskTime - lastSweep >= config.evaluationInterval().toMillis()) {
+            sweep();
+        }
+    }
+
+    /** Advances every SLO of this task to the task's event time and evaluates it. */
+    private void sweep() {
+        lastSweep = taskTime;
+        for (final SloMonitor m : new ArrayList<>(state.monitors())) {
+            final long before = m.counts().now();
+            m.advanceTo(taskTime);
+            if (m.counts().now() != before) {
+                state.markDirty(m.spec().id());
+            }
+            m.evaluate(emit);
+        }
+    }
+
+    private void onWallClock(final long wallNow) {
+        reconcile(false);
+        final Duration idle = config.idleAdvanceAfter();
+        if (idle != null && taskTime != WindowedCounts.NO_TIME && wallNow - wallAtLastInput >= idle.toMillis()) {
+            final long advanced = taskTimeAtLastInput + (wallNow - wallAtLastInput);
+            if (advanced > taskTime) {
+                taskTime = advanced;
+                sweep();
+            }
+        }
+        for (final SloMonitor m : state.monitors()) {
+            if (m.changed()) {
+                emitStatus(m);
+            }
+        }
+    }
+
+    private void emitTransition(final AlertTransition t) {
+        counters.transitions.increment();
+        LOG.info("alert {} {} {} (burn {} / {}, threshold {}, budget left {})", t.state(), t.sloId(), t.rule(),
+                round(t.burnRateLong()), round(t.burnRateShort()), round(t.threshold()),
+                round(t.errorBudgetRemaining()));
+        state.markDirty(t.sloId());
+        context.forward(new Record<String, Object>(t.sloId() + "/" + t.rule(), t, t.at().toEpochMilli()));
+        final SloMonitor m = currentMonitor(t.sloId());
+        if (m != null) {
+            emitStatus(m);
+        }
+    }
+
+    private SloMonitor currentMonitor(final String id) {
+        for (final SloMonitor m : state.monitors()) {
+            if (m.spec().id().equals(id)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private void emitStatus(final SloMonitor m) {
+        final StatusSnapshot s = m.snapshot();
+        if (s.at() != null) {
+            context.forward(new Record<String, Object>(s.sloId(), s, s.at().toEpochMilli()));
+        }
+    }
+
+    /**
+     * Applies SLO changes: deleted SLOs resolve their firing rules and drop their state;
+     * redefined ones carry over what still fits.
+     */
+    private void reconcile(final boolean includeStored) {
+        final SloRegistry.Snapshot snap = registry.snapshot();
+        if (snap.version() == registryVersion && !includeStored) {
+            return;
+        }
+        registryVersion = snap.version();
+        if (includeStored) {
+            for (final String id : state.storedIds()) {
+                final SloSpec spec = snap.byId().get(id);
+                if (spec != null) {
+                    state.monitor(spec);
+                } else {
+                    state.remove(id);
+                }
+            }
+        }
+        for (final SloMonitor m : new ArrayList<>(state.monitors())) {
+            final SloSpec spec = snap.byId().get(m.spec().id());
+            if (spec == null) {
+                LOG.info("SLO {} deleted: resolving its alerts and dropping its state", m.spec().id());
+                m.resolveAll(emit);
+                state.remove(m.spec().id());
+            } else if (!spec.equals(m.spec())) {
+                LOG.info("SLO {} changed: applying the new definition", spec.id());
+                final SloMonitor next = m.redefine(spec, emit);
+                state.replace(next, next.counts() != m.counts());
+                if (next.counts().now() != WindowedCounts.NO_TIME) {
+                    next.evaluate(emit);
+                }
+            }
+        }
+    }
+
+    private void loadRegistry(final ProcessorContext<String, Object> ctx) {
+        if (!registry.loaded()) {
+            SloRegistryProcessor.loadInto(registry, ctx.getStateStore(Names.SLO_STORE), config.slosTopic());
+        }
+    }
+
+    private static String round(final double d) {
+        return String.format(java.util.Locale.ROOT, "%.3f", d);
+    }
+}

@@ -1,0 +1,104 @@
+package io.burnrate.engine.topology;
+
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.JsonSerde;
+import io.burnrate.schemas.StatusSnapshot;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The burnrate topology, a pure function of its configuration.
+ *
+ * <pre>
+ * burnrate.requests (key: service, value: request event JSON)
+ *   -> parse-request ----------------------------------------- rejected -> burnrate.dlq
+ *        | key == service                 | other key
+ *        |                                rekey-by-service -> requests-by-service (repartition) -> parse
+ *        +------------------ merge --------+
+ *   -> evaluate-burn-rates [slo-state store; slo-definitions global store]
+ *        -> burnrate.alerts (key: sloId/rule, value: alert transition JSON)
+ *        -> burnrate.status (key: sloId, value: status snapshot JSON; compacted)
+ *        -> burnrate.dlq    (late events: original bytes + error headers)
+ * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
+ *   -> slo-registry -> slo-definitions (global store) + in-memory registry
+ * </pre>
+ *
+ * <p>Dead letters keep the original key and bytes; headers {@code burnrate.error.reason}
+ * (a stable code), {@code burnrate.error.detail}, and the source topic, partition and
+ * offset say why and where from.
+ */
+public final class BurnRateTopology {
+
+    private BurnRateTopology() {
+    }
+
+    /** The topology plus the objects its processors share with the application. */
+    public record Built(Topology topology, SloRegistry registry, EngineCounters counters) {
+    }
+
+    public static Built build(final EngineConfig config) {
+        final SloRegistry registry = new SloRegistry();
+        final EngineCounters counters = new EngineCounters();
+        final StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SLO_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                config.slosTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(Names.SLO_SOURCE),
+                () -> new SloRegistryProcessor(registry, config.slosTopic()));
+        builder.addStateStore(SloStateStore.builder(Names.STATE_STORE));
+
+        final KStream<String, EventParser.Result> parsed = builder
+                .stream(config.requestsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(Names.REQUESTS_SOURCE))
+                .processValues(() -> new ParseProcessor(counters), Named.as(Names.PARSE));
+
+        final Map<String, KStream<String, EventParser.Result>> routes = parsed.split(Named.as(Names.ROUTE))
+                .branch((k, v) -> v instanceof EventParser.Rejected, Branched.as(Names.ROUTE_REJECTED))
+                .branch((k, v) -> ((EventParser.Accepted) v).event().service().equals(k), Branched.as(Names.ROUTE_KEYED))
+                .defaultBranch(Branched.as(Names.ROUTE_REKEY));
+
+        routes.get(Names.ROUTE + Names.ROUTE_REJECTED)
+                .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.REJECTED_TO_BYTES))
+                .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.DLQ_SINK));
+
+        final KStream<String, EventParser.Result> rekeyed = routes.get(Names.ROUTE + Names.ROUTE_REKEY)
+                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((EventParser.Accepted) v).event().service(),
+                        ((EventParser.Accepted) v).event().raw()), Named.as(Names.REKEY))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
+                .processValues(() -> new ParseProcessor(counters), Named.as(Names.PARSE_REKEYED));
+
+        final KStream<String, Object> outputs = routes.get(Names.ROUTE + Names.ROUTE_KEYED)
+                .merge(rekeyed, Named.as(Names.MERGE))
+                .process(() -> new BurnRateProcessor(config, registry, counters), Named.as(Names.EVALUATE),
+                        Names.STATE_STORE);
+
+        final Map<String, KStream<String, Object>> out = outputs.split(Named.as(Names.OUTPUT))
+                .branch((k, v) -> v instanceof AlertTransition, Branched.as(Names.OUT_ALERTS))
+                .branch((k, v) -> v instanceof StatusSnapshot, Branched.as(Names.OUT_STATUS))
+                .defaultBranch(Branched.as(Names.OUT_LATE));
+        out.get(Names.OUTPUT + Names.OUT_ALERTS)
+                .mapValues(v -> (AlertTransition) v, Named.as(Names.ALERT_VALUE))
+                .to(config.alertsTopic(), Produced.with(Serdes.String(), JsonSerde.of(AlertTransition.class))
+                        .withName(Names.ALERTS_SINK));
+        out.get(Names.OUTPUT + Names.OUT_STATUS)
+                .mapValues(v -> (StatusSnapshot) v, Named.as(Names.STATUS_VALUE))
+                .to(config.statusTopic(), Produced.with(Serdes.String(), JsonSerde.of(StatusSnapshot.class))
+                        .withName(Names.STATUS_SINK));
+        out.get(Names.OUTPUT + Names.OUT_LATE)
+                .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.LATE_VALUE))
+                .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.LATE_DLQ_SINK));
+
+        return new Built(builder.build(), registry, counters);
+    }
+}

@@ -1,0 +1,44 @@
+package io.burnrate.engine.topology;
+
+import java.time.Duration;
+
+/**
+ * What the topology needs to know: topic names and time behaviour.
+ *
+ * @param grace              how far behind the partition's newest event time an event may
+ *                           be and still count; older ones go to the DLQ as {@code late}
+ * @param evaluationInterval every SLO of a partition is advanced to the partition's event
+ *                           time and evaluated at least this often (event time), so quiet
+ *                           services still resolve while others send traffic
+ * @param statusInterval     wall-clock interval of status snapshots for changed SLOs
+ * @param idleAdvanceAfter   after this much wall-clock time without input, event time is
+ *                           advanced with the wall clock so alerts of silent partitions
+ *                           still resolve; null disables it (replay)
+ */
+public record EngineConfig(
+        String requestsTopic,
+        String slosTopic,
+        String alertsTopic,
+        String statusTopic,
+        String dlqTopic,
+        Duration grace,
+        Duration evaluationInterval,
+        Duration statusInterval,
+        Duration idleAdvanceAfter) {
+
+    public static EngineConfig defaults() {
+        return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
+                "burnrate.dlq", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(30));
+    }
+
+    public EngineConfig withIdleAdvanceAfter(final Duration idle) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
+                evaluationInterval, statusInterval, idle);
+    }
+
+    public EngineConfig withGrace(final Duration g) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, g,
+                evaluationInterval, statusInterval, idleAdvanceAfter);
+    }
+}

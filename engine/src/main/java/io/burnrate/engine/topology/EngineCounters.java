@@ -1,0 +1,31 @@
+package io.burnrate.engine.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Engine-wide event counts (accepted, rejected by reason, unmatched, late, transitions). */
+public final class EngineCounters {
+
+    public final LongAdder accepted = new LongAdder();
+    public final LongAdder unmatched = new LongAdder();
+    public final LongAdder transitions = new LongAdder();
+    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+
+    public void rejected(final String reason) {
+        rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    public long rejectedCount(final String reason) {
+        final LongAdder a = rejected.get(reason);
+        return a == null ? 0 : a.sum();
+    }
+
+    public Map<String, LongAdder> rejectedByReason() {
+        return rejected;
+    }
+
+    public long rejectedTotal() {
+        return rejected.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+}

@@ -1,0 +1,220 @@
+package io.burnrate.engine.topology;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Validates and reads one request event with Jackson's streaming parser (no tree, no
+ * databind: this runs once per event). Unknown fields are skipped. The result is either
+ * a {@link RequestRecord} or a {@link Rejection} naming the field at fault.
+ */
+public final class EventParser {
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1 << 20).build())
+            .build();
+
+    /** Either an event or a rejection. */
+    public sealed interface Result permits Accepted, Rejected {
+    }
+
+    public record Accepted(RequestRecord event) implements Result {
+    }
+
+    public record Rejected(Rejection rejection, byte[] raw) implements Result {
+    }
+
+    private EventParser() {
+    }
+
+    public static Result parse(final byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "empty value"), raw);
+        }
+        try (JsonParser p = FACTORY.createParser(raw)) {
+            return new Accepted(read(p, raw));
+        } catch (Rejection.Failure f) {
+            return new Rejected(f.rejection, raw);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage()), raw);
+        } catch (IOException e) {
+            return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "not valid JSON: " + e.getMessage()), raw);
+        }
+    }
+
+    private static RequestRecord read(final JsonParser p, final byte[] raw) throws IOException, Rejection.Failure {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new Rejection.Failure(Rejection.MALFORMED_JSON, "not a JSON object");
+        }
+        String service = null;
+        long timestamp = Long.MIN_VALUE;
+        double latency = Double.NaN;
+        int status = -1;
+        String outcome = null;
+        String operation = null;
+        Map<String, String> attributes = Map.of();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            final String field = p.currentName();
+            final JsonToken v = p.nextToken();
+            switch (field) {
+                case "service":
+                    if (v != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
+                        throw invalid("service", "must be a non-empty string");
+                    }
+                    service = p.getText();
+                    break;
+                case "timestamp":
+                    timestamp = timestamp(p, v);
+                    break;
+                case "latencyMs":
+                    if (!v.isNumeric()) {
+                        throw invalid("latencyMs", "must be a number");
+                    }
+                    latency = p.getDoubleValue();
+                    if (!(latency >= 0) || Double.isInfinite(latency)) {
+                        throw invalid("latencyMs", "must be >= 0, got " + p.getText());
+                    }
+                    break;
+                case "status":
+                    if (v != JsonToken.VALUE_NUMBER_INT) {
+                        throw invalid("status", "must be an integer HTTP status");
+                    }
+                    final long s = p.getLongValue();
+                    if (s < 100 || s > 599) {
+                        throw invalid("status", "must be between 100 and 599, got " + s);
+                    }
+                    status = (int) s;
+                    break;
+                case "outcome":
+                    if (v == JsonToken.VALUE_NULL) {
+                        break;
+                    }
+                    if (v != JsonToken.VALUE_STRING) {
+                        throw invalid("outcome", "must be \"ok\" or \"error\"");
+                    }
+                    outcome = p.getText().toLowerCase(Locale.ROOT);
+                    if (!"ok".equals(outcome) && !"error".equals(outcome)) {
+                        throw invalid("outcome", "must be \"ok\" or \"error\", got \"" + p.getText() + "\"");
+                    }
+                    break;
+                case "operation":
+                    if (v == JsonToken.VALUE_NULL) {
+                        break;
+                    }
+                    if (v != JsonToken.VALUE_STRING) {
+                        throw invalid("operation", "must be a string");
+                    }
+                    operation = p.getText();
+                    break;
+                case "attributes":
+                    attributes = attributes(p, v);
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new Rejection.Failure(Rejection.MALFORMED_JSON, "not valid JSON");
+        }
+        if (p.nextToken() != null) {
+            throw new Rejection.Failure(Rejection.MALFORMED_JSON, "trailing content after the JSON object");
+        }
+        if (service == null) {
+            throw missing("service");
+        }
+        if (timestamp == Long.MIN_VALUE) {
+            throw missing("timestamp");
+        }
+        if (Double.isNaN(latency)) {
+            throw missing("latencyMs");
+        }
+        if (status < 0 && outcome == null) {
+            throw missing("status or outcome");
+        }
+        return new RequestRecord(service, timestamp, latency, Math.max(status, 0), "error".equals(outcome),
+                operation, attributes, raw);
+    }
+
+    private static long timestamp(final JsonParser p, final JsonToken v) throws IOException, Rejection.Failure {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            final long ms = p.getLongValue();
+            if (ms < 0) {
+                throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP, "timestamp must be epoch milliseconds >= 0, got " + ms);
+            }
+            return ms;
+        }
+        if (v == JsonToken.VALUE_STRING) {
+            String text = p.getText().trim();
+            if (text.length() > 10 && (text.charAt(10) == ' ' || text.charAt(10) == 't')) {
+                text = text.substring(0, 10) + 'T' + text.substring(11);
+            }
+            try {
+                return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant().toEpochMilli();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP,
+                        "timestamp \"" + p.getText() + "\" is neither epoch milliseconds nor RFC 3339");
+            }
+        }
+        throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP,
+                "timestamp must be epoch milliseconds or an RFC 3339 string, got " + describe(v));
+    }
+
+    private static Map<String, String> attributes(final JsonParser p, final JsonToken v)
+            throws IOException, Rejection.Failure {
+        if (v == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (v != JsonToken.START_OBJECT) {
+            throw invalid("attributes", "must be an object of string values");
+        }
+        final Map<String, String> out = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            final String key = p.currentName();
+            final JsonToken value = p.nextToken();
+            if (value.isStructStart()) {
+                throw invalid("attributes." + key, "must be a string, not a nested value");
+            }
+            if (value != JsonToken.VALUE_NULL) {
+                out.put(key, p.getText());
+            }
+        }
+        return out;
+    }
+
+    private static String describe(final JsonToken t) {
+        switch (t) {
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "a boolean";
+            case VALUE_NULL:
+                return "null";
+            case VALUE_NUMBER_FLOAT:
+                return "a fractional number";
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            default:
+                return t.name();
+        }
+    }
+
+    private static Rejection.Failure invalid(final String field, final String why) {
+        return new Rejection.Failure(Rejection.INVALID_FIELD, field + " " + why);
+    }
+
+    private static Rejection.Failure missing(final String field) {
+        return new Rejection.Failure(Rejection.MISSING_FIELD, "missing field: " + field);
+    }
+}

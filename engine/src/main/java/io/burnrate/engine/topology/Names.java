@@ -1,0 +1,48 @@
+package io.burnrate.engine.topology;
+
+/** Every processor, store and internal topic name of the topology, in one place. */
+public final class Names {
+
+    public static final String REQUESTS_SOURCE = "requests-source";
+    public static final String PARSE = "parse-request";
+    public static final String ROUTE = "route-";
+    public static final String ROUTE_REJECTED = "rejected";
+    public static final String ROUTE_KEYED = "keyed-by-service";
+    public static final String ROUTE_REKEY = "needs-rekey";
+    public static final String REKEY = "rekey-by-service";
+    /** Internal repartition topic for events whose record key is not their service. */
+    public static final String BY_SERVICE = "requests-by-service";
+    public static final String PARSE_REKEYED = "parse-rekeyed-request";
+    public static final String MERGE = "merge-requests";
+    public static final String REJECTED_TO_BYTES = "rejected-original-bytes";
+    public static final String DLQ_SINK = "dlq-sink";
+
+    public static final String SLO_SOURCE = "slos-source";
+    public static final String SLO_REGISTRY = "slo-registry";
+    /** Global store of SLO documents by id, from {@code burnrate.slos}. */
+    public static final String SLO_STORE = "slo-definitions";
+
+    public static final String EVALUATE = "evaluate-burn-rates";
+    /** Per-SLO bucketed counts and alert states (RocksDB, changelogged). */
+    public static final String STATE_STORE = "slo-state";
+    public static final String OUTPUT = "output-";
+    public static final String OUT_ALERTS = "alerts";
+    public static final String OUT_STATUS = "status";
+    public static final String OUT_LATE = "late";
+    public static final String ALERT_VALUE = "alert-json";
+    public static final String STATUS_VALUE = "status-json";
+    public static final String LATE_VALUE = "late-original-bytes";
+    public static final String ALERTS_SINK = "alerts-sink";
+    public static final String STATUS_SINK = "status-sink";
+    public static final String LATE_DLQ_SINK = "late-dlq-sink";
+
+    /** Dead-letter headers. */
+    public static final String HEADER_REASON = "burnrate.error.reason";
+    public static final String HEADER_DETAIL = "burnrate.error.detail";
+    public static final String HEADER_TOPIC = "burnrate.error.topic";
+    public static final String HEADER_PARTITION = "burnrate.error.partition";
+    public static final String HEADER_OFFSET = "burnrate.error.offset";
+
+    private Names() {
+    }
+}

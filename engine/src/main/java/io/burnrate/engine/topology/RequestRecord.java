@@ -1,0 +1,19 @@
+package io.burnrate.engine.topology;
+
+import java.util.Map;
+
+/**
+ * A validated request event as the hot path sees it. {@code status} is
+ * {@link io.burnrate.engine.slo.Indicator#NO_STATUS} when the event carried only an
+ * outcome; {@code raw} is the original payload, kept for the dead-letter topic.
+ */
+public record RequestRecord(
+        String service,
+        long timestamp,
+        double latencyMs,
+        int status,
+        boolean errorOutcome,
+        String operation,
+        Map<String, String> attributes,
+        byte[] raw) {
+}
