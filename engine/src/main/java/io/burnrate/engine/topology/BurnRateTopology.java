@@ -56,7 +56,9 @@ public final class BurnRateTopology {
                 config.slosTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(Names.SLO_SOURCE),
                 () -> new SloRegistryProcessor(registry, config.slosTopic()));
-        builder.addStateStore(SloStateStore.builder(Names.STATE_STORE));
+        builder.addStateStore(config.inMemoryState()
+                ? SloStateStore.inMemoryBuilder(Names.STATE_STORE)
+                : SloStateStore.builder(Names.STATE_STORE));
 
         final KStream<String, EventParser.Result> parsed = builder
                 .stream(config.requestsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())

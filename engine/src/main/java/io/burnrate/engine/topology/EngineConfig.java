@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param idleAdvanceAfter   after this much wall-clock time without input, event time is
  *                           advanced with the wall clock so alerts of silent partitions
  *                           still resolve; null disables it (replay)
+ * @param inMemoryState      keep SLO state in memory without a changelog (replay only:
+ *                           nothing there needs to survive the process)
  */
 public record EngineConfig(
         String requestsTopic,
@@ -24,21 +26,27 @@ public record EngineConfig(
         Duration grace,
         Duration evaluationInterval,
         Duration statusInterval,
-        Duration idleAdvanceAfter) {
+        Duration idleAdvanceAfter,
+        boolean inMemoryState) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
                 "burnrate.dlq", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), false);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
-                evaluationInterval, statusInterval, idle);
+                evaluationInterval, statusInterval, idle, inMemoryState);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, g,
-                evaluationInterval, statusInterval, idleAdvanceAfter);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState);
+    }
+
+    public EngineConfig withInMemoryState(final boolean inMemory) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory);
     }
 }

@@ -54,7 +54,7 @@ public final class OfflineReplay {
 
     public static Summary run(final List<SloSpecParser.Parsed> slos, final Path events, final Path outDir,
                               final EngineConfig baseConfig) throws IOException {
-        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null);
+        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true);
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         Files.createDirectories(outDir);
         final Path stateDir = Files.createTempDirectory("burnrate-replay");
@@ -84,7 +84,11 @@ public final class OfflineReplay {
                 }
                 final Headers headers = new RecordHeaders();
                 headers.add(LINE_HEADER, Long.toString(lines).getBytes(StandardCharsets.UTF_8));
-                requests.pipeInput(new TestRecord<>(null, line.getBytes(StandardCharsets.UTF_8), headers, 0L));
+                final byte[] value = line.getBytes(StandardCharsets.UTF_8);
+                // key by service as producers should, so replay takes the same path as keyed live traffic
+                final EventParser.Result parsed = EventParser.parse(value);
+                final String key = parsed instanceof EventParser.Accepted a ? a.event().service() : null;
+                requests.pipeInput(new TestRecord<>(key, value, headers, 0L));
                 if (lines % DRAIN_EVERY == 0) {
                     outputs.drain(alerts, dlq, finalStatus);
                 }

@@ -60,6 +60,12 @@ public final class SloStateStore implements StateStore {
                 Serdes.ByteArray()).withCachingDisabled());
     }
 
+    /** Heap only, no changelog: for offline replay, where nothing outlives the run. */
+    public static StoreBuilder<SloStateStore> inMemoryBuilder(final String name) {
+        return new Builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled());
+    }
+
     // ---- monitors ----
 
     /** The monitor of this SLO, from memory, from the store, or new. */

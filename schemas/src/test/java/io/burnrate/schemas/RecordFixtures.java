@@ -1,0 +1,73 @@
+package io.burnrate.schemas;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-written record instances shared by the serde and schema-conformance tests. */
+final class RecordFixtures {
+
+    static final Instant NOON = Instant.parse("2025-03-01T12:00:00Z");
+
+    private RecordFixtures() {
+    }
+
+    static AlertTransition firingAlert() {
+        return new AlertTransition(
+                "checkout-availability", "checkout", "page-1h-5m", "page", AlertTransition.FIRING,
+                NOON, NOON, null,
+                Duration.ofHours(1), Duration.ofMinutes(5),
+                20.0, 31.5, 14.4, 99.9, 0.97, Duration.ofSeconds(125_712),
+                Map.of("team", "payments", "tier", "0"),
+                new AlertTransition.Annotations(
+                        "checkout-availability: page-1h-5m firing",
+                        "SLO checkout-availability (checkout, objective 99.9% over 30d)",
+                        "https://runbooks.example/checkout"),
+                "3fa2b1c0d9e8f712");
+    }
+
+    static AlertTransition resolvedAlert() {
+        return new AlertTransition(
+                "search", "search", "ticket-3d-6h", "ticket", AlertTransition.RESOLVED,
+                Instant.parse("2025-03-04T08:30:00.125Z"), Instant.parse("2025-03-03T22:00:00Z"),
+                Instant.parse("2025-03-04T08:30:00.125Z"),
+                Duration.ofDays(3), Duration.ofHours(6),
+                0.5, 0.0, 1.0, 99.0, -0.25, null,
+                Map.of(),
+                new AlertTransition.Annotations("search: ticket-3d-6h resolved", "", null),
+                "00ff00ff00ff00ff");
+    }
+
+    static StatusSnapshot burningStatus() {
+        return new StatusSnapshot(
+                "checkout-availability", "checkout", NOON, 99.9, Duration.ofDays(30),
+                List.of(
+                        new StatusSnapshot.WindowStatus(Duration.ofMinutes(5), 1200, 36, 0.97, 30.0),
+                        new StatusSnapshot.WindowStatus(Duration.ofHours(1), 14_000, 280, 0.98, 20.0),
+                        new StatusSnapshot.WindowStatus(Duration.ofDays(30), 10_000_000, 300, 0.99997, 0.03)),
+                0.97, Duration.ZERO, List.of("page-1h-5m"), Map.of("team", "payments"));
+    }
+
+    static StatusSnapshot quietStatus() {
+        return new StatusSnapshot(
+                "search", "search", NOON, 99.0, Duration.ofDays(7),
+                List.of(new StatusSnapshot.WindowStatus(Duration.ofMinutes(5), 0, 0, null, 0.0),
+                        new StatusSnapshot.WindowStatus(Duration.ofDays(7), 0, 0, null, 0.0)),
+                1.0, null, List.of(), Map.of());
+    }
+
+    static RequestEvent statusRequest() {
+        return new RequestEvent("checkout", 1_740_830_400_250L, 42.5, 503, null, "POST /cart",
+                Map.of("region", "eu-west-1"));
+    }
+
+    static RequestEvent outcomeRequest() {
+        return new RequestEvent("billing-worker", 0L, 0.0, null, "error", null, null);
+    }
+
+    static DeadLetter deadLetter() {
+        return new DeadLetter(17, "invalid-timestamp", "timestamp 'yesterday' is neither epoch milliseconds nor RFC 3339",
+                "{\"service\":\"checkout\",\"timestamp\":\"yesterday\",\"latencyMs\":3,\"status\":200}");
+    }
+}
