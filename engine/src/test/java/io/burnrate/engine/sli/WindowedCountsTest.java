@@ -1,0 +1,99 @@
+package io.burnrate.engine.sli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WindowedCountsTest {
+
+    private static final Duration FIVE_MIN = Duration.ofMinutes(5);
+    private static final Duration ONE_HOUR = Duration.ofHours(1);
+    private static final long MIN = 60_000;
+
+    private final WindowedCounts counts = new WindowedCounts(BucketLayout.of(List.of(FIVE_MIN, ONE_HOUR)));
+    private final int fiveMin = counts.layout().indexOf(FIVE_MIN);
+    private final int oneHour = counts.layout().indexOf(ONE_HOUR);
+
+    @Test
+    void shouldServeFiveMinutesFromSecondBucketsAndOneHourFromFiveSecondBuckets() {
+        final BucketLayout layout = counts.layout();
+        assertThat(layout.resolutions()).containsExactly(1_000L, 5_000L);
+        assertThat(layout.tierBuckets()).containsExactly(300, 720);
+        assertThat(layout.bucketsOf(fiveMin)).isEqualTo(300);
+        assertThat(layout.bucketsOf(oneHour)).isEqualTo(720);
+    }
+
+    @Test
+    void shouldSumExactlyTheEventsInsideEachWindow() {
+        // one event per minute at hh:mm:30 for 90 minutes, every third one bad
+        for (int m = 0; m < 90; m++) {
+            counts.add(m * MIN + 30_000, 1, m % 3 == 2 ? 1 : 0);
+        }
+        // now = 89:30. 5m window = the 300 one-second buckets 84:31 .. 89:30 -> minutes 85..89 = 5 events
+        assertThat(counts.total(fiveMin)).isEqualTo(5);
+        // bad ones among 85..89: 86 (86 % 3 == 2) and 89 -> 2
+        assertThat(counts.bad(fiveMin)).isEqualTo(2);
+        // 1h window = the 720 five-second buckets 29:35 .. 89:30 -> minutes 30..89 = 60 events
+        assertThat(counts.total(oneHour)).isEqualTo(60);
+        // bad among 30..89: m % 3 == 2 -> 32, 35, ..., 89 = 20
+        assertThat(counts.bad(oneHour)).isEqualTo(20);
+    }
+
+    @Test
+    void shouldEvictWhenTimeAdvancesWithoutEvents() {
+        counts.add(0, 10, 5);
+        counts.advanceTo(4 * MIN);
+        assertThat(counts.total(fiveMin)).isEqualTo(10);
+        counts.advanceTo(5 * MIN);  // window [0:01, 5:00]: the event at 0:00 left
+        assertThat(counts.total(fiveMin)).isZero();
+        assertThat(counts.total(oneHour)).isEqualTo(10);
+        counts.advanceTo(60 * MIN + 4_999);  // 1h window starts at bucket 0:05: gone
+        assertThat(counts.total(oneHour)).isZero();
+        assertThat(counts.bad(oneHour)).isZero();
+    }
+
+    @Test
+    void shouldForgetEverythingAfterAJumpLongerThanTheRing() {
+        counts.add(0, 7, 7);
+        counts.add(3 * 24 * 60 * MIN, 1, 0);
+        assertThat(counts.total(fiveMin)).isEqualTo(1);
+        assertThat(counts.total(oneHour)).isEqualTo(1);
+        assertThat(counts.bad(oneHour)).isZero();
+    }
+
+    @Test
+    void shouldCountLateEventsInTheWindowsThatStillCoverThem() {
+        counts.add(10 * MIN, 1, 0);
+        counts.add(10 * MIN - 2 * MIN, 1, 1);   // 2 min late: inside both windows
+        counts.add(10 * MIN - 7 * MIN, 1, 1);   // 7 min late: only in the hour
+        assertThat(counts.total(fiveMin)).isEqualTo(2);
+        assertThat(counts.bad(fiveMin)).isEqualTo(1);
+        assertThat(counts.total(oneHour)).isEqualTo(3);
+        assertThat(counts.bad(oneHour)).isEqualTo(2);
+        assertThat(counts.now()).isEqualTo(10 * MIN);
+    }
+
+    @Test
+    void shouldRebuildTheSameSumsFromPersistedSlots() {
+        for (int s = 0; s < 5_000; s += 7) {
+            counts.add(s * 1_000L, 3, s % 2);
+        }
+        final WindowedCounts copy = new WindowedCounts(counts.layout());
+        copy.restoreTime(counts.now());
+        for (int t = 0; t < counts.tiers(); t++) {
+            for (int slot = 0; slot < counts.layout().tierBuckets()[t]; slot++) {
+                copy.setSlot(t, slot, counts.slotTotal(t, slot), counts.slotBad(t, slot));
+            }
+        }
+        copy.rebuildSums();
+        for (int w = 0; w < 2; w++) {
+            assertThat(copy.total(w)).isEqualTo(counts.total(w));
+            assertThat(copy.bad(w)).isEqualTo(counts.bad(w));
+        }
+        copy.add(5_000_000, 1, 1);
+        counts.add(5_000_000, 1, 1);
+        assertThat(copy.total(oneHour)).isEqualTo(counts.total(oneHour));
+    }
+}

@@ -1,0 +1,128 @@
+package io.burnrate.engine.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SloSpecParserTest {
+
+    private static final String EXAMPLE = String.join("\n",
+            "apiVersion: burnrate/v1",
+            "kind: SLO",
+            "metadata:",
+            "  name: checkout-availability",
+            "  labels: {team: payments, tier: \"0\"}",
+            "spec:",
+            "  service: checkout",
+            "  selector: {operation: \"POST /cart\"}   # optional; exact match on operation and attributes.<key>",
+            "  indicator:",
+            "    availability: {badStatusMin: 500}   # or  latency: {thresholdMs: 300}",
+            "  objective: 99.9                        # percent",
+            "  window: 30d                            # rolling: 7d, 28d, 30d",
+            "  alerting:",
+            "    policy: google-30d                   # the default; or an explicit list of windows",
+            "    minEventsPerWindow: 0",
+            "    runbook: https://runbooks.example/checkout",
+            "");
+
+    @Test
+    void shouldAcceptTheDocumentedExampleAsWritten() throws Exception {
+        final List<SloSpecParser.Parsed> parsed = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml");
+        assertThat(parsed).hasSize(1);
+        final SloSpec s = parsed.get(0).spec();
+        assertThat(s.id()).isEqualTo("checkout-availability");
+        assertThat(s.service()).isEqualTo("checkout");
+        assertThat(s.selector()).isEqualTo(Map.of("operation", "POST /cart"));
+        assertThat(s.indicator()).isEqualTo(new Indicator.Availability(500));
+        assertThat(s.objective()).isEqualTo(99.9);
+        assertThat(s.window()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.labels()).isEqualTo(Map.of("team", "payments", "tier", "0"));
+        assertThat(s.runbook()).isEqualTo("https://runbooks.example/checkout");
+        assertThat(s.alerts()).extracting(AlertWindow::ruleName)
+                .containsExactly("page-1h-5m", "page-6h-30m", "ticket-1d-2h", "ticket-3d-6h");
+        assertThat(s.alerts()).extracting(w -> w.threshold(s.window())).containsExactly(14.4, 6.0, 3.0, 1.0);
+    }
+
+    @Test
+    void shouldReadSeveralDocumentsAndExplicitPolicies() throws Exception {
+        final String yaml = EXAMPLE + "---\n" + String.join("\n",
+                "apiVersion: burnrate/v1",
+                "kind: SLO",
+                "metadata: {name: search-latency}",
+                "spec:",
+                "  service: search",
+                "  indicator: {latency: {thresholdMs: 300}}",
+                "  objective: 99",
+                "  window: 7d",
+                "  alerting:",
+                "    policy:",
+                "      - {severity: page, budgetPercent: 5, longWindow: 1h, shortWindow: 5m}",
+                "");
+        final List<SloSpecParser.Parsed> parsed = SloSpecParser.parseYaml(yaml, "slos.yaml");
+        assertThat(parsed).hasSize(2);
+        final SloSpec latency = parsed.get(1).spec();
+        assertThat(latency.indicator()).isEqualTo(new Indicator.Latency(300, 500));
+        assertThat(latency.alerts()).hasSize(1);
+        // 5 % of a 7-day budget within 1 hour: 0.05 * 168 = 8.4
+        assertThat(latency.alerts().get(0).threshold(latency.window())).isEqualTo(8.4);
+        assertThat(latency.windows()).containsExactly(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "objective: 99.9|objective: 100|slos.yaml (document 1): SLO 'checkout-availability': spec.objective: must be a percentage above 0 and below 100, not 100",
+        "service: checkout|servce: checkout|spec.servce: unknown field",
+        "window: 30d|window: 30 days|spec.window: '30 days' is not a duration",
+        "policy: google-30d|policy: google-7d|spec.alerting.policy: unknown policy 'google-7d'",
+        "availability: {badStatusMin: 500}|latency: {}|spec.indicator.latency.thresholdMs: is required",
+        "name: checkout-availability|name: Checkout_Availability|metadata.name: must be lower-case",
+        "minEventsPerWindow: 0|minEventsPerWindow: -3|spec.alerting.minEventsPerWindow: must be a whole number >= 0",
+    })
+    void shouldNameTheFileTheSloAndTheFieldOfEachProblem(final String from, final String to, final String message) {
+        final String yaml = EXAMPLE.replace(from, to);
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(yaml, "slos.yaml"))
+                .isInstanceOf(SloValidationException.class)
+                .hasMessageContaining("slos.yaml")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldRejectARuleWhoseLongWindowExceedsTheSloWindow() {
+        final String yaml = EXAMPLE.replace("window: 30d", "window: 1d");
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(yaml, "slos.yaml"))
+                .hasMessageContaining("rule ticket-3d-6h: long window is longer than the SLO window 1d");
+    }
+
+    @Test
+    void shouldRejectDuplicateNamesAndEmptyFiles() {
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + "---\n" + EXAMPLE, "slos.yaml"))
+                .hasMessageContaining("(document 2): SLO 'checkout-availability': metadata.name is used by an earlier document");
+        assertThatThrownBy(() -> SloSpecParser.parseYaml("# nothing\n", "empty.yaml"))
+                .hasMessage("empty.yaml: contains no SLO document");
+        assertThatThrownBy(() -> SloSpecParser.parseYaml("a: [1,\n", "broken.yaml"))
+                .hasMessageStartingWith("broken.yaml: not valid YAML");
+    }
+
+    @Test
+    void shouldRoundTripThroughTheTopicJson() throws Exception {
+        final SloSpecParser.Parsed p = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0);
+        final SloSpec again = SloSpecParser.parseJson(SloSpecParser.toJson(p.document()), "topic");
+        assertThat(again).isEqualTo(p.spec());
+    }
+
+    @Test
+    void shouldSelectOnOperationAndAttributes() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(EXAMPLE.replace("selector: {operation: \"POST /cart\"}",
+                "selector: {operation: \"POST /cart\", attributes.region: eu, tier: gold}"), "s.yaml").get(0).spec();
+        assertThat(s.selects("POST /cart", Map.of("region", "eu", "tier", "gold"))).isTrue();
+        assertThat(s.selects("POST /cart", Map.of("region", "us", "tier", "gold"))).isFalse();
+        assertThat(s.selects("GET /cart", Map.of("region", "eu", "tier", "gold"))).isFalse();
+        assertThat(s.selects(null, Map.of())).isFalse();
+    }
+}
