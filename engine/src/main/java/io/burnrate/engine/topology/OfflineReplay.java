@@ -57,11 +57,12 @@ public final class OfflineReplay {
         final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true);
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         Files.createDirectories(outDir);
-        final Path stateDir = Files.createTempDirectory("burnrate-replay");
+        final Path stateDir = Files.createTempDirectory(outDir, ".replay-state");
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "burnrate-replay");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put("processing.exception.handler.global.enabled", "true");
         long lines = 0;
         final TreeMap<String, byte[]> finalStatus = new TreeMap<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
