@@ -13,8 +13,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code burnrate slo ...}: work with SLO definition files. */
-@Command(name = "slo", mixinStandardHelpOptions = true, description = "Validate SLO definition files.",
-        subcommands = {SloCommand.Validate.class})
+@Command(name = "slo", mixinStandardHelpOptions = true,
+        description = {"Validate SLO files and manage the live SLO registry (the compacted burnrate.slos topic).",
+                "Changes take effect in a running engine within seconds, without a restart."},
+        subcommands = {SloCommand.Validate.class, SloCommand.Apply.class, SloCommand.Delete.class,
+                SloCommand.ListSlos.class})
 final class SloCommand {
 
     /** {@code burnrate slo validate FILE}. */
@@ -63,6 +66,124 @@ final class SloCommand {
 
         private static String trim(final double d) {
             return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+    }
+
+    /** {@code burnrate slo apply -f FILE}. */
+    @Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Validate an SLO file, then publish every SLO in it (keyed by metadata.name).",
+                    "Nothing is published when any SLO in the file is invalid."})
+    static final class Apply implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "the SLO file")
+        private Path file;
+
+        @picocli.CommandLine.Mixin
+        private KafkaOptions kafka;
+
+        @Override
+        public Integer call() {
+            final PrintWriter err = spec.commandLine().getErr();
+            final List<SloSpecParser.Parsed> slos;
+            try {
+                slos = SloFiles.load(file);
+            } catch (SloFiles.Unusable e) {
+                e.lines.forEach(line -> err.println("invalid: " + line));
+                return BurnrateCli.UNUSABLE_INPUT;
+            }
+            return withKafka(err, settings -> {
+                new io.burnrate.engine.runtime.SloPublisher(settings).apply(slos);
+                for (final SloSpecParser.Parsed p : slos) {
+                    spec.commandLine().getOut().println("applied " + p.spec().id());
+                }
+            }, kafka);
+        }
+    }
+
+    /** {@code burnrate slo delete NAME}. */
+    @Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Delete an SLO (writes a tombstone). The engine resolves its firing alerts and drops its "
+                    + "state."})
+    static final class Delete implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "metadata.name of the SLO")
+        private String name;
+
+        @picocli.CommandLine.Mixin
+        private KafkaOptions kafka;
+
+        @Override
+        public Integer call() {
+            return withKafka(spec.commandLine().getErr(), settings -> {
+                final var publisher = new io.burnrate.engine.runtime.SloPublisher(settings);
+                if (!publisher.list().containsKey(name)) {
+                    throw new IllegalArgumentException("no SLO named " + name);
+                }
+                publisher.delete(name);
+                spec.commandLine().getOut().println("deleted " + name);
+            }, kafka);
+        }
+    }
+
+    /** {@code burnrate slo list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "List the SLOs currently defined on the SLO topic.")
+    static final class ListSlos implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        private KafkaOptions kafka;
+
+        @Override
+        public Integer call() {
+            return withKafka(spec.commandLine().getErr(), settings -> {
+                final PrintWriter out = spec.commandLine().getOut();
+                final var all = new io.burnrate.engine.runtime.SloPublisher(settings).list();
+                out.printf("%-32s %-20s %-10s %-6s %s%n", "NAME", "SERVICE", "OBJECTIVE", "WINDOW", "RULES");
+                all.forEach((id, s) -> {
+                    if (s == null) {
+                        out.printf("%-32s (invalid definition on the topic)%n", id);
+                    } else {
+                        out.printf("%-32s %-20s %-10s %-6s %s%n", id, s.service(), s.objective() + "%",
+                                Durations.format(s.window()), String.join(",",
+                                        s.alerts().stream().map(io.burnrate.engine.slo.AlertWindow::ruleName).toList()));
+                    }
+                });
+            }, kafka);
+        }
+    }
+
+    /** A Kafka action with settings; failures become one line and exit code 1. */
+    interface KafkaAction {
+        void run(io.burnrate.engine.runtime.Settings settings) throws Exception;
+    }
+
+    static int withKafka(final PrintWriter err, final KafkaAction action, final KafkaOptions kafka) {
+        final io.burnrate.engine.runtime.Settings settings;
+        try {
+            settings = kafka.clientSettings();
+        } catch (java.io.IOException e) {
+            err.println("burnrate slo: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        try (var admin = io.burnrate.engine.runtime.Topics.admin(settings)) {
+            io.burnrate.engine.runtime.Topics.checkReachable(admin, settings.get(io.burnrate.engine.runtime.Settings.BOOTSTRAP));
+            action.run(settings);
+            return 0;
+        } catch (io.burnrate.engine.runtime.Topics.Unavailable e) {
+            err.println("burnrate slo: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("burnrate slo: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        } catch (Exception e) {
+            err.println("burnrate slo: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -56,6 +56,10 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.state = context.getStateStore(Names.STATE_STORE);
+        final long[] clock = state.clock();
+        taskTime = clock[0];
+        lastSweep = clock[1];
+        taskTimeAtLastInput = taskTime;
         loadRegistry(context);
         wallAtLastInput = context.currentSystemTimeMs();
         reconcile(true);
@@ -101,6 +105,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         if (lastSweep == WindowedCounts.NO_TIME || taskTime - lastSweep >= config.evaluationInterval().toMillis()) {
             sweep();
         }
+        state.setClock(taskTime, lastSweep);
     }
 
     /** Advances every SLO of this task to the task's event time and evaluates it. */
@@ -124,6 +129,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             if (advanced > taskTime) {
                 taskTime = advanced;
                 sweep();
+                state.setClock(taskTime, lastSweep);
             }
         }
         for (final SloMonitor m : state.monitors()) {

@@ -49,6 +49,9 @@ public final class SloStateStore implements StateStore {
     private final Map<String, SloMonitor> live = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Set<String> deleted = new LinkedHashSet<>();
+    private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
+    private long[] clock;
+    private boolean clockDirty;
 
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
         this.inner = inner;
@@ -120,6 +123,33 @@ public final class SloStateStore implements StateStore {
         deleted.add(id);
     }
 
+    /**
+     * The task's clock: {newest accepted event time, event time of the last sweep}. Kept
+     * with the counts so that a restarted task makes the same decisions (lateness,
+     * sweeps) as one that never stopped.
+     */
+    public long[] clock() {
+        if (clock == null) {
+            final byte[] stored = inner.get(CLOCK_KEY);
+            clock = new long[] {WindowedCounts.NO_TIME, WindowedCounts.NO_TIME};
+            if (stored != null && stored.length == 16) {
+                final ByteBuffer b = ByteBuffer.wrap(stored);
+                clock[0] = b.getLong();
+                clock[1] = b.getLong();
+            }
+        }
+        return clock;
+    }
+
+    public void setClock(final long taskTime, final long lastSweep) {
+        clock();
+        if (clock[0] != taskTime || clock[1] != lastSweep) {
+            clock[0] = taskTime;
+            clock[1] = lastSweep;
+            clockDirty = true;
+        }
+    }
+
     // ---- persistence ----
 
     @Override
@@ -135,6 +165,10 @@ public final class SloStateStore implements StateStore {
     }
 
     private void persist() {
+        if (clockDirty) {
+            inner.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(clock[0]).putLong(clock[1]).array());
+            clockDirty = false;
+        }
         for (final String id : deleted) {
             deleteKeys(id);
         }

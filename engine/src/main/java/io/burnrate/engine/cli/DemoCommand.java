@@ -1,0 +1,178 @@
+package io.burnrate.engine.cli;
+
+import io.burnrate.engine.runtime.DemoTraffic;
+import io.burnrate.engine.runtime.EmbeddedKafka;
+import io.burnrate.engine.runtime.Engine;
+import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.runtime.SloPublisher;
+import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.JsonSerde;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code burnrate demo}: everything on one machine, with an incident, alerts printed. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start an embedded Kafka broker, the engine and a traffic generator for three services with an "
+                + "incident partway through; print alert transitions as they happen.",
+                "Time is compressed: --speed 60 (the default) plays one hour of traffic per wall-clock minute, so a "
+                        + "page fires about 30 s after start and resolves within a minute.",
+                "Runs until Ctrl-C or --duration."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--speed", paramLabel = "X", defaultValue = "60",
+            description = "event time runs X times faster than the wall clock (default ${DEFAULT-VALUE})")
+    private double speed;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (e.g. 2m); default: until Ctrl-C")
+    private String duration;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
+            description = "requests per service per event-time second (default ${DEFAULT-VALUE})")
+    private int rate;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory)")
+    private Path dataDir;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "broker port (default: any free port)")
+    private int port;
+
+    @Override
+    public Integer call() throws Exception {
+        // the table below shows every transition; the engine's own log line for each would repeat it
+        System.setProperty("org.slf4j.simpleLogger.log.io.burnrate.engine.topology", "warn");
+        // an in-process broker and client on one machine: only errors are worth a line here
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final Duration limit;
+        try {
+            limit = duration == null ? null : Durations.parse(duration);
+        } catch (IllegalArgumentException e) {
+            err.println("burnrate demo: --duration: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        if (!(speed > 0) || rate < 1 || rate > 1000) {
+            err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        final Path dir = dataDir != null ? dataDir : Files.createTempDirectory("burnrate-demo");
+        out.println("burnrate demo: starting an embedded Apache Kafka broker (KRaft) ...");
+        out.flush();
+        final EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), port);
+        final Settings settings = new Settings()
+                .with(Settings.BOOTSTRAP, broker.bootstrapServers())
+                .with(Settings.APPLICATION_ID, "burnrate-demo")
+                .with(Settings.DATA_DIR, dir)
+                .with(Settings.PARTITIONS, 3);
+        final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
+        try (Admin admin = Topics.admin(settings)) {
+            Topics.ensure(admin, settings);
+        }
+        new SloPublisher(settings).apply(slos);
+        final Engine engine = Engine.start(settings);
+        final long start = System.currentTimeMillis();
+        final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic("requests"), start, speed,
+                rate);
+        final CountDownLatch done = new CountDownLatch(1);
+        final Thread generator = new Thread(traffic, "demo-traffic");
+        final Thread printer = new Thread(() -> printAlerts(settings, out, traffic, start, done), "demo-alerts");
+        final Thread hook = new Thread(() -> {
+            done.countDown();
+            traffic.stop();
+            engine.close();
+            broker.close();
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.printf("burnrate demo: broker at %s, data in %s%n", broker.bootstrapServers(), dir);
+        out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
+                + p.spec().objective() + "%)").toList()));
+        out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
+                String.join(", ", DemoTraffic.SERVICES), rate, trim(speed), Durations.format(
+                        Duration.ofSeconds(Math.max(1, Math.round(speed)))));
+        for (final DemoTraffic.Incident i : DemoTraffic.INCIDENTS) {
+            out.printf("  incident: %s from minute %d to %d of event time (about %ds to %ds after start)%n",
+                    i.description(), i.from().toMinutes(), i.to().toMinutes(), Math.round(i.from().toSeconds() / speed),
+                    Math.round(i.to().toSeconds() / speed));
+        }
+        out.printf("  budgets are over the minutes of history the demo has, so an incident overspends them%n");
+        out.printf("  alerts as they happen (Ctrl-C to stop):%n%n");
+        out.printf("%-8s  %-9s  %-8s  %-6s  %-22s  %-12s  %-28s  %s%n", "WALL", "EVENT", "STATE", "SEV", "SLO", "RULE",
+                "BURN long / short (thresh)", "BUDGET LEFT");
+        out.flush();
+        generator.start();
+        printer.start();
+        final boolean timedOut = limit != null && !done.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        if (limit == null) {
+            done.await();
+        }
+        if (timedOut) {
+            out.printf("%nburnrate demo: --duration %s reached; %d events sent; stopping%n", duration, traffic.sent());
+            out.flush();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            hook.run();
+        }
+        return 0;
+    }
+
+    private static void printAlerts(final Settings settings, final PrintWriter out, final DemoTraffic traffic,
+                                    final long start, final CountDownLatch done) {
+        try (KafkaConsumer<String, AlertTransition> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP),
+                ConsumerConfig.GROUP_ID_CONFIG, "burnrate-demo-printer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), JsonSerde.of(AlertTransition.class).deserializer())) {
+            consumer.subscribe(List.of(settings.topic("alerts")));
+            while (done.getCount() > 0) {
+                for (final ConsumerRecord<String, AlertTransition> r : consumer.poll(Duration.ofMillis(250))) {
+                    final AlertTransition a = r.value();
+                    final Duration eventOffset = Duration.between(Instant.ofEpochMilli(start), a.at());
+                    out.printf(Locale.ROOT, "%-8s  %-9s  %-8s  %-6s  %-22s  %-12s  %-28s  %s%n",
+                            CLOCK.format(Instant.now()),
+                            "+" + eventOffset.toMinutes() + "m" + String.format("%02ds", eventOffset.toSecondsPart()),
+                            a.state().toUpperCase(Locale.ROOT), a.severity(), a.sloId(), a.rule(),
+                            String.format(Locale.ROOT, "%.1fx / %.1fx (%s)", a.burnRateLong(), a.burnRateShort(),
+                                    trim(a.threshold())),
+                            String.format(Locale.ROOT, "%.1f%%", a.errorBudgetRemaining() * 100));
+                    out.flush();
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // shutting down
+        }
+    }
+
+    private static String trim(final double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,58 @@
+package io.burnrate.engine.cli;
+
+import io.burnrate.engine.runtime.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Connection and topic options shared by every command that talks to Kafka. */
+final class KafkaOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = {"settings file: YAML, or .properties (flat keys). Precedence: flags > BURNRATE_* "
+                    + "environment variables (BURNRATE_SASL_JAAS_CONFIG = sasl.jaas.config) > this file > defaults."})
+    Path config;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+            description = {"Kafka brokers. Without it, run/demo start an embedded single-node broker on 127.0.0.1 "
+                    + "and the slo commands talk to it (127.0.0.1:" + Settings.DEFAULT_EMBEDDED_PORT + ")."})
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "ROLE=NAME",
+            description = {"rename a topic; roles: requests, slos, alerts, status, dlq (default burnrate.<role>)"})
+    Map<String, String> topics = new LinkedHashMap<>();
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+            description = {"any other setting, e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, "
+                    + "ssl.truststore.location=..., commit.interval.ms=1000; Kafka keys are passed to the clients "
+                    + "unchanged"})
+    Map<String, String> extra = new LinkedHashMap<>();
+
+    /** Defaults, then the file, the environment and these flags. */
+    Settings settings() throws IOException {
+        final Settings s = new Settings();
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new IOException("settings file " + config + " does not exist");
+            }
+            s.withFile(config);
+        }
+        s.withEnvironment(System.getenv());
+        s.with(Settings.BOOTSTRAP, bootstrapServers);
+        topics.forEach((role, name) -> s.with(Settings.TOPIC_PREFIX + role, name));
+        extra.forEach(s::with);
+        return s;
+    }
+
+    /** Settings for a client command: the embedded broker's address when none is configured. */
+    Settings clientSettings() throws IOException {
+        final Settings s = settings();
+        if (s.embedded()) {
+            s.with(Settings.BOOTSTRAP, "127.0.0.1:" + s.get(Settings.EMBEDDED_PORT));
+        }
+        return s;
+    }
+}

@@ -1,0 +1,146 @@
+package io.burnrate.engine.cli;
+
+import io.burnrate.engine.runtime.EmbeddedKafka;
+import io.burnrate.engine.runtime.Engine;
+import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.runtime.SloPublisher;
+import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.slo.SloSpecParser;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code burnrate run}: the engine in production mode. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the engine against Kafka until SIGTERM / Ctrl-C.",
+                "Without bootstrap servers it starts an embedded single-node Apache Kafka broker (KRaft, loopback "
+                        + "only, data under --data-dir) and says so in the log."})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private KafkaOptions kafka;
+
+    @Option(names = "--application-id", paramLabel = "ID", description = "Kafka Streams application id (default burnrate)")
+    private String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory (default <data-dir>/state)")
+    private Path stateDir;
+
+    @Option(names = "--processing-guarantee", paramLabel = "exactly_once_v2|at_least_once",
+            description = "default exactly_once_v2")
+    private String guarantee;
+
+    @Option(names = "--threads", paramLabel = "N", description = "stream threads (default 1)")
+    private Integer threads;
+
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "for created and internal topics (default: the broker's)")
+    private Integer replicationFactor;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "partitions of created topics (default 6)")
+    private Integer partitions;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "create missing topics (default true); with --no-create-topics a missing topic stops the "
+                    + "engine with the command that creates it")
+    private boolean createTopics;
+
+    @Option(names = "--slos", paramLabel = "FILE", description = "validate and apply this SLO file at start-up")
+    private Path slos;
+
+    @Option(names = "--grace", paramLabel = "DURATION", description = "how late an event may be and still count (default 5m)")
+    private String grace;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
+    private Path dataDir;
+
+    @Option(names = "--embedded-port", paramLabel = "PORT",
+            description = "port of the embedded broker (default " + Settings.DEFAULT_EMBEDDED_PORT + ")")
+    private Integer embeddedPort;
+
+    @Override
+    public Integer call() throws Exception {
+        final PrintWriter err = spec.commandLine().getErr();
+        final Settings settings;
+        final List<SloSpecParser.Parsed> initial;
+        try {
+            settings = kafka.settings()
+                    .with(Settings.APPLICATION_ID, applicationId)
+                    .with(Settings.STATE_DIR, stateDir == null ? null : stateDir.toAbsolutePath())
+                    .with(Settings.GUARANTEE, guarantee)
+                    .with(Settings.THREADS, threads)
+                    .with(Settings.REPLICATION, replicationFactor)
+                    .with(Settings.PARTITIONS, partitions)
+                    .with(Settings.CREATE_TOPICS, createTopics ? null : "false")
+                    .with(Settings.GRACE, grace)
+                    .with(Settings.DATA_DIR, dataDir)
+                    .with(Settings.EMBEDDED_PORT, embeddedPort);
+            settings.engineConfig();
+            initial = slos == null ? List.of() : SloFiles.load(slos);
+        } catch (SloFiles.Unusable e) {
+            err.println("burnrate run: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("burnrate run: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        return run(settings, initial, err);
+    }
+
+    static int run(final Settings settings, final List<SloSpecParser.Parsed> initial, final PrintWriter err)
+            throws Exception {
+        EmbeddedKafka broker = null;
+        if (settings.embedded()) {
+            final Path dir = Path.of(settings.get(Settings.DATA_DIR), "kafka").toAbsolutePath();
+            broker = EmbeddedKafka.start(dir, settings.intValue(Settings.EMBEDDED_PORT));
+            settings.with(Settings.BOOTSTRAP, broker.bootstrapServers());
+            LOG.info("no bootstrap servers configured: started an embedded Apache Kafka broker (KRaft, single node) "
+                    + "at {}, data in {}", broker.bootstrapServers(), dir);
+        }
+        final EmbeddedKafka ownedBroker = broker;
+        try {
+            try (Admin admin = Topics.admin(settings)) {
+                Topics.ensure(admin, settings);
+            }
+            if (!initial.isEmpty()) {
+                new SloPublisher(settings).apply(initial);
+                LOG.info("applied {} SLO(s) from the --slos file", initial.size());
+            }
+        } catch (Topics.Unavailable e) {
+            err.println("burnrate run: " + e.getMessage());
+            if (ownedBroker != null) {
+                ownedBroker.close();
+            }
+            return 1;
+        }
+        final Engine engine = Engine.start(settings);
+        final Thread hook = new Thread(() -> {
+            LOG.info("shutting down");
+            engine.close();
+            if (ownedBroker != null) {
+                ownedBroker.close();
+            }
+        }, "burnrate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        engine.awaitStop();
+        if (engine.failure() != null) {
+            err.println("burnrate run: the engine stopped: " + engine.failure().getMessage());
+            return 1;
+        }
+        return 0;
+    }
+}

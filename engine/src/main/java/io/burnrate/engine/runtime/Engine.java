@@ -1,0 +1,106 @@
+package io.burnrate.engine.runtime;
+
+import io.burnrate.engine.topology.BurnRateTopology;
+import io.burnrate.engine.topology.EngineConfig;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running engine: the topology inside a {@link KafkaStreams} client, with the
+ * runtime concerns kept out of the topology (application id, guarantees, shutdown).
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final KafkaStreams streams;
+    private final BurnRateTopology.Built built;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    private Engine(final KafkaStreams streams, final BurnRateTopology.Built built) {
+        this.streams = streams;
+        this.built = built;
+    }
+
+    /** Builds and starts the engine; returns once the client is started (not yet RUNNING). */
+    public static Engine start(final Settings settings) {
+        final EngineConfig config = settings.engineConfig();
+        final BurnRateTopology.Built built = BurnRateTopology.build(config);
+        final Properties props = new Properties();
+        props.putAll(settings.kafkaProperties());
+        props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
+                java.nio.file.Path.of(settings.get(Settings.DATA_DIR), "state").toAbsolutePath().toString());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        props.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        final KafkaStreams streams = new KafkaStreams(built.topology(), props);
+        final Engine engine = new Engine(streams, built);
+        streams.setUncaughtExceptionHandler(e -> {
+            engine.failure = e;
+            LOG.error("stream thread failed; stopping the engine", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((next, previous) -> {
+            LOG.info("engine {} -> {}", previous, next);
+            if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {
+                engine.stopped.countDown();
+            }
+        });
+        LOG.info("starting engine {} on {} ({}, {} thread(s)); reading {}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
+                props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG), config.requestsTopic());
+        streams.start();
+        return engine;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public BurnRateTopology.Built built() {
+        return built;
+    }
+
+    /** Waits until RUNNING; false on timeout or failure. */
+    public boolean awaitRunning(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            final KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING
+                    || s == KafkaStreams.State.PENDING_ERROR) {
+                return false;
+            }
+            if (stopped.await(100, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Blocks until the engine stops (error or {@link #close}). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

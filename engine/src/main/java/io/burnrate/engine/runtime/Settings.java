@@ -1,0 +1,205 @@
+package io.burnrate.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.topology.EngineConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The engine's configuration as one flat key space, merged from (lowest first) defaults,
+ * a YAML or properties file, {@code BURNRATE_*} environment variables and command-line
+ * flags.
+ *
+ * <p>burnrate's own keys: {@code bootstrap.servers} (absent: embedded broker),
+ * {@code topic.requests|slos|alerts|status|dlq}, {@code partitions},
+ * {@code replication.factor}, {@code create.topics}, {@code grace},
+ * {@code idle.advance.after}, {@code embedded.port}, {@code data.dir}. Every other key
+ * ({@code application.id}, {@code state.dir}, {@code processing.guarantee},
+ * {@code num.stream.threads}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*},
+ * ...) is passed to Kafka Streams and the Kafka clients unchanged. Nested YAML maps are
+ * flattened with dots; {@code BURNRATE_SASL_JAAS_CONFIG} becomes {@code sasl.jaas.config}.
+ */
+public final class Settings {
+
+    public static final String BOOTSTRAP = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String GUARANTEE = "processing.guarantee";
+    public static final String THREADS = "num.stream.threads";
+    public static final String REPLICATION = "replication.factor";
+    public static final String PARTITIONS = "partitions";
+    public static final String CREATE_TOPICS = "create.topics";
+    public static final String GRACE = "grace";
+    public static final String IDLE_ADVANCE = "idle.advance.after";
+    public static final String EMBEDDED_PORT = "embedded.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String TOPIC_PREFIX = "topic.";
+
+    /** Default port of the embedded broker, so {@code slo apply} finds it without flags. */
+    public static final int DEFAULT_EMBEDDED_PORT = 19092;
+
+    private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
+            EMBEDDED_PORT, DATA_DIR, "slos", "http.port", "http.bind");
+
+    private final Map<String, String> values = new TreeMap<>();
+
+    public Settings() {
+        values.put(APPLICATION_ID, "burnrate");
+        values.put(GUARANTEE, "exactly_once_v2");
+        values.put(THREADS, "1");
+        values.put(PARTITIONS, "6");
+        values.put(CREATE_TOPICS, "true");
+        values.put(DATA_DIR, "burnrate-data");
+        values.put(EMBEDDED_PORT, Integer.toString(DEFAULT_EMBEDDED_PORT));
+        final EngineConfig d = EngineConfig.defaults();
+        values.put(TOPIC_PREFIX + "requests", d.requestsTopic());
+        values.put(TOPIC_PREFIX + "slos", d.slosTopic());
+        values.put(TOPIC_PREFIX + "alerts", d.alertsTopic());
+        values.put(TOPIC_PREFIX + "status", d.statusTopic());
+        values.put(TOPIC_PREFIX + "dlq", d.dlqTopic());
+        values.put(GRACE, "5m");
+        values.put(IDLE_ADVANCE, "30s");
+    }
+
+    /** Reads a {@code .properties} file, or YAML otherwise. */
+    public Settings withFile(final Path file) throws IOException {
+        if (file.getFileName().toString().endsWith(".properties")) {
+            final Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            p.forEach((k, v) -> values.put(k.toString().trim(), v.toString().trim()));
+        } else {
+            final JsonNode root = new YAMLMapper().readTree(file.toFile());
+            if (root != null && !root.isNull() && !root.isMissingNode()) {
+                if (!root.isObject()) {
+                    throw new IOException(file + ": expected a mapping of settings");
+                }
+                flatten("", root);
+            }
+        }
+        return this;
+    }
+
+    /** Applies {@code BURNRATE_*} variables. */
+    public Settings withEnvironment(final Map<String, String> env) {
+        env.forEach((k, v) -> {
+            if (k.startsWith("BURNRATE_") && k.length() > "BURNRATE_".length() && !k.equals("BURNRATE_JAVA_OPTS")) {
+                values.put(k.substring("BURNRATE_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return this;
+    }
+
+    /** Sets a value when it is not null (flags). */
+    public Settings with(final String key, final Object value) {
+        if (value != null) {
+            values.put(key, value.toString());
+        }
+        return this;
+    }
+
+    public String get(final String key) {
+        return values.get(key);
+    }
+
+    public boolean embedded() {
+        final String b = values.get(BOOTSTRAP);
+        return b == null || b.isBlank();
+    }
+
+    public String topic(final String role) {
+        return values.get(TOPIC_PREFIX + role);
+    }
+
+    public int partitions() {
+        return intValue(PARTITIONS);
+    }
+
+    public short replicationFactor() {
+        final String v = values.get(REPLICATION);
+        return v == null ? -1 : (short) Integer.parseInt(v.trim());
+    }
+
+    public boolean createTopics() {
+        return Boolean.parseBoolean(values.get(CREATE_TOPICS));
+    }
+
+    public int intValue(final String key) {
+        try {
+            return Integer.parseInt(values.get(key).trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + values.get(key) + "'");
+        }
+    }
+
+    public Duration duration(final String key) {
+        final String v = values.get(key);
+        if (v == null || v.isBlank() || v.equals("0") || v.equalsIgnoreCase("off")) {
+            return null;
+        }
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+    }
+
+    /** The topology's configuration. */
+    public EngineConfig engineConfig() {
+        final EngineConfig d = EngineConfig.defaults();
+        final Duration grace = duration(GRACE);
+        return new EngineConfig(topic("requests"), topic("slos"), topic("alerts"), topic("status"), topic("dlq"),
+                grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
+                duration(IDLE_ADVANCE), false);
+    }
+
+    /** Everything that goes to Kafka: all keys but burnrate's own. */
+    public Map<String, Object> kafkaProperties() {
+        final Map<String, Object> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (!OWN.contains(k) && !k.startsWith(TOPIC_PREFIX) && !k.equals(REPLICATION)) {
+                out.put(k, v);
+            }
+        });
+        if (values.containsKey(REPLICATION)) {
+            out.put(REPLICATION, values.get(REPLICATION));
+        }
+        return out;
+    }
+
+    /** Kafka client settings only (no Streams keys): for admin, producers, consumers. */
+    public Map<String, Object> clientProperties() {
+        final Map<String, Object> out = new TreeMap<>();
+        kafkaProperties().forEach((k, v) -> {
+            if (k.equals(BOOTSTRAP) || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
+                    || k.startsWith("client.dns.") || k.equals("client.id")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private void flatten(final String prefix, final JsonNode node) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            final Map.Entry<String, JsonNode> e = it.next();
+            final String key = prefix + e.getKey();
+            if (e.getValue().isObject()) {
+                flatten(key + ".", e.getValue());
+            } else if (!e.getValue().isNull()) {
+                values.put(key, e.getValue().asText());
+            }
+        }
+    }
+}

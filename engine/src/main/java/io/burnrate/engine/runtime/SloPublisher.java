@@ -1,0 +1,99 @@
+package io.burnrate.engine.runtime;
+
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.SloValidationException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes and reads the compacted SLO topic: apply, delete (tombstone), list. */
+public final class SloPublisher {
+
+    private final Settings settings;
+
+    public SloPublisher(final Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Publishes validated SLOs, keyed by id; waits for the broker to acknowledge each. */
+    public void apply(final List<SloSpecParser.Parsed> slos) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (final SloSpecParser.Parsed p : slos) {
+                producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
+                        SloSpecParser.toJson(p.document()))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Writes a tombstone; the engine resolves the SLO's firing alerts. */
+    public void delete(final String id) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(settings.topic("slos"), id, null)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The current definitions: the topic read to its end, last value per key, tombstones applied. */
+    public Map<String, SloSpec> list() throws Exception {
+        final Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        final Map<String, byte[]> latest = new TreeMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            for (final PartitionInfo p : consumer.partitionsFor(settings.topic("slos"), Duration.ofSeconds(15))) {
+                parts.add(new TopicPartition(p.topic(), p.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() == null) {
+                        latest.remove(r.key());
+                    } else {
+                        latest.put(r.key(), r.value());
+                    }
+                }
+            }
+        }
+        final Map<String, SloSpec> out = new TreeMap<>();
+        for (final Map.Entry<String, byte[]> e : latest.entrySet()) {
+            try {
+                out.put(e.getKey(), SloSpecParser.parseJson(e.getValue(), "topic key " + e.getKey()));
+            } catch (SloValidationException ex) {
+                // shown as invalid by the caller
+                out.put(e.getKey(), null);
+            }
+        }
+        return out;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        final Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,134 @@
+package io.burnrate.engine.runtime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks that the engine's topics exist and creates the missing ones when allowed:
+ * {@code burnrate.slos} and {@code burnrate.status} compacted, the others with the
+ * broker's retention. Fails fast, naming the broker or the topic, rather than hanging.
+ */
+public final class Topics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+    static final int CONNECT_TIMEOUT_SECONDS = 15;
+
+    /** A problem an operator has to fix; the message says how. */
+    public static final class Unavailable extends Exception {
+        public Unavailable(final String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Topics() {
+    }
+
+    /** An admin client that gives up within the connect timeout. */
+    public static Admin admin(final Settings settings) throws Unavailable {
+        final Map<String, Object> props = new HashMap<>(settings.clientProperties());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CONNECT_TIMEOUT_SECONDS * 1000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try {
+            return Admin.create(props);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new Unavailable("cannot connect to Kafka at " + settings.get(Settings.BOOTSTRAP) + ": "
+                    + rootMessage(e));
+        }
+    }
+
+    /** Fails within the connect timeout when the brokers cannot be reached. */
+    public static void checkReachable(final Admin admin, final String bootstrap) throws Unavailable {
+        try {
+            admin.describeCluster().clusterId().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new Unavailable("cannot reach Kafka at " + bootstrap + " within " + CONNECT_TIMEOUT_SECONDS
+                    + " s (" + rootMessage(e) + "); check --bootstrap-servers and the security settings");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while connecting to Kafka");
+        }
+    }
+
+    /** Creates what is missing (if allowed) or explains how to. */
+    public static void ensure(final Admin admin, final Settings settings) throws Unavailable {
+        final String bootstrap = settings.get(Settings.BOOTSTRAP);
+        checkReachable(admin, bootstrap);
+        final Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
+        final Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+        wanted.put(settings.topic("requests"), Map.of());
+        wanted.put(settings.topic("slos"), compacted);
+        wanted.put(settings.topic("alerts"), Map.of());
+        wanted.put(settings.topic("status"), compacted);
+        wanted.put(settings.topic("dlq"), Map.of());
+        final Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new Unavailable("cannot list topics on " + bootstrap + ": " + rootMessage(e));
+        }
+        final List<NewTopic> missing = new ArrayList<>();
+        for (final Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
+            if (!existing.contains(e.getKey())) {
+                final int partitions = e.getKey().equals(settings.topic("slos")) ? 1 : settings.partitions();
+                final short rf = settings.replicationFactor();
+                missing.add(new NewTopic(e.getKey(), Optional.of(partitions),
+                        rf > 0 ? Optional.of(rf) : Optional.empty()).configs(e.getValue()));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (!settings.createTopics()) {
+            final NewTopic first = missing.get(0);
+            throw new Unavailable("topic " + first.name() + " does not exist"
+                    + (missing.size() > 1 ? " (nor " + names(missing.subList(1, missing.size())) + ")" : "")
+                    + "; create it with: kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic "
+                    + first.name() + " --partitions " + first.numPartitions()
+                    + (first.replicationFactor() > 0 ? " --replication-factor " + first.replicationFactor() : "")
+                    + (first.configs().isEmpty() ? "" : " --config cleanup.policy=compact")
+                    + ", or allow burnrate to create topics (create.topics=true)");
+        }
+        try {
+            admin.createTopics(missing).values().forEach((name, f) -> {
+                try {
+                    f.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    LOG.info("created topic {}", name);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + rootMessage(e));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create topic " + name + ": " + rootMessage(e));
+                }
+            });
+        } catch (IllegalStateException e) {
+            throw new Unavailable(e.getMessage());
+        }
+    }
+
+    private static String names(final List<NewTopic> topics) {
+        return String.join(", ", topics.stream().map(NewTopic::name).toList());
+    }
+
+    static String rootMessage(final Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}
