@@ -43,6 +43,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private long taskTime = WindowedCounts.NO_TIME;
     private long lastSweep = WindowedCounts.NO_TIME;
     private long wallAtLastInput;
+    private long wallAtLastStatus;
     private long taskTimeAtLastInput = WindowedCounts.NO_TIME;
     private final Consumer<AlertTransition> emit = this::emitTransition;
 
@@ -62,8 +63,10 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         taskTimeAtLastInput = taskTime;
         loadRegistry(context);
         wallAtLastInput = context.currentSystemTimeMs();
+        wallAtLastStatus = wallAtLastInput;
         reconcile(true);
-        context.schedule(config.statusInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+        // every second: SLO changes take effect within seconds even on a silent partition
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
     @Override
@@ -132,9 +135,12 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 state.setClock(taskTime, lastSweep);
             }
         }
-        for (final SloMonitor m : state.monitors()) {
-            if (m.changed()) {
-                emitStatus(m);
+        if (wallNow - wallAtLastStatus >= config.statusInterval().toMillis()) {
+            wallAtLastStatus = wallNow;
+            for (final SloMonitor m : state.monitors()) {
+                if (m.changed()) {
+                    emitStatus(m);
+                }
             }
         }
     }

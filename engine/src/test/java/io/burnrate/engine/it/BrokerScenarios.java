@@ -1,0 +1,164 @@
+package io.burnrate.engine.it;
+
+import static io.burnrate.engine.it.KafkaTestSupport.hasTransition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.burnrate.engine.runtime.Engine;
+import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.runtime.SloPublisher;
+import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.testing.Specs;
+import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.Names;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.StatusSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine against a real broker: the same scenarios run on the in-process KRaft
+ * broker and, where a Docker engine exists, on Testcontainers Kafka.
+ */
+abstract class BrokerScenarios {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path stateDir;
+
+    private Engine engine;
+    private Settings settings;
+
+    protected abstract String bootstrapServers();
+
+    private Settings start() throws Exception {
+        settings = KafkaTestSupport.settings(bootstrapServers(), "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stateDir);
+        try (Admin admin = Topics.admin(settings)) {
+            Topics.ensure(admin, settings);
+        }
+        engine = Engine.start(settings);
+        assertThat(engine.awaitRunning(WAIT)).as("engine reaches RUNNING").isTrue();
+        return settings;
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private void send(final List<Traffic.Event> events) throws Exception {
+        final List<String[]> kv = new ArrayList<>();
+        final List<Long> ts = new ArrayList<>();
+        for (final Traffic.Event e : events) {
+            kv.add(new String[] {e.service(), e.json()});
+            ts.add(e.timestamp());
+        }
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, ts);
+    }
+
+    @Test
+    void shouldPublishTheAlertTransitionAndStatusForAnOutage() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("checkout-availability", "checkout", 0)));
+        final Traffic traffic = Traffic.of("checkout", 2, Traffic.T0);
+        final List<Traffic.Event> events = new ArrayList<>(traffic.next(Duration.ofHours(1), Traffic.none()));
+        events.addAll(traffic.next(Duration.ofMinutes(3), Traffic.all()));
+        send(events);
+
+        final List<ConsumerRecord<String, AlertTransition>> alerts = KafkaTestSupport.readUntil(bootstrapServers(),
+                settings.topic("alerts"), KafkaTestSupport.alerts(),
+                seen -> hasTransition(seen, "checkout-availability", "page-1h-5m", "firing"), WAIT);
+        final ConsumerRecord<String, AlertTransition> page = alerts.stream()
+                .filter(r -> r.value().rule().equals("page-1h-5m")).findFirst().orElseThrow();
+        assertThat(page.key()).isEqualTo("checkout-availability/page-1h-5m");
+        // 7,200 events per hour: bad share above 1.44 % after about 52 s of the outage
+        assertThat(Duration.between(Traffic.T0.plus(Duration.ofHours(1)), page.value().at()).toSeconds())
+                .isBetween(42L, 62L);
+
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+                seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("checkout-availability")
+                        && s.firing().contains("page-1h-5m")), WAIT);
+    }
+
+    @Test
+    void shouldApplyAnSloWhileRunningAndResolveItWhenDeleted() throws Exception {
+        start();
+        final Traffic traffic = Traffic.of("search", 2, Traffic.T0);
+        send(traffic.next(Duration.ofMinutes(10), Traffic.none()));
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("search-availability", "search", 0)));
+        // the registry is live: events after the apply count without a restart
+        final List<Traffic.Event> later = new ArrayList<>(traffic.next(Duration.ofMinutes(30), Traffic.none()));
+        later.addAll(traffic.next(Duration.ofMinutes(3), Traffic.all()));
+        awaitApplied("search-availability", traffic);
+        send(later);
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+                seen -> hasTransition(seen, "search-availability", "page-1h-5m", "firing"), WAIT);
+
+        new SloPublisher(settings).delete("search-availability");
+        final List<ConsumerRecord<String, AlertTransition>> all = KafkaTestSupport.readUntil(bootstrapServers(),
+                settings.topic("alerts"), KafkaTestSupport.alerts(),
+                seen -> hasTransition(seen, "search-availability", "page-1h-5m", "resolved"), WAIT);
+        final List<String> firing = all.stream().filter(r -> r.value().state().equals("firing"))
+                .map(r -> r.value().rule()).toList();
+        final List<String> resolved = all.stream().filter(r -> r.value().state().equals("resolved"))
+                .map(r -> r.value().rule()).toList();
+        assertThat(resolved).containsExactlyInAnyOrderElementsOf(firing);
+    }
+
+    /** Sends one probe event at a time until the new SLO's status shows it counted. */
+    private void awaitApplied(final String slo, final Traffic traffic) throws Exception {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            send(traffic.next(Duration.ofSeconds(1), Traffic.none()));
+            try {
+                KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+                        seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals(slo)),
+                        Duration.ofSeconds(7));
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldDeadLetterMalformedRecordsAndKeepRunning() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("payments-availability", "payments", 0)));
+        final long t = Traffic.T0.toEpochMilli();
+        final List<String[]> kv = List.of(
+                new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":200}"},
+                new String[] {"payments", "not json at all"},
+                new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + t + ",\"latencyMs\":3}"},
+                new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + (t + 1000) + ",\"latencyMs\":3,\"status\":503}"});
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, null);
+
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+                seen -> seen.size() >= 2, WAIT);
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(Names.HEADER_REASON).value(),
+                StandardCharsets.UTF_8)).containsExactly("malformed-json", "missing-field");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
+
+        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"),
+                KafkaTestSupport.status(), seen -> seen.stream().map(ConsumerRecord::value)
+                        .anyMatch(s -> s.sloId().equals("payments-availability") && s.windows().get(0).total() == 2),
+                WAIT);
+        final StatusSnapshot last = status.get(status.size() - 1).value();
+        assertThat(last.windows().get(0).bad()).isEqualTo(1);
+        assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+}

@@ -1,0 +1,124 @@
+package io.burnrate.engine.it;
+
+import io.burnrate.engine.runtime.Settings;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.JsonSerde;
+import io.burnrate.schemas.StatusSnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Producing to and reading from a real broker in tests, without sleeps. */
+public final class KafkaTestSupport {
+
+    private KafkaTestSupport() {
+    }
+
+    /** Engine settings with every topic and the application id under {@code prefix}. */
+    public static Settings settings(final String bootstrap, final String prefix, final Path stateDir) {
+        return new Settings()
+                .with(Settings.BOOTSTRAP, bootstrap)
+                .with(Settings.APPLICATION_ID, prefix + "-engine")
+                .with(Settings.STATE_DIR, stateDir.toAbsolutePath())
+                .with(Settings.PARTITIONS, 2)
+                .with(Settings.IDLE_ADVANCE, "off")
+                .with(Settings.TOPIC_PREFIX + "requests", prefix + ".requests")
+                .with(Settings.TOPIC_PREFIX + "slos", prefix + ".slos")
+                .with(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts")
+                .with(Settings.TOPIC_PREFIX + "status", prefix + ".status")
+                .with(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq");
+    }
+
+    /** Sends (key, value, timestamp) triples and waits for every acknowledgement. */
+    public static void produce(final String bootstrap, final String topic, final List<String[]> keyValues,
+                               final List<Long> timestamps) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < keyValues.size(); i++) {
+                final Long ts = timestamps == null ? null : timestamps.get(i);
+                producer.send(new ProducerRecord<>(topic, null, ts, keyValues.get(i)[0], keyValues.get(i)[1]));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads a topic from the beginning (committed records only) until {@code done} holds. */
+    public static <V> List<ConsumerRecord<String, V>> readUntil(final String bootstrap, final String topic,
+                                                               final Deserializer<V> values,
+                                                               final Predicate<List<ConsumerRecord<String, V>>> done,
+                                                               final Duration timeout) {
+        return read(bootstrap, topic, values, done, timeout, "read_committed");
+    }
+
+    public static <V> List<ConsumerRecord<String, V>> read(final String bootstrap, final String topic,
+                                                          final Deserializer<V> values,
+                                                          final Predicate<List<ConsumerRecord<String, V>>> done,
+                                                          final Duration timeout, final String isolation) {
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final List<ConsumerRecord<String, V>> seen = new ArrayList<>();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values)) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            for (final PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (!done.test(seen)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("gave up after " + timeout.toSeconds() + " s reading " + topic
+                            + "; saw " + seen.size() + " records: " + summary(seen));
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+        return seen;
+    }
+
+    private static <V> String summary(final List<ConsumerRecord<String, V>> records) {
+        final StringBuilder b = new StringBuilder();
+        for (int i = Math.max(0, records.size() - 5); i < records.size(); i++) {
+            b.append(records.get(i).key()).append(' ');
+        }
+        return b.toString();
+    }
+
+    public static Deserializer<AlertTransition> alerts() {
+        return JsonSerde.of(AlertTransition.class).deserializer();
+    }
+
+    public static Deserializer<StatusSnapshot> status() {
+        return JsonSerde.of(StatusSnapshot.class).deserializer();
+    }
+
+    public static Deserializer<byte[]> bytes() {
+        return new ByteArrayDeserializer();
+    }
+
+    public static boolean hasTransition(final List<ConsumerRecord<String, AlertTransition>> records,
+                                        final String slo, final String rule, final String state) {
+        return records.stream().anyMatch(r -> r.value().sloId().equals(slo) && r.value().rule().equals(rule)
+                && r.value().state().equals(state));
+    }
+}
