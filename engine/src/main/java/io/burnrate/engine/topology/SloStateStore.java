@@ -23,22 +23,28 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * The per-SLO state of one task: live {@link SloMonitor}s in memory, persisted to a
  * changelogged RocksDB store only at commit time.
  *
  * <p>Why not plain store puts per event: the record cache would serialize and compare
- * keys on every event. Here an event touches plain arrays; on {@link #commit} (which
- * Kafka Streams calls before it commits the changelog and the input offsets in the same
- * transaction) every dirty SLO writes its header and its dirty bucket chunks. Nothing
- * accepted is lost: what the commit covers, the store holds.
+ * keys on every event. Here an event touches plain arrays; on {@link #flushCache} every
+ * dirty SLO writes its header and its dirty bucket chunks. Kafka Streams calls
+ * {@code flushCache} on caching stores while preparing a commit, before it commits the
+ * changelog writes and the input offsets in one transaction (exactly-once v2), so what
+ * a commit covers, the store holds: nothing accepted is lost, nothing counted twice.
+ * {@code CachedStateStore} is Kafka Streams' internal interface for exactly this (its
+ * own record cache implements it); the Kafka version is pinned, and ExactlyOnceIT
+ * fails if the hook ever stops being called before the transaction commits.
  *
  * <p>Keys: {@code sloId NUL 'H'} (header: time, layout, rule states) and
  * {@code sloId NUL 'C' tier chunk} (a chunk of {@link WindowedCounts#CHUNK} buckets,
  * varint-encoded). Entries per SLO are bounded by its layout, whatever the traffic.
  */
-public final class SloStateStore implements StateStore {
+public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]> {
 
     private static final byte SEP = 0;
     private static final byte HEADER = 'H';
@@ -151,6 +157,26 @@ public final class SloStateStore implements StateStore {
     }
 
     // ---- persistence ----
+
+    @Override
+    public void flushCache() {
+        persist();
+    }
+
+    /** A task closed dirty: what was not flushed must not survive in memory. */
+    @Override
+    public void clearCache() {
+        live.clear();
+        dirty.clear();
+        deleted.clear();
+        clock = null;
+        clockDirty = false;
+    }
+
+    @Override
+    public boolean setFlushListener(final CacheFlushListener<byte[], byte[]> listener, final boolean sendOldValues) {
+        return false;
+    }
 
     @Override
     public void flush() {

@@ -68,6 +68,21 @@ public final class KafkaTestSupport {
         return read(bootstrap, topic, values, done, timeout, "read_committed");
     }
 
+    /** Everything committed on a topic now (reads until no record arrives for a second). */
+    public static <V> List<ConsumerRecord<String, V>> readAll(final String bootstrap, final String topic,
+                                                             final Deserializer<V> values) {
+        final int[] lastSize = {-1};
+        final long[] lastChange = {System.nanoTime()};
+        return read(bootstrap, topic, values, seen -> {
+            if (seen.size() != lastSize[0]) {
+                lastSize[0] = seen.size();
+                lastChange[0] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - lastChange[0] > 1_000_000_000L;
+        }, Duration.ofSeconds(60), "read_committed");
+    }
+
     public static <V> List<ConsumerRecord<String, V>> read(final String bootstrap, final String topic,
                                                           final Deserializer<V> values,
                                                           final Predicate<List<ConsumerRecord<String, V>>> done,
