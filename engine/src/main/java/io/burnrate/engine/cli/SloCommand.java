@@ -176,7 +176,9 @@ final class SloCommand {
             action.run(settings);
             return 0;
         } catch (io.burnrate.engine.runtime.Topics.Unavailable e) {
-            err.println("burnrate slo: " + e.getMessage());
+            err.println("burnrate slo: " + e.getMessage() + (kafka.bootstrapServers == null
+                    ? " (no --bootstrap-servers given: this is the embedded broker's address; is 'burnrate run' "
+                    + "running on this machine?)" : ""));
             return 1;
         } catch (IllegalArgumentException e) {
             err.println("burnrate slo: " + e.getMessage());
