@@ -64,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "broker port (default: any free port)")
     private int port;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "status page and /metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port)")
+    private int httpPort;
+
     @Override
     public Integer call() throws Exception {
         // the table below shows every transition; the engine's own log line for each would repeat it
@@ -92,7 +96,9 @@ final class DemoCommand implements Callable<Integer> {
                 .with(Settings.BOOTSTRAP, broker.bootstrapServers())
                 .with(Settings.APPLICATION_ID, "burnrate-demo")
                 .with(Settings.DATA_DIR, dir)
-                .with(Settings.PARTITIONS, 3);
+                .with(Settings.PARTITIONS, 3)
+                .with(Settings.HTTP_BIND, "127.0.0.1")
+                .with(Settings.HTTP_PORT, portOrFree(httpPort));
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
         try (Admin admin = Topics.admin(settings)) {
             Topics.ensure(admin, settings);
@@ -114,6 +120,8 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf("burnrate demo: broker at %s, data in %s%n", broker.bootstrapServers(), dir);
+        out.printf("  status page http://127.0.0.1:%d/   metrics http://127.0.0.1:%d/metrics%n", engine.httpPort(),
+                engine.httpPort());
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
@@ -142,6 +150,15 @@ final class DemoCommand implements Callable<Integer> {
             hook.run();
         }
         return 0;
+    }
+
+    /** The requested port when it is free, otherwise any free port (a second demo still starts). */
+    private static int portOrFree(final int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return port;
+        } catch (java.io.IOException busy) {
+            return 0;
+        }
     }
 
     private static void printAlerts(final Settings settings, final PrintWriter out, final DemoTraffic traffic,

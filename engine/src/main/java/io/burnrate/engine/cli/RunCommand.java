@@ -65,6 +65,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "DURATION", description = "how late an event may be and still count (default 5m)")
     private String grace;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "port of /metrics, /api/v1/slos, /healthz, /readyz and the status page (default 8080; -1: off)")
+    private Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", description = "address the HTTP server binds (default 0.0.0.0)")
+    private String httpBind;
+
+    @Option(names = "--http-advertised-host", paramLabel = "HOST",
+            description = "host other instances reach this one's HTTP server at (default: the bind address, or localhost)")
+    private String advertisedHost;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
     private Path dataDir;
 
@@ -88,7 +99,10 @@ final class RunCommand implements Callable<Integer> {
                     .with(Settings.CREATE_TOPICS, createTopics ? null : "false")
                     .with(Settings.GRACE, grace)
                     .with(Settings.DATA_DIR, dataDir)
-                    .with(Settings.EMBEDDED_PORT, embeddedPort);
+                    .with(Settings.EMBEDDED_PORT, embeddedPort)
+                    .with(Settings.HTTP_PORT, httpPort)
+                    .with(Settings.HTTP_BIND, httpBind)
+                    .with(Settings.HTTP_ADVERTISED_HOST, advertisedHost);
             settings.engineConfig();
             initial = slos == null ? List.of() : SloFiles.load(slos);
         } catch (SloFiles.Unusable e) {

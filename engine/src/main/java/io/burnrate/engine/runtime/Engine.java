@@ -23,6 +23,7 @@ public final class Engine implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final BurnRateTopology.Built built;
+    private io.burnrate.engine.http.StatusServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Throwable failure;
 
@@ -31,8 +32,34 @@ public final class Engine implements AutoCloseable {
         this.built = built;
     }
 
-    /** Builds and starts the engine; returns once the client is started (not yet RUNNING). */
-    public static Engine start(final Settings settings) {
+    /**
+     * Builds and starts the engine with its HTTP server (/metrics, API, status page) unless
+     * {@code http.port} is -1; returns once started (not yet RUNNING).
+     */
+    public static Engine start(final Settings settings) throws java.io.IOException {
+        final int port = settings.intValue(Settings.HTTP_PORT);
+        if (port < 0) {
+            return startStreams(settings);
+        }
+        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(
+                settings.get(Settings.HTTP_BIND), port);
+        settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
+        final Engine engine = startStreams(settings);
+        final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
+                settings.sloMetricLabels()).bind(engine.streams);
+        engine.http = http.start(engine.streams, engine.built, metrics, settings.advertisedHost());
+        LOG.info("status page http://{}:{}/ , metrics http://{}:{}/metrics , API http://{}:{}/api/v1/slos",
+                settings.advertisedHost(), http.port(), settings.advertisedHost(), http.port(),
+                settings.advertisedHost(), http.port());
+        return engine;
+    }
+
+    /** The HTTP server's port, or -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    private static Engine startStreams(final Settings settings) {
         final EngineConfig config = settings.engineConfig();
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         final Properties props = new Properties();
@@ -100,6 +127,9 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (http != null) {
+            http.close();
+        }
         streams.close(Duration.ofSeconds(30));
         stopped.countDown();
     }

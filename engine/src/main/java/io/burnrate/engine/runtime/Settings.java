@@ -45,12 +45,20 @@ public final class Settings {
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
     public static final String TOPIC_PREFIX = "topic.";
+    /** HTTP port of /metrics, the API and the status page; -1 turns the server off. */
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    /** Host other instances reach this one's HTTP server at (API fan-out across instances). */
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
+    /** SLO labels copied onto every per-SLO metric series. */
+    public static final String METRICS_SLO_LABELS = "metrics.slo.labels";
 
     /** Default port of the embedded broker, so {@code slo apply} finds it without flags. */
     public static final int DEFAULT_EMBEDDED_PORT = 19092;
 
     private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
-            EMBEDDED_PORT, DATA_DIR, "slos", "http.port", "http.bind");
+            EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
+            Settings.METRICS_SLO_LABELS);
 
     private final Map<String, String> values = new TreeMap<>();
 
@@ -70,6 +78,25 @@ public final class Settings {
         values.put(TOPIC_PREFIX + "dlq", d.dlqTopic());
         values.put(GRACE, "5m");
         values.put(IDLE_ADVANCE, "30s");
+        values.put(HTTP_PORT, "8080");
+        values.put(HTTP_BIND, "0.0.0.0");
+        values.put(METRICS_SLO_LABELS, "team,tier");
+    }
+
+    /** The advertised HTTP host: configured, else the bind address, else localhost. */
+    public String advertisedHost() {
+        final String configured = values.get(HTTP_ADVERTISED_HOST);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        final String bind = values.get(HTTP_BIND);
+        return bind == null || bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
+    }
+
+    public java.util.List<String> sloMetricLabels() {
+        final String v = values.get(METRICS_SLO_LABELS);
+        return v == null || v.isBlank() ? java.util.List.of()
+                : java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** Reads a {@code .properties} file, or YAML otherwise. */

@@ -37,6 +37,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private final EngineConfig config;
     private final SloRegistry registry;
     private final EngineCounters counters;
+    private final StatusBoard board;
     private ProcessorContext<String, Object> context;
     private SloStateStore state;
     private long registryVersion = -1;
@@ -47,10 +48,12 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private long taskTimeAtLastInput = WindowedCounts.NO_TIME;
     private final Consumer<AlertTransition> emit = this::emitTransition;
 
-    BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters) {
+    BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters,
+                      final StatusBoard board) {
         this.config = config;
         this.registry = registry;
         this.counters = counters;
+        this.board = board;
     }
 
     @Override
@@ -86,6 +89,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         counters.accepted.increment();
         if (taskTime == WindowedCounts.NO_TIME || ts > taskTime) {
             taskTime = ts;
+            counters.eventTime.accumulate(ts);
         }
         wallAtLastInput = context.currentSystemTimeMs();
         taskTimeAtLastInput = taskTime;
@@ -109,6 +113,16 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             sweep();
         }
         state.setClock(taskTime, lastSweep);
+    }
+
+    /** The task moves elsewhere (or the engine stops): its SLOs are no longer this instance's to show. */
+    @Override
+    public void close() {
+        if (state != null) {
+            for (final SloMonitor m : state.monitors()) {
+                board.remove(m.spec().id());
+            }
+        }
     }
 
     /** Advances every SLO of this task to the task's event time and evaluates it. */
@@ -170,6 +184,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private void emitStatus(final SloMonitor m) {
         final StatusSnapshot s = m.snapshot();
         if (s.at() != null) {
+            board.publish(s);
             context.forward(new Record<String, Object>(s.sloId(), s, s.at().toEpochMilli()));
         }
     }
@@ -200,6 +215,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 LOG.info("SLO {} deleted: resolving its alerts and dropping its state", m.spec().id());
                 m.resolveAll(emit);
                 state.remove(m.spec().id());
+                board.remove(m.spec().id());
             } else if (!spec.equals(m.spec())) {
                 LOG.info("SLO {} changed: applying the new definition", spec.id());
                 final SloMonitor next = m.redefine(spec, emit);

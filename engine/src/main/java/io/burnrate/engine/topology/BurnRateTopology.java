@@ -42,12 +42,13 @@ public final class BurnRateTopology {
     }
 
     /** The topology plus the objects its processors share with the application. */
-    public record Built(Topology topology, SloRegistry registry, EngineCounters counters) {
+    public record Built(Topology topology, SloRegistry registry, EngineCounters counters, StatusBoard board) {
     }
 
     public static Built build(final EngineConfig config) {
         final SloRegistry registry = new SloRegistry();
         final EngineCounters counters = new EngineCounters();
+        final StatusBoard board = new StatusBoard();
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(
@@ -82,7 +83,7 @@ public final class BurnRateTopology {
 
         final KStream<String, Object> outputs = routes.get(Names.ROUTE + Names.ROUTE_KEYED)
                 .merge(rekeyed, Named.as(Names.MERGE))
-                .process(() -> new BurnRateProcessor(config, registry, counters), Named.as(Names.EVALUATE),
+                .process(() -> new BurnRateProcessor(config, registry, counters, board), Named.as(Names.EVALUATE),
                         Names.STATE_STORE);
 
         final Map<String, KStream<String, Object>> out = outputs.split(Named.as(Names.OUTPUT))
@@ -101,6 +102,6 @@ public final class BurnRateTopology {
                 .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.LATE_VALUE))
                 .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.LATE_DLQ_SINK));
 
-        return new Built(builder.build(), registry, counters);
+        return new Built(builder.build(), registry, counters, board);
     }
 }

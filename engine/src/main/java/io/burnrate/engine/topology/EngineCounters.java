@@ -10,6 +10,9 @@ public final class EngineCounters {
     public final LongAdder accepted = new LongAdder();
     public final LongAdder unmatched = new LongAdder();
     public final LongAdder transitions = new LongAdder();
+    /** Newest event time accepted by any task (ms); evaluation lag = wall clock - this. */
+    public final java.util.concurrent.atomic.LongAccumulator eventTime =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     public void rejected(final String reason) {

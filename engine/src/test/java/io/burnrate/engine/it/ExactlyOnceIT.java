@@ -155,6 +155,7 @@ class ExactlyOnceIT {
                 "--state-dir", dir.resolve("state").toString(),
                 "--processing-guarantee", guarantee,
                 "--partitions", "1",
+                "--http-port", "0", "--http-bind", "127.0.0.1",
                 "--set", "commit.interval.ms=" + commitInterval,
                 "--set", "idle.advance.after=off"));
         for (final String role : List.of("requests", "slos", "alerts", "status", "dlq")) {

@@ -14,7 +14,7 @@ import org.testcontainers.utility.DockerImageName;
 @EnabledIf(value = "dockerAvailable",
         disabledReason = "no Docker engine here: Testcontainers cannot start Kafka; EmbeddedBrokerIT runs these "
                 + "scenarios on an in-process broker instead")
-class TestcontainersBrokerIT extends BrokerScenarios {
+class ContainerBrokerIT extends BrokerScenarios {
 
     private static KafkaContainer kafka;
 

@@ -1,0 +1,197 @@
+package io.burnrate.engine.http;
+
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.topology.BurnRateTopology;
+import io.burnrate.engine.topology.StatusBoard;
+import io.burnrate.schemas.StatusSnapshot;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Everything burnrate exports to Prometheus. Per SLO (labels {@code slo}, {@code service},
+ * the configured SLO labels such as {@code team} and {@code tier}, plus {@code window} or
+ * {@code rule}/{@code severity}):
+ *
+ * <ul>
+ *   <li>{@code burnrate_slo_objective_ratio} (0.999 for 99.9 %)</li>
+ *   <li>{@code burnrate_slo_sli_ratio{window}} and {@code burnrate_slo_burn_rate{window}}</li>
+ *   <li>{@code burnrate_slo_error_budget_remaining_ratio}</li>
+ *   <li>{@code burnrate_slo_time_to_exhaustion_seconds} (absent while nothing burns)</li>
+ *   <li>{@code burnrate_slo_alert_firing{rule,severity}} 1 or 0, and
+ *       {@code burnrate_slo_alert_threshold{rule,severity}}</li>
+ * </ul>
+ *
+ * Engine: {@code burnrate_events_accepted_total}, {@code burnrate_events_rejected_total{reason}},
+ * {@code burnrate_events_unmatched_total}, {@code burnrate_events_late_total},
+ * {@code burnrate_alert_transitions_total}, {@code burnrate_evaluation_lag_seconds}; Kafka
+ * Streams client metrics ({@code kafka_stream_*}) and JVM metrics ({@code jvm_*}).
+ *
+ * <p>SLO series appear once this instance has numbers for an SLO and disappear when it is
+ * deleted or its partition moves to another instance: no stale series. Label values are
+ * bounded by the SLO definitions, never by traffic.
+ */
+public final class EngineMetrics {
+
+    /** SLO labels copied onto every per-SLO series (missing ones are exported empty). */
+    public static final List<String> DEFAULT_SLO_LABELS = List.of("team", "tier");
+    private static final List<String> REJECT_REASONS = List.of("malformed-json", "missing-field", "invalid-field",
+            "invalid-timestamp", "late");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final BurnRateTopology.Built built;
+    private final List<String> sloLabels;
+    private final Map<String, List<Meter>> perSlo = new HashMap<>();
+    private final Map<String, StatusSnapshot> shape = new HashMap<>();
+
+    public EngineMetrics(final BurnRateTopology.Built built, final List<String> sloLabels) {
+        this.built = built;
+        this.sloLabels = List.copyOf(sloLabels);
+        final var c = built.counters();
+        FunctionCounter.builder("burnrate_events_accepted", c.accepted, a -> a.sum())
+                .description("request events accepted (valid and within grace)").register(registry);
+        FunctionCounter.builder("burnrate_events_unmatched", c.unmatched, a -> a.sum())
+                .description("accepted events that matched no SLO (counted and dropped)").register(registry);
+        FunctionCounter.builder("burnrate_alert_transitions", c.transitions, a -> a.sum())
+                .description("alert transitions emitted (firing and resolved)").register(registry);
+        for (final String reason : REJECT_REASONS) {
+            FunctionCounter.builder("burnrate_events_rejected", c, x -> x.rejectedCount(reason))
+                    .description("events sent to the dead-letter topic, by reason").tag("reason", reason)
+                    .register(registry);
+        }
+        FunctionCounter.builder("burnrate_events_late", c, x -> x.rejectedCount("late"))
+                .description("events older than the grace period (dead-lettered)").register(registry);
+        Gauge.builder("burnrate_evaluation_lag_seconds", c, x -> {
+            final long t = x.eventTime.get();
+            return t == Long.MIN_VALUE ? Double.NaN : Math.max(0, System.currentTimeMillis() - t) / 1000.0;
+        }).description("wall clock minus the newest event time evaluated").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** Adds the Kafka Streams client metrics. */
+    public EngineMetrics bind(final KafkaStreams streams) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        return this;
+    }
+
+    /** The Prometheus text exposition, after bringing per-SLO series up to date. */
+    public synchronized String scrape() {
+        sync();
+        return registry.scrape();
+    }
+
+    /** Registers series for SLOs with numbers here, removes those of SLOs gone or moved. */
+    synchronized void sync() {
+        final StatusBoard board = built.board();
+        final Map<String, SloSpec> specs = built.registry().snapshot().byId();
+        for (final String id : new ArrayList<>(perSlo.keySet())) {
+            final StatusBoard.Entry e = board.get(id);
+            final SloSpec spec = specs.get(id);
+            if (e == null || spec == null || !sameShape(shape.get(id), e.latest())) {
+                perSlo.remove(id).forEach(registry::remove);
+                shape.remove(id);
+            }
+        }
+        for (final StatusBoard.Entry e : board.all()) {
+            final String id = e.latest().sloId();
+            final SloSpec spec = specs.get(id);
+            if (spec != null && !perSlo.containsKey(id)) {
+                perSlo.put(id, register(spec, e.latest()));
+                shape.put(id, e.latest());
+            }
+        }
+    }
+
+    private List<Meter> register(final SloSpec spec, final StatusSnapshot first) {
+        final String id = spec.id();
+        final Tags base = baseTags(spec);
+        final List<Meter> meters = new ArrayList<>();
+        meters.add(gauge("burnrate_slo_objective_ratio", "SLO objective as a fraction", base, s -> s.objective() / 100.0, id));
+        meters.add(gauge("burnrate_slo_error_budget_remaining_ratio",
+                "fraction of the SLO window's error budget left (negative when overspent)", base,
+                StatusSnapshot::errorBudgetRemaining, id));
+        meters.add(gauge("burnrate_slo_time_to_exhaustion_seconds",
+                "time until the error budget is spent at the current burn rate (NaN while nothing burns)", base,
+                s -> s.timeToExhaustion() == null ? Double.NaN : s.timeToExhaustion().toSeconds(), id));
+        for (int i = 0; i < first.windows().size(); i++) {
+            final int w = i;
+            final Tags tags = base.and("window", Durations.format(first.windows().get(i).window()));
+            meters.add(gauge("burnrate_slo_sli_ratio", "good / total events over the window (NaN without traffic)",
+                    tags, s -> {
+                        final Double sli = s.windows().get(w).sli();
+                        return sli == null ? Double.NaN : sli;
+                    }, id));
+            meters.add(gauge("burnrate_slo_burn_rate", "error-budget burn rate over the window (1 = on budget)", tags,
+                    s -> s.windows().get(w).burnRate(), id));
+            meters.add(gauge("burnrate_slo_window_events", "events in the window", tags,
+                    s -> s.windows().get(w).total(), id));
+            meters.add(gauge("burnrate_slo_window_bad_events", "bad events in the window", tags,
+                    s -> s.windows().get(w).bad(), id));
+        }
+        for (final AlertWindow rule : spec.alerts()) {
+            final Tags tags = base.and("rule", rule.ruleName()).and("severity", rule.severity());
+            final String name = rule.ruleName();
+            meters.add(gauge("burnrate_slo_alert_firing", "1 while the alert rule fires, else 0", tags,
+                    s -> s.firing().contains(name) ? 1 : 0, id));
+            final double threshold = rule.threshold(spec.window());
+            meters.add(gauge("burnrate_slo_alert_threshold", "burn rate both windows of the rule must exceed", tags,
+                    s -> threshold, id));
+        }
+        return meters;
+    }
+
+    private Meter gauge(final String name, final String help, final Tags tags,
+                        final ToDoubleFunction<StatusSnapshot> value, final String sloId) {
+        final StatusBoard board = built.board();
+        return Gauge.builder(name, board, b -> {
+            final StatusBoard.Entry e = b.get(sloId);
+            return e == null ? Double.NaN : value.applyAsDouble(e.latest());
+        }).description(help).tags(tags).register(registry);
+    }
+
+    private Tags baseTags(final SloSpec spec) {
+        final List<Tag> tags = new ArrayList<>();
+        tags.add(Tag.of("slo", spec.id()));
+        tags.add(Tag.of("service", spec.service()));
+        for (final String label : sloLabels) {
+            tags.add(Tag.of(label, spec.labels().getOrDefault(label, "")));
+        }
+        return Tags.of(tags);
+    }
+
+    private static boolean sameShape(final StatusSnapshot a, final StatusSnapshot b) {
+        if (a == null || b == null || a.windows().size() != b.windows().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.windows().size(); i++) {
+            if (!a.windows().get(i).window().equals(b.windows().get(i).window())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,49 @@
+package io.burnrate.engine.http;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.topology.StatusBoard;
+import io.burnrate.schemas.StatusSnapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code /api/v1/slos} returns per SLO: its definition in brief and its latest status. */
+@JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history"})
+public record SloView(String id, String service, double objective, String window, Map<String, String> labels,
+                      List<Rule> rules, StatusSnapshot status, List<HistoryPoint> history) {
+
+    /** An alert rule with its derived threshold. */
+    public record Rule(String name, String severity, double threshold, String longWindow, String shortWindow) {
+    }
+
+    /** One point of recent history: budget left and burn rate per window. */
+    public record HistoryPoint(Instant at, double errorBudgetRemaining, Map<String, Double> burnRates) {
+    }
+
+    static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory) {
+        final List<Rule> rules = new ArrayList<>();
+        for (final AlertWindow w : spec.alerts()) {
+            rules.add(new Rule(w.ruleName(), w.severity(), w.threshold(spec.window()),
+                    Durations.format(w.longWindow()), Durations.format(w.shortWindow())));
+        }
+        List<HistoryPoint> history = null;
+        if (withHistory && entry != null) {
+            history = new ArrayList<>();
+            final List<StatusSnapshot.WindowStatus> windows = entry.latest().windows();
+            for (final StatusBoard.Point p : entry.history()) {
+                final Map<String, Double> burns = new LinkedHashMap<>();
+                for (int i = 0; i < p.burnRates().length && i < windows.size(); i++) {
+                    burns.put(Durations.format(windows.get(i).window()), p.burnRates()[i]);
+                }
+                history.add(new HistoryPoint(Instant.ofEpochMilli(p.at()), p.budgetRemaining(), burns));
+            }
+        }
+        return new SloView(spec.id(), spec.service(), spec.objective(), Durations.format(spec.window()), spec.labels(),
+                rules, entry == null ? null : entry.latest(), history);
+    }
+}

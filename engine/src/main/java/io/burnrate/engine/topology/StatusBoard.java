@@ -1,0 +1,62 @@
+package io.burnrate.engine.topology;
+
+import io.burnrate.schemas.StatusSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest status of every SLO this instance evaluates, plus a short history, for
+ * readers outside the stream threads (metrics, the JSON API, the status page). Stream
+ * threads publish immutable snapshots; readers never touch processor state.
+ *
+ * <p>History is bounded: at most {@link #HISTORY} points per SLO (one per status
+ * snapshot, i.e. every 5 s while the SLO changes), so memory stays bounded with the
+ * SLO count.
+ */
+public final class StatusBoard {
+
+    public static final int HISTORY = 240;
+
+    /** One point of an SLO's history. */
+    public record Point(long at, double budgetRemaining, double[] burnRates) {
+    }
+
+    /** The latest snapshot and the recent history of one SLO. */
+    public record Entry(StatusSnapshot latest, List<Point> history) {
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    public void publish(final StatusSnapshot s) {
+        entries.compute(s.sloId(), (id, old) -> {
+            final List<Point> history = new ArrayList<>(old == null ? List.of() : old.history());
+            final double[] burns = new double[s.windows().size()];
+            for (int i = 0; i < burns.length; i++) {
+                burns[i] = s.windows().get(i).burnRate();
+            }
+            if (!history.isEmpty() && history.get(history.size() - 1).at() == s.at().toEpochMilli()) {
+                history.remove(history.size() - 1);
+            }
+            history.add(new Point(s.at().toEpochMilli(), s.errorBudgetRemaining(), burns));
+            while (history.size() > HISTORY) {
+                history.remove(0);
+            }
+            return new Entry(s, List.copyOf(history));
+        });
+    }
+
+    public void remove(final String sloId) {
+        entries.remove(sloId);
+    }
+
+    public Entry get(final String sloId) {
+        return entries.get(sloId);
+    }
+
+    public Collection<Entry> all() {
+        return entries.values();
+    }
+}

@@ -1,0 +1,105 @@
+package io.burnrate.engine.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.testing.Specs;
+import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.BurnRateTopology;
+import io.burnrate.engine.topology.EngineConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Prometheus exposition for SLOs driven through the real topology. */
+class EngineMetricsTest {
+
+    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null);
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private BurnRateTopology.Built built;
+    private TestInputTopic<String, byte[]> slos;
+    private TestInputTopic<String, byte[]> requests;
+    private EngineMetrics metrics;
+
+    @BeforeEach
+    void start() {
+        built = BurnRateTopology.build(CONFIG);
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
+        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
+        metrics = new EngineMetrics(built, EngineMetrics.DEFAULT_SLO_LABELS);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    /** Applies the SLOs and drives 1 h healthy + 3 min outage on checkout, 1 h healthy on search. */
+    static void outage(final TestInputTopic<String, byte[]> slos, final TestInputTopic<String, byte[]> requests,
+                       final TopologyTestDriver driver) {
+        for (final SloSpecParser.Parsed p : Specs.parse(Specs.availabilityYaml("checkout-availability", "checkout", 0)
+                + "---\n" + Specs.availabilityYaml("search-availability", "search", 0).replace("team: payments",
+                "team: discovery"))) {
+            slos.pipeInput(p.spec().id(), SloSpecParser.toJson(p.document()));
+        }
+        final Traffic checkout = Traffic.of("checkout", 1, Traffic.T0);
+        final Traffic search = Traffic.of("search", 1, Traffic.T0);
+        final List<Traffic.Event> events = new java.util.ArrayList<>(checkout.next(Duration.ofHours(1), Traffic.none()));
+        events.addAll(checkout.next(Duration.ofMinutes(3), Traffic.all()));
+        events.addAll(search.next(Duration.ofMinutes(63), Traffic.none()));
+        events.sort(java.util.Comparator.comparingLong(Traffic.Event::timestamp));
+        events.forEach(e -> requests.pipeInput(e.service(), e.json().getBytes(StandardCharsets.UTF_8), e.timestamp()));
+        driver.advanceWallClockTime(CONFIG.statusInterval());
+    }
+
+    @Test
+    void shouldExportPerSloSeriesWithTheFiringRuleAtOne() {
+        outage(slos, requests, driver);
+        final String text = metrics.scrape();
+        assertThat(text).contains("burnrate_slo_alert_firing{rule=\\"page-1h-5m\\",service=\\"checkout\\","
+                + "severity=\\"page\\",slo=\\"checkout-availability\\",team=\\"payments\\",tier=\\"0\\"} 1.0");
+        assertThat(text).contains("burnrate_slo_alert_firing{rule=\\"page-1h-5m\\",service=\\"search\\","
+                + "severity=\\"page\\",slo=\\"search-availability\\",team=\\"discovery\\",tier=\\"0\\"} 0.0");
+        assertThat(text).contains("burnrate_slo_objective_ratio{service=\\"checkout\\",slo=\\"checkout-availability\\","
+                + "team=\\"payments\\",tier=\\"0\\"} 0.999");
+        // search: 3,780 good events in its 30d window, none bad
+        assertThat(text).contains("burnrate_slo_window_events{service=\\"search\\",slo=\\"search-availability\\","
+                + "team=\\"discovery\\",tier=\\"0\\",window=\\"30d\\"} 3780.0");
+        assertThat(text).contains("burnrate_slo_burn_rate{service=\\"search\\",slo=\\"search-availability\\","
+                + "team=\\"discovery\\",tier=\\"0\\",window=\\"1h\\"} 0.0");
+        assertThat(text).contains("burnrate_events_accepted_total 7560.0");
+        assertThat(text).contains("burnrate_alert_transitions_total");
+        assertThat(text).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void shouldDropTheSeriesOfADeletedSlo() {
+        outage(slos, requests, driver);
+        assertThat(metrics.scrape()).contains("slo=\\"checkout-availability\\"");
+        slos.pipeInput("checkout-availability", (byte[]) null);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        final String text = metrics.scrape();
+        assertThat(text).doesNotContain("slo=\\"checkout-availability\\"").contains("slo=\\"search-availability\\"");
+    }
+}
