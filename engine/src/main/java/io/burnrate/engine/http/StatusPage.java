@@ -28,7 +28,7 @@ final class StatusPage {
             + ".firing{background:#c62828;color:#fff;border-radius:3px;padding:1px 6px;margin-right:4px;font-size:12px}"
             + ".ticket{background:#ef6c00}.ok{color:#2e7d32}.muted{color:#7a8290}"
             + "input{padding:6px 8px;width:280px;margin-bottom:12px;border:1px solid #c9ced6;border-radius:4px}"
-            + "svg{background:#fff;border:1px solid #e3e6ea;margin:8px 0}"
+            + "svg{background:#fff;border:1px solid #e3e6ea;margin:8px 0}td:last-child{white-space:normal}"
             + "</style>";
 
     private StatusPage() {

@@ -77,17 +77,17 @@ class EngineMetricsTest {
     void shouldExportPerSloSeriesWithTheFiringRuleAtOne() {
         outage(slos, requests, driver);
         final String text = metrics.scrape();
-        assertThat(text).contains("burnrate_slo_alert_firing{rule=\\"page-1h-5m\\",service=\\"checkout\\","
-                + "severity=\\"page\\",slo=\\"checkout-availability\\",team=\\"payments\\",tier=\\"0\\"} 1.0");
-        assertThat(text).contains("burnrate_slo_alert_firing{rule=\\"page-1h-5m\\",service=\\"search\\","
-                + "severity=\\"page\\",slo=\\"search-availability\\",team=\\"discovery\\",tier=\\"0\\"} 0.0");
-        assertThat(text).contains("burnrate_slo_objective_ratio{service=\\"checkout\\",slo=\\"checkout-availability\\","
-                + "team=\\"payments\\",tier=\\"0\\"} 0.999");
+        assertThat(text).contains("burnrate_slo_alert_firing{rule=\"page-1h-5m\",service=\"checkout\","
+                + "severity=\"page\",slo=\"checkout-availability\",team=\"payments\",tier=\"0\"} 1.0");
+        assertThat(text).contains("burnrate_slo_alert_firing{rule=\"page-1h-5m\",service=\"search\","
+                + "severity=\"page\",slo=\"search-availability\",team=\"discovery\",tier=\"0\"} 0.0");
+        assertThat(text).contains("burnrate_slo_objective_ratio{service=\"checkout\",slo=\"checkout-availability\","
+                + "team=\"payments\",tier=\"0\"} 0.999");
         // search: 3,780 good events in its 30d window, none bad
-        assertThat(text).contains("burnrate_slo_window_events{service=\\"search\\",slo=\\"search-availability\\","
-                + "team=\\"discovery\\",tier=\\"0\\",window=\\"30d\\"} 3780.0");
-        assertThat(text).contains("burnrate_slo_burn_rate{service=\\"search\\",slo=\\"search-availability\\","
-                + "team=\\"discovery\\",tier=\\"0\\",window=\\"1h\\"} 0.0");
+        assertThat(text).contains("burnrate_slo_window_events{service=\"search\",slo=\"search-availability\","
+                + "team=\"discovery\",tier=\"0\",window=\"30d\"} 3780.0");
+        assertThat(text).contains("burnrate_slo_burn_rate{service=\"search\",slo=\"search-availability\","
+                + "team=\"discovery\",tier=\"0\",window=\"1h\"} 0.0");
         assertThat(text).contains("burnrate_events_accepted_total 7560.0");
         assertThat(text).contains("burnrate_alert_transitions_total");
         assertThat(text).contains("jvm_memory_used_bytes");
@@ -96,10 +96,10 @@ class EngineMetricsTest {
     @Test
     void shouldDropTheSeriesOfADeletedSlo() {
         outage(slos, requests, driver);
-        assertThat(metrics.scrape()).contains("slo=\\"checkout-availability\\"");
+        assertThat(metrics.scrape()).contains("slo=\"checkout-availability\"");
         slos.pipeInput("checkout-availability", (byte[]) null);
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         final String text = metrics.scrape();
-        assertThat(text).doesNotContain("slo=\\"checkout-availability\\"").contains("slo=\\"search-availability\\"");
+        assertThat(text).doesNotContain("slo=\"checkout-availability\"").contains("slo=\"search-availability\"");
     }
 }

@@ -1,0 +1,104 @@
+package io.burnrate.loadtest.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Child-JVM main, the ceiling: a plain {@link KafkaConsumer} (client defaults, no
+ * group, read_committed like the engine) that reads every partition of a topic from
+ * the beginning to its end offsets and Jackson-databinds every value into a record.
+ *
+ * <p>Arguments: {@code bootstrap topic}. Reports {@code @@result} with the events read
+ * and the rate between the first non-empty poll and the last record (JVM start and
+ * metadata lookups excluded, as for the engine).
+ */
+public final class CeilingConsumer {
+
+    /** The event as a naive consumer would bind it. */
+    public record Event(String service, long timestamp, double latencyMs, Integer status, String outcome,
+                        String operation, Map<String, String> attributes) {
+    }
+
+    private CeilingConsumer() {
+    }
+
+    public static void main(final String[] args) {
+        try {
+            ChildJvm.emit("result", run(args[0], args[1]));
+            System.exit(0);
+        } catch (Exception e) {
+            ChildJvm.emit("error", e.toString());
+            System.exit(1);
+        }
+    }
+
+    static Map<String, Object> run(final String bootstrap, final String topic) throws IOException {
+        final ObjectReader reader = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build().readerFor(Event.class);
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            for (final PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            final long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long count = 0;
+            long firstBatch = -1;
+            long firstNs = 0;
+            long lastNs = 0;
+            long checksum = 0;
+            final long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (count < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("read only " + count + " of " + total + " events in 30 min");
+                }
+                final ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                for (final ConsumerRecord<String, byte[]> r : records) {
+                    final Event e = reader.readValue(r.value());
+                    checksum += e.timestamp() + e.service().length();
+                    count++;
+                }
+                final long now = System.nanoTime();
+                if (firstBatch < 0) {
+                    firstBatch = count;
+                    firstNs = now;
+                }
+                lastNs = now;
+            }
+            final Map<String, Object> out = new LinkedHashMap<>();
+            final double seconds = (lastNs - firstNs) / 1e9;
+            out.put("events", count);
+            out.put("measuredEvents", count - firstBatch);
+            out.put("seconds", seconds);
+            out.put("rate", seconds > 0 ? (count - firstBatch) / seconds : 0);
+            out.put("checksum", checksum);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.burnrate.loadtest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.runtime.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine in a fresh child JVM ({@link EngineHost}) and the catch-up measurement.
+ *
+ * <p>Method: the engine's consumer group (its application id) commits its input offsets
+ * with every exactly-once transaction (every 100 ms by default). The benchmark polls the
+ * committed offsets every 100 ms; the rate is the events committed between the first
+ * poll that sees a non-zero commit and the poll that sees the committed offsets equal
+ * the end offsets, divided by the time between those two polls. JVM start, broker
+ * connection, rebalance and state restoration are therefore excluded. When the input is
+ * too small for two distinct polls (smoke runs), the rate falls back to all events over
+ * the time from RUNNING to caught up, and the method says so.
+ */
+public final class EngineRun {
+
+    /** One catch-up measurement. */
+    public record Result(String applicationId, long events, long measuredEvents, double seconds, double rate,
+                         String method, JsonNode stats, JsonNode stopped, Path log) {
+    }
+
+    private EngineRun() {
+    }
+
+    public static ChildJvm start(final BenchEnv env, final Map<String, String> settings, final String heap,
+                                 final List<String> extraJvmArgs) throws Exception {
+        final List<String> jvm = new ArrayList<>();
+        jvm.add("-Xmx" + heap);
+        jvm.add("-Xms" + heap);
+        jvm.addAll(extraJvmArgs);
+        final List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> args.add(k + "=" + v));
+        final String id = settings.get(Settings.APPLICATION_ID);
+        final ChildJvm child = ChildJvm.start(id, jvm, EngineHost.class, args,
+                env.workDir().resolve("logs").resolve(id + ".log"));
+        child.await("ready", Duration.ofMinutes(3));
+        return child;
+    }
+
+    /**
+     * Starts an engine, waits until it has committed every event of its requests topic,
+     * takes its stats, stops it cleanly.
+     */
+    public static Result catchUp(final BenchEnv env, final Map<String, String> settings, final String heap,
+                                 final List<String> extraJvmArgs, final Duration timeout) throws Exception {
+        final String group = settings.get(Settings.APPLICATION_ID);
+        final String topic = settings.get(Settings.TOPIC_PREFIX + "requests");
+        final long end = BenchEnv.sum(env.endOffsets(topic));
+        try (ChildJvm child = start(env, settings, heap, extraJvmArgs)) {
+            final long readyMs = System.currentTimeMillis();
+            long firstMs = -1;
+            long firstCommitted = 0;
+            long doneMs;
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                final long c = env.committed(group, topic);
+                final long now = System.currentTimeMillis();
+                if (c > 0 && firstMs < 0) {
+                    firstMs = now;
+                    firstCommitted = c;
+                }
+                if (c >= end) {
+                    doneMs = now;
+                    break;
+                }
+                if (!child.alive()) {
+                    throw new IllegalStateException("the engine exited before catching up (log: " + child.logFile()
+                            + ", last lines: " + ChildJvm.tail(child.logFile(), 5) + ")");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the engine committed " + c + " of " + end + " events within "
+                            + timeout.toSeconds() + " s (log: " + child.logFile() + ")");
+                }
+                Thread.sleep(100);
+            }
+            final double seconds;
+            final long measured;
+            final String method;
+            if (firstMs > 0 && firstCommitted < end && doneMs - firstMs >= 500) {
+                seconds = (doneMs - firstMs) / 1000.0;
+                measured = end - firstCommitted;
+                method = "first commit → caught up";
+            } else {
+                seconds = Math.max(1, doneMs - readyMs) / 1000.0;
+                measured = end;
+                method = "RUNNING → caught up (input too small for commit sampling)";
+            }
+            child.send("stats");
+            final JsonNode stats = child.await("stats", Duration.ofMinutes(2)).body();
+            child.send("stop");
+            final JsonNode stopped = child.await("stopped", Duration.ofMinutes(2)).body();
+            child.waitFor(Duration.ofSeconds(60));
+            return new Result(group, end, measured, seconds, measured / seconds, method, stats, stopped,
+                    child.logFile());
+        }
+    }
+}
