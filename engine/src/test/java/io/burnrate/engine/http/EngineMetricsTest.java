@@ -82,7 +82,7 @@ class EngineMetricsTest {
         assertThat(text).contains("burnrate_slo_alert_firing{rule=\"page-1h-5m\",service=\"search\","
                 + "severity=\"page\",slo=\"search-availability\",team=\"discovery\",tier=\"0\"} 0.0");
         assertThat(text).contains("burnrate_slo_objective_ratio{service=\"checkout\",slo=\"checkout-availability\","
-                + "team=\"payments\",tier=\"0\"} 0.999");
+                + "team=\"payments\",tier=\"0\"} 0.999\n");
         // search: 3,780 good events in its 30d window, none bad
         assertThat(text).contains("burnrate_slo_window_events{service=\"search\",slo=\"search-availability\","
                 + "team=\"discovery\",tier=\"0\",window=\"30d\"} 3780.0");

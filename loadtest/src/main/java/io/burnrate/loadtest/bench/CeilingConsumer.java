@@ -69,6 +69,8 @@ public final class CeilingConsumer {
             long firstBatch = -1;
             long firstNs = 0;
             long lastNs = 0;
+            long firstWall = 0;
+            long lastWall = 0;
             long checksum = 0;
             final long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (count < total) {
@@ -88,8 +90,10 @@ public final class CeilingConsumer {
                 if (firstBatch < 0) {
                     firstBatch = count;
                     firstNs = now;
+                    firstWall = System.currentTimeMillis();
                 }
                 lastNs = now;
+                lastWall = System.currentTimeMillis();
             }
             final Map<String, Object> out = new LinkedHashMap<>();
             final double seconds = (lastNs - firstNs) / 1e9;
@@ -98,6 +102,8 @@ public final class CeilingConsumer {
             out.put("seconds", seconds);
             out.put("rate", seconds > 0 ? (count - firstBatch) / seconds : 0);
             out.put("checksum", checksum);
+            out.put("firstWallMs", firstWall);
+            out.put("lastWallMs", lastWall);
             return out;
         }
     }

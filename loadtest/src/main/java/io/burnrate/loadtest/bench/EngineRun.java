@@ -24,7 +24,7 @@ public final class EngineRun {
 
     /** One catch-up measurement. */
     public record Result(String applicationId, long events, long measuredEvents, double seconds, double rate,
-                         String method, JsonNode stats, JsonNode stopped, Path log) {
+                         String method, long fromMs, long toMs, JsonNode stats, JsonNode stopped, Path log) {
     }
 
     private EngineRun() {
@@ -84,21 +84,24 @@ public final class EngineRun {
             final double seconds;
             final long measured;
             final String method;
+            final long fromMs;
             if (firstMs > 0 && firstCommitted < end && doneMs - firstMs >= 500) {
                 seconds = (doneMs - firstMs) / 1000.0;
                 measured = end - firstCommitted;
                 method = "first commit → caught up";
+                fromMs = firstMs;
             } else {
                 seconds = Math.max(1, doneMs - readyMs) / 1000.0;
                 measured = end;
                 method = "RUNNING → caught up (input too small for commit sampling)";
+                fromMs = readyMs;
             }
             child.send("stats");
             final JsonNode stats = child.await("stats", Duration.ofMinutes(2)).body();
             child.send("stop");
             final JsonNode stopped = child.await("stopped", Duration.ofMinutes(2)).body();
             child.waitFor(Duration.ofSeconds(60));
-            return new Result(group, end, measured, seconds, measured / seconds, method, stats, stopped,
+            return new Result(group, end, measured, seconds, measured / seconds, method, fromMs, doneMs, stats, stopped,
                     child.logFile());
         }
     }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -230,9 +229,5 @@ public final class JfrSummary {
     public static void main(final String[] args) throws IOException {
         final Summary s = summarize(Path.of(args[0]), args.length > 1 ? args[1] : "StreamThread", null, null);
         System.out.println(s.markdown(args.length > 2 ? Integer.parseInt(args[2]) : 25));
-    }
-
-    static Map<String, Object> unused() {
-        return new LinkedHashMap<>();
     }
 }
