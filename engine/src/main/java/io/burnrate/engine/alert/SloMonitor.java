@@ -196,6 +196,27 @@ public final class SloMonitor {
                 spec.labels());
     }
 
+    /**
+     * The error budget left after each bucket of the SLO window, oldest first: 1 minus the
+     * bad events so far over the budget of every event in the window. Bucket starts are
+     * written to {@code starts}. The burn-down chart of the status page.
+     */
+    public float[] burnDown(final long[][] starts) {
+        final int n = counts.layout().bucketsOf(sloWindow);
+        final float[] out = new float[n];
+        final long[] at = new long[n];
+        final double allowed = counts.total(sloWindow) * errorBudget;
+        final long[] cumBad = {0};
+        final int[] i = {0};
+        counts.forEachBucket(sloWindow, (start, total, bad) -> {
+            cumBad[0] += bad;
+            at[i[0]] = start;
+            out[i[0]++] = (float) (allowed <= 0 ? 1.0 : 1.0 - cumBad[0] / allowed);
+        });
+        starts[0] = at;
+        return out;
+    }
+
     public double burn(final int window) {
         return BurnRate.of(counts.bad(window), counts.total(window), errorBudget);
     }

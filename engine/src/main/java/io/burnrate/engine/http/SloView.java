@@ -13,9 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@code /api/v1/slos} returns per SLO: its definition in brief and its latest status. */
-@JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history"})
+@JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history", "burnDown"})
 public record SloView(String id, String service, double objective, String window, Map<String, String> labels,
-                      List<Rule> rules, StatusSnapshot status, List<HistoryPoint> history) {
+                      List<Rule> rules, StatusSnapshot status, List<HistoryPoint> history,
+                      List<BurnDownPoint> burnDown) {
+
+    /** Error budget left after one bucket of the SLO window (burn-down over the window). */
+    public record BurnDownPoint(Instant start, double errorBudgetRemaining) {
+    }
 
     /** An alert rule with its derived threshold. */
     public record Rule(String name, String severity, double threshold, String longWindow, String shortWindow) {
@@ -32,7 +37,12 @@ public record SloView(String id, String service, double objective, String window
                     Durations.format(w.longWindow()), Durations.format(w.shortWindow())));
         }
         List<HistoryPoint> history = null;
+        List<BurnDownPoint> burnDown = null;
         if (withHistory && entry != null) {
+            burnDown = new ArrayList<>();
+            for (int i = 0; i < entry.burnDown().length; i++) {
+                burnDown.add(new BurnDownPoint(Instant.ofEpochMilli(entry.burnDownStarts()[i]), entry.burnDown()[i]));
+            }
             history = new ArrayList<>();
             final List<StatusSnapshot.WindowStatus> windows = entry.latest().windows();
             for (final StatusBoard.Point p : entry.history()) {
@@ -44,6 +54,6 @@ public record SloView(String id, String service, double objective, String window
             }
         }
         return new SloView(spec.id(), spec.service(), spec.objective(), Durations.format(spec.window()), spec.labels(),
-                rules, entry == null ? null : entry.latest(), history);
+                rules, entry == null ? null : entry.latest(), history, burnDown);
     }
 }

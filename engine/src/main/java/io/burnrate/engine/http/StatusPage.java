@@ -134,13 +134,14 @@ final class StatusPage {
                     .append(firing ? "<span class='firing" + (r.severity().equals("ticket") ? " ticket" : "") + "'>firing</span>"
                             : "<span class=ok>ok</span>").append("</td></tr>");
         }
-        b.append("</tbody></table><h2>Error budget left (recent history)</h2>");
+        b.append("</tbody></table><h2>Error budget burn-down over the ").append(esc(v.window()))
+                .append(" window</h2>");
         final List<double[]> budget = new ArrayList<>();
-        if (v.history() != null) {
-            v.history().forEach(p -> budget.add(new double[] {p.at().toEpochMilli(), p.errorBudgetRemaining() * 100}));
+        if (v.burnDown() != null) {
+            v.burnDown().forEach(p -> budget.add(new double[] {p.start().toEpochMilli(), p.errorBudgetRemaining() * 100}));
         }
-        b.append(chart(List.of(budget), List.of("#1f5fbf"), List.of("budget %"), List.of()));
-        b.append("<h2>Burn rate per long window</h2>");
+        b.append(chart(List.of(budget), List.of("#1f5fbf"), List.of("budget left %"), List.of()));
+        b.append("<h2>Burn rate per long window (recent history)</h2>");
         final List<List<double[]>> series = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         final List<Double> thresholds = new ArrayList<>();

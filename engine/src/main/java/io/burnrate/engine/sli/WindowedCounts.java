@@ -138,6 +138,26 @@ public final class WindowedCounts {
         return winBad[window];
     }
 
+    /** Receives one bucket of a window: its start time and counts. */
+    @FunctionalInterface
+    public interface BucketVisitor {
+        void visit(long startMs, long total, long bad);
+    }
+
+    /** Visits the buckets of a window, oldest first (the current, partial one last). */
+    public void forEachBucket(final int window, final BucketVisitor visitor) {
+        if (now == NO_TIME) {
+            return;
+        }
+        final int t = layout.windowTier()[window];
+        final long res = layout.resolutions()[t];
+        final int len = total[t].length;
+        for (long i = current[t] - winBuckets[window] + 1; i <= current[t]; i++) {
+            final int slot = (int) Math.floorMod(i, (long) len);
+            visitor.visit(i * res, total[t][slot], bad[t][slot]);
+        }
+    }
+
     // ---- persistence support: chunks of CHUNK slots per tier ----
 
     public int tiers() {

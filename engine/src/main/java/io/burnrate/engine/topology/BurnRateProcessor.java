@@ -184,7 +184,9 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private void emitStatus(final SloMonitor m) {
         final StatusSnapshot s = m.snapshot();
         if (s.at() != null) {
-            board.publish(s);
+            final long[][] starts = new long[1][];
+            final float[] burnDown = m.burnDown(starts);
+            board.publish(s, starts[0], burnDown);
             context.forward(new Record<String, Object>(s.sloId(), s, s.at().toEpochMilli()));
         }
     }

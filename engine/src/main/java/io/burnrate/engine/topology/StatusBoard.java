@@ -24,13 +24,20 @@ public final class StatusBoard {
     public record Point(long at, double budgetRemaining, double[] burnRates) {
     }
 
-    /** The latest snapshot and the recent history of one SLO. */
-    public record Entry(StatusSnapshot latest, List<Point> history) {
+    /**
+     * The latest snapshot and the recent history of one SLO, plus the budget burn-down
+     * over the whole SLO window (budget left after each of its buckets, oldest first).
+     */
+    public record Entry(StatusSnapshot latest, List<Point> history, long[] burnDownStarts, float[] burnDown) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     public void publish(final StatusSnapshot s) {
+        publish(s, new long[0], new float[0]);
+    }
+
+    public void publish(final StatusSnapshot s, final long[] burnDownStarts, final float[] burnDown) {
         entries.compute(s.sloId(), (id, old) -> {
             final List<Point> history = new ArrayList<>(old == null ? List.of() : old.history());
             final double[] burns = new double[s.windows().size()];
@@ -44,7 +51,7 @@ public final class StatusBoard {
             while (history.size() > HISTORY) {
                 history.remove(0);
             }
-            return new Entry(s, List.copyOf(history));
+            return new Entry(s, List.copyOf(history), burnDownStarts, burnDown);
         });
     }
 
