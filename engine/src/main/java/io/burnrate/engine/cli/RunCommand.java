@@ -141,7 +141,16 @@ final class RunCommand implements Callable<Integer> {
             }
             return 1;
         }
-        final Engine engine = Engine.start(settings);
+        final Engine engine;
+        try {
+            engine = Engine.start(settings);
+        } catch (org.apache.kafka.common.config.ConfigException | java.io.IOException e) {
+            err.println("burnrate run: " + e.getMessage());
+            if (ownedBroker != null) {
+                ownedBroker.close();
+            }
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
         final Thread hook = new Thread(() -> {
             LOG.info("shutting down");
             engine.close();
