@@ -9,15 +9,12 @@ import io.burnrate.schemas.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,11 +46,7 @@ class GrafanaDashboardTest {
 
     private Set<String> exportedNames() {
         final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null));
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dashboard-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH)) {
+        try (TopologyTestDriver driver = io.burnrate.engine.testing.Drivers.of(built, stateDir)) {
             EngineMetricsTest.outage(
                     driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(), new ByteArraySerializer()),
                     driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(), new ByteArraySerializer()),

@@ -1,29 +1,15 @@
 package io.burnrate.engine.it;
 
-import io.burnrate.engine.runtime.EmbeddedKafka;
-import java.nio.file.Files;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker scenarios on a real Apache Kafka broker (KRaft) started in this JVM. */
 class EmbeddedBrokerIT extends BrokerScenarios {
 
-    private static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafka.start(Files.createTempDirectory("burnrate-it-kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @Override
     protected String bootstrapServers() {
-        return broker.bootstrapServers();
+        return BROKER.bootstrapServers();
     }
 }

@@ -2,7 +2,6 @@ package io.burnrate.engine.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
@@ -29,9 +28,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,28 +45,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EmbeddedKafka broker;
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafka.start(Files.createTempDirectory("burnrate-eos-kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldPublishEveryTransitionExactlyOnceAcrossAHardStop() throws Exception {
         final String guarantee = System.getProperty("burnrate.it.guarantee", "exactly_once_v2");
         final String commitInterval = guarantee.equals("exactly_once_v2") ? "100" : "60000";
-        final Settings settings = KafkaTestSupport.settings(broker.bootstrapServers(), "eos", dir.resolve("unused"))
+        final Settings settings = KafkaTestSupport.settings(BROKER.bootstrapServers(), "eos", dir.resolve("unused"))
                 .with(Settings.PARTITIONS, 1);
         try (Admin admin = Topics.admin(settings)) {
             Topics.ensure(admin, settings);
@@ -81,7 +68,7 @@ class ExactlyOnceIT {
         final Path eventsFile = dir.resolve("events.ndjson");
         Files.write(eventsFile, events.stream().map(Traffic.Event::json).toList(), StandardCharsets.UTF_8);
         final List<String[]> kv = events.stream().map(e -> new String[] {e.service(), e.json()}).toList();
-        KafkaTestSupport.produce(broker.bootstrapServers(), settings.topic("requests"), kv,
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic("requests"), kv,
                 events.stream().map(Traffic.Event::timestamp).toList());
 
         // the uninterrupted run of the same input
@@ -94,7 +81,7 @@ class ExactlyOnceIT {
 
         // first run: killed once a few transitions are written but before the input is done
         final Process first = startEngine(settings, guarantee, commitInterval, "first");
-        KafkaTestSupport.read(broker.bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+        KafkaTestSupport.read(BROKER.bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
                 seen -> seen.size() >= 3, WAIT, "read_uncommitted");
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         final long committedAtKill = committedOffset(settings);
@@ -105,10 +92,10 @@ class ExactlyOnceIT {
         try {
             final List<ConsumerRecord<String, StatusSnapshot>> status = new ArrayList<>();
             try {
-                status.addAll(KafkaTestSupport.readUntil(broker.bootstrapServers(), settings.topic("status"),
+                status.addAll(KafkaTestSupport.readUntil(BROKER.bootstrapServers(), settings.topic("status"),
                         KafkaTestSupport.status(), seen -> latest(seen).equals(byId(expectedStatus)), WAIT));
             } catch (AssertionError timedOut) {
-                status.addAll(KafkaTestSupport.readAll(broker.bootstrapServers(), settings.topic("status"),
+                status.addAll(KafkaTestSupport.readAll(BROKER.bootstrapServers(), settings.topic("status"),
                         KafkaTestSupport.status()));
             }
             Files.writeString(Path.of("target", "eos-status-actual.json"),
@@ -116,7 +103,7 @@ class ExactlyOnceIT {
             assertThat(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(latest(status)))
                     .as("final status equals the uninterrupted run's")
                     .isEqualTo(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(byId(expectedStatus)));
-            final List<AlertTransition> alerts = KafkaTestSupport.readUntil(broker.bootstrapServers(),
+            final List<AlertTransition> alerts = KafkaTestSupport.readUntil(BROKER.bootstrapServers(),
                     settings.topic("alerts"), KafkaTestSupport.alerts(),
                     seen -> seen.size() >= expectedAlerts.size(), WAIT).stream().map(ConsumerRecord::value).toList();
             assertThat(alerts).as("every transition exactly once, as in an uninterrupted run")
@@ -150,7 +137,7 @@ class ExactlyOnceIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.burnrate.engine.cli.BurnrateCli", "run",
-                "--bootstrap-servers", broker.bootstrapServers(),
+                "--bootstrap-servers", BROKER.bootstrapServers(),
                 "--application-id", settings.get(Settings.APPLICATION_ID),
                 "--state-dir", dir.resolve("state").toString(),
                 "--processing-guarantee", guarantee,

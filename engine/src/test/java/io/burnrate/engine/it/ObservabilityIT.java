@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
@@ -28,10 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP face of a running engine: API across two instances, and the status page in a real browser. */
@@ -39,23 +37,12 @@ class ObservabilityIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static EmbeddedKafka broker;
+    @RegisterExtension
+    static final BrokerExtension BROKER = new BrokerExtension();
     private final List<Engine> engines = new ArrayList<>();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = EmbeddedKafka.start(Files.createTempDirectory("burnrate-obs-kafka"), 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @AfterEach
     void stopEngines() {
@@ -63,12 +50,12 @@ class ObservabilityIT {
     }
 
     private Settings settings(final String prefix, final String instance) {
-        return KafkaTestSupport.settings(broker.bootstrapServers(), prefix, dir.resolve(instance));
+        return KafkaTestSupport.settings(BROKER.bootstrapServers(), prefix, dir.resolve(instance));
     }
 
     private void send(final Settings s, final List<Traffic.Event> events) throws Exception {
         events.sort(Comparator.comparingLong(Traffic.Event::timestamp));
-        KafkaTestSupport.produce(broker.bootstrapServers(), s.topic("requests"),
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), s.topic("requests"),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
     }
