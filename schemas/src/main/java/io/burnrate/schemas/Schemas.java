@@ -31,7 +31,12 @@ public final class Schemas {
     public static final String DEAD_LETTER = RESOURCE_DIR + "dead-letter.schema.json";
 
     /** Every schema resource, in the order above. */
-    public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER);
+    public static final String COMPLIANCE_SUMMARY = RESOURCE_DIR + "compliance-summary.schema.json";
+
+    public static final String BUDGET_POLICY_EVENT = RESOURCE_DIR + "budget-policy-event.schema.json";
+
+    public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER,
+            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT);
 
     private Schemas() {
     }

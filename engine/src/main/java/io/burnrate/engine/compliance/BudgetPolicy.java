@@ -1,0 +1,155 @@
+package io.burnrate.engine.compliance;
+
+import io.burnrate.schemas.BudgetPolicyEvent;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * An SLO's error-budget policy: thresholds on the remaining budget (default 50 %, 25 %,
+ * 10 %, 0 %), each with an optional action word ({@code freeze-releases}), and the state
+ * of which are crossed.
+ *
+ * <p>A threshold {@code T} is crossed while the remaining budget fraction is at or below
+ * {@code T / 100}. {@link #observe} reports one event per threshold whose state changed:
+ * {@code down} (highest threshold first) as the budget falls, {@code up} (lowest first)
+ * as it recovers, so 1.0 → 0.4 → 0.2 → -0.1 over thresholds 50/25/0 gives 50 down, 25
+ * down, 0 down, and a later 0.3 gives 0 up, 25 up. There is no hysteresis: a budget
+ * hovering exactly around a threshold reports each crossing.
+ *
+ * <p>The state is one small integer ({@link #crossed()}); restore it with
+ * {@link #restore(int)}. Not thread-safe.
+ */
+public final class BudgetPolicy {
+
+    /** Action words: lowercase letters, digits and dashes, starting with a letter. */
+    public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    /** A threshold in percent of the error budget, with an optional action word. */
+    public record Threshold(double percent, String action) {
+        public Threshold {
+            if (!(percent >= 0 && percent < 100)) {
+                throw new IllegalArgumentException("threshold must be a percentage from 0 to below 100, not " + percent);
+            }
+            if (action != null && !ACTION.matcher(action).matches()) {
+                throw new IllegalArgumentException("action must be a word such as freeze-releases "
+                        + "(lowercase letters, digits, dashes), not '" + action + "'");
+            }
+        }
+
+        public static Threshold of(final double percent) {
+            return new Threshold(percent, null);
+        }
+
+        public static Threshold of(final double percent, final String action) {
+            return new Threshold(percent, action);
+        }
+
+        /** percent / 100, in decimal (25 gives exactly 0.25). */
+        double fraction() {
+            return BigDecimal.valueOf(percent).movePointLeft(2).doubleValue();
+        }
+    }
+
+    /** 50 %, 25 %, 10 %, 0 %, without actions. */
+    public static final List<Threshold> DEFAULT_THRESHOLDS = List.of(
+            Threshold.of(50), Threshold.of(25), Threshold.of(10), Threshold.of(0));
+
+    private final String sloId;
+    private final String service;
+    private final Map<String, String> labels;
+    /** Highest first. */
+    private final List<Threshold> thresholds;
+    /** How many thresholds (a prefix of {@link #thresholds}) are crossed. */
+    private int crossed;
+
+    /**
+     * @param thresholds any order, distinct percentages; empty means no events ever
+     */
+    public BudgetPolicy(final String sloId, final String service, final Map<String, String> labels,
+                        final List<Threshold> thresholds) {
+        this.sloId = Objects.requireNonNull(sloId, "sloId");
+        this.service = Objects.requireNonNull(service, "service");
+        this.labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+        final List<Threshold> sorted = new ArrayList<>(thresholds);
+        sorted.sort(Comparator.comparingDouble(Threshold::percent).reversed());
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).percent() == sorted.get(i - 1).percent()) {
+                throw new IllegalArgumentException("threshold " + fmt(sorted.get(i).percent()) + "% is listed twice");
+            }
+        }
+        this.thresholds = List.copyOf(sorted);
+    }
+
+    /** With {@link #DEFAULT_THRESHOLDS}. */
+    public BudgetPolicy(final String sloId, final String service, final Map<String, String> labels) {
+        this(sloId, service, labels, DEFAULT_THRESHOLDS);
+    }
+
+    /** The thresholds, highest first. */
+    public List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    /** How many thresholds are crossed now (the highest {@code crossed()} of {@link #thresholds()}). */
+    public int crossed() {
+        return crossed;
+    }
+
+    /** The lowest crossed threshold, or null when the budget is above all of them. */
+    public Threshold lowestCrossed() {
+        return crossed == 0 ? null : thresholds.get(crossed - 1);
+    }
+
+    /** Restores the persisted {@link #crossed()}. */
+    public void restore(final int crossedCount) {
+        if (crossedCount < 0 || crossedCount > thresholds.size()) {
+            throw new IllegalArgumentException("crossed must be 0.." + thresholds.size() + ", not " + crossedCount);
+        }
+        this.crossed = crossedCount;
+    }
+
+    /**
+     * Feeds the remaining budget fraction (1 untouched, negative overspent) seen at
+     * {@code at}; returns the crossings, in the order they happened.
+     */
+    public List<BudgetPolicyEvent> observe(final double remainingFraction, final Instant at) {
+        if (Double.isNaN(remainingFraction)) {
+            return List.of();
+        }
+        int now = 0;
+        while (now < thresholds.size() && remainingFraction <= thresholds.get(now).fraction()) {
+            now++;
+        }
+        if (now == crossed) {
+            return List.of();
+        }
+        final List<BudgetPolicyEvent> out = new ArrayList<>(Math.abs(now - crossed));
+        if (now > crossed) {
+            for (int i = crossed; i < now; i++) {
+                out.add(event(thresholds.get(i), BudgetPolicyEvent.DOWN, remainingFraction, at));
+            }
+        } else {
+            for (int i = crossed - 1; i >= now; i--) {
+                out.add(event(thresholds.get(i), BudgetPolicyEvent.UP, remainingFraction, at));
+            }
+        }
+        crossed = now;
+        return out;
+    }
+
+    private BudgetPolicyEvent event(final Threshold t, final String direction, final double remaining, final Instant at) {
+        return new BudgetPolicyEvent(sloId, service, t.percent(), direction, remaining, t.action(), at, labels);
+    }
+
+    private static String fmt(final double d) {
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+}

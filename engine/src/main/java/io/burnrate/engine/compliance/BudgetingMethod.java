@@ -1,0 +1,67 @@
+package io.burnrate.engine.compliance;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an SLO's attainment is counted (OpenSLO's {@code budgetingMethod}).
+ *
+ * <ul>
+ *   <li>{@link Occurrences} (the default): attainment = good events / all events; the
+ *       error budget counts events.</li>
+ *   <li>{@link Timeslices}: a slice (default 1 minute) is good when its good/total ratio
+ *       meets {@code timeSliceTarget}; attainment = good slices / slices with traffic; the
+ *       error budget counts slices.</li>
+ * </ul>
+ */
+public sealed interface BudgetingMethod {
+
+    /** The default method. */
+    BudgetingMethod OCCURRENCES = new Occurrences();
+
+    /** OpenSLO's name: {@code Occurrences} or {@code Timeslices}. */
+    String openSloName();
+
+    /** good events / all events. */
+    record Occurrences() implements BudgetingMethod {
+        @Override
+        public String openSloName() {
+            return "Occurrences";
+        }
+    }
+
+    /**
+     * @param timeSliceTarget good fraction a slice must reach, in (0, 1], as written (e.g. 0.95)
+     * @param timeSliceWindow slice length, dividing a day (default 1m)
+     */
+    record Timeslices(BigDecimal timeSliceTarget, Duration timeSliceWindow) implements BudgetingMethod {
+        public Timeslices {
+            Objects.requireNonNull(timeSliceTarget, "timeSliceTarget");
+            Objects.requireNonNull(timeSliceWindow, "timeSliceWindow");
+            if (timeSliceTarget.signum() <= 0 || timeSliceTarget.compareTo(BigDecimal.ONE) > 0) {
+                throw new IllegalArgumentException("timeSliceTarget must be in (0, 1], not " + timeSliceTarget);
+            }
+            final long ms = timeSliceWindow.toMillis();
+            if (ms < 1000 || 86_400_000L % ms != 0) {
+                throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide a day, not "
+                        + timeSliceWindow);
+            }
+        }
+
+        /** 1-minute slices. */
+        public Timeslices(final double timeSliceTarget) {
+            this(BigDecimal.valueOf(timeSliceTarget), TimesliceCounter.DEFAULT_SLICE);
+        }
+
+        @Override
+        public String openSloName() {
+            return "Timeslices";
+        }
+
+        /** A fresh counter for one period. */
+        public TimesliceCounter newCounter(final Duration grace) {
+            return new TimesliceCounter(timeSliceWindow, timeSliceTarget, grace);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.burnrate.engine.compliance;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counts time slices (epoch-aligned, default 1 minute) by whether they met a target:
+ * a slice with traffic is good when good / total >= target; attainment = good slices /
+ * slices with traffic (OpenSLO's {@code Timeslices} budgeting method). Slices without
+ * traffic count neither way.
+ *
+ * <p>The comparison is exact: the target is taken as the decimal it was written as
+ * ({@code 0.95}, or {@code 99.9 %} as 0.999), so 19 good of 20 meets 0.95 and a minute
+ * with exactly the allowed bad fraction is not "over budget".
+ *
+ * <p>The same counter gives the summaries' {@code badMinutes}: a minute whose own burn
+ * rate (bad/total) / (1 - objective) exceeds 1 is exactly a 1-minute slice that misses
+ * the target {@code objective}, so badMinutes = {@link #badSlices()} of
+ * {@link #badMinutes(double)}.
+ *
+ * <p><b>State.</b> Per-slice counts are kept only while a slice may still receive
+ * events: a slice is settled (folded into two counters) once the newest timestamp seen
+ * is at least {@code grace} past its end. So the state is a handful of open slices
+ * (grace / slice + 1) plus two longs, whatever the period length. An event for a slice
+ * already settled (older than grace; the engine dead-letters those) is not counted and
+ * is reported by {@link #add}'s return value.
+ */
+public final class TimesliceCounter {
+
+    /** The default slice length, as in OpenSLO. */
+    public static final Duration DEFAULT_SLICE = Duration.ofMinutes(1);
+    /** The engine's default grace for late events. */
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+    private final long sliceMs;
+    private final long graceMs;
+    private final BigInteger targetUnscaled;
+    private final BigInteger targetScale;
+    private final BigDecimal target;
+    /** Open slices by index: {total, good}. */
+    private final TreeMap<Long, long[]> open = new TreeMap<>();
+    private long settledGood;
+    private long settledWithTraffic;
+    /** Slices with index below this are settled. */
+    private long settledBelow = Long.MIN_VALUE;
+    private long newest = Long.MIN_VALUE;
+
+    /**
+     * @param slice  slice length, a whole number of milliseconds dividing a day (1m, 5m, 1h ...)
+     * @param target good fraction a slice must reach, in (0, 1]
+     * @param grace  how long after a slice's end events for it may still arrive
+     */
+    public TimesliceCounter(final Duration slice, final BigDecimal target, final Duration grace) {
+        this.sliceMs = slice.toMillis();
+        if (sliceMs <= 0 || 86_400_000L % sliceMs != 0) {
+            throw new IllegalArgumentException("time slice must divide a day, not " + slice);
+        }
+        if (target.signum() <= 0 || target.compareTo(BigDecimal.ONE) > 0) {
+            throw new IllegalArgumentException("timeSliceTarget must be in (0, 1], not " + target);
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, not " + grace);
+        }
+        this.graceMs = grace.toMillis();
+        this.target = target.stripTrailingZeros();
+        this.targetUnscaled = this.target.unscaledValue();
+        this.targetScale = BigInteger.TEN.pow(Math.max(0, this.target.scale()));
+    }
+
+    /** 1-minute slices with the default grace; {@code target} as written, e.g. 0.95. */
+    public TimesliceCounter(final double target) {
+        this(DEFAULT_SLICE, BigDecimal.valueOf(target), DEFAULT_GRACE);
+    }
+
+    /** The counter behind {@code badMinutes}: 1-minute slices against {@code objectivePercent} (e.g. 99.9). */
+    public static TimesliceCounter badMinutes(final double objectivePercent, final Duration grace) {
+        return new TimesliceCounter(DEFAULT_SLICE, BigDecimal.valueOf(objectivePercent).movePointLeft(2), grace);
+    }
+
+    /** {@link #badMinutes(double, Duration)} with the default grace. */
+    public static TimesliceCounter badMinutes(final double objectivePercent) {
+        return badMinutes(objectivePercent, DEFAULT_GRACE);
+    }
+
+    public Duration slice() {
+        return Duration.ofMillis(sliceMs);
+    }
+
+    public BigDecimal target() {
+        return target;
+    }
+
+    /**
+     * Counts {@code total} events at {@code timestampMs}, {@code good} of them good.
+     *
+     * @return false when the slice was already settled and the events were not counted
+     */
+    public boolean add(final long timestampMs, final long total, final long good) {
+        if (total < 0 || good < 0 || good > total) {
+            throw new IllegalArgumentException("need 0 <= good <= total, not good " + good + " of " + total);
+        }
+        final long idx = Math.floorDiv(timestampMs, sliceMs);
+        if (idx < settledBelow) {
+            return false;
+        }
+        if (total > 0) {
+            final long[] c = open.computeIfAbsent(idx, k -> new long[2]);
+            c[0] += total;
+            c[1] += good;
+        }
+        advanceTo(timestampMs);
+        return true;
+    }
+
+    /** Moves time forward (the newest event time), settling slices that ended at least grace before it. */
+    public void advanceTo(final long timestampMs) {
+        if (timestampMs <= newest) {
+            return;
+        }
+        newest = timestampMs;
+        // a slice [i*s, (i+1)*s) settles once newest >= (i+1)*s + grace
+        final long limit = Math.floorDiv(timestampMs - graceMs, sliceMs); // first index not yet settled
+        if (limit <= settledBelow) {
+            return;
+        }
+        final Iterator<Map.Entry<Long, long[]>> it = open.headMap(limit, false).entrySet().iterator();
+        while (it.hasNext()) {
+            final long[] c = it.next().getValue();
+            settledWithTraffic++;
+            if (meets(c[0], c[1])) {
+                settledGood++;
+            }
+            it.remove();
+        }
+        settledBelow = limit;
+    }
+
+    /** Whether a slice with {@code good} of {@code total} meets the target: good x 10^scale >= unscaled x total. */
+    public boolean meets(final long total, final long good) {
+        if (total <= 0) {
+            return false;
+        }
+        return BigInteger.valueOf(good).multiply(targetScale)
+                .compareTo(targetUnscaled.multiply(BigInteger.valueOf(total))) >= 0;
+    }
+
+    /** Slices (settled and open) that had at least one event. */
+    public long slicesWithTraffic() {
+        return settledWithTraffic + open.size();
+    }
+
+    /** Slices with traffic that met the target. */
+    public long goodSlices() {
+        long good = settledGood;
+        for (final long[] c : open.values()) {
+            if (meets(c[0], c[1])) {
+                good++;
+            }
+        }
+        return good;
+    }
+
+    /** Slices with traffic that missed the target. */
+    public long badSlices() {
+        return slicesWithTraffic() - goodSlices();
+    }
+
+    /** good slices / slices with traffic; null without traffic. */
+    public Double attainment() {
+        final long n = slicesWithTraffic();
+        return n == 0 ? null : (double) goodSlices() / (double) n;
+    }
+
+    /** Slices still held individually (the state bound). */
+    public int openSlices() {
+        return open.size();
+    }
+
+    /** Adds the slices of {@code other}, which covers a disjoint stretch of time with the same slice and target. */
+    public void mergeDisjoint(final TimesliceCounter other) {
+        if (other.sliceMs != sliceMs || other.target.compareTo(target) != 0) {
+            throw new IllegalArgumentException("cannot merge slices of " + other.slice() + " / " + other.target
+                    + " into " + slice() + " / " + target);
+        }
+        settledGood += other.goodSlices();
+        settledWithTraffic += other.slicesWithTraffic();
+    }
+
+    void write(final DataOutputStream out) throws IOException {
+        out.writeLong(settledGood);
+        out.writeLong(settledWithTraffic);
+        out.writeLong(settledBelow);
+        out.writeLong(newest);
+        out.writeInt(open.size());
+        for (final Map.Entry<Long, long[]> e : open.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue()[0]);
+            out.writeLong(e.getValue()[1]);
+        }
+    }
+
+    void read(final DataInputStream in) throws IOException {
+        settledGood = in.readLong();
+        settledWithTraffic = in.readLong();
+        settledBelow = in.readLong();
+        newest = in.readLong();
+        final int n = in.readInt();
+        open.clear();
+        for (int i = 0; i < n; i++) {
+            open.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
+        }
+    }
+}

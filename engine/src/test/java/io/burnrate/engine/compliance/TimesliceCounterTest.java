@@ -1,0 +1,120 @@
+package io.burnrate.engine.compliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TimesliceCounterTest {
+
+    private static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    private static final long MIN = 60_000;
+
+    /**
+     * Ten 1-minute slices, target 0.95 (good / total per slice):
+     * <pre>
+     * slice  total  good  ratio   good slice?
+     *   0     100   100   1.00    yes
+     *   1     100    95   0.95    yes (exactly the target)
+     *   2     100    94   0.94    no
+     *   3      20    19   0.95    yes (exactly the target)
+     *   4       0     0   -       no traffic: not counted
+     *   5       1     0   0.00    no
+     *   6      50    48   0.96    yes
+     *   7       0     0   -       no traffic: not counted
+     *   8     200   189   0.945   no
+     *   9       7     7   1.00    yes
+     * </pre>
+     * slices with traffic 8, good 5: attainment 5 / 8 = 0.625.
+     */
+    static final long[][] TEN_SLICES = {
+        {100, 100}, {100, 95}, {100, 94}, {20, 19}, {0, 0}, {1, 0}, {50, 48}, {0, 0}, {200, 189}, {7, 7},
+    };
+
+    @Test
+    void shouldComputeTheHandWorkedTenSliceExample() {
+        final TimesliceCounter c = new TimesliceCounter(0.95);
+        for (int s = 0; s < TEN_SLICES.length; s++) {
+            final long total = TEN_SLICES[s][0];
+            final long good = TEN_SLICES[s][1];
+            // one event at a time, spread over the minute, good ones first
+            for (long i = 0; i < total; i++) {
+                assertThat(c.add(T0 + s * MIN + i * 100, 1, i < good ? 1 : 0)).isTrue();
+            }
+        }
+
+        assertThat(c.slicesWithTraffic()).isEqualTo(8);
+        assertThat(c.goodSlices()).isEqualTo(5);
+        assertThat(c.badSlices()).isEqualTo(3);
+        assertThat(c.attainment()).isEqualTo(0.625);
+        // slices ending more than 5 minutes before the newest event are settled; at most 6 stay open
+        assertThat(c.openSlices()).isLessThanOrEqualTo(6);
+    }
+
+    @Test
+    void shouldGiveTheSameAnswerOnceEverySliceIsSettled() {
+        final TimesliceCounter c = new TimesliceCounter(0.95);
+        for (int s = 0; s < TEN_SLICES.length; s++) {
+            c.add(T0 + s * MIN, TEN_SLICES[s][0], TEN_SLICES[s][1]);
+        }
+        c.advanceTo(T0 + 20 * MIN);
+
+        assertThat(c.openSlices()).isZero();
+        assertThat(c.attainment()).isEqualTo(0.625);
+        // an event for a settled slice (older than grace) is refused, not miscounted
+        assertThat(c.add(T0, 1, 0)).isFalse();
+        assertThat(c.slicesWithTraffic()).isEqualTo(8);
+    }
+
+    @Test
+    void shouldCountLateEventsWithinGraceInTheirOwnSlice() {
+        final TimesliceCounter c = new TimesliceCounter(Duration.ofMinutes(1), new BigDecimal("0.95"), Duration.ofMinutes(5));
+        c.add(T0, 19, 19);
+        c.add(T0 + 4 * MIN, 10, 10);
+        // 4 minutes later a bad event for slice 0 arrives: 19 of 20 is still exactly 0.95
+        assertThat(c.add(T0 + 30_000, 1, 0)).isTrue();
+        assertThat(c.goodSlices()).isEqualTo(2);
+        assertThat(c.add(T0 + 59_000, 1, 0)).isTrue();
+        // 19 of 21 < 0.95
+        assertThat(c.goodSlices()).isEqualTo(1);
+        assertThat(c.attainment()).isEqualTo(0.5);
+    }
+
+    @ParameterizedTest(name = "objective {0}%: {2} bad of {1} in a minute is a bad minute: {3}")
+    @CsvSource({
+        "99,   100, 1,  false",  // burn rate (1/100)/0.01 = 1 exactly: not above 1
+        "99,   100, 2,  true",   // burn 2
+        "99,   149, 1,  false",
+        "99.9, 1000, 1, false",  // burn exactly 1
+        "99.9, 1001, 2, true",   // burn 1.998
+        "99.9, 999, 1,  true",   // burn 1.001
+        "99.9, 1, 0,    false",
+    })
+    void shouldCallAMinuteBadExactlyWhenItsOwnBurnRateExceedsOne(final double objective, final long total,
+                                                                 final long bad, final boolean badMinute) {
+        final TimesliceCounter minutes = TimesliceCounter.badMinutes(objective);
+        minutes.add(T0, total, total - bad);
+        assertThat(minutes.badSlices()).isEqualTo(badMinute ? 1 : 0);
+    }
+
+    @Test
+    void shouldUseLongerSlicesAndRejectBadSettings() {
+        final TimesliceCounter c = new TimesliceCounter(Duration.ofMinutes(5), new BigDecimal("0.9"), Duration.ZERO);
+        c.add(T0, 9, 9);
+        c.add(T0 + 4 * MIN, 1, 0);   // same 5-minute slice: 9 of 10 = 0.9
+        c.add(T0 + 5 * MIN, 1, 0);   // next slice: 0 of 1
+        assertThat(c.slicesWithTraffic()).isEqualTo(2);
+        assertThat(c.goodSlices()).isEqualTo(1);
+        assertThat(c.openSlices()).isEqualTo(1);
+
+        assertThatThrownBy(() -> new TimesliceCounter(Duration.ofMinutes(7), BigDecimal.ONE, Duration.ZERO))
+                .hasMessageContaining("must divide a day");
+        assertThatThrownBy(() -> new TimesliceCounter(0)).hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> c.add(T0, 1, 2)).hasMessageContaining("0 <= good <= total");
+    }
+}
