@@ -102,11 +102,16 @@ public final class SloMonitor {
         changed = true;
     }
 
-    public void advanceTo(final long timestamp) {
+    /**
+     * Moves time forward; returns the {@link WindowedCounts#advanceTo} bits
+     * ({@code SUMS_CHANGED}: evaluate again; {@code SLOTS_CLEARED}: persist).
+     */
+    public int advanceTo(final long timestamp) {
         if (counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()) {
-            counts.advanceTo(timestamp);
             changed = true;
+            return counts.advanceTo(timestamp);
         }
+        return 0;
     }
 
     /** Runs every rule's state machine at the current time; reports transitions in rule order. */

@@ -84,11 +84,21 @@ public final class WindowedCounts {
         }
     }
 
-    /** Moves time forward to {@code timestamp} (no-op when it is not newer). */
-    public void advanceTo(final long timestamp) {
+    /** {@link #advanceTo} result bit: some window's sums changed (rules must be re-evaluated). */
+    public static final int SUMS_CHANGED = 1;
+    /** {@link #advanceTo} result bit: non-empty buckets were cleared (state must be persisted). */
+    public static final int SLOTS_CLEARED = 2;
+
+    /**
+     * Moves time forward to {@code timestamp} (no-op when it is not newer). Returns
+     * {@link #SUMS_CHANGED} and/or {@link #SLOTS_CLEARED}: when neither is set, only the
+     * clock moved, every rule would decide as before and nothing needs writing.
+     */
+    public int advanceTo(final long timestamp) {
         if (now != NO_TIME && timestamp <= now) {
-            return;
+            return 0;
         }
+        int result = 0;
         final int[] tierOf = layout.windowTier();
         for (int t = 0; t < total.length; t++) {
             final long target = Math.floorDiv(timestamp, layout.resolutions()[t]);
@@ -98,6 +108,12 @@ public final class WindowedCounts {
             }
             final int len = total[t].length;
             if (target - current[t] >= len) {
+                for (final long v : total[t]) {
+                    if (v != 0) {
+                        result |= SLOTS_CLEARED | SUMS_CHANGED;
+                        break;
+                    }
+                }
                 java.util.Arrays.fill(total[t], 0);
                 java.util.Arrays.fill(bad[t], 0);
                 java.util.Arrays.fill(dirty[t], -1L);
@@ -114,8 +130,11 @@ public final class WindowedCounts {
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
                         final int leaving = (int) Math.floorMod(i - winBuckets[w], (long) len);
-                        winTotal[w] -= total[t][leaving];
-                        winBad[w] -= bad[t][leaving];
+                        if (total[t][leaving] != 0 || bad[t][leaving] != 0) {
+                            winTotal[w] -= total[t][leaving];
+                            winBad[w] -= bad[t][leaving];
+                            result |= SUMS_CHANGED;
+                        }
                     }
                 }
                 final int slot = (int) Math.floorMod(i, (long) len);
@@ -123,11 +142,13 @@ public final class WindowedCounts {
                     total[t][slot] = 0;
                     bad[t][slot] = 0;
                     markDirty(t, slot);
+                    result |= SLOTS_CLEARED;
                 }
             }
             current[t] = target;
         }
         now = timestamp;
+        return result;
     }
 
     public long total(final int window) {

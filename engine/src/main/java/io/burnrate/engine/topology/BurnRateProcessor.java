@@ -129,12 +129,15 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private void sweep() {
         lastSweep = taskTime;
         for (final SloMonitor m : new ArrayList<>(state.monitors())) {
-            final long before = m.counts().now();
-            m.advanceTo(taskTime);
-            if (m.counts().now() != before) {
+            final int moved = m.advanceTo(taskTime);
+            // only the clock moved: every rule would decide as before, and a stale stored
+            // clock is safe to restore (advancing from it clears nothing that holds data)
+            if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
                 state.markDirty(m.spec().id());
             }
-            m.evaluate(emit);
+            if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
+                m.evaluate(emit);
+            }
         }
     }
 
