@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The requested port when it is free, otherwise any free port (a second demo still starts). */
     private static int portOrFree(final int port) {
         try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return port;
+            return s.getLocalPort();
         } catch (java.io.IOException busy) {
             return 0;
         }

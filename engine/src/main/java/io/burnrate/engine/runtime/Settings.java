@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -219,8 +218,7 @@ public final class Settings {
     }
 
     private void flatten(final String prefix, final JsonNode node) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> e = it.next();
+        for (final Map.Entry<String, JsonNode> e : node.properties()) {
             final String key = prefix + e.getKey();
             if (e.getValue().isObject()) {
                 flatten(key + ".", e.getValue());

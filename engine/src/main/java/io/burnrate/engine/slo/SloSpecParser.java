@@ -390,8 +390,7 @@ public final class SloSpecParser {
                 problem(path, "must be a mapping of names to values");
                 return out;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                final Map.Entry<String, JsonNode> e = it.next();
+            for (final Map.Entry<String, JsonNode> e : v.properties()) {
                 if (e.getValue().isContainerNode() || e.getValue().isNull()) {
                     problem(path + "." + e.getKey(), "must be a plain value, not " + e.getValue());
                 } else {

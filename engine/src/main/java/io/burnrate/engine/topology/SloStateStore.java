@@ -179,12 +179,6 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     @Override
-    public void flush() {
-        persist();
-        inner.flush();
-    }
-
-    @Override
     public void commit(final Map<TopicPartition, Long> changelogOffsets) {
         persist();
         inner.commit(changelogOffsets);
