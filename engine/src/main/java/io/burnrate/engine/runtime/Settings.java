@@ -41,6 +41,8 @@ public final class Settings {
     public static final String CREATE_TOPICS = "create.topics";
     public static final String GRACE = "grace";
     public static final String IDLE_ADVANCE = "idle.advance.after";
+    /** Events further ahead of the wall clock are dead-lettered; "off" disables the check. */
+    public static final String MAX_FUTURE_SKEW = "max.future.skew";
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
     public static final String TOPIC_PREFIX = "topic.";
@@ -56,6 +58,7 @@ public final class Settings {
     public static final int DEFAULT_EMBEDDED_PORT = 19092;
 
     private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
+            MAX_FUTURE_SKEW,
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
             Settings.METRICS_SLO_LABELS);
 
@@ -77,6 +80,7 @@ public final class Settings {
         values.put(TOPIC_PREFIX + "dlq", d.dlqTopic());
         values.put(GRACE, "5m");
         values.put(IDLE_ADVANCE, "30s");
+        values.put(MAX_FUTURE_SKEW, "1h");
         values.put(HTTP_PORT, "8080");
         values.put(HTTP_BIND, "0.0.0.0");
         values.put(METRICS_SLO_LABELS, "team,tier");
@@ -188,7 +192,7 @@ public final class Settings {
         final Duration grace = duration(GRACE);
         return new EngineConfig(topic("requests"), topic("slos"), topic("alerts"), topic("status"), topic("dlq"),
                 grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
-                duration(IDLE_ADVANCE), false);
+                duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW));
     }
 
     /** Everything that goes to Kafka: all keys but burnrate's own. */

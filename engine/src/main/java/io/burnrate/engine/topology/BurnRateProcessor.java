@@ -86,6 +86,15 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                     record.timestamp(), ParseProcessor.deadLetterHeaders(record.headers(), late, context)));
             return;
         }
+        final Duration skew = config.maxFutureSkew();
+        if (skew != null && ts > context.currentSystemTimeMs() + skew.toMillis()) {
+            final Rejection future = new Rejection(Rejection.INVALID_TIMESTAMP, "event time "
+                    + java.time.Instant.ofEpochMilli(ts) + " is more than " + skew + " ahead of the wall clock");
+            counters.rejected(Rejection.INVALID_TIMESTAMP);
+            context.forward(new Record<String, Object>(record.key(), new EventParser.Rejected(future, event.raw()),
+                    record.timestamp(), ParseProcessor.deadLetterHeaders(record.headers(), future, context)));
+            return;
+        }
         counters.accepted.increment();
         if (taskTime == WindowedCounts.NO_TIME || ts > taskTime) {
             taskTime = ts;

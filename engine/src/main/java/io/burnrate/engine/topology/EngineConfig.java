@@ -14,6 +14,11 @@ import java.time.Duration;
  * @param idleAdvanceAfter   after this much wall-clock time without input, event time is
  *                           advanced with the wall clock so alerts of silent partitions
  *                           still resolve; null disables it (replay)
+ * @param maxFutureSkew      events stamped further than this ahead of the wall clock are
+ *                           dead-lettered ({@code invalid-timestamp}): one event from a
+ *                           broken clock would otherwise move event time so far ahead
+ *                           that everything after it counts as late; null disables it
+ *                           (replay, and the demo's compressed time)
  * @param inMemoryState      keep SLO state in memory without a changelog (replay only:
  *                           nothing there needs to survive the process)
  */
@@ -27,26 +32,32 @@ public record EngineConfig(
         Duration evaluationInterval,
         Duration statusInterval,
         Duration idleAdvanceAfter,
-        boolean inMemoryState) {
+        boolean inMemoryState,
+        Duration maxFutureSkew) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
                 "burnrate.dlq", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), false);
+                Duration.ofSeconds(30), false, Duration.ofHours(1));
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
-                evaluationInterval, statusInterval, idle, inMemoryState);
+                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, g,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew);
+    }
+
+    public EngineConfig withMaxFutureSkew(final Duration skew) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, grace,
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew);
     }
 }

@@ -54,7 +54,7 @@ public final class OfflineReplay {
 
     public static Summary run(final List<SloSpecParser.Parsed> slos, final Path events, final Path outDir,
                               final EngineConfig baseConfig) throws IOException {
-        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true);
+        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true).withMaxFutureSkew(null);
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         Files.createDirectories(outDir);
         final Path stateDir = Files.createTempDirectory(outDir, ".replay-state");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Prometheus exposition for SLOs driven through the real topology. */
 class EngineMetricsTest {
 
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null);
+    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
 
     @TempDir
     Path stateDir;

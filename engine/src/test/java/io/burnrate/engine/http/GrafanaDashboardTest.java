@@ -45,7 +45,7 @@ class GrafanaDashboardTest {
     }
 
     private Set<String> exportedNames() {
-        final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null));
+        final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null));
         try (TopologyTestDriver driver = io.burnrate.engine.testing.Drivers.of(built, stateDir)) {
             EngineMetricsTest.outage(
                     driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(), new ByteArraySerializer()),

@@ -14,10 +14,14 @@ public final class Drivers {
     }
 
     public static TopologyTestDriver of(final BurnRateTopology.Built built, final Path stateDir) {
+        return of(built, stateDir, Instant.EPOCH);
+    }
+
+    public static TopologyTestDriver of(final BurnRateTopology.Built built, final Path stateDir, final Instant wall) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "burnrate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
+        return new TopologyTestDriver(built.topology(), props, wall);
     }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The production topology under {@link TopologyTestDriver}, with explicit event times. */
 class BurnRateTopologyTest {
 
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null);
+    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
 
     @TempDir
     Path stateDir;
@@ -206,6 +206,25 @@ class BurnRateTopologyTest {
         assertThat(fast).isPositive().isLessThanOrEqualTo(1 + chunks);
         final SloMonitor m = store().monitor(Specs.availability("fast", "fast", 0));
         assertThat(m.counts().total(m.counts().layout().indexOf(Duration.ofHours(1)))).isEqualTo(36_000);
+    }
+
+    @Test
+    void shouldDeadLetterEventsStampedFarAheadOfTheWallClock() {
+        driver.close();
+        final BurnRateTopology.Built guarded = BurnRateTopology.build(CONFIG.withMaxFutureSkew(Duration.ofHours(1)));
+        driver = io.burnrate.engine.testing.Drivers.of(guarded, stateDir.resolve("guarded"), Traffic.T0);
+        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
+        dlq = driver.createOutputTopic(CONFIG.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        apply(Specs.availabilityYaml("checkout-availability", "checkout", 0));
+        final long t = Traffic.T0.toEpochMilli();
+        sendRaw("checkout", event(t + 59 * 60_000, 200));            // 59 min ahead: accepted
+        sendRaw("checkout", event(t + 365L * 24 * 3_600_000, 200));  // a broken clock, a year ahead
+        sendRaw("checkout", event(t + 59 * 60_000 + 30_000, 500));   // and the clock was not moved by it
+        final List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> header(r.headers(), Names.HEADER_REASON)).containsExactly("invalid-timestamp");
+        assertThat(header(dead.get(0).headers(), Names.HEADER_DETAIL)).contains("ahead of the wall clock");
+        assertThat(guarded.counters().accepted.sum()).isEqualTo(2);
     }
 
     private SloStateStore store() {
