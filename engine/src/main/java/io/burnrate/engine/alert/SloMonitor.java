@@ -34,6 +34,7 @@ public final class SloMonitor {
     private final AlertStateMachine[] machines;
     private final int sloWindow;
     private final int ttxWindow;
+    private final io.burnrate.engine.compliance.BudgetPolicy policy;
     private boolean changed;
 
     /** One alert rule with everything precomputed. */
@@ -65,6 +66,34 @@ public final class SloMonitor {
         }
         this.sloWindow = layout.indexOf(spec.window());
         this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
+        this.policy = new io.burnrate.engine.compliance.BudgetPolicy(spec.id(), spec.service(), spec.labels(),
+                spec.budgetThresholds());
+    }
+
+    /**
+     * Reports remaining-budget threshold crossings (either direction) at the current
+     * event time; nothing while the budget stays within the same band.
+     */
+    public void observeBudget(final Consumer<io.burnrate.schemas.BudgetPolicyEvent> out) {
+        if (counts.now() == WindowedCounts.NO_TIME) {
+            return;
+        }
+        final var events = policy.observe(budgetRemaining(), Instant.ofEpochMilli(counts.now()));
+        if (!events.isEmpty()) {
+            changed = true;
+            events.forEach(out);
+        }
+    }
+
+    /** How many budget thresholds are crossed (persisted with the rule states). */
+    public int budgetThresholdsCrossed() {
+        return policy.crossed();
+    }
+
+    public void restoreBudgetThresholdsCrossed(final int crossed) {
+        if (crossed >= 0 && crossed <= policy.thresholds().size()) {
+            policy.restore(crossed);
+        }
     }
 
     public SloSpec spec() {
@@ -162,6 +191,9 @@ public final class SloMonitor {
         byName.keySet().retainAll(kept);
         final SloMonitor next = new SloMonitor(newSpec,
                 sameWindows ? counts : new WindowedCounts(newLayout), byName);
+        if (sameWindows && newSpec.budgetThresholds().equals(spec.budgetThresholds())) {
+            next.restoreBudgetThresholdsCrossed(policy.crossed());
+        }
         if (sameWindows && counts.now() != WindowedCounts.NO_TIME) {
             next.changed = true;
         }

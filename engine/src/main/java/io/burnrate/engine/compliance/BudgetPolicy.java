@@ -67,6 +67,8 @@ public final class BudgetPolicy {
     private final Map<String, String> labels;
     /** Highest first. */
     private final List<Threshold> thresholds;
+    /** thresholds as fractions, computed once: observe() runs for every event. */
+    private final double[] fractions;
     /** How many thresholds (a prefix of {@link #thresholds}) are crossed. */
     private int crossed;
 
@@ -86,6 +88,10 @@ public final class BudgetPolicy {
             }
         }
         this.thresholds = List.copyOf(sorted);
+        this.fractions = new double[sorted.size()];
+        for (int i = 0; i < fractions.length; i++) {
+            fractions[i] = sorted.get(i).fraction();
+        }
     }
 
     /** With {@link #DEFAULT_THRESHOLDS}. */
@@ -125,7 +131,7 @@ public final class BudgetPolicy {
             return List.of();
         }
         int now = 0;
-        while (now < thresholds.size() && remainingFraction <= thresholds.get(now).fraction()) {
+        while (now < fractions.length && remainingFraction <= fractions[now]) {
             now++;
         }
         if (now == crossed) {

@@ -74,6 +74,7 @@ public final class Topics {
         wanted.put(settings.topic("alerts"), Map.of());
         wanted.put(settings.topic("status"), compacted);
         wanted.put(settings.topic("dlq"), Map.of());
+        wanted.put(settings.topic("budget-policy"), Map.of());
         final Set<String> existing;
         try {
             existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * @param objective  target in percent, e.g. 99.9
  * @param window     rolling compliance window
  * @param alerts     the multi-window rules
+ * @param budgetThresholds remaining-budget thresholds (percent, with an action word) whose
+ *                   crossings go to {@code burnrate.budget-policy}
  */
 public record SloSpec(
         String id,
@@ -29,9 +31,11 @@ public record SloSpec(
         List<AlertWindow> alerts,
         long minEventsPerWindow,
         String runbook,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> budgetThresholds) {
 
     public SloSpec {
+        budgetThresholds = List.copyOf(budgetThresholds);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(service, "service");
         selector = Map.copyOf(selector);

@@ -141,7 +141,8 @@ public final class SloSpecParser {
         }
         final Map<String, String> labels = f.stringMap(metadata, "labels", "metadata.labels");
 
-        f.allowOnly(spec, "spec.", "service", "selector", "indicator", "objective", "window", "alerting", "description");
+        f.allowOnly(spec, "spec.", "service", "selector", "indicator", "objective", "window", "alerting", "description",
+                "budgetPolicy");
         final String service = f.text(spec, "service", true, "spec.service");
         final Map<String, String> selector = f.stringMap(spec, "selector", "spec.selector");
         final Indicator indicator = indicator(spec.path("indicator"), f);
@@ -181,11 +182,13 @@ public final class SloSpecParser {
                 }
             }
         }
+        final List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> thresholds = budgetPolicy(
+                spec.path("budgetPolicy"), f);
         if (!f.ok()) {
             return null;
         }
         final SloSpec parsed = new SloSpec(name, service, selector, indicator, objective, window, alerts, minEvents,
-                runbook, labels);
+                runbook, labels, thresholds);
         final ObjectNode canonical = doc.deepCopy();
         return new Parsed(parsed, canonical);
     }
@@ -303,6 +306,54 @@ public final class SloSpecParser {
             }
         }
         return windows;
+    }
+
+    /** {@code budgetPolicy: {thresholds: [{percent: 50}, {percent: 0, action: freeze-releases}]}}. */
+    private static List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> budgetPolicy(final JsonNode node,
+                                                                                      final Fields f) {
+        final List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> out = new ArrayList<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return io.burnrate.engine.compliance.BudgetPolicy.DEFAULT_THRESHOLDS;
+        }
+        if (!node.isObject()) {
+            f.problem("spec.budgetPolicy", "must be a mapping {thresholds: [...]}");
+            return out;
+        }
+        f.allowOnly(node, "spec.budgetPolicy.", "thresholds");
+        final JsonNode list = node.path("thresholds");
+        if (!list.isArray() || list.isEmpty()) {
+            f.problem("spec.budgetPolicy.thresholds", "must be a non-empty list of {percent, action}");
+            return out;
+        }
+        final Set<Double> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            final JsonNode t = list.get(i);
+            final String path = "spec.budgetPolicy.thresholds[" + i + "]";
+            if (!t.isObject()) {
+                f.problem(path, "must be a mapping {percent, action}");
+                continue;
+            }
+            f.allowOnly(t, path + ".", "percent", "action");
+            if (!t.has("percent")) {
+                f.problem(path + ".percent", "is required");
+                continue;
+            }
+            final double percent = f.number(t, "percent", path + ".percent", Double.NaN, 0, 100);
+            final String action = f.text(t, "action", false, path + ".action");
+            if (Double.isNaN(percent)) {
+                continue;
+            }
+            if (!seen.add(percent)) {
+                f.problem(path + ".percent", "threshold " + percent + " appears twice");
+                continue;
+            }
+            try {
+                out.add(io.burnrate.engine.compliance.BudgetPolicy.Threshold.of(percent, action));
+            } catch (IllegalArgumentException e) {
+                f.problem(path, e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static String firstLine(final String message) {

@@ -47,6 +47,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private long wallAtLastStatus;
     private long taskTimeAtLastInput = WindowedCounts.NO_TIME;
     private final Consumer<AlertTransition> emit = this::emitTransition;
+    private final Consumer<io.burnrate.schemas.BudgetPolicyEvent> emitPolicy = this::emitPolicyEvent;
 
     BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters,
                       final StatusBoard board) {
@@ -114,6 +115,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             m.record(ts, 1, bad ? 1 : 0);
             state.markDirty(spec.id());
             m.evaluate(emit);
+            m.observeBudget(emitPolicy);
         }
         if (!matched) {
             counters.unmatched.increment();
@@ -146,6 +148,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             }
             if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
                 m.evaluate(emit);
+                m.observeBudget(emitPolicy);
             }
         }
     }
@@ -182,6 +185,13 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         if (m != null) {
             emitStatus(m);
         }
+    }
+
+    private void emitPolicyEvent(final io.burnrate.schemas.BudgetPolicyEvent e) {
+        LOG.info("budget {} {}% for {} (remaining {}){}", e.direction(), round(e.threshold()), e.sloId(),
+                round(e.remainingFraction()), e.action() == null ? "" : ", action " + e.action());
+        state.markDirty(e.sloId());
+        context.forward(new Record<String, Object>(e.sloId(), e, e.at().toEpochMilli()));
     }
 
     private SloMonitor currentMonitor(final String id) {

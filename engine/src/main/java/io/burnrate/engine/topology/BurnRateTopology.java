@@ -1,6 +1,7 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.state.Stores;
  *   -> evaluate-burn-rates [slo-state store; slo-definitions global store]
  *        -> burnrate.alerts (key: sloId/rule, value: alert transition JSON)
  *        -> burnrate.status (key: sloId, value: status snapshot JSON; compacted)
+ *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
  *        -> burnrate.dlq    (late events: original bytes + error headers)
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
  *   -> slo-registry -> slo-definitions (global store) + in-memory registry
@@ -89,6 +91,7 @@ public final class BurnRateTopology {
         final Map<String, KStream<String, Object>> out = outputs.split(Named.as(Names.OUTPUT))
                 .branch((k, v) -> v instanceof AlertTransition, Branched.as(Names.OUT_ALERTS))
                 .branch((k, v) -> v instanceof StatusSnapshot, Branched.as(Names.OUT_STATUS))
+                .branch((k, v) -> v instanceof BudgetPolicyEvent, Branched.as(Names.OUT_POLICY))
                 .defaultBranch(Branched.as(Names.OUT_LATE));
         out.get(Names.OUTPUT + Names.OUT_ALERTS)
                 .mapValues(v -> (AlertTransition) v, Named.as(Names.ALERT_VALUE))
@@ -98,6 +101,10 @@ public final class BurnRateTopology {
                 .mapValues(v -> (StatusSnapshot) v, Named.as(Names.STATUS_VALUE))
                 .to(config.statusTopic(), Produced.with(Serdes.String(), JsonSerde.of(StatusSnapshot.class))
                         .withName(Names.STATUS_SINK));
+        out.get(Names.OUTPUT + Names.OUT_POLICY)
+                .mapValues(v -> (BudgetPolicyEvent) v, Named.as(Names.POLICY_VALUE))
+                .to(config.budgetPolicyTopic(), Produced.with(Serdes.String(), JsonSerde.of(BudgetPolicyEvent.class))
+                        .withName(Names.POLICY_SINK));
         out.get(Names.OUTPUT + Names.OUT_LATE)
                 .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.LATE_VALUE))
                 .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.LATE_DLQ_SINK));

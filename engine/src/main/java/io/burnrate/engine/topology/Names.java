@@ -29,6 +29,9 @@ public final class Names {
     public static final String OUT_ALERTS = "alerts";
     public static final String OUT_STATUS = "status";
     public static final String OUT_LATE = "late";
+    public static final String OUT_POLICY = "budget-policy";
+    public static final String POLICY_VALUE = "budget-policy-json";
+    public static final String POLICY_SINK = "budget-policy-sink";
     public static final String ALERT_VALUE = "alert-json";
     public static final String STATUS_VALUE = "status-json";
     public static final String LATE_VALUE = "late-original-bytes";

@@ -41,6 +41,7 @@ public final class OfflineReplay {
     public static final String ALERTS_FILE = "alerts.ndjson";
     public static final String STATUS_FILE = "status.ndjson";
     public static final String DLQ_FILE = "dlq.ndjson";
+    public static final String BUDGET_POLICY_FILE = "budget-policy.ndjson";
     static final String LINE_HEADER = "burnrate.replay.line";
     private static final int DRAIN_EVERY = 10_000;
 
@@ -68,7 +69,8 @@ public final class OfflineReplay {
         try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
              BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8);
              BufferedWriter alerts = Files.newBufferedWriter(outDir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
-             BufferedWriter dlq = Files.newBufferedWriter(outDir.resolve(DLQ_FILE), StandardCharsets.UTF_8)) {
+             BufferedWriter dlq = Files.newBufferedWriter(outDir.resolve(DLQ_FILE), StandardCharsets.UTF_8);
+             BufferedWriter policy = Files.newBufferedWriter(outDir.resolve(BUDGET_POLICY_FILE), StandardCharsets.UTF_8)) {
             final TestInputTopic<String, byte[]> sloTopic = driver.createInputTopic(config.slosTopic(),
                     new StringSerializer(), new ByteArraySerializer());
             for (final SloSpecParser.Parsed p : slos) {
@@ -91,11 +93,11 @@ public final class OfflineReplay {
                 final String key = parsed instanceof EventParser.Accepted a ? a.event().service() : null;
                 requests.pipeInput(new TestRecord<>(key, value, headers, 0L));
                 if (lines % DRAIN_EVERY == 0) {
-                    outputs.drain(alerts, dlq, finalStatus);
+                    outputs.drain(alerts, dlq, policy, finalStatus);
                 }
             }
             driver.advanceWallClockTime(config.statusInterval());
-            outputs.drain(alerts, dlq, finalStatus);
+            outputs.drain(alerts, dlq, policy, finalStatus);
         } finally {
             deleteRecursively(stateDir);
         }
@@ -116,18 +118,25 @@ public final class OfflineReplay {
         private final TestOutputTopic<String, byte[]> alerts;
         private final TestOutputTopic<String, byte[]> status;
         private final TestOutputTopic<String, byte[]> dlq;
+        private final TestOutputTopic<String, byte[]> policy;
 
         Outputs(final TopologyTestDriver driver, final EngineConfig config) {
             alerts = driver.createOutputTopic(config.alertsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
             status = driver.createOutputTopic(config.statusTopic(), new StringDeserializer(), new ByteArrayDeserializer());
             dlq = driver.createOutputTopic(config.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+            policy = driver.createOutputTopic(config.budgetPolicyTopic(), new StringDeserializer(),
+                    new ByteArrayDeserializer());
         }
 
-        void drain(final BufferedWriter alertsOut, final BufferedWriter dlqOut, final Map<String, byte[]> finalStatus)
-                throws IOException {
+        void drain(final BufferedWriter alertsOut, final BufferedWriter dlqOut, final BufferedWriter policyOut,
+                   final Map<String, byte[]> finalStatus) throws IOException {
             for (final TestRecord<String, byte[]> r : alerts.readRecordsToList()) {
                 alertsOut.write(new String(r.value(), StandardCharsets.UTF_8));
                 alertsOut.write('\n');
+            }
+            for (final TestRecord<String, byte[]> r : policy.readRecordsToList()) {
+                policyOut.write(new String(r.value(), StandardCharsets.UTF_8));
+                policyOut.write('\n');
             }
             for (final TestRecord<String, byte[]> r : status.readRecordsToList()) {
                 finalStatus.put(r.key(), r.value());

@@ -49,7 +49,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private static final byte SEP = 0;
     private static final byte HEADER = 'H';
     private static final byte CHUNK = 'C';
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
@@ -205,12 +205,13 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private void write(final SloMonitor m) {
         final String id = m.spec().id();
         final WindowedCounts c = m.counts();
-        final ByteBuffer h = ByteBuffer.allocate(4 + 8 + 4 + 4 + m.ruleCount() * 9);
+        final ByteBuffer h = ByteBuffer.allocate(4 + 8 + 4 + 4 + m.ruleCount() * 9 + 4);
         h.putInt(FORMAT).putLong(c.now()).putInt(c.layout().hashCode()).putInt(m.ruleCount());
         for (int i = 0; i < m.ruleCount(); i++) {
             final AlertStateMachine sm = m.machine(i);
             h.put((byte) (sm.firing() ? 1 : 0)).putLong(sm.firingSince());
         }
+        h.putInt(m.budgetThresholdsCrossed());
         inner.put(key(id, HEADER, -1, -1), java.util.Arrays.copyOf(h.array(), h.position()));
         for (int t = 0; t < c.tiers(); t++) {
             for (int k = 0; k < c.chunks(t); k++) {
@@ -244,6 +245,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         for (int i = 0; i < rules; i++) {
             m.restoreMachine(i, new AlertStateMachine(h.get() == 1, h.getLong()));
         }
+        m.restoreBudgetThresholdsCrossed(h.getInt());
         c.restoreTime(now);
         for (int t = 0; t < c.tiers(); t++) {
             for (int k = 0; k < c.chunks(t); k++) {

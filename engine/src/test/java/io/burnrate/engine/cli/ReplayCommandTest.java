@@ -76,7 +76,7 @@ class ReplayCommandTest {
         assertThat(burnrate("replay", "--slos", slos.toString(), "--events", events.toString(),
                 "--out", dir.resolve("b").toString())).isZero();
 
-        for (final String f : List.of("alerts.ndjson", "status.ndjson", "dlq.ndjson")) {
+        for (final String f : List.of("alerts.ndjson", "status.ndjson", "dlq.ndjson", "budget-policy.ndjson")) {
             assertThat(Files.readAllBytes(dir.resolve("a").resolve(f)))
                     .as(f + " is byte-identical across runs")
                     .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(f)));
@@ -85,6 +85,10 @@ class ReplayCommandTest {
         final List<JsonNode> alerts = read(dir.resolve("a/alerts.ndjson"));
         final List<JsonNode> page = alerts.stream().filter(a -> a.get("rule").asText().equals("page-1h-5m")).toList();
         assertThat(page).extracting(a -> a.get("state").asText()).containsExactly("firing", "resolved");
+
+        // the outage spends the budget: default thresholds 50, 25, 10, 0 % crossed downwards, in order
+        assertThat(read(dir.resolve("a/budget-policy.ndjson"))).extracting(p -> p.get("threshold").asInt() + " "
+                + p.get("direction").asText()).containsExactly("50 down", "25 down", "10 down", "0 down");
 
         final List<JsonNode> dlq = read(dir.resolve("a/dlq.ndjson"));
         assertThat(dlq).extracting(d -> d.get("reason").asText())

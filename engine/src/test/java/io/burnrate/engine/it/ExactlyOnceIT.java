@@ -145,7 +145,7 @@ class ExactlyOnceIT {
                 "--http-port", "0", "--http-bind", "127.0.0.1",
                 "--set", "commit.interval.ms=" + commitInterval,
                 "--set", "idle.advance.after=off"));
-        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq")) {
+        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy")) {
             cmd.add("--topic");
             cmd.add(role + "=" + settings.topic(role));
         }

@@ -44,7 +44,8 @@ public final class KafkaTestSupport {
                 .with(Settings.TOPIC_PREFIX + "slos", prefix + ".slos")
                 .with(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts")
                 .with(Settings.TOPIC_PREFIX + "status", prefix + ".status")
-                .with(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq");
+                .with(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq")
+                .with(Settings.TOPIC_PREFIX + "budget-policy", prefix + ".budget-policy");
     }
 
     /** Sends (key, value, timestamp) triples and waits for every acknowledgement. */

@@ -110,6 +110,20 @@ class SloSpecParserTest {
     }
 
     @Test
+    void shouldReadBudgetPolicyThresholdsAndDefaultThem() throws Exception {
+        final SloSpec defaults = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0).spec();
+        assertThat(defaults.budgetThresholds()).extracting(t -> t.percent()).containsExactly(50.0, 25.0, 10.0, 0.0);
+        final String custom = EXAMPLE + "  budgetPolicy:\n    thresholds: [{percent: 20, action: notify}, "
+                + "{percent: 0, action: freeze-releases}]\n";
+        final SloSpec s = SloSpecParser.parseYaml(custom, "slos.yaml").get(0).spec();
+        assertThat(s.budgetThresholds()).extracting(t -> t.percent() + " " + t.action())
+                .containsExactly("20.0 notify", "0.0 freeze-releases");
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + "  budgetPolicy:\n    thresholds: "
+                + "[{percent: 20, action: Freeze Releases}]\n", "slos.yaml"))
+                .hasMessageContaining("spec.budgetPolicy.thresholds[0]: action must be a word");
+    }
+
+    @Test
     void shouldRoundTripThroughTheTopicJson() throws Exception {
         final SloSpecParser.Parsed p = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0);
         final SloSpec again = SloSpecParser.parseJson(SloSpecParser.toJson(p.document()), "topic");

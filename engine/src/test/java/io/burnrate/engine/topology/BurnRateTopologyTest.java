@@ -227,6 +227,41 @@ class BurnRateTopologyTest {
         assertThat(guarded.counters().accepted.sum()).isEqualTo(2);
     }
 
+    @Test
+    void shouldEmitBudgetPolicyCrossingsDownAndBackUpAsTheWindowSlides() {
+        final var policyTopic = driver.createOutputTopic(CONFIG.budgetPolicyTopic(), new StringDeserializer(),
+                JsonSerde.of(io.burnrate.schemas.BudgetPolicyEvent.class).deserializer());
+        apply(String.join("\n",
+                "apiVersion: burnrate/v1",
+                "kind: SLO",
+                "metadata: {name: api-availability}",
+                "spec:",
+                "  service: api",
+                "  indicator: {availability: {badStatusMin: 500}}",
+                "  objective: 99",
+                "  window: 1h",
+                "  alerting:",
+                "    policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]",
+                "  budgetPolicy:",
+                "    thresholds: [{percent: 50}, {percent: 25}, {percent: 0, action: freeze-releases}]",
+                ""));
+        final Traffic traffic = Traffic.of("api", 1, Traffic.T0);
+        send(traffic, Duration.ofMinutes(30), Traffic.none());
+        // 1,800 good events allow 18 bad at 99 %: remaining 1 - b / (0.01 (1,800 + b)) falls to
+        // 50 % at the 10th bad event, 25 % at the 14th and 0 % at the 19th
+        send(traffic, Duration.ofSeconds(20), Traffic.all());
+        final List<io.burnrate.schemas.BudgetPolicyEvent> down = policyTopic.readValuesToList();
+        assertThat(down).extracting(e -> e.threshold() + " " + e.direction())
+                .containsExactly("50.0 down", "25.0 down", "0.0 down");
+        assertThat(down.get(0).at()).isEqualTo(Traffic.T0.plus(Duration.ofMinutes(30)).plusSeconds(9));
+        assertThat(down.get(2).action()).isEqualTo("freeze-releases");
+        assertThat(down.get(2).remainingFraction()).isLessThanOrEqualTo(0);
+        // healthy again: the budget recovers as good traffic grows and the bad minute slides out
+        send(traffic, Duration.ofMinutes(70), Traffic.none());
+        assertThat(policyTopic.readValuesToList()).extracting(e -> e.threshold() + " " + e.direction())
+                .containsExactly("0.0 up", "25.0 up", "50.0 up");
+    }
+
     private SloStateStore store() {
         return (SloStateStore) driver.getStateStore(Names.STATE_STORE);
     }
