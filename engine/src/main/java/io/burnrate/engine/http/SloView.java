@@ -41,14 +41,15 @@ public record SloView(String id, String service, double objective, String window
         if (withHistory && entry != null) {
             burnDown = new ArrayList<>();
             for (int i = 0; i < entry.burnDown().length; i++) {
-                burnDown.add(new BurnDownPoint(Instant.ofEpochMilli(entry.burnDownStarts()[i]), entry.burnDown()[i]));
+                burnDown.add(new BurnDownPoint(Instant.ofEpochMilli(entry.burnDownFirstStart() + i * entry.burnDownStep()),
+                        entry.burnDown()[i]));
             }
             history = new ArrayList<>();
             final List<StatusSnapshot.WindowStatus> windows = entry.latest().windows();
             for (final StatusBoard.Point p : entry.history()) {
                 final Map<String, Double> burns = new LinkedHashMap<>();
                 for (int i = 0; i < p.burnRates().length && i < windows.size(); i++) {
-                    burns.put(Durations.format(windows.get(i).window()), p.burnRates()[i]);
+                    burns.put(Durations.format(windows.get(i).window()), (double) p.burnRates()[i]);
                 }
                 history.add(new HistoryPoint(Instant.ofEpochMilli(p.at()), p.budgetRemaining(), burns));
             }

@@ -15,10 +15,11 @@ public final class WindowedCounts {
     /** Slots per persisted chunk; dirty tracking is per chunk. */
     public static final int CHUNK = 64;
     public static final long NO_TIME = Long.MIN_VALUE;
+    /** Buckets this wide or wider count in longs; narrower ones in unsigned ints (half the heap). */
+    static final long WIDE_FROM_MS = 3_600_000L;
 
     private final BucketLayout layout;
-    private final long[][] total;
-    private final long[][] bad;
+    private final Slots[] slots;
     private final long[] current;
     private final long[][] dirty;
     private final long[] winTotal;
@@ -29,13 +30,11 @@ public final class WindowedCounts {
     public WindowedCounts(final BucketLayout layout) {
         this.layout = layout;
         final int tiers = layout.resolutions().length;
-        total = new long[tiers][];
-        bad = new long[tiers][];
+        slots = new Slots[tiers];
         dirty = new long[tiers][];
         current = new long[tiers];
         for (int t = 0; t < tiers; t++) {
-            total[t] = new long[layout.tierBuckets()[t]];
-            bad[t] = new long[layout.tierBuckets()[t]];
+            slots[t] = new Slots(layout.tierBuckets()[t], layout.resolutions()[t] >= WIDE_FROM_MS);
             dirty[t] = new long[(chunks(t) + 63) / 64];
         }
         final int windows = layout.windows().size();
@@ -62,15 +61,14 @@ public final class WindowedCounts {
      */
     public void add(final long timestamp, final long count, final long badCount) {
         advanceTo(timestamp);
-        for (int t = 0; t < total.length; t++) {
+        for (int t = 0; t < slots.length; t++) {
             final long idx = Math.floorDiv(timestamp, layout.resolutions()[t]);
-            final int len = total[t].length;
+            final int len = slots[t].length();
             if (idx <= current[t] - len) {
                 continue;
             }
             final int slot = (int) Math.floorMod(idx, (long) len);
-            total[t][slot] += count;
-            bad[t][slot] += badCount;
+            slots[t].add(slot, count, badCount);
             markDirty(t, slot);
         }
         final int[] tierOf = layout.windowTier();
@@ -100,22 +98,18 @@ public final class WindowedCounts {
         }
         int result = 0;
         final int[] tierOf = layout.windowTier();
-        for (int t = 0; t < total.length; t++) {
+        for (int t = 0; t < slots.length; t++) {
             final long target = Math.floorDiv(timestamp, layout.resolutions()[t]);
             if (now == NO_TIME) {
                 current[t] = target;
                 continue;
             }
-            final int len = total[t].length;
+            final int len = slots[t].length();
             if (target - current[t] >= len) {
-                for (final long v : total[t]) {
-                    if (v != 0) {
-                        result |= SLOTS_CLEARED | SUMS_CHANGED;
-                        break;
-                    }
+                if (slots[t].anyNonZero()) {
+                    result |= SLOTS_CLEARED | SUMS_CHANGED;
                 }
-                java.util.Arrays.fill(total[t], 0);
-                java.util.Arrays.fill(bad[t], 0);
+                slots[t].clearAll();
                 java.util.Arrays.fill(dirty[t], -1L);
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
@@ -130,17 +124,17 @@ public final class WindowedCounts {
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
                         final int leaving = (int) Math.floorMod(i - winBuckets[w], (long) len);
-                        if (total[t][leaving] != 0 || bad[t][leaving] != 0) {
-                            winTotal[w] -= total[t][leaving];
-                            winBad[w] -= bad[t][leaving];
+                        final long leavingTotal = slots[t].total(leaving);
+                        if (leavingTotal != 0) {
+                            winTotal[w] -= leavingTotal;
+                            winBad[w] -= slots[t].bad(leaving);
                             result |= SUMS_CHANGED;
                         }
                     }
                 }
                 final int slot = (int) Math.floorMod(i, (long) len);
-                if (total[t][slot] != 0 || bad[t][slot] != 0) {
-                    total[t][slot] = 0;
-                    bad[t][slot] = 0;
+                if (slots[t].total(slot) != 0) {
+                    slots[t].set(slot, 0, 0);
                     markDirty(t, slot);
                     result |= SLOTS_CLEARED;
                 }
@@ -172,17 +166,17 @@ public final class WindowedCounts {
         }
         final int t = layout.windowTier()[window];
         final long res = layout.resolutions()[t];
-        final int len = total[t].length;
+        final int len = slots[t].length();
         for (long i = current[t] - winBuckets[window] + 1; i <= current[t]; i++) {
             final int slot = (int) Math.floorMod(i, (long) len);
-            visitor.visit(i * res, total[t][slot], bad[t][slot]);
+            visitor.visit(i * res, slots[t].total(slot), slots[t].bad(slot));
         }
     }
 
     // ---- persistence support: chunks of CHUNK slots per tier ----
 
     public int tiers() {
-        return total.length;
+        return slots.length;
     }
 
     public int chunks(final int tier) {
@@ -201,11 +195,11 @@ public final class WindowedCounts {
 
     /** Total and bad counts of one slot (ring position, not absolute bucket index). */
     public long slotTotal(final int tier, final int slot) {
-        return total[tier][slot];
+        return slots[tier].total(slot);
     }
 
     public long slotBad(final int tier, final int slot) {
-        return bad[tier][slot];
+        return slots[tier].bad(slot);
     }
 
     /**
@@ -214,27 +208,26 @@ public final class WindowedCounts {
      */
     public void restoreTime(final long timestamp) {
         now = timestamp;
-        for (int t = 0; t < total.length; t++) {
+        for (int t = 0; t < slots.length; t++) {
             current[t] = timestamp == NO_TIME ? 0 : Math.floorDiv(timestamp, layout.resolutions()[t]);
         }
     }
 
     public void setSlot(final int tier, final int slot, final long slotTotal, final long slotBad) {
-        total[tier][slot] = slotTotal;
-        bad[tier][slot] = slotBad;
+        slots[tier].set(slot, slotTotal, slotBad);
     }
 
     public void rebuildSums() {
         final int[] tierOf = layout.windowTier();
         for (int w = 0; w < winTotal.length; w++) {
             final int t = tierOf[w];
-            final int len = total[t].length;
+            final int len = slots[t].length();
             long sumTotal = 0;
             long sumBad = 0;
             for (long i = current[t] - winBuckets[w] + 1; i <= current[t]; i++) {
                 final int slot = (int) Math.floorMod(i, (long) len);
-                sumTotal += total[t][slot];
-                sumBad += bad[t][slot];
+                sumTotal += slots[t].total(slot);
+                sumBad += slots[t].bad(slot);
             }
             winTotal[w] = sumTotal;
             winBad[w] = sumBad;
@@ -245,5 +238,84 @@ public final class WindowedCounts {
     private void markDirty(final int tier, final int slot) {
         final int chunk = slot / CHUNK;
         dirty[tier][chunk >>> 6] |= 1L << (chunk & 63);
+    }
+
+    /**
+     * One tier's bucket counts. Buckets narrower than an hour hold at most ten minutes of
+     * one SLO's traffic, so unsigned 32-bit counts suffice (4.29 billion, i.e. 7 million
+     * events per second sustained) and halve the heap; hour buckets keep 64-bit counts.
+     * A total never drops below its bad count, so "total is zero" means an empty bucket.
+     */
+    private static final class Slots {
+        private final int[] narrowTotal;
+        private final int[] narrowBad;
+        private final long[] wideTotal;
+        private final long[] wideBad;
+
+        Slots(final int length, final boolean wide) {
+            narrowTotal = wide ? null : new int[length];
+            narrowBad = wide ? null : new int[length];
+            wideTotal = wide ? new long[length] : null;
+            wideBad = wide ? new long[length] : null;
+        }
+
+        int length() {
+            return wideTotal != null ? wideTotal.length : narrowTotal.length;
+        }
+
+        long total(final int slot) {
+            return wideTotal != null ? wideTotal[slot] : Integer.toUnsignedLong(narrowTotal[slot]);
+        }
+
+        long bad(final int slot) {
+            return wideBad != null ? wideBad[slot] : Integer.toUnsignedLong(narrowBad[slot]);
+        }
+
+        void add(final int slot, final long count, final long badCount) {
+            if (wideTotal != null) {
+                wideTotal[slot] += count;
+                wideBad[slot] += badCount;
+            } else {
+                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowTotal[slot]) + count);
+                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowBad[slot]) + badCount);
+            }
+        }
+
+        void set(final int slot, final long count, final long badCount) {
+            if (wideTotal != null) {
+                wideTotal[slot] = count;
+                wideBad[slot] = badCount;
+            } else {
+                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, count);
+                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, badCount);
+            }
+        }
+
+        boolean anyNonZero() {
+            if (wideTotal != null) {
+                for (final long v : wideTotal) {
+                    if (v != 0) {
+                        return true;
+                    }
+                }
+            } else {
+                for (final int v : narrowTotal) {
+                    if (v != 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        void clearAll() {
+            if (wideTotal != null) {
+                java.util.Arrays.fill(wideTotal, 0);
+                java.util.Arrays.fill(wideBad, 0);
+            } else {
+                java.util.Arrays.fill(narrowTotal, 0);
+                java.util.Arrays.fill(narrowBad, 0);
+            }
+        }
     }
 }

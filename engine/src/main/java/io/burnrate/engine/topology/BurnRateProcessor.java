@@ -208,7 +208,8 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         if (s.at() != null) {
             final long[][] starts = new long[1][];
             final float[] burnDown = m.burnDown(starts);
-            board.publish(s, starts[0], burnDown);
+            final long[] at = starts[0];
+            board.publish(s, at.length == 0 ? 0 : at[0], at.length < 2 ? 0 : at[1] - at[0], burnDown);
             context.forward(new Record<String, Object>(s.sloId(), s, s.at().toEpochMilli()));
         }
     }

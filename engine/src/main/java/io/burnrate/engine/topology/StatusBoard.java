@@ -18,40 +18,43 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StatusBoard {
 
-    public static final int HISTORY = 240;
+    /** 10 minutes at one point per 5 s status snapshot: about 4 KiB per SLO. */
+    public static final int HISTORY = 120;
 
-    /** One point of an SLO's history. */
-    public record Point(long at, double budgetRemaining, double[] burnRates) {
+    /** One point of an SLO's history (floats: a chart needs no more, and 10,000 SLOs add up). */
+    public record Point(long at, float budgetRemaining, float[] burnRates) {
     }
 
     /**
      * The latest snapshot and the recent history of one SLO, plus the budget burn-down
      * over the whole SLO window (budget left after each of its buckets, oldest first).
      */
-    public record Entry(StatusSnapshot latest, List<Point> history, long[] burnDownStarts, float[] burnDown) {
+    public record Entry(StatusSnapshot latest, List<Point> history, long burnDownFirstStart, long burnDownStep,
+                        float[] burnDown) {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     public void publish(final StatusSnapshot s) {
-        publish(s, new long[0], new float[0]);
+        publish(s, 0, 0, new float[0]);
     }
 
-    public void publish(final StatusSnapshot s, final long[] burnDownStarts, final float[] burnDown) {
+    public void publish(final StatusSnapshot s, final long burnDownFirstStart, final long burnDownStep,
+                        final float[] burnDown) {
         entries.compute(s.sloId(), (id, old) -> {
             final List<Point> history = new ArrayList<>(old == null ? List.of() : old.history());
-            final double[] burns = new double[s.windows().size()];
+            final float[] burns = new float[s.windows().size()];
             for (int i = 0; i < burns.length; i++) {
-                burns[i] = s.windows().get(i).burnRate();
+                burns[i] = (float) s.windows().get(i).burnRate();
             }
             if (!history.isEmpty() && history.get(history.size() - 1).at() == s.at().toEpochMilli()) {
                 history.remove(history.size() - 1);
             }
-            history.add(new Point(s.at().toEpochMilli(), s.errorBudgetRemaining(), burns));
+            history.add(new Point(s.at().toEpochMilli(), (float) s.errorBudgetRemaining(), burns));
             while (history.size() > HISTORY) {
                 history.remove(0);
             }
-            return new Entry(s, List.copyOf(history), burnDownStarts, burnDown);
+            return new Entry(s, List.copyOf(history), burnDownFirstStart, burnDownStep, burnDown);
         });
     }
 

@@ -96,4 +96,14 @@ class WindowedCountsTest {
         counts.add(5_000_000, 1, 1);
         assertThat(copy.total(oneHour)).isEqualTo(counts.total(oneHour));
     }
+
+    @Test
+    void shouldCountBeyondTwoBillionInOneNarrowBucket() {
+        // sub-hour buckets hold unsigned 32-bit counts: 3 billion events in one second still add up
+        counts.add(1_000, 3_000_000_000L, 2_500_000_000L);
+        counts.add(1_000, 1, 0);
+        assertThat(counts.total(fiveMin)).isEqualTo(3_000_000_001L);
+        assertThat(counts.bad(fiveMin)).isEqualTo(2_500_000_000L);
+        assertThat(counts.slotTotal(0, 1)).isEqualTo(3_000_000_001L);
+    }
 }
