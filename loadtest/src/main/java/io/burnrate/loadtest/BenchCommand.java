@@ -111,6 +111,11 @@ final class BenchCommand {
         @Option(names = "--profile", description = "one more ceiling and engine run under JFR, summarized")
         boolean profile;
 
+        @Option(names = "--variant", paramLabel = "KEY=VALUE",
+                description = "also measure the engine with these settings in every round (before/after of a "
+                        + "proposed setting), e.g. --variant max.task.idle.ms=-1")
+        Map<String, String> variant = new LinkedHashMap<>();
+
         ThroughputBench.Options options() {
             final ThroughputBench.Options o = new ThroughputBench.Options();
             o.events = events;
@@ -119,6 +124,7 @@ final class BenchCommand {
             o.eventTimeRate = eventTimeRate;
             o.repeat = repeat;
             o.profile = profile;
+            o.variant.putAll(variant);
             return o;
         }
     }
@@ -158,12 +164,22 @@ final class BenchCommand {
                 description = "SLOs per service (default ${DEFAULT-VALUE}): services = SLOs / N")
         int slosPerService;
 
+        @Option(names = "--fallback-heap", paramLabel = "SIZE", defaultValue = "2g",
+                description = "an SLO count that fails with --heap is measured again with this heap "
+                        + "(default ${DEFAULT-VALUE}; 'none' to skip)")
+        String fallbackHeap;
+
+        @Option(names = "--scaling-profile", description = "record every scaling run with JFR and summarize")
+        boolean profile;
+
         ScalingBench.Options options(final double eventTimeRate) {
             final ScalingBench.Options o = new ScalingBench.Options();
             o.sloCounts = sloCounts;
             o.events = events;
             o.slosPerService = slosPerService;
             o.eventTimeRate = eventTimeRate;
+            o.fallbackHeap = "none".equals(fallbackHeap) ? null : fallbackHeap;
+            o.profile = profile;
             return o;
         }
     }

@@ -21,6 +21,7 @@ public final class LoadtestCli {
     }
 
     public static int run(final String... argv) {
+        io.burnrate.loadtest.bench.Report.init();
         args = List.of(argv);
         final CommandLine cli = new CommandLine(new LoadtestCli());
         cli.setParameterExceptionHandler((ex, a) -> {

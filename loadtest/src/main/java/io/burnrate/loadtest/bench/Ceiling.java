@@ -9,7 +9,8 @@ import java.util.List;
 public final class Ceiling {
 
     /** The ceiling's reading of the topic. */
-    public record Result(long events, long measuredEvents, double seconds, double rate, long fromMs, long toMs) {
+    public record Result(long events, long measuredEvents, double seconds, double rate, long fromMs, long toMs,
+                         double cpuNsPerEvent) {
     }
 
     private Ceiling() {
@@ -26,7 +27,8 @@ public final class Ceiling {
             final JsonNode r = child.await("result", Duration.ofMinutes(30)).body();
             child.waitFor(Duration.ofSeconds(60));
             return new Result(r.get("events").asLong(), r.get("measuredEvents").asLong(), r.get("seconds").asDouble(),
-                    r.get("rate").asDouble(), r.get("firstWallMs").asLong(), r.get("lastWallMs").asLong());
+                    r.get("rate").asDouble(), r.get("firstWallMs").asLong(), r.get("lastWallMs").asLong(),
+                    r.get("cpuNsPerEvent").asDouble());
         }
     }
 }

@@ -71,6 +71,10 @@ public final class CeilingConsumer {
             long lastNs = 0;
             long firstWall = 0;
             long lastWall = 0;
+            long firstCpu = 0;
+            long lastCpu = 0;
+            final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long checksum = 0;
             final long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (count < total) {
@@ -91,9 +95,13 @@ public final class CeilingConsumer {
                     firstBatch = count;
                     firstNs = now;
                     firstWall = System.currentTimeMillis();
+                    firstCpu = os.getProcessCpuTime();
                 }
                 lastNs = now;
                 lastWall = System.currentTimeMillis();
+                if (count >= total) {
+                    lastCpu = os.getProcessCpuTime();
+                }
             }
             final Map<String, Object> out = new LinkedHashMap<>();
             final double seconds = (lastNs - firstNs) / 1e9;
@@ -104,6 +112,7 @@ public final class CeilingConsumer {
             out.put("checksum", checksum);
             out.put("firstWallMs", firstWall);
             out.put("lastWallMs", lastWall);
+            out.put("cpuNsPerEvent", count > firstBatch ? (double) (lastCpu - firstCpu) / (count - firstBatch) : -1);
             return out;
         }
     }

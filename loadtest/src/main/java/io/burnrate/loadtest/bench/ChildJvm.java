@@ -36,6 +36,7 @@ public final class ChildJvm implements AutoCloseable {
     private final LinkedBlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private final Path logFile;
     private final Thread reader;
+    private final java.util.ArrayDeque<String> stdoutTail = new java.util.ArrayDeque<>();
 
     private ChildJvm(final String name, final Process process, final Path logFile) {
         this.name = name;
@@ -75,6 +76,12 @@ public final class ChildJvm implements AutoCloseable {
             while ((line = r.readLine()) != null) {
                 final long wall = System.currentTimeMillis();
                 if (!line.startsWith(PREFIX)) {
+                    synchronized (stdoutTail) {
+                        stdoutTail.addLast(line);
+                        if (stdoutTail.size() > 50) {
+                            stdoutTail.removeFirst();
+                        }
+                    }
                     continue;
                 }
                 final int sp = line.indexOf(' ');
@@ -127,6 +134,44 @@ public final class ChildJvm implements AutoCloseable {
                 throw new IOException(name + ": no '" + tag + "' within " + timeout.toSeconds() + " s (log: "
                         + logFile + ")");
             }
+        }
+    }
+
+    /** The last lines the child printed on stdout outside the protocol (the JVM's own messages go there). */
+    public List<String> stdoutTail() {
+        synchronized (stdoutTail) {
+            return new ArrayList<>(stdoutTail);
+        }
+    }
+
+    /**
+     * CPU time the child has used so far (user + system, all threads, from
+     * /proc/PID/stat, 10 ms resolution); -1 where there is no /proc.
+     */
+    public long cpuNanos() {
+        try {
+            final String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state(0) ppid(1) ... utime(11) stime(12), in clock ticks
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            final Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
         }
     }
 

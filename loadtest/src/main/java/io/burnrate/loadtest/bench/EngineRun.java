@@ -24,10 +24,45 @@ public final class EngineRun {
 
     /** One catch-up measurement. */
     public record Result(String applicationId, long events, long measuredEvents, double seconds, double rate,
-                         String method, long fromMs, long toMs, JsonNode stats, JsonNode stopped, Path log) {
+                         String method, long fromMs, long toMs, double cpuNsPerEvent, JsonNode stats,
+                         JsonNode stopped, Path log) {
+    }
+
+    /** How long the committed offsets may stand still before the run counts as failed. */
+    static final Duration STALL = Duration.ofSeconds(90);
+
+    /** An engine run that did not catch up; the message is short enough for a table cell. */
+    public static final class Failed extends Exception {
+        private final Path log;
+
+        Failed(final String message, final Path log) {
+            super(message, null, false, false);
+            this.log = log;
+        }
+
+        public Path log() {
+            return log;
+        }
     }
 
     private EngineRun() {
+    }
+
+    /** The most telling line of a failed engine's log. */
+    static String reason(final ChildJvm child, final String fallback) {
+        final List<String> lines = new ArrayList<>(child.stdoutTail());
+        try {
+            lines.addAll(java.nio.file.Files.readAllLines(child.logFile()));
+        } catch (java.io.IOException | RuntimeException e) {
+            // stdout only
+        }
+        for (final String line : lines) {
+            if (line.contains("OutOfMemoryError")) {
+                final int i = line.indexOf("java.lang.OutOfMemoryError");
+                return i >= 0 ? line.substring(i + "java.lang.".length()).trim() : "OutOfMemoryError";
+            }
+        }
+        return fallback;
     }
 
     public static ChildJvm start(final BenchEnv env, final Map<String, String> settings, final String heap,
@@ -35,6 +70,8 @@ public final class EngineRun {
         final List<String> jvm = new ArrayList<>();
         jvm.add("-Xmx" + heap);
         jvm.add("-Xms" + heap);
+        // a heap that is too small must end the run, not leave a JVM thrashing in GC
+        jvm.add("-XX:+ExitOnOutOfMemoryError");
         jvm.addAll(extraJvmArgs);
         final List<String> args = new ArrayList<>();
         settings.forEach((k, v) -> args.add(k + "=" + v));
@@ -56,24 +93,40 @@ public final class EngineRun {
         final long end = BenchEnv.sum(env.endOffsets(topic));
         try (ChildJvm child = start(env, settings, heap, extraJvmArgs)) {
             final long readyMs = System.currentTimeMillis();
+            final long readyCpu = child.cpuNanos();
+            long firstCpu = -1;
+            long doneCpu = -1;
             long firstMs = -1;
             long firstCommitted = 0;
             long doneMs;
             final long deadline = System.nanoTime() + timeout.toNanos();
+            long lastCommitted = -1;
+            long lastProgressNs = System.nanoTime();
             while (true) {
                 final long c = env.committed(group, topic);
                 final long now = System.currentTimeMillis();
+                if (c != lastCommitted) {
+                    lastCommitted = c;
+                    lastProgressNs = System.nanoTime();
+                }
                 if (c > 0 && firstMs < 0) {
                     firstMs = now;
                     firstCommitted = c;
+                    firstCpu = child.cpuNanos();
                 }
                 if (c >= end) {
                     doneMs = now;
+                    doneCpu = child.cpuNanos();
                     break;
                 }
                 if (!child.alive()) {
-                    throw new IllegalStateException("the engine exited before catching up (log: " + child.logFile()
-                            + ", last lines: " + ChildJvm.tail(child.logFile(), 5) + ")");
+                    child.waitFor(Duration.ofSeconds(10));
+                    throw new Failed(reason(child, "the engine exited")
+                            + String.format(java.util.Locale.ROOT, " after %,d of %,d events", c, end), child.logFile());
+                }
+                if (System.nanoTime() - lastProgressNs > STALL.toNanos()) {
+                    throw new Failed(reason(child, "no progress for " + STALL.toSeconds() + " s")
+                            + String.format(java.util.Locale.ROOT, " at %,d of %,d events", c, end), child.logFile());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the engine committed " + c + " of " + end + " events within "
@@ -85,23 +138,28 @@ public final class EngineRun {
             final long measured;
             final String method;
             final long fromMs;
+            final long fromCpu;
             if (firstMs > 0 && firstCommitted < end && doneMs - firstMs >= 500) {
                 seconds = (doneMs - firstMs) / 1000.0;
                 measured = end - firstCommitted;
                 method = "first commit → caught up";
                 fromMs = firstMs;
+                fromCpu = firstCpu;
             } else {
                 seconds = Math.max(1, doneMs - readyMs) / 1000.0;
                 measured = end;
                 method = "RUNNING → caught up (input too small for commit sampling)";
                 fromMs = readyMs;
+                fromCpu = readyCpu;
             }
             child.send("stats");
             final JsonNode stats = child.await("stats", Duration.ofMinutes(2)).body();
             child.send("stop");
             final JsonNode stopped = child.await("stopped", Duration.ofMinutes(2)).body();
             child.waitFor(Duration.ofSeconds(60));
-            return new Result(group, end, measured, seconds, measured / seconds, method, fromMs, doneMs, stats, stopped,
+            final double cpuPerEvent = fromCpu < 0 || doneCpu < 0 ? Double.NaN : (double) (doneCpu - fromCpu) / measured;
+            return new Result(group, end, measured, seconds, measured / seconds, method, fromMs, doneMs, cpuPerEvent,
+                    stats, stopped,
                     child.logFile());
         }
     }

@@ -73,7 +73,8 @@ public final class JfrSummary {
         {"org.apache.kafka.clients.consumer", "consumer (poll, fetch)"},
         {"org.apache.kafka.common.serialization", "key/value deserializers"},
         {"org.apache.kafka.streams.processor.internals.RecordQueue", "Streams: record queue, timestamps"},
-        {"org.apache.kafka.streams.processor.internals.PartitionGroup", "Streams: record queue, timestamps"},
+        {"org.apache.kafka.streams.processor.internals.PartitionGroup",
+            "Streams: PartitionGroup (readyToProcess, nextRecord)"},
         {"org.apache.kafka.streams.processor.internals.StreamTask", "Streams: task loop"},
         {"org.apache.kafka.streams.processor.internals.ProcessorNode", "Streams: processor nodes"},
         {"org.apache.kafka.streams.processor.internals.ProcessorContextImpl", "Streams: forward / context"},
@@ -108,7 +109,9 @@ public final class JfrSummary {
             final Table inc = new Table("burnrate methods, inclusive", "samples", "share");
             inclusive.stream().filter(e -> e.name().startsWith("io.burnrate.engine")).limit(top)
                     .forEach(e -> inc.row("`" + e.name() + "`", e.samples(), pct(e.share())));
-            b.append(inc);
+            if (inc.size() > 0) {
+                b.append(inc);
+            }
             return b.toString();
         }
     }
@@ -128,17 +131,18 @@ public final class JfrSummary {
     }
 
     /**
-     * @param threadMarker only samples of threads whose name contains this
+     * @param threads      only samples of threads whose name matches this regular expression
      * @param from         start of the measured interval (null: from the start)
      * @param to           end of the measured interval (null: to the end)
      */
-    public static Summary summarize(final Path jfr, final String threadMarker, final Instant from, final Instant to)
+    public static Summary summarize(final Path jfr, final String threads, final Instant from, final Instant to)
             throws IOException {
+        final java.util.regex.Pattern threadPattern = java.util.regex.Pattern.compile(threads);
         long samples = 0;
         final Map<String, Long> categories = new HashMap<>();
         final Map<String, Long> self = new HashMap<>();
         final Map<String, Long> inclusive = new HashMap<>();
-        final Set<String> threads = new HashSet<>();
+        final Set<String> threadNames = new HashSet<>();
         long gcCount = 0;
         double gcMs = 0;
         Instant first = null;
@@ -159,14 +163,14 @@ public final class JfrSummary {
             }
             final RecordedThread thread = e.getThread("sampledThread");
             final String tn = thread == null ? "" : thread.getJavaName();
-            if (tn == null || !tn.contains(threadMarker)) {
+            if (tn == null || !threadPattern.matcher(tn).matches()) {
                 continue;
             }
             final RecordedStackTrace st = e.getStackTrace();
             if (st == null || st.getFrames().isEmpty()) {
                 continue;
             }
-            threads.add(tn.replaceAll("^.*(StreamThread-\\d+)$", "$1"));
+            threadNames.add(tn.replaceAll("^.*(StreamThread-\\d+)$", "$1"));
             first = first == null || t.isBefore(first) ? t : first;
             last = last == null || t.isAfter(last) ? t : last;
             samples++;
@@ -190,7 +194,7 @@ public final class JfrSummary {
         }
         final double interval = from != null && to != null ? (to.toEpochMilli() - from.toEpochMilli()) / 1000.0
                 : first == null ? 0 : (last.toEpochMilli() - first.toEpochMilli()) / 1000.0;
-        return new Summary(threads.isEmpty() ? "(no thread)" : String.join(", ", threads), samples,
+        return new Summary(threadNames.isEmpty() ? "(no thread)" : String.join(", ", threadNames), samples,
                 sorted(categories, samples), sorted(self, samples), sorted(inclusive, samples), gcCount, gcMs,
                 interval);
     }
@@ -225,9 +229,12 @@ public final class JfrSummary {
         return String.format(Locale.ROOT, "%.1f %%", share * 100);
     }
 
-    /** For ad-hoc use: {@code JfrSummary file.jfr [threadMarker]}. */
+    /** Stream threads of the engine (not the global thread, not the producer's network thread). */
+    public static final String STREAM_THREADS = "^(?!.*Global).*-StreamThread-\\d+$";
+
+    /** For ad-hoc use: {@code JfrSummary file.jfr [thread-regex [top]]}. */
     public static void main(final String[] args) throws IOException {
-        final Summary s = summarize(Path.of(args[0]), args.length > 1 ? args[1] : "StreamThread", null, null);
+        final Summary s = summarize(Path.of(args[0]), args.length > 1 ? args[1] : STREAM_THREADS, null, null);
         System.out.println(s.markdown(args.length > 2 ? Integer.parseInt(args[2]) : 25));
     }
 }

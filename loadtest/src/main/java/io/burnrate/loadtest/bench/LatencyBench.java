@@ -40,6 +40,13 @@ public final class LatencyBench {
         public double rateFraction = 0.5;
         /** Good traffic before the first incident, so every SLO has history. */
         public Duration warmup = Duration.ofSeconds(20);
+        /**
+         * The warm-up lasts at least {@link #warmup} and until the engine's lag has stayed
+         * under a quarter second of traffic for 5 s (steady state), at most this long.
+         */
+        public Duration maxWarmup = Duration.ofMinutes(3);
+        /** How long the lag has to stay small to count as steady. */
+        public Duration steadyWindow = Duration.ofSeconds(5);
         public Duration spacing = Duration.ofSeconds(2);
         public Duration incidentDuration = Duration.ofSeconds(1);
         public double incidentErrorRate = 0.5;
@@ -91,7 +98,8 @@ public final class LatencyBench {
 
         final List<Scenario.Incident> incidents = new ArrayList<>();
         for (int i = 0; i < o.incidents; i++) {
-            incidents.add(new Scenario.Incident(services.get(i), o.warmup.plus(o.spacing.multipliedBy(i)),
+            // offsets from the end of the warm-up (the start of the incident phase)
+            incidents.add(new Scenario.Incident(services.get(i), Duration.ofMillis(500).plus(o.spacing.multipliedBy(i)),
                     o.incidentDuration, o.incidentErrorRate, 0, "incident " + (i + 1)));
         }
         final Scenario scenario = new Scenario(new Scenario.Baseline(0, 40, 0.002), incidents);
@@ -99,16 +107,63 @@ public final class LatencyBench {
         incidents.forEach(i -> incidentServices.add(i.service()));
 
         final Map<String, String> s = common.engine(env, prefix, topic, env.nextEngineId(prefix));
-        final Duration run = o.warmup.plus(o.spacing.multipliedBy(o.incidents)).plusSeconds(1);
+        final Duration run = o.spacing.multipliedBy(o.incidents).plusSeconds(1);
         final Generator.Stats stats;
+        final Generator.Stats warmStats;
+        final long steadyThreshold = Math.max(2_000, (long) (rate * 0.25));
+        final java.util.concurrent.atomic.AtomicBoolean steady = new java.util.concurrent.atomic.AtomicBoolean();
+        final long incidentsStart;
+        final boolean steadyReached;
         final long lagAtEnd;
         final List<AlertWatcher.Seen> seen;
+        final List<long[]> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+        final long trafficStart;
         try (ChildJvm engine = EngineRun.start(env, s, common.heap, common.engineJvmArgs);
              AlertWatcher watcher = new AlertWatcher(env.bootstrap(), s.get(Settings.TOPIC_PREFIX + "alerts"))) {
+            final Scenario clean = new Scenario(scenario.baseline(), List.of());
+            final Generator warm = new Generator(new Generator.Config(services, 8, rate, 0, o.maxWarmup, null, 0, true,
+                    clean, 4, Duration.ofSeconds(5)));
             final Generator g = new Generator(new Generator.Config(services, 8, rate, 0, run, null, 0, true, scenario,
                     5, Duration.ofSeconds(5)));
+            final java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Thread sampler = new Thread(() -> {
+                // the engine's lag (end offsets - committed offsets) every 250 ms
+                while (sampling.get()) {
+                    try {
+                        final long end = BenchEnv.sum(env.endOffsets(topic));
+                        final long committed = env.committed(s.get(Settings.APPLICATION_ID), topic);
+                        final long now = System.currentTimeMillis();
+                        lags.add(new long[] {now, end - committed});
+                        synchronized (lags) {
+                            // steady: the warm-up has lasted long enough and the lag stayed small for 5 s
+                            final List<long[]> recent = lags.stream()
+                                    .filter(l -> l[0] >= now - o.steadyWindow.toMillis()).toList();
+                            steady.set(now - lags.get(0)[0] >= Math.max(o.warmup.toMillis(), o.steadyWindow.toMillis())
+                                    && recent.size() >= 3
+                                    && recent.stream().allMatch(l -> l[1] <= steadyThreshold));
+                        }
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // a missed sample
+                    }
+                }
+            }, "lag-sampler");
+            sampler.setDaemon(true);
+            trafficStart = System.currentTimeMillis();
+            sampler.start();
             try (Generator.Sink sink = new Generator.KafkaSink(Generator.liveProducer(env.bootstrap()), topic)) {
+                warmStats = warm.run(List.of(sink), env.log(), () -> !engine.alive() || steady.get());
+                incidentsStart = System.currentTimeMillis();
+                steadyReached = steady.get();
+                env.log().printf(Locale.ROOT, "bench latency: warm-up %s after %.1f s; incidents start%n",
+                        steadyReached ? "steady" : "NOT steady", (incidentsStart - trafficStart) / 1000.0);
                 stats = g.run(List.of(sink), env.log(), () -> !engine.alive());
+            } finally {
+                sampling.set(false);
+                sampler.interrupt();
+                sampler.join(5_000);
             }
             final long end = BenchEnv.sum(env.endOffsets(topic));
             lagAtEnd = end - env.committed(s.get(Settings.APPLICATION_ID), topic);
@@ -121,6 +176,8 @@ public final class LatencyBench {
 
         final List<Double> first = new ArrayList<>();
         final List<Double> all = new ArrayList<>();
+        final Table perIncident = new Table("incident", "service", "starts at", "first rule", "trigger event at",
+                "latency", "engine lag then");
         int detected = 0;
         for (final Scenario.Incident inc : incidents) {
             AlertWatcher.Seen earliest = null;
@@ -134,7 +191,23 @@ public final class LatencyBench {
             }
             if (earliest != null) {
                 detected++;
-                first.add((double) (earliest.readWallMs() - earliest.alert().at().toEpochMilli()));
+                final long at = earliest.alert().at().toEpochMilli();
+                first.add((double) (earliest.readWallMs() - at));
+                long lag = -1;
+                synchronized (lags) {
+                    for (final long[] l : lags) {
+                        if (l[0] <= at) {
+                            lag = l[1];
+                        }
+                    }
+                }
+                perIncident.row(incidents.indexOf(inc) + 1, inc.service(),
+                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0),
+                        earliest.alert().rule(), Table.seconds((at - trafficStart) / 1000.0),
+                        Table.millis(earliest.readWallMs() - at), lag < 0 ? "–" : Table.count(lag) + " events");
+            } else {
+                perIncident.row(incidents.indexOf(inc) + 1, inc.service(),
+                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0), "not detected", "", "", "");
             }
         }
         final int falseAlerts = (int) firing(seen).stream()
@@ -145,23 +218,38 @@ public final class LatencyBench {
         addRow(t, "every firing transition", all);
         final StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Live traffic at %,.0f ev/s (target %.0f %% of the engine's maximum "
-                        + "%,.0f ev/s, %s; achieved %,.0f ev/s) over %d services with one 99.9 %% availability SLO "
-                        + "each (%d SLOs, google-30d), %d partitions, event time = wall clock at production; producer "
-                        + "linger 5 ms, lz4. After %d s of clean traffic, %d incidents %d s apart, each on its own "
-                        + "service: %.0f %% errors for %d s. Engine: exactly_once_v2, commit interval %s, %d stream "
-                        + "thread(s), -Xmx%s. Alerts read with a read_committed consumer (fetch.max.wait.ms 5). "
-                        + "Latency = wall clock when the transition was read − its `at` (the event time, i.e. "
-                        + "production time, of the event that made the rule's condition true).%n%n",
+                        + "%,.0f ev/s, %s; achieved %,.0f ev/s during the incidents) over %d services with one 99.9 %% "
+                        + "availability SLO each (%d SLOs, google-30d), %d partitions, event time = wall clock at "
+                        + "production; producer linger 5 ms, lz4. Warm-up: clean traffic for at least %d s and until "
+                        + "the engine's lag stayed under %,d events (a quarter second of traffic) for %s: %s after "
+                        + "%.1f s. Then %d incidents %s apart, each on its own service: %.0f %% errors for %s. "
+                        + "Engine: exactly_once_v2, commit interval %s, %d stream thread(s), -Xmx%s. Alerts read with a "
+                        + "read_committed consumer (fetch.max.wait.ms 5). Latency = wall clock when the transition was "
+                        + "read − its `at` (the event time, i.e. production time, of the event that made the rule's "
+                        + "condition true).%n%n",
                 rate, o.rateFraction * 100, maxRate, maxRateSource, stats.rate(), services.size(), slos,
-                common.partitions, o.warmup.toSeconds(), o.incidents, o.spacing.toSeconds(), o.incidentErrorRate * 100,
-                o.incidentDuration.toSeconds(),
+                common.partitions, o.warmup.toSeconds(), steadyThreshold,
+                io.burnrate.engine.slo.Durations.format(o.steadyWindow),
+                steadyReached ? "steady" : "**not steady** (gave up waiting)", (incidentsStart - trafficStart) / 1000.0,
+                o.incidents, io.burnrate.engine.slo.Durations.format(o.spacing), o.incidentErrorRate * 100,
+                o.incidentDuration.toMillis() % 1000 == 0 ? io.burnrate.engine.slo.Durations.format(o.incidentDuration)
+                        : o.incidentDuration.toMillis() + " ms",
                 common.engineSettings.getOrDefault("commit.interval.ms", "100 ms (EOS default)"), common.threads,
                 common.heap));
         md.append(t);
+        md.append("\n").append(perIncident);
+        final long maxLag;
+        synchronized (lags) {
+            maxLag = lags.stream().filter(l -> l[0] >= incidentsStart).mapToLong(l -> l[1]).max().orElse(-1);
+        }
+        md.append(String.format(Locale.ROOT, "%nLargest engine lag during the incidents: %,d events (sampled every "
+                + "250 ms: end offsets − committed offsets).%n", maxLag));
         md.append(String.format(Locale.ROOT, "%nDetected %d of %d incidents; %d firing transitions on services "
-                        + "without an incident; engine lag when traffic stopped: %,d events.%n"
+                        + "without an incident; engine lag when traffic stopped: %,d events%s.%n"
                         + "Target p99 ≤ 1 s: %s (p99 %s).%n",
-                detected, incidents.size(), falseAlerts, lagAtEnd,
+                detected, incidents.size(), falseAlerts, lagAtEnd, stats.skipped() + warmStats.skipped() == 0 ? ""
+                        : String.format(Locale.ROOT, "; the generator fell behind and dropped %,d events (%,d of them "
+                                + "during the warm-up)", stats.skipped() + warmStats.skipped(), warmStats.skipped()),
                 detected == incidents.size() && Table.percentile(first, 99) <= 1000 ? "**met**" : "**missed**",
                 Table.millis(Table.percentile(first, 99))));
         return new Result(maxRate, rate, stats.rate(), incidents.size(), detected, first, all, lagAtEnd, falseAlerts,

@@ -19,7 +19,24 @@ import org.apache.kafka.common.utils.AppInfoParser;
  */
 public final class Report {
 
+    /** Load average when this JVM started: was the (shared) machine quiet? */
+    private static final String START_LOAD = loadAverage();
+
     private Report() {
+    }
+
+    /** Touch to record the load average at start-up. */
+    public static void init() {
+        // START_LOAD is read by the class initializer
+    }
+
+    static String loadAverage() {
+        try {
+            final String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return load[0] + " / " + load[1] + " / " + load[2];
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The command as the user typed it: bench.sh passes it in {@code BURNRATE_BENCH_COMMAND}. */
@@ -47,6 +64,11 @@ public final class Report {
         b.append(", Java ").append(System.getProperty("java.runtime.version")).append(" (")
                 .append(System.getProperty("java.vm.name")).append(')');
         b.append(", Kafka ").append(AppInfoParser.getVersion());
+        if (START_LOAD != null) {
+            b.append("; load average (1/5/15 min) when the benchmark JVM started: ").append(START_LOAD)
+                    .append(", at the end: ").append(loadAverage())
+                    .append(" (the end value includes this benchmark's own broker, engine and generator)");
+        }
         return b.toString();
     }
 

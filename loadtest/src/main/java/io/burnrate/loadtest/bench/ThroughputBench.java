@@ -32,10 +32,16 @@ public final class ThroughputBench {
         /** One more engine run and one more ceiling run under JFR, summarized. */
         public boolean profile;
         public Duration timeout = Duration.ofMinutes(20);
+        /**
+         * Engine settings of a variant measured alongside in every round (e.g. a proposed
+         * configuration change: before/after in the same run); empty: none.
+         */
+        public Map<String, String> variant = new java.util.LinkedHashMap<>();
     }
 
     public record Result(Generator.Stats prefill, List<Ceiling.Result> ceilings, List<EngineRun.Result> engines,
-                         double ceilingRate, double engineRate, double ratio, String markdown,
+                         List<EngineRun.Result> variants, double ceilingRate, double engineRate, double ratio,
+                         double variantRate, String markdown,
                          JfrSummary.Summary engineProfile, JfrSummary.Summary ceilingProfile) {
     }
 
@@ -55,6 +61,7 @@ public final class ThroughputBench {
 
         final List<Ceiling.Result> ceilings = new ArrayList<>();
         final List<EngineRun.Result> engines = new ArrayList<>();
+        final List<EngineRun.Result> variants = new ArrayList<>();
         for (int r = 1; r <= o.repeat; r++) {
             final Ceiling.Result c = Ceiling.run(env, topic, common.heap, List.of(), prefix + "-ceiling-" + r);
             env.log().printf(Locale.ROOT, "bench throughput: run %d ceiling %,.0f ev/s (%,d events in %.2f s)%n", r,
@@ -66,9 +73,20 @@ public final class ThroughputBench {
                     e.rate(), e.measuredEvents(), e.seconds(), e.method());
             check(e, o.events);
             engines.add(e);
+            if (!o.variant.isEmpty()) {
+                final Map<String, String> vs = common.engine(env, prefix, topic, env.nextEngineId(prefix));
+                vs.putAll(o.variant);
+                final EngineRun.Result v = EngineRun.catchUp(env, vs, common.heap, common.engineJvmArgs, o.timeout);
+                env.log().printf(Locale.ROOT, "bench throughput: run %d engine with %s %,.0f ev/s (%,d events in "
+                        + "%.2f s)%n", r, o.variant, v.rate(), v.measuredEvents(), v.seconds());
+                check(v, o.events);
+                variants.add(v);
+            }
         }
         final double ceiling = Table.median(ceilings.stream().map(Ceiling.Result::rate).toList());
         final double engine = Table.median(engines.stream().map(EngineRun.Result::rate).toList());
+        final double variant = Table.median(variants.stream().map(EngineRun.Result::rate).toList());
+        final String variantName = variantName(o.variant);
 
         JfrSummary.Summary engineProfile = null;
         JfrSummary.Summary ceilingProfile = null;
@@ -81,7 +99,7 @@ public final class ThroughputBench {
             final Ceiling.Result c = Ceiling.run(env, topic, common.heap, JfrSummary.flags(jfc, cj),
                     prefix + "-ceiling-profiled");
             profiledCeilingRate = c.rate();
-            ceilingProfile = JfrSummary.summarize(cj, "main", Instant.ofEpochMilli(c.fromMs()),
+            ceilingProfile = JfrSummary.summarize(cj, "^main$", Instant.ofEpochMilli(c.fromMs()),
                     Instant.ofEpochMilli(c.toMs()));
             Files.copy(cj, common.profileDir.resolve("throughput-ceiling.jfr"), StandardCopyOption.REPLACE_EXISTING);
             final Path ej = env.workDir().resolve("engine.jfr");
@@ -90,29 +108,61 @@ public final class ThroughputBench {
             final EngineRun.Result e = EngineRun.catchUp(env, common.engine(env, prefix, topic,
                     env.nextEngineId(prefix)), common.heap, jvm, o.timeout);
             profiledEngineRate = e.rate();
-            engineProfile = JfrSummary.summarize(ej, "StreamThread", Instant.ofEpochMilli(e.fromMs()),
+            engineProfile = JfrSummary.summarize(ej, JfrSummary.STREAM_THREADS, Instant.ofEpochMilli(e.fromMs()),
                     Instant.ofEpochMilli(e.toMs()));
             Files.copy(ej, common.profileDir.resolve("throughput-engine.jfr"), StandardCopyOption.REPLACE_EXISTING);
             env.log().printf(Locale.ROOT, "bench throughput: profiled runs: ceiling %,.0f ev/s, engine %,.0f ev/s; "
                     + "recordings in %s%n", c.rate(), e.rate(), common.profileDir.toAbsolutePath());
         }
 
-        final Table t = new Table("run", "ceiling events/s", "engine events/s", "ratio b/a", "engine measured over");
+        final List<String> header = new ArrayList<>(List.of("run", "(a) ceiling events/s", "(b) engine events/s",
+                "ratio b/a", "CPU µs/event: ceiling", "engine", "CPU ratio"));
+        if (!variants.isEmpty()) {
+            header.add("engine with " + variantName + " events/s");
+            header.add("ratio");
+            header.add("CPU µs/event");
+            header.add("CPU ratio");
+        }
+        final Table t = new Table(header.toArray(new String[0]));
         for (int i = 0; i < o.repeat; i++) {
             final EngineRun.Result e = engines.get(i);
-            t.row(i + 1, Table.count(ceilings.get(i).rate()), Table.count(e.rate()),
-                    Table.ratio(e.rate() / ceilings.get(i).rate()),
-                    String.format(Locale.ROOT, "%,d events, %.2f s", e.measuredEvents(), e.seconds()));
+            final Ceiling.Result c = ceilings.get(i);
+            final List<Object> row = new ArrayList<>(List.of(i + 1, Table.count(c.rate()), Table.count(e.rate()),
+                    Table.ratio(e.rate() / c.rate()), micros(c.cpuNsPerEvent()), micros(e.cpuNsPerEvent()),
+                    Table.ratio(c.cpuNsPerEvent() / e.cpuNsPerEvent())));
+            if (!variants.isEmpty()) {
+                final EngineRun.Result v = variants.get(i);
+                row.add(Table.count(v.rate()));
+                row.add(Table.ratio(v.rate() / c.rate()));
+                row.add(micros(v.cpuNsPerEvent()));
+                row.add(Table.ratio(c.cpuNsPerEvent() / v.cpuNsPerEvent()));
+            }
+            t.row(row.toArray());
         }
-        t.row("**median**", "**" + Table.count(ceiling) + "**", "**" + Table.count(engine) + "**",
-                "**" + Table.ratio(engine / ceiling) + "**", "");
+        final double ceilingCpu = Table.median(ceilings.stream().map(Ceiling.Result::cpuNsPerEvent).toList());
+        final double engineCpu = Table.median(engines.stream().map(EngineRun.Result::cpuNsPerEvent).toList());
+        final List<Object> med = new ArrayList<>(List.of("**median**", "**" + Table.count(ceiling) + "**",
+                "**" + Table.count(engine) + "**", "**" + Table.ratio(engine / ceiling) + "**",
+                "**" + micros(ceilingCpu) + "**", "**" + micros(engineCpu) + "**",
+                "**" + Table.ratio(ceilingCpu / engineCpu) + "**"));
+        if (!variants.isEmpty()) {
+            final double variantCpu = Table.median(variants.stream().map(EngineRun.Result::cpuNsPerEvent).toList());
+            med.add("**" + Table.count(variant) + "**");
+            med.add("**" + Table.ratio(variant / ceiling) + "**");
+            med.add("**" + micros(variantCpu) + "**");
+            med.add("**" + Table.ratio(ceilingCpu / variantCpu) + "**");
+        }
+        t.row(med.toArray());
         final StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%,d events (%,d bytes avg. JSON), %d partitions, %d services, %d SLOs "
                         + "(google-30d, %d per service), event time spanning %.0f s; pre-filled at %,.0f ev/s "
                         + "(lz4, linger 20 ms, batch 256 KiB).%n"
                         + "Ceiling: plain KafkaConsumer (read_committed, client defaults) + Jackson databind of "
                         + "every event into a record. Engine: exactly_once_v2, %d stream thread(s), commit interval "
-                        + "%s, -Xmx%s; each run a fresh JVM and a fresh application id. Engine rate: %s.%n%n",
+                        + "%s, -Xmx%s; each run a fresh JVM and a fresh application id. Engine rate: %s. CPU µs/event: "
+                        + "CPU time of the whole JVM (all threads, GC and RocksDB included) over the measured "
+                        + "interval / events; CPU ratio = ceiling CPU per event / engine CPU per event, which "
+                        + "depends far less than events/s on what else runs on the (shared) machine.%n%n",
                 o.events, averageEventBytes(services), common.partitions, o.services, slos, o.slosPerService,
                 o.events / o.eventTimeRate, prefill.rate(), common.threads,
                 common.engineSettings.getOrDefault("commit.interval.ms", "100 ms (EOS default)"), common.heap,
@@ -120,6 +170,11 @@ public final class ThroughputBench {
         md.append(t);
         md.append(String.format(Locale.ROOT, "%nTarget ≥ 0.70: %s (median ratio %.2f).%n",
                 engine / ceiling >= 0.7 ? "**met**" : "**missed** by " + Table.ratio(0.7 - engine / ceiling), engine / ceiling));
+        if (!variants.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "With %s (a proposed engine setting, passed as an engine setting, "
+                    + "same events, same rounds): median %,.0f ev/s, ratio %.2f (%s vs the engine as it is).%n",
+                    variantName, variant, variant / ceiling, Table.percent(variant / engine - 1)));
+        }
         if (engineProfile != null) {
             md.append(String.format(Locale.ROOT, "%n#### Profile of the engine (JFR, a separate run at %,.0f ev/s)%n%n",
                     profiledEngineRate));
@@ -128,8 +183,19 @@ public final class ThroughputBench {
                     profiledCeilingRate));
             md.append(ceilingProfile.markdown(12));
         }
-        return new Result(prefill, ceilings, engines, ceiling, engine, engine / ceiling, md.toString(), engineProfile,
-                ceilingProfile);
+        return new Result(prefill, ceilings, engines, variants, ceiling, engine, engine / ceiling, variant,
+                md.toString(), engineProfile, ceilingProfile);
+    }
+
+    static String micros(final double ns) {
+        return Double.isNaN(ns) || ns < 0 ? "–" : String.format(Locale.ROOT, "%.2f", ns / 1000);
+    }
+
+    static String variantName(final Map<String, String> variant) {
+        final StringBuilder b = new StringBuilder();
+        variant.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append('`').append(k).append('=').append(v)
+                .append('`'));
+        return b.toString();
     }
 
     static void check(final EngineRun.Result e, final long events) {

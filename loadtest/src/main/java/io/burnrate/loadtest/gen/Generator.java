@@ -61,8 +61,11 @@ public final class Generator {
         }
     }
 
-    /** What a run did. */
-    public record Stats(long events, long bad, double seconds, long firstTimestamp, long lastTimestamp) {
+    /**
+     * What a run did; {@code skipped} counts events a rate-limited run could not send in
+     * time and dropped rather than sending them later in a burst.
+     */
+    public record Stats(long events, long bad, double seconds, long firstTimestamp, long lastTimestamp, long skipped) {
 
         public double rate() {
             return seconds > 0 ? events / seconds : 0;
@@ -108,6 +111,10 @@ public final class Generator {
         long bad = 0;
         long firstTs = Long.MIN_VALUE;
         long lastTs = Long.MIN_VALUE;
+        long skipped = 0;
+        // live traffic keeps its rate: a generator that falls behind drops what it could not send in time
+        // (more than 50 ms of traffic behind) instead of catching up in a burst
+        final long backlogCap = Math.max(1, (long) (config.rate() * 0.05));
         final String[] keys = config.services().toArray(new String[0]);
         while (true) {
             final long elapsedNs = System.nanoTime() - wallStartNs;
@@ -124,7 +131,11 @@ public final class Generator {
             }
             long batch = 1024;
             if (config.rate() > 0) {
-                final long due = (long) (config.rate() * (elapsedNs / 1e9));
+                long due = (long) (config.rate() * (elapsedNs / 1e9)) - skipped;
+                if (due - count > backlogCap) {
+                    skipped += due - count - backlogCap;
+                    due = count + backlogCap;
+                }
                 batch = Math.min(due - count, 1024);
                 if (batch <= 0) {
                     LockSupport.parkNanos(200_000);
@@ -158,10 +169,11 @@ public final class Generator {
         }
         final double seconds = (System.nanoTime() - wallStartNs) / 1e9;
         if (progress != null) {
-            progress.printf(Locale.ROOT, "generate: done: %,d events (%,d bad) in %.1f s, %,.0f ev/s%n", count, bad,
-                    seconds, count / seconds);
+            progress.printf(Locale.ROOT, "generate: done: %,d events (%,d bad) in %.1f s, %,.0f ev/s%s%n", count, bad,
+                    seconds, count / seconds, skipped == 0 ? "" : String.format(Locale.ROOT,
+                            "; %,d events dropped because the generator fell behind", skipped));
         }
-        return new Stats(count, bad, seconds, firstTs, lastTs);
+        return new Stats(count, bad, seconds, firstTs, lastTs, skipped);
     }
 
     // ---- sinks ----

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs burnrate's benchmarks and appends each result to loadtest/RESULTS.md, with the
+# date, the machine (nproc, memory, CPU, Java) and this exact command.
+#
+#   loadtest/bench.sh [--bootstrap-servers HOST:PORT] [throughput|scaling|latency|jmh|all] [more options]
+#
+# Without --bootstrap-servers the benchmarks start an embedded single-node Kafka broker
+# (real broker, loopback only) inside the benchmark JVM. `all` runs throughput, scaling
+# and latency (at half the throughput run's engine rate) on one broker, then jmh.
+# More options go to the benchmark: see
+#   java -jar loadtest/target/burnrate-loadtest.jar bench throughput --help   (and scaling, latency, jmh)
+# e.g. quick numbers:  loadtest/bench.sh throughput --events 1000000 --repeat 1
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar="$here/target/burnrate-loadtest.jar"
+results="$here/RESULTS.md"
+command_line="loadtest/bench.sh $*"
+
+bootstrap=()
+what=""
+rest=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bootstrap-servers|-b) bootstrap=(--bootstrap-servers "$2"); shift 2 ;;
+    --bootstrap-servers=*) bootstrap=(--bootstrap-servers "${1#*=}"); shift ;;
+    throughput|scaling|latency|jmh|all)
+      if [ -z "$what" ]; then what="$1"; else rest+=("$1"); fi; shift ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) rest+=("$1"); shift ;;
+  esac
+done
+what="${what:-all}"
+
+if [ ! -f "$jar" ]; then
+  echo "bench.sh: building $jar" >&2
+  (cd "$root" && mvn -q -B -DskipTests install -pl schemas,engine -am && mvn -q -B -DskipTests package -pl loadtest)
+fi
+
+echo "bench.sh: $what on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2
+export BURNRATE_BENCH_COMMAND="$command_line"
+cd "$here"
+run_bench() {
+  java -jar "$jar" bench "$1" ${bootstrap[@]+"${bootstrap[@]}"} --results "$results" --work-dir "$here/target/bench-work" \
+    --profile-dir "$here/target/profiles" "${@:2}"
+}
+case "$what" in
+  throughput) run_bench throughput --profile ${rest[@]+"${rest[@]}"} ;;
+  scaling) run_bench scaling --scaling-profile ${rest[@]+"${rest[@]}"} ;;
+  latency) run_bench latency ${rest[@]+"${rest[@]}"} ;;
+  jmh) java -jar "$jar" jmh --results "$results" ${rest[@]+"${rest[@]}"} ;;
+  all)
+    run_bench all --profile --scaling-profile ${rest[@]+"${rest[@]}"}
+    java -jar "$jar" jmh --results "$results"
+    ;;
+esac

@@ -1,0 +1,310 @@
+package io.burnrate.loadtest.jmh;
+
+import io.burnrate.engine.topology.EventParser;
+import io.burnrate.engine.topology.RequestRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A PROPOSAL for the engine, kept here only to measure it (JMH {@code parseProposed}):
+ * a byte scanner for the common shape of a request event that falls back to
+ * {@link EventParser#parse} for anything else, so its results are identical by
+ * construction. The fast path accepts only a flat object of the known fields with
+ * plain ASCII strings (no escapes), an integer epoch-millisecond timestamp, a plain
+ * decimal latency, an integer status, and string attributes; every other input
+ * (unknown fields, RFC 3339 timestamps, exponents, escapes, non-ASCII, nulls, invalid
+ * values, missing fields) goes to the Jackson parser, which produces the rejection.
+ *
+ * <p>Not used by the engine. {@code ProposedEventParserTest} checks that it returns
+ * exactly what {@link EventParser#parse} returns.
+ */
+public final class ProposedEventParser {
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+        1e13, 1e14, 1e15};
+
+    private ProposedEventParser() {
+    }
+
+    public static EventParser.Result parse(final byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return EventParser.parse(raw);
+        }
+        final RequestRecord r = new Scanner(raw).scan();
+        return r != null ? new EventParser.Accepted(r) : EventParser.parse(raw);
+    }
+
+    /** One pass over the bytes; any surprise returns null (= let Jackson decide). */
+    private static final class Scanner {
+        private final byte[] b;
+        private int i;
+        private String service;
+        private long timestamp = -1;
+        private double latency = -1;
+        private int status = -1;
+        private boolean errorOutcome;
+        private boolean outcomeSeen;
+        private String operation;
+        private Map<String, String> attributes = Map.of();
+        // string result of the last str() call
+        private int strStart;
+        private int strEnd;
+
+        Scanner(final byte[] b) {
+            this.b = b;
+        }
+
+        RequestRecord scan() {
+            ws();
+            if (!eat('{')) {
+                return null;
+            }
+            ws();
+            if (peek() == '}') {
+                return null; // empty object: missing fields, let Jackson say which
+            }
+            while (true) {
+                ws();
+                if (!str()) {
+                    return null;
+                }
+                final int ks = strStart;
+                final int kl = strEnd - strStart;
+                ws();
+                if (!eat(':')) {
+                    return null;
+                }
+                ws();
+                if (!field(ks, kl)) {
+                    return null;
+                }
+                ws();
+                if (eat(',')) {
+                    continue;
+                }
+                if (eat('}')) {
+                    break;
+                }
+                return null;
+            }
+            ws();
+            if (i != b.length) {
+                return null;
+            }
+            if (service == null || timestamp < 0 || latency < 0 || (status < 0 && !outcomeSeen)) {
+                return null;
+            }
+            return new RequestRecord(service, timestamp, latency, Math.max(status, 0), errorOutcome, operation,
+                    attributes, b);
+        }
+
+        private boolean field(final int ks, final int kl) {
+            switch (kl) {
+                case 6:
+                    if (is(ks, "status")) {
+                        final long v = integer(3);
+                        if (v < 100 || v > 599) {
+                            return false;
+                        }
+                        status = (int) v;
+                        return true;
+                    }
+                    return false;
+                case 7:
+                    if (is(ks, "service")) {
+                        if (!str() || strEnd == strStart) {
+                            return false;
+                        }
+                        service = ascii();
+                        return true;
+                    }
+                    if (is(ks, "outcome")) {
+                        if (!str()) {
+                            return false;
+                        }
+                        final String o = ascii();
+                        if (o.equals("ok")) {
+                            errorOutcome = false;
+                        } else if (o.equals("error")) {
+                            errorOutcome = true;
+                        } else {
+                            return false;
+                        }
+                        outcomeSeen = true;
+                        return true;
+                    }
+                    return false;
+                case 9:
+                    if (is(ks, "timestamp")) {
+                        timestamp = integer(18);
+                        return timestamp >= 0;
+                    }
+                    if (is(ks, "latencyMs")) {
+                        latency = decimal();
+                        return latency >= 0;
+                    }
+                    if (is(ks, "operation")) {
+                        if (!str()) {
+                            return false;
+                        }
+                        operation = ascii();
+                        return true;
+                    }
+                    return false;
+                case 10:
+                    if (is(ks, "attributes")) {
+                        return attributes();
+                    }
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        private boolean attributes() {
+            if (!eat('{')) {
+                return false;
+            }
+            final Map<String, String> out = new HashMap<>();
+            ws();
+            if (eat('}')) {
+                attributes = out;
+                return true;
+            }
+            while (true) {
+                ws();
+                if (!str()) {
+                    return false;
+                }
+                final String key = ascii();
+                ws();
+                if (!eat(':')) {
+                    return false;
+                }
+                ws();
+                if (!str()) {
+                    return false;
+                }
+                out.put(key, ascii());
+                ws();
+                if (eat(',')) {
+                    continue;
+                }
+                if (eat('}')) {
+                    attributes = out;
+                    return true;
+                }
+                return false;
+            }
+        }
+
+        /** A string of printable ASCII without escapes; sets strStart/strEnd. */
+        private boolean str() {
+            if (!eat('"')) {
+                return false;
+            }
+            final int start = i;
+            while (i < b.length) {
+                final byte c = b[i];
+                if (c == '"') {
+                    if (i - start > 50_000) {
+                        return false; // near Jackson's stream-read limits: let it decide
+                    }
+                    strStart = start;
+                    strEnd = i;
+                    i++;
+                    return true;
+                }
+                if (c == '\\' || c < 0x20) {
+                    return false; // escapes, control or non-ASCII bytes (negative): Jackson
+                }
+                i++;
+            }
+            return false;
+        }
+
+        private String ascii() {
+            return new String(b, strStart, strEnd - strStart, StandardCharsets.ISO_8859_1);
+        }
+
+        private boolean is(final int start, final String name) {
+            for (int k = 0; k < name.length(); k++) {
+                if (b[start + k] != name.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A non-negative integer of at most maxDigits digits without a leading zero; -1 otherwise. */
+        private long integer(final int maxDigits) {
+            final int start = i;
+            long v = 0;
+            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+                v = v * 10 + (b[i] - '0');
+                i++;
+            }
+            final int n = i - start;
+            if (n == 0 || n > maxDigits || (n > 1 && b[start] == '0') || (i < b.length && (b[i] == '.'
+                    || b[i] == 'e' || b[i] == 'E'))) {
+                return -1;
+            }
+            return v;
+        }
+
+        /**
+         * A non-negative decimal {@code d+(.d+)?} with at most 15 significant digits, converted
+         * exactly as {@link Double#parseDouble} would (one correctly rounded division of two
+         * exactly representable doubles); -1 otherwise.
+         */
+        private double decimal() {
+            final int start = i;
+            long mantissa = 0;
+            int digits = 0;
+            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+                mantissa = mantissa * 10 + (b[i] - '0');
+                digits++;
+                i++;
+            }
+            if (digits == 0 || (digits > 1 && b[start] == '0')) {
+                return -1;
+            }
+            int fraction = 0;
+            if (i < b.length && b[i] == '.') {
+                i++;
+                while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+                    mantissa = mantissa * 10 + (b[i] - '0');
+                    digits++;
+                    fraction++;
+                    i++;
+                }
+                if (fraction == 0) {
+                    return -1;
+                }
+            }
+            if (digits > 15 || (i < b.length && (b[i] == 'e' || b[i] == 'E'))) {
+                return -1;
+            }
+            return mantissa / POW10[fraction];
+        }
+
+        private void ws() {
+            while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+                i++;
+            }
+        }
+
+        private boolean eat(final char c) {
+            if (i < b.length && b[i] == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        private int peek() {
+            return i < b.length ? b[i] : -1;
+        }
+    }
+}
