@@ -43,11 +43,8 @@ final class SloCommand {
                 err.println("burnrate slo validate: name the SLO file (burnrate slo validate FILE)");
                 return BurnrateCli.UNUSABLE_INPUT;
             }
-            final List<SloSpecParser.Parsed> slos;
-            try {
-                slos = SloFiles.load(file);
-            } catch (SloFiles.Unusable e) {
-                e.lines.forEach(line -> err.println("invalid: " + line));
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, err);
+            if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
             for (final SloSpecParser.Parsed p : slos) {
@@ -86,11 +83,8 @@ final class SloCommand {
         @Override
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
-            final List<SloSpecParser.Parsed> slos;
-            try {
-                slos = SloFiles.load(file);
-            } catch (SloFiles.Unusable e) {
-                e.lines.forEach(line -> err.println("invalid: " + line));
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, err);
+            if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
             return withKafka(err, settings -> {

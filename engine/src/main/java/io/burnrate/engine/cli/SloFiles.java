@@ -24,6 +24,16 @@ final class SloFiles {
     private SloFiles() {
     }
 
+    /** Loads the file, or prints every problem as {@code invalid: ...} and returns null. */
+    static List<SloSpecParser.Parsed> loadOrReport(final Path file, final java.io.PrintWriter err) {
+        try {
+            return load(file);
+        } catch (Unusable e) {
+            e.lines.forEach(line -> err.println("invalid: " + line));
+            return null;
+        }
+    }
+
     static List<SloSpecParser.Parsed> load(final Path file) throws Unusable {
         if (!Files.isRegularFile(file)) {
             throw new Unusable(List.of("SLO file " + file + " does not exist or is not a file"));

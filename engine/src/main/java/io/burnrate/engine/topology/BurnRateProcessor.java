@@ -181,7 +181,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 round(t.errorBudgetRemaining()));
         state.markDirty(t.sloId());
         context.forward(new Record<String, Object>(t.sloId() + "/" + t.rule(), t, t.at().toEpochMilli()));
-        final SloMonitor m = currentMonitor(t.sloId());
+        final SloMonitor m = state.live(t.sloId());
         if (m != null) {
             emitStatus(m);
         }
@@ -192,15 +192,6 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 round(e.remainingFraction()), e.action() == null ? "" : ", action " + e.action());
         state.markDirty(e.sloId());
         context.forward(new Record<String, Object>(e.sloId(), e, e.at().toEpochMilli()));
-    }
-
-    private SloMonitor currentMonitor(final String id) {
-        for (final SloMonitor m : state.monitors()) {
-            if (m.spec().id().equals(id)) {
-                return m;
-            }
-        }
-        return null;
     }
 
     private void emitStatus(final SloMonitor m) {

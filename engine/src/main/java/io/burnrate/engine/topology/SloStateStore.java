@@ -87,6 +87,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         return m;
     }
 
+    /** The in-memory monitor of an SLO, or null (no store read). */
+    public SloMonitor live(final String id) {
+        return live.get(id);
+    }
+
     /** Monitors currently in memory. */
     public Collection<SloMonitor> monitors() {
         return live.values();
