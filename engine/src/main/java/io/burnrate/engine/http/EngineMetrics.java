@@ -59,7 +59,10 @@ public final class EngineMetrics {
     private final BurnRateTopology.Built built;
     private final List<String> sloLabels;
     private final Map<String, List<Meter>> perSlo = new HashMap<>();
-    private final Map<String, StatusSnapshot> shape = new HashMap<>();
+    /** The definition each SLO's series were registered for: a redefined SLO re-registers. */
+    private final Map<String, SloSpec> registeredFor = new HashMap<>();
+    /** ... and the windows of the snapshot the per-window series index into. */
+    private final Map<String, List<java.time.Duration>> registeredWindows = new HashMap<>();
 
     public EngineMetrics(final BurnRateTopology.Built built, final List<String> sloLabels) {
         this.built = built;
@@ -107,9 +110,11 @@ public final class EngineMetrics {
         for (final String id : new ArrayList<>(perSlo.keySet())) {
             final StatusBoard.Entry e = board.get(id);
             final SloSpec spec = specs.get(id);
-            if (e == null || spec == null || !sameShape(shape.get(id), e.latest())) {
+            if (e == null || spec == null || !spec.equals(registeredFor.get(id))
+                    || !windowsOf(e.latest()).equals(registeredWindows.get(id))) {
                 perSlo.remove(id).forEach(registry::remove);
-                shape.remove(id);
+                registeredFor.remove(id);
+                registeredWindows.remove(id);
             }
         }
         for (final StatusBoard.Entry e : board.all()) {
@@ -117,7 +122,8 @@ public final class EngineMetrics {
             final SloSpec spec = specs.get(id);
             if (spec != null && !perSlo.containsKey(id)) {
                 perSlo.put(id, register(spec, e.latest()));
-                shape.put(id, e.latest());
+                registeredFor.put(id, spec);
+                registeredWindows.put(id, windowsOf(e.latest()));
             }
         }
     }
@@ -179,16 +185,8 @@ public final class EngineMetrics {
         return Tags.of(tags);
     }
 
-    private static boolean sameShape(final StatusSnapshot a, final StatusSnapshot b) {
-        if (a == null || b == null || a.windows().size() != b.windows().size()) {
-            return false;
-        }
-        for (int i = 0; i < a.windows().size(); i++) {
-            if (!a.windows().get(i).window().equals(b.windows().get(i).window())) {
-                return false;
-            }
-        }
-        return true;
+    private static List<java.time.Duration> windowsOf(final StatusSnapshot s) {
+        return s.windows().stream().map(StatusSnapshot.WindowStatus::window).toList();
     }
 
     public PrometheusMeterRegistry registry() {
