@@ -1,5 +1,8 @@
 package io.burnrate.engine.alert;
 
+import io.burnrate.engine.compliance.ComplianceAccumulator;
+import io.burnrate.engine.compliance.CompliancePeriod;
+import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
@@ -7,6 +10,7 @@ import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,9 +25,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Everything burnrate knows about one SLO at one moment: its windowed counts, and one
- * {@link AlertStateMachine} per alert rule. Feed it events ({@link #record}) and time
- * ({@link #advanceTo}); {@link #evaluate} reports each rule's transitions.
+ * Everything burnrate knows about one SLO at one moment: its windowed counts, one
+ * {@link AlertStateMachine} per alert rule, and its compliance periods
+ * ({@link ComplianceTracker}). Feed it events ({@link #record}) and time
+ * ({@link #advanceTo}); {@link #evaluate} reports each rule's transitions,
+ * {@link #settleCompliance} the summaries of periods that closed.
+ *
+ * <p>A calendar SLO (month or week) derives its alert thresholds from the length of the
+ * current period and its remaining budget from the period so far.
  */
 public final class SloMonitor {
 
@@ -35,7 +44,15 @@ public final class SloMonitor {
     private final int sloWindow;
     private final int ttxWindow;
     private final io.burnrate.engine.compliance.BudgetPolicy policy;
+    private final Duration grace;
+    private ComplianceTracker compliance;
+    /** Calendar SLOs: the period whose length the thresholds were derived from. */
+    private CompliancePeriod thresholdPeriod;
+    private double[] calendarThresholds;
     private boolean changed;
+
+    /** The engine's default grace for late events. */
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
 
     /** One alert rule with everything precomputed. */
     private record Rule(AlertWindow window, String name, double threshold, int longIdx, int shortIdx,
@@ -43,11 +60,19 @@ public final class SloMonitor {
     }
 
     public SloMonitor(final SloSpec spec) {
-        this(spec, new WindowedCounts(BucketLayout.of(spec.windows())), null);
+        this(spec, DEFAULT_GRACE);
     }
 
-    private SloMonitor(final SloSpec spec, final WindowedCounts counts, final Map<String, AlertStateMachine> carried) {
+    /** @param grace how late events may arrive: compliance periods close that long after their end */
+    public SloMonitor(final SloSpec spec, final Duration grace) {
+        this(spec, new WindowedCounts(BucketLayout.of(spec.windows())), null, grace, null);
+    }
+
+    private SloMonitor(final SloSpec spec, final WindowedCounts counts, final Map<String, AlertStateMachine> carried,
+                       final Duration grace, final ComplianceTracker compliance) {
         this.spec = spec;
+        this.grace = grace;
+        this.compliance = compliance != null ? compliance : new ComplianceTracker(spec, grace);
         this.errorBudget = spec.errorBudget();
         this.counts = counts;
         final BucketLayout layout = counts.layout();
@@ -127,8 +152,51 @@ public final class SloMonitor {
     }
 
     public void record(final long timestamp, final long count, final long bad) {
+        record(timestamp, count, bad, 0);
+    }
+
+    /** Counts {@code count} requests at {@code timestamp}, {@code bad} of them bad, each taking {@code latencyMs}. */
+    public void record(final long timestamp, final long count, final long bad, final double latencyMs) {
         counts.add(timestamp, count, bad);
+        compliance.record(timestamp, count, bad, latencyMs);
         changed = true;
+    }
+
+    /**
+     * Closes the compliance periods that ended a grace period before the current event
+     * time, reporting their summaries (and opens the periods time has reached).
+     */
+    public void settleCompliance(final Consumer<ComplianceSummary> out) {
+        if (counts.now() != WindowedCounts.NO_TIME) {
+            compliance.advanceTo(counts.now(), out);
+        }
+    }
+
+    /** Closes every open compliance period now (no more input will come: the end of a replay). */
+    public void closeCompliance(final Consumer<ComplianceSummary> out) {
+        if (counts.now() != WindowedCounts.NO_TIME) {
+            compliance.closeAll(counts.now(), out);
+        }
+    }
+
+    public ComplianceTracker compliance() {
+        return compliance;
+    }
+
+    /** After restoring the rule machines: tells the compliance periods which rules fire. */
+    public void restoreComplianceFiring() {
+        int pages = 0;
+        int tickets = 0;
+        for (int i = 0; i < rules.length; i++) {
+            if (machines[i].firing()) {
+                if ("page".equals(rules[i].window().severity())) {
+                    pages++;
+                } else {
+                    tickets++;
+                }
+            }
+        }
+        compliance.restoreFiring(pages, tickets);
     }
 
     /**
@@ -152,7 +220,7 @@ public final class SloMonitor {
             final Rule r = rules[i];
             final double burnLong = burn(r.longIdx());
             final double burnShort = burn(r.shortIdx());
-            final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, r.threshold(),
+            final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
                     counts.total(r.longIdx()), spec.minEventsPerWindow());
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
@@ -190,7 +258,8 @@ public final class SloMonitor {
         }
         byName.keySet().retainAll(kept);
         final SloMonitor next = new SloMonitor(newSpec,
-                sameWindows ? counts : new WindowedCounts(newLayout), byName);
+                sameWindows ? counts : new WindowedCounts(newLayout), byName, grace,
+                compliance.compatibleWith(newSpec) ? compliance.redefinedAs(newSpec) : null);
         if (sameWindows && newSpec.budgetThresholds().equals(spec.budgetThresholds())) {
             next.restoreBudgetThresholdsCrossed(policy.crossed());
         }
@@ -228,8 +297,8 @@ public final class SloMonitor {
             }
         }
         final double remaining = budgetRemaining();
-        return new StatusSnapshot(spec.id(), spec.service(), instant(counts.now()), spec.objective(), spec.window(),
-                out, remaining, BurnRate.timeToExhaustion(remaining, burn(ttxWindow), spec.window()), firing,
+        return new StatusSnapshot(spec.id(), spec.service(), instant(counts.now()), spec.objective(), budgetWindow(),
+                out, remaining, BurnRate.timeToExhaustion(remaining, burn(ttxWindow), budgetWindow()), firing,
                 spec.labels());
     }
 
@@ -258,25 +327,64 @@ public final class SloMonitor {
         return BurnRate.of(counts.bad(window), counts.total(window), errorBudget);
     }
 
+    /**
+     * Fraction of the error budget left: over the rolling window, or for a calendar SLO
+     * over the current period so far (in slices for a Timeslices SLO).
+     */
     public double budgetRemaining() {
+        if (spec.isCalendar()) {
+            final ComplianceAccumulator period = counts.now() == WindowedCounts.NO_TIME ? null
+                    : compliance.calendarPeriod(counts.now());
+            return period == null ? 1.0 : period.remainingFraction();
+        }
         return BurnRate.budgetRemaining(counts.bad(sloWindow), counts.total(sloWindow), errorBudget);
+    }
+
+    /** The window the budget is over: the SLO window, or the length of the current calendar period. */
+    public Duration budgetWindow() {
+        if (spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME) {
+            return spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now())).length();
+        }
+        return spec.window();
+    }
+
+    /**
+     * The burn-rate threshold of rule {@code i}: budgetPercent x SLO window / long window,
+     * where a calendar SLO's window is the current period's length (31 days in March,
+     * 743 hours in New York's March, 7 days for a week).
+     */
+    public double threshold(final int i) {
+        if (!spec.isCalendar() || counts.now() == WindowedCounts.NO_TIME) {
+            return rules[i].threshold();
+        }
+        if (thresholdPeriod == null || !thresholdPeriod.contains(counts.now())) {
+            thresholdPeriod = spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now()));
+            calendarThresholds = new double[rules.length];
+            for (int k = 0; k < rules.length; k++) {
+                calendarThresholds[k] = rules[k].window().threshold(thresholdPeriod.length());
+            }
+        }
+        return calendarThresholds[i];
     }
 
     private AlertTransition transition(final int i, final boolean fired, final double burnLong, final double burnShort) {
         final Rule r = rules[i];
+        compliance.onAlert(r.window().severity(), fired, instant(counts.now()));
+        final double threshold = threshold(i);
         final Instant at = instant(counts.now());
         final double remaining = budgetRemaining();
         final AlertWindow w = r.window();
         final String summary = spec.id() + ": " + r.name() + (fired ? " firing" : " resolved") + ", error budget burning "
-                + fmt(burnLong) + "x over " + Durations.format(w.longWindow()) + " (threshold " + fmt(r.threshold()) + "x)";
+                + fmt(burnLong) + "x over " + Durations.format(w.longWindow()) + " (threshold " + fmt(threshold) + "x)";
         final String description = "SLO " + spec.id() + " (" + spec.service() + ", objective " + fmt(spec.objective())
-                + "% over " + Durations.format(spec.window()) + "): burn rate " + fmt(burnLong) + " over "
+                + "% over " + (spec.isCalendar() ? "the calendar " + spec.calendar() : Durations.format(spec.window()))
+                + "): burn rate " + fmt(burnLong) + " over "
                 + Durations.format(w.longWindow()) + " and " + fmt(burnShort) + " over " + Durations.format(w.shortWindow())
-                + ", threshold " + fmt(r.threshold()) + "; " + fmt(remaining * 100) + "% of the error budget left.";
+                + ", threshold " + fmt(threshold) + "; " + fmt(remaining * 100) + "% of the error budget left.";
         return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
-                fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, r.threshold(),
-                spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, spec.window()),
+                fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
+                spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow()),
                 spec.labels(), new AlertTransition.Annotations(summary, description, spec.runbook()), r.fingerprint());
     }
 

@@ -79,6 +79,7 @@ public final class Settings {
         values.put(TOPIC_PREFIX + "status", d.statusTopic());
         values.put(TOPIC_PREFIX + "dlq", d.dlqTopic());
         values.put(TOPIC_PREFIX + "budget-policy", d.budgetPolicyTopic());
+        values.put(TOPIC_PREFIX + "compliance", d.complianceTopic());
         values.put(GRACE, "5m");
         values.put(IDLE_ADVANCE, "30s");
         values.put(MAX_FUTURE_SKEW, "1h");
@@ -192,7 +193,7 @@ public final class Settings {
         final EngineConfig d = EngineConfig.defaults();
         final Duration grace = duration(GRACE);
         return new EngineConfig(topic("requests"), topic("slos"), topic("alerts"), topic("status"), topic("dlq"),
-                topic("budget-policy"),
+                topic("budget-policy"), topic("compliance"),
                 grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
                 duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW));
     }

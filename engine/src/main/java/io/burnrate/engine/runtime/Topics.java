@@ -75,6 +75,8 @@ public final class Topics {
         wanted.put(settings.topic("status"), compacted);
         wanted.put(settings.topic("dlq"), Map.of());
         wanted.put(settings.topic("budget-policy"), Map.of());
+        // one record per SLO and period, never updated: compaction keeps the history, time retention would drop it
+        wanted.put(settings.topic("compliance"), compacted);
         final Set<String> existing;
         try {
             existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);

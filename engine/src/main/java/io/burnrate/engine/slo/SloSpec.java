@@ -1,5 +1,8 @@
 package io.burnrate.engine.slo;
 
+import io.burnrate.engine.compliance.BudgetPolicy;
+import io.burnrate.engine.compliance.BudgetingMethod;
+import io.burnrate.engine.compliance.CalendarPeriod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +19,14 @@ import java.util.TreeSet;
  * @param selector   exact-match conditions: {@code operation} or an attribute name
  *                   (written {@code attributes.<key>} or just {@code <key>})
  * @param objective  target in percent, e.g. 99.9
- * @param window     rolling compliance window
+ * @param window     rolling compliance window; for a calendar SLO the longest period
+ *                   (31d for months, 7d for weeks): the status window and bucket layout
  * @param alerts     the multi-window rules
  * @param budgetThresholds remaining-budget thresholds (percent, with an action word) whose
  *                   crossings go to {@code burnrate.budget-policy}
+ * @param calendar   calendar compliance periods ({@code window: {calendar, timeZone}}), or
+ *                   null for a rolling window
+ * @param budgetingMethod how attainment is counted (Occurrences or Timeslices)
  */
 public record SloSpec(
         String id,
@@ -32,15 +39,32 @@ public record SloSpec(
         long minEventsPerWindow,
         String runbook,
         Map<String, String> labels,
-        List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> budgetThresholds) {
+        List<BudgetPolicy.Threshold> budgetThresholds,
+        CalendarPeriod calendar,
+        BudgetingMethod budgetingMethod) {
 
     public SloSpec {
+        Objects.requireNonNull(budgetingMethod, "budgetingMethod");
         budgetThresholds = List.copyOf(budgetThresholds);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(service, "service");
         selector = Map.copyOf(selector);
         alerts = List.copyOf(alerts);
         labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+    }
+
+    /** A rolling-window, Occurrences SLO. */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetPolicy.Threshold> budgetThresholds) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, null, BudgetingMethod.OCCURRENCES);
+    }
+
+    /** Whether compliance is over calendar periods rather than a rolling window. */
+    public boolean isCalendar() {
+        return calendar != null;
     }
 
     /** The allowed bad fraction: 1 - objective / 100. */

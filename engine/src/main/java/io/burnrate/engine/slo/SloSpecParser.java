@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.compliance.BudgetPolicy;
+import io.burnrate.engine.compliance.BudgetingMethod;
+import io.burnrate.engine.compliance.CalendarPeriod;
+import io.burnrate.engine.compliance.TimesliceCounter;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -142,12 +146,14 @@ public final class SloSpecParser {
         final Map<String, String> labels = f.stringMap(metadata, "labels", "metadata.labels");
 
         f.allowOnly(spec, "spec.", "service", "selector", "indicator", "objective", "window", "alerting", "description",
-                "budgetPolicy");
+                "budgetPolicy", "budgetingMethod", "timeSliceTarget", "timeSliceWindow");
         final String service = f.text(spec, "service", true, "spec.service");
         final Map<String, String> selector = f.stringMap(spec, "selector", "spec.selector");
         final Indicator indicator = indicator(spec.path("indicator"), f);
         final double objective = objective(spec.path("objective"), f);
-        final Duration window = window(spec.path("window"), f);
+        final CalendarPeriod calendar = calendar(spec.path("window"), f);
+        final Duration window = calendar != null ? nominalLength(calendar) : window(spec.path("window"), f);
+        final BudgetingMethod method = budgetingMethod(spec, f);
 
         final JsonNode alerting = spec.path("alerting");
         List<AlertWindow> alerts = AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
@@ -182,13 +188,13 @@ public final class SloSpecParser {
                 }
             }
         }
-        final List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> thresholds = budgetPolicy(
+        final List<BudgetPolicy.Threshold> thresholds = budgetPolicy(
                 spec.path("budgetPolicy"), f);
         if (!f.ok()) {
             return null;
         }
         final SloSpec parsed = new SloSpec(name, service, selector, indicator, objective, window, alerts, minEvents,
-                runbook, labels, thresholds);
+                runbook, labels, thresholds, calendar, method);
         final ObjectNode canonical = doc.deepCopy();
         return new Parsed(parsed, canonical);
     }
@@ -243,12 +249,88 @@ public final class SloSpecParser {
         return node.asDouble();
     }
 
+    /** {@code window: {calendar: month|week, timeZone: Europe/Berlin}}, or null for a rolling window. */
+    private static CalendarPeriod calendar(final JsonNode node, final Fields f) {
+        if (!node.isObject()) {
+            return null;
+        }
+        f.allowOnly(node, "spec.window.", "calendar", "timeZone");
+        final JsonNode cal = node.path("calendar");
+        if (!cal.isTextual()) {
+            f.problem("spec.window.calendar", "is required for a calendar window (month or week)");
+            return null;
+        }
+        final JsonNode tz = node.path("timeZone");
+        if (!tz.isMissingNode() && !tz.isNull() && !tz.isTextual()) {
+            f.problem("spec.window.timeZone", "must be an IANA time zone such as Europe/Berlin, not " + tz);
+            return null;
+        }
+        try {
+            return CalendarPeriod.ofWindow(cal.asText(), tz.isTextual() ? tz.asText() : null);
+        } catch (IllegalArgumentException e) {
+            f.problem(tz.isTextual() && e.getMessage().contains("time zone") ? "spec.window.timeZone" : "spec.window.calendar",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The longest period of a calendar window: the status window and the bucket layout's SLO window. */
+    private static Duration nominalLength(final CalendarPeriod calendar) {
+        return calendar.kind() == CalendarPeriod.Kind.WEEK
+                ? Duration.ofDays(7) : Duration.ofDays(31);
+    }
+
+    /** {@code budgetingMethod: Occurrences|Timeslices} with {@code timeSliceTarget} and {@code timeSliceWindow}. */
+    private static BudgetingMethod budgetingMethod(final JsonNode spec, final Fields f) {
+        final JsonNode m = spec.path("budgetingMethod");
+        final JsonNode target = spec.path("timeSliceTarget");
+        final JsonNode sliceWindow = spec.path("timeSliceWindow");
+        final String name = m.isMissingNode() || m.isNull() ? "Occurrences" : m.asText();
+        if (!m.isMissingNode() && !m.isNull() && !m.isTextual()) {
+            f.problem("spec.budgetingMethod", "must be Occurrences or Timeslices, not " + m);
+            return BudgetingMethod.OCCURRENCES;
+        }
+        if ("Occurrences".equals(name)) {
+            if (!target.isMissingNode() || !sliceWindow.isMissingNode()) {
+                f.problem("spec.budgetingMethod", "timeSliceTarget and timeSliceWindow need budgetingMethod: Timeslices");
+            }
+            return BudgetingMethod.OCCURRENCES;
+        }
+        if (!"Timeslices".equals(name)) {
+            f.problem("spec.budgetingMethod", "must be Occurrences or Timeslices, not '" + name + "'");
+            return BudgetingMethod.OCCURRENCES;
+        }
+        if (!target.isNumber() || !(target.decimalValue().signum() > 0
+                && target.decimalValue().compareTo(java.math.BigDecimal.ONE) <= 0)) {
+            f.problem("spec.timeSliceTarget", target.isMissingNode()
+                    ? "is required with budgetingMethod: Timeslices (the good fraction a slice must reach, e.g. 0.95)"
+                    : "must be a fraction above 0 and at most 1, e.g. 0.95, not " + target);
+            return BudgetingMethod.OCCURRENCES;
+        }
+        Duration slice = TimesliceCounter.DEFAULT_SLICE;
+        if (!sliceWindow.isMissingNode() && !sliceWindow.isNull()) {
+            try {
+                slice = Durations.parse(sliceWindow.asText());
+            } catch (IllegalArgumentException e) {
+                f.problem("spec.timeSliceWindow", e.getMessage());
+                return BudgetingMethod.OCCURRENCES;
+            }
+        }
+        try {
+            return new BudgetingMethod.Timeslices(target.decimalValue(), slice);
+        } catch (IllegalArgumentException e) {
+            f.problem("spec.timeSliceWindow", e.getMessage());
+            return BudgetingMethod.OCCURRENCES;
+        }
+    }
+
     private static Duration window(final JsonNode node, final Fields f) {
         if (node.isMissingNode() || node.isNull()) {
             return Duration.ofDays(30);
         }
         if (!node.isTextual()) {
-            f.problem("spec.window", "must be a rolling window such as 7d, 28d or 30d, not " + node);
+            f.problem("spec.window", "must be a rolling window such as 7d, 28d or 30d, or {calendar: month|week, "
+                    + "timeZone: ...}, not " + node);
             return null;
         }
         try {
@@ -309,11 +391,11 @@ public final class SloSpecParser {
     }
 
     /** {@code budgetPolicy: {thresholds: [{percent: 50}, {percent: 0, action: freeze-releases}]}}. */
-    private static List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> budgetPolicy(final JsonNode node,
+    private static List<BudgetPolicy.Threshold> budgetPolicy(final JsonNode node,
                                                                                       final Fields f) {
-        final List<io.burnrate.engine.compliance.BudgetPolicy.Threshold> out = new ArrayList<>();
+        final List<BudgetPolicy.Threshold> out = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
-            return io.burnrate.engine.compliance.BudgetPolicy.DEFAULT_THRESHOLDS;
+            return BudgetPolicy.DEFAULT_THRESHOLDS;
         }
         if (!node.isObject()) {
             f.problem("spec.budgetPolicy", "must be a mapping {thresholds: [...]}");
@@ -348,7 +430,7 @@ public final class SloSpecParser {
                 continue;
             }
             try {
-                out.add(io.burnrate.engine.compliance.BudgetPolicy.Threshold.of(percent, action));
+                out.add(BudgetPolicy.Threshold.of(percent, action));
             } catch (IllegalArgumentException e) {
                 f.problem(path, e.getMessage());
             }

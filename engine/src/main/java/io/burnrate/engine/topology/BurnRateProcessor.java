@@ -4,6 +4,7 @@ import io.burnrate.engine.alert.SloMonitor;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code idleAdvanceAfter} of wall-clock time, event time follows the wall clock.
  *
  * <p>Outputs (value types): {@link AlertTransition} keyed {@code sloId/rule},
- * {@link StatusSnapshot} keyed {@code sloId}, and {@link EventParser.Rejected} for late
- * events keyed as they came.
+ * {@link StatusSnapshot} keyed {@code sloId}, budget-policy events keyed {@code sloId},
+ * {@link ComplianceSummary} keyed {@code sloId/kind/start} as compliance periods close
+ * (a grace period after their end, in event time), and {@link EventParser.Rejected} for
+ * late events keyed as they came.
  */
 final class BurnRateProcessor implements Processor<String, EventParser.Result, String, Object> {
 
@@ -48,10 +51,14 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     private long taskTimeAtLastInput = WindowedCounts.NO_TIME;
     private final Consumer<AlertTransition> emit = this::emitTransition;
     private final Consumer<io.burnrate.schemas.BudgetPolicyEvent> emitPolicy = this::emitPolicyEvent;
+    private final Consumer<ComplianceSummary> emitCompliance = this::emitSummary;
+    private final InputEnd inputEnd;
+    private boolean closedAtInputEnd;
 
     BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters,
-                      final StatusBoard board) {
+                      final StatusBoard board, final InputEnd inputEnd) {
         this.config = config;
+        this.inputEnd = inputEnd;
         this.registry = registry;
         this.counters = counters;
         this.board = board;
@@ -61,6 +68,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.state = context.getStateStore(Names.STATE_STORE);
+        state.useGrace(config.grace());
         final long[] clock = state.clock();
         taskTime = clock[0];
         lastSweep = clock[1];
@@ -112,7 +120,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             matched = true;
             final boolean bad = spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             final SloMonitor m = state.monitor(spec);
-            m.record(ts, 1, bad ? 1 : 0);
+            m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
             state.markDirty(spec.id());
             m.evaluate(emit);
             m.observeBudget(emitPolicy);
@@ -141,6 +149,10 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         lastSweep = taskTime;
         for (final SloMonitor m : new ArrayList<>(state.monitors())) {
             final int moved = m.advanceTo(taskTime);
+            m.settleCompliance(emitCompliance);
+            if (m.compliance().hasPendingWrites()) {
+                state.markDirty(m.spec().id());
+            }
             // only the clock moved: every rule would decide as before, and a stale stored
             // clock is safe to restore (advancing from it clears nothing that holds data)
             if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
@@ -155,6 +167,13 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
 
     private void onWallClock(final long wallNow) {
         reconcile(false);
+        if (inputEnd.reached() && !closedAtInputEnd) {
+            closedAtInputEnd = true;
+            for (final SloMonitor m : state.monitors()) {
+                m.closeCompliance(emitCompliance);
+                state.markDirty(m.spec().id());
+            }
+        }
         final Duration idle = config.idleAdvanceAfter();
         if (idle != null && taskTime != WindowedCounts.NO_TIME && wallNow - wallAtLastInput >= idle.toMillis()) {
             final long advanced = taskTimeAtLastInput + (wallNow - wallAtLastInput);
@@ -192,6 +211,13 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 round(e.remainingFraction()), e.action() == null ? "" : ", action " + e.action());
         state.markDirty(e.sloId());
         context.forward(new Record<String, Object>(e.sloId(), e, e.at().toEpochMilli()));
+    }
+
+    private void emitSummary(final ComplianceSummary s) {
+        counters.summaries.increment();
+        LOG.debug("compliance {} {} [{}, {}): sli {} met {}", s.sloId(), s.period().kind(), s.period().start(),
+                s.period().end(), s.sli(), s.met());
+        context.forward(new Record<String, Object>(s.key(), s, s.period().end().toEpochMilli()));
     }
 
     private void emitStatus(final SloMonitor m) {

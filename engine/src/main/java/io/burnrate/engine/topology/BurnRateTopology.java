@@ -2,6 +2,7 @@ package io.burnrate.engine.topology;
 
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  *        -> burnrate.alerts (key: sloId/rule, value: alert transition JSON)
  *        -> burnrate.status (key: sloId, value: status snapshot JSON; compacted)
  *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
+ *        -> burnrate.compliance (key: sloId/kind/start, value: compliance summary JSON; compacted)
  *        -> burnrate.dlq    (late events: original bytes + error headers)
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
  *   -> slo-registry -> slo-definitions (global store) + in-memory registry
@@ -44,13 +46,15 @@ public final class BurnRateTopology {
     }
 
     /** The topology plus the objects its processors share with the application. */
-    public record Built(Topology topology, SloRegistry registry, EngineCounters counters, StatusBoard board) {
+    public record Built(Topology topology, SloRegistry registry, EngineCounters counters, StatusBoard board,
+                        InputEnd inputEnd) {
     }
 
     public static Built build(final EngineConfig config) {
         final SloRegistry registry = new SloRegistry();
         final EngineCounters counters = new EngineCounters();
         final StatusBoard board = new StatusBoard();
+        final InputEnd inputEnd = new InputEnd();
         final StreamsBuilder builder = new StreamsBuilder();
 
         builder.addGlobalStore(
@@ -85,13 +89,14 @@ public final class BurnRateTopology {
 
         final KStream<String, Object> outputs = routes.get(Names.ROUTE + Names.ROUTE_KEYED)
                 .merge(rekeyed, Named.as(Names.MERGE))
-                .process(() -> new BurnRateProcessor(config, registry, counters, board), Named.as(Names.EVALUATE),
+                .process(() -> new BurnRateProcessor(config, registry, counters, board, inputEnd), Named.as(Names.EVALUATE),
                         Names.STATE_STORE);
 
         final Map<String, KStream<String, Object>> out = outputs.split(Named.as(Names.OUTPUT))
                 .branch((k, v) -> v instanceof AlertTransition, Branched.as(Names.OUT_ALERTS))
                 .branch((k, v) -> v instanceof StatusSnapshot, Branched.as(Names.OUT_STATUS))
                 .branch((k, v) -> v instanceof BudgetPolicyEvent, Branched.as(Names.OUT_POLICY))
+                .branch((k, v) -> v instanceof ComplianceSummary, Branched.as(Names.OUT_COMPLIANCE))
                 .defaultBranch(Branched.as(Names.OUT_LATE));
         out.get(Names.OUTPUT + Names.OUT_ALERTS)
                 .mapValues(v -> (AlertTransition) v, Named.as(Names.ALERT_VALUE))
@@ -105,10 +110,14 @@ public final class BurnRateTopology {
                 .mapValues(v -> (BudgetPolicyEvent) v, Named.as(Names.POLICY_VALUE))
                 .to(config.budgetPolicyTopic(), Produced.with(Serdes.String(), JsonSerde.of(BudgetPolicyEvent.class))
                         .withName(Names.POLICY_SINK));
+        out.get(Names.OUTPUT + Names.OUT_COMPLIANCE)
+                .mapValues(v -> (ComplianceSummary) v, Named.as(Names.COMPLIANCE_VALUE))
+                .to(config.complianceTopic(), Produced.with(Serdes.String(), JsonSerde.of(ComplianceSummary.class))
+                        .withName(Names.COMPLIANCE_SINK));
         out.get(Names.OUTPUT + Names.OUT_LATE)
                 .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.LATE_VALUE))
                 .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.LATE_DLQ_SINK));
 
-        return new Built(builder.build(), registry, counters, board);
+        return new Built(builder.build(), registry, counters, board, inputEnd);
     }
 }

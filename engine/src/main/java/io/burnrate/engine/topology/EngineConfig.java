@@ -29,6 +29,7 @@ public record EngineConfig(
         String statusTopic,
         String dlqTopic,
         String budgetPolicyTopic,
+        String complianceTopic,
         Duration grace,
         Duration evaluationInterval,
         Duration statusInterval,
@@ -38,27 +39,31 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
-                "burnrate.dlq", "burnrate.budget-policy", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                "burnrate.dlq", "burnrate.budget-policy", "burnrate.compliance", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), false, Duration.ofHours(1));
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
-        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, grace,
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
                 evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew);
     }
 
     public EngineConfig withGrace(final Duration g) {
-        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, g,
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                g,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
-        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, grace,
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew);
     }
 
     public EngineConfig withMaxFutureSkew(final Duration skew) {
-        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, grace,
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew);
     }
 }

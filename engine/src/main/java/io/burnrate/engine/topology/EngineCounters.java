@@ -4,12 +4,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Engine-wide event counts (accepted, rejected by reason, unmatched, late, transitions). */
+/** Engine-wide event counts (accepted, rejected by reason, unmatched, late, transitions, summaries). */
 public final class EngineCounters {
 
     public final LongAdder accepted = new LongAdder();
     public final LongAdder unmatched = new LongAdder();
     public final LongAdder transitions = new LongAdder();
+    /** Compliance summaries published. */
+    public final LongAdder summaries = new LongAdder();
     /** Newest event time accepted by any task (ms); evaluation lag = wall clock - this. */
     public final java.util.concurrent.atomic.LongAccumulator eventTime =
             new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);

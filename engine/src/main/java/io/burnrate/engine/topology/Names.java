@@ -32,6 +32,9 @@ public final class Names {
     public static final String OUT_POLICY = "budget-policy";
     public static final String POLICY_VALUE = "budget-policy-json";
     public static final String POLICY_SINK = "budget-policy-sink";
+    public static final String OUT_COMPLIANCE = "compliance";
+    public static final String COMPLIANCE_VALUE = "compliance-json";
+    public static final String COMPLIANCE_SINK = "compliance-sink";
     public static final String ALERT_VALUE = "alert-json";
     public static final String STATUS_VALUE = "status-json";
     public static final String LATE_VALUE = "late-original-bytes";

@@ -33,8 +33,10 @@ import org.apache.kafka.streams.test.TestRecord;
  * Runs the production topology offline over an NDJSON file, deterministically: no
  * broker, no wall clock (event time drives everything), SLOs applied before the first
  * event. Writes {@code alerts.ndjson} (every transition, in order), {@code status.ndjson}
- * (the final snapshot per SLO, by id) and {@code dlq.ndjson} (rejected lines with their
- * reason).
+ * (the final snapshot per SLO, by id), {@code dlq.ndjson} (rejected lines with their
+ * reason), {@code budget-policy.ndjson} (budget threshold crossings) and
+ * {@code compliance.ndjson} (compliance summaries in the order periods closed; at the end
+ * of the input every period still open closes, covering the events up to then).
  */
 public final class OfflineReplay {
 
@@ -42,6 +44,7 @@ public final class OfflineReplay {
     public static final String STATUS_FILE = "status.ndjson";
     public static final String DLQ_FILE = "dlq.ndjson";
     public static final String BUDGET_POLICY_FILE = "budget-policy.ndjson";
+    public static final String COMPLIANCE_FILE = "compliance.ndjson";
     static final String LINE_HEADER = "burnrate.replay.line";
     private static final int DRAIN_EVERY = 10_000;
 
@@ -70,7 +73,9 @@ public final class OfflineReplay {
              BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8);
              BufferedWriter alerts = Files.newBufferedWriter(outDir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
              BufferedWriter dlq = Files.newBufferedWriter(outDir.resolve(DLQ_FILE), StandardCharsets.UTF_8);
-             BufferedWriter policy = Files.newBufferedWriter(outDir.resolve(BUDGET_POLICY_FILE), StandardCharsets.UTF_8)) {
+             BufferedWriter policy = Files.newBufferedWriter(outDir.resolve(BUDGET_POLICY_FILE), StandardCharsets.UTF_8);
+             BufferedWriter compliance = Files.newBufferedWriter(outDir.resolve(COMPLIANCE_FILE),
+                     StandardCharsets.UTF_8)) {
             final TestInputTopic<String, byte[]> sloTopic = driver.createInputTopic(config.slosTopic(),
                     new StringSerializer(), new ByteArraySerializer());
             for (final SloSpecParser.Parsed p : slos) {
@@ -93,11 +98,12 @@ public final class OfflineReplay {
                 final String key = parsed instanceof EventParser.Accepted a ? a.event().service() : null;
                 requests.pipeInput(new TestRecord<>(key, value, headers, 0L));
                 if (lines % DRAIN_EVERY == 0) {
-                    outputs.drain(alerts, dlq, policy, finalStatus);
+                    outputs.drain(alerts, dlq, policy, compliance, finalStatus);
                 }
             }
+            built.inputEnd().reach();
             driver.advanceWallClockTime(config.statusInterval());
-            outputs.drain(alerts, dlq, policy, finalStatus);
+            outputs.drain(alerts, dlq, policy, compliance, finalStatus);
         } finally {
             deleteRecursively(stateDir);
         }
@@ -119,6 +125,7 @@ public final class OfflineReplay {
         private final TestOutputTopic<String, byte[]> status;
         private final TestOutputTopic<String, byte[]> dlq;
         private final TestOutputTopic<String, byte[]> policy;
+        private final TestOutputTopic<String, byte[]> compliance;
 
         Outputs(final TopologyTestDriver driver, final EngineConfig config) {
             alerts = driver.createOutputTopic(config.alertsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -126,10 +133,16 @@ public final class OfflineReplay {
             dlq = driver.createOutputTopic(config.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
             policy = driver.createOutputTopic(config.budgetPolicyTopic(), new StringDeserializer(),
                     new ByteArrayDeserializer());
+            compliance = driver.createOutputTopic(config.complianceTopic(), new StringDeserializer(),
+                    new ByteArrayDeserializer());
         }
 
         void drain(final BufferedWriter alertsOut, final BufferedWriter dlqOut, final BufferedWriter policyOut,
-                   final Map<String, byte[]> finalStatus) throws IOException {
+                   final BufferedWriter complianceOut, final Map<String, byte[]> finalStatus) throws IOException {
+            for (final TestRecord<String, byte[]> r : compliance.readRecordsToList()) {
+                complianceOut.write(new String(r.value(), StandardCharsets.UTF_8));
+                complianceOut.write('\n');
+            }
             for (final TestRecord<String, byte[]> r : alerts.readRecordsToList()) {
                 alertsOut.write(new String(r.value(), StandardCharsets.UTF_8));
                 alertsOut.write('\n');

@@ -2,6 +2,7 @@ package io.burnrate.engine.topology;
 
 import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.alert.SloMonitor;
+import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloSpec;
 import java.io.ByteArrayOutputStream;
@@ -40,24 +41,30 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * own record cache implements it); the Kafka version is pinned, and ExactlyOnceIT
  * fails if the hook ever stops being called before the transaction commits.
  *
- * <p>Keys: {@code sloId NUL 'H'} (header: time, layout, rule states) and
+ * <p>Keys: {@code sloId NUL 'H'} (header: time, layout, rule states),
  * {@code sloId NUL 'C' tier chunk} (a chunk of {@link WindowedCounts#CHUNK} buckets,
- * varint-encoded). Entries per SLO are bounded by its layout, whatever the traffic.
+ * varint-encoded) and {@code sloId NUL 'P' role kind start} (one compliance period's
+ * accumulator, see {@link ComplianceTracker}). Entries per SLO are bounded by its layout
+ * and window, whatever the traffic.
  */
 public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]> {
 
     private static final byte SEP = 0;
     private static final byte HEADER = 'H';
     private static final byte CHUNK = 'C';
+    private static final byte PERIOD = 'P';
     private static final int FORMAT = 2;
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Set<String> deleted = new LinkedHashSet<>();
+    /** SLOs whose stored compliance periods are dropped before their tracker writes again. */
+    private final Set<String> periodsDropped = new LinkedHashSet<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
     private long[] clock;
     private boolean clockDirty;
+    private java.time.Duration grace = SloMonitor.DEFAULT_GRACE;
 
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
         this.inner = inner;
@@ -76,6 +83,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     // ---- monitors ----
+
+    /** The engine's grace for late events (compliance periods close that long after their end). */
+    public void useGrace(final java.time.Duration g) {
+        this.grace = g;
+    }
 
     /** The monitor of this SLO, from memory, from the store, or new. */
     public SloMonitor monitor(final SloSpec spec) {
@@ -121,6 +133,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         if (layoutChanged) {
             deleted.add(monitor.spec().id());
         }
+        periodsDropped.add(monitor.spec().id());
+        monitor.compliance().markAllDirty();
         markDirty(monitor.spec().id());
     }
 
@@ -174,6 +188,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         live.clear();
         dirty.clear();
         deleted.clear();
+        periodsDropped.clear();
         clock = null;
         clockDirty = false;
     }
@@ -198,6 +213,10 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             deleteKeys(id);
         }
         deleted.clear();
+        for (final String id : periodsDropped) {
+            deleteRange(id, PERIOD);
+        }
+        periodsDropped.clear();
         for (final String id : dirty) {
             final SloMonitor m = live.get(id);
             if (m != null) {
@@ -226,10 +245,63 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             }
         }
         c.clearDirty();
+        for (final Map.Entry<String, byte[]> w : m.compliance().pendingWrites().entrySet()) {
+            final Bytes k = periodKey(id, w.getKey());
+            if (w.getValue() == null) {
+                inner.delete(k);
+            } else {
+                inner.put(k, w.getValue());
+            }
+        }
+    }
+
+    private void loadPeriods(final SloMonitor m) {
+        final String id = m.spec().id();
+        final List<Bytes> drop = new ArrayList<>();
+        final byte[] from = prefix(id, SEP, PERIOD);
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(from), Bytes.wrap(prefix(id, SEP,
+                (byte) (PERIOD + 1))))) {
+            while (it.hasNext()) {
+                final var kv = it.next();
+                final byte[] k = kv.key.get();
+                final String suffix = new String(k, from.length, k.length - from.length, StandardCharsets.US_ASCII);
+                if (!m.compliance().restore(suffix, kv.value)) {
+                    drop.add(kv.key);
+                }
+            }
+        }
+        drop.forEach(inner::delete);
+        m.restoreComplianceFiring();
+    }
+
+    private void deleteRange(final String id, final byte type) {
+        final List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(prefix(id, SEP, type)),
+                Bytes.wrap(prefix(id, SEP, (byte) (type + 1))))) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+        keys.forEach(inner::delete);
+    }
+
+    private static Bytes periodKey(final String id, final String suffix) {
+        final byte[] p = prefix(id, SEP, PERIOD);
+        final byte[] s = suffix.getBytes(StandardCharsets.US_ASCII);
+        final byte[] k = java.util.Arrays.copyOf(p, p.length + s.length);
+        System.arraycopy(s, 0, k, p.length, s.length);
+        return Bytes.wrap(k);
+    }
+
+    private static byte[] prefix(final String id, final byte sep, final byte type) {
+        final byte[] p = prefix(id, sep);
+        final byte[] k = java.util.Arrays.copyOf(p, p.length + 1);
+        k[p.length] = type;
+        return k;
     }
 
     private SloMonitor load(final SloSpec spec) {
-        final SloMonitor m = new SloMonitor(spec);
+        final SloMonitor m = new SloMonitor(spec, grace);
         final byte[] header = inner.get(key(spec.id(), HEADER, -1, -1));
         if (header == null) {
             return m;
@@ -261,6 +333,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             }
         }
         c.rebuildSums();
+        loadPeriods(m);
         return m;
     }
 

@@ -1,0 +1,360 @@
+package io.burnrate.engine.compliance;
+
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.schemas.ComplianceSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The compliance periods of one SLO: an open {@link ComplianceAccumulator} per period
+ * that time is in (the UTC hour, the day, and for a calendar SLO its week or month),
+ * closed once event time is a grace period past its end, when its
+ * {@link ComplianceSummary} is emitted.
+ *
+ * <p>Days are UTC days, or days in the SLO's time zone for a calendar SLO. A rolling SLO
+ * also keeps the closed parts of its trailing window (days when the window is whole
+ * days, else hours) and, whenever a day closes, emits a {@code rolling} summary of the
+ * window ending at that day's end, merged from those parts. Its state is bounded: three
+ * open periods (plus the previous ones while still within grace) and at most
+ * window / part closed parts.
+ *
+ * <p>Periods follow each other without gaps once the tracker has started: an hour
+ * without traffic closes with a summary of zero requests. Time moves forward only.
+ *
+ * <p>Persistence ({@link #pendingWrites}): every accumulator is stored under its own key
+ * ({@link #storageKey}), written when it changed, deleted when it is dropped.
+ */
+public final class ComplianceTracker {
+
+    /** Key role of an open period's accumulator. */
+    public static final byte OPEN = 'o';
+    /** Key role of a closed part of a rolling window. */
+    public static final byte PART = 'r';
+    /** Emptied periods to skip over at once at most; longer gaps restart the sequence at the current period. */
+    static final int MAX_FILL = 24 * 400;
+
+    private final SloSpec spec;
+    private final Duration grace;
+    private final CalendarPeriod hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, ZoneOffset.UTC);
+    private final CalendarPeriod days;
+    private final CalendarPeriod calendar;
+    /** For rolling SLOs whose window is whole hours: the part length (day or hour); null otherwise. */
+    private final CalendarPeriod.Kind partKind;
+    /** Open accumulators by storage key. */
+    private final TreeMap<String, ComplianceAccumulator> open = new TreeMap<>();
+    /** Closed parts of the trailing window, by period start. */
+    private final TreeMap<Instant, ComplianceAccumulator> parts = new TreeMap<>();
+    /** The latest period opened per kind: the next one opens when time reaches its end. */
+    private final Map<String, CompliancePeriod> latest = new TreeMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private final Set<String> removed = new LinkedHashSet<>();
+    private int pagesFiring;
+    private int ticketsFiring;
+    private long now = Long.MIN_VALUE;
+
+    public ComplianceTracker(final SloSpec spec, final Duration grace) {
+        this.spec = spec;
+        this.grace = grace;
+        this.calendar = spec.calendar();
+        final ZoneId zone = calendar == null ? ZoneOffset.UTC : calendar.zone();
+        this.days = new CalendarPeriod(CalendarPeriod.Kind.DAY, zone);
+        final long windowMs = spec.window().toMillis();
+        if (calendar != null || windowMs % 3_600_000L != 0) {
+            this.partKind = null;
+        } else {
+            this.partKind = windowMs % 86_400_000L == 0 ? CalendarPeriod.Kind.DAY : CalendarPeriod.Kind.HOUR;
+        }
+    }
+
+    /** Whether {@code other} can keep accumulating into this tracker's periods (same numbers, same periods). */
+    public boolean compatibleWith(final SloSpec other) {
+        return other.objective() == spec.objective() && other.budgetingMethod().equals(spec.budgetingMethod())
+                && java.util.Objects.equals(other.calendar(), spec.calendar()) && other.window().equals(spec.window());
+    }
+
+    /** The same periods and counts, summarized under {@code newSpec} (see {@link #compatibleWith}). */
+    public ComplianceTracker redefinedAs(final SloSpec newSpec) {
+        final ComplianceTracker t = new ComplianceTracker(newSpec, grace);
+        t.open.putAll(open);
+        t.parts.putAll(parts);
+        t.latest.putAll(latest);
+        t.pagesFiring = pagesFiring;
+        t.ticketsFiring = ticketsFiring;
+        t.now = now;
+        t.markAllDirty();
+        return t;
+    }
+
+    /** Counts requests at {@code ts} in every open period containing it (opening periods as time reaches them). */
+    public void record(final long ts, final long count, final long bad, final double latencyMs) {
+        openUpTo(ts);
+        for (final ComplianceAccumulator a : open.values()) {
+            if (a.period().contains(ts)) {
+                a.add(ts, count, bad, latencyMs);
+                dirty.add(storageKey(OPEN, a.period()));
+            }
+        }
+    }
+
+    /** A rule of {@code severity} started or stopped firing at {@code at} (event time order). */
+    public void onAlert(final String severity, final boolean firing, final Instant at) {
+        final boolean page = "page".equals(severity);
+        if (firing) {
+            if (page) {
+                pagesFiring++;
+            } else {
+                ticketsFiring++;
+            }
+        } else if (page ? pagesFiring == 0 : ticketsFiring == 0) {
+            return;
+        } else if (page) {
+            pagesFiring--;
+        } else {
+            ticketsFiring--;
+        }
+        for (final ComplianceAccumulator a : open.values()) {
+            a.onAlert(severity, firing, at);
+            dirty.add(storageKey(OPEN, a.period()));
+        }
+    }
+
+    /** The rules firing when state was restored (the machines are persisted, not these counts). */
+    public void restoreFiring(final int pages, final int tickets) {
+        pagesFiring = pages;
+        ticketsFiring = tickets;
+    }
+
+    /**
+     * Moves event time to {@code ts}: opens the periods it reached and closes, oldest
+     * first, those that ended at least the grace period before it, emitting their
+     * summaries (and the rolling summary when a day closes).
+     */
+    public void advanceTo(final long ts, final Consumer<ComplianceSummary> out) {
+        openUpTo(ts);
+        final long cutoff = ts - grace.toMillis();
+        final List<ComplianceAccumulator> due = new ArrayList<>();
+        for (final ComplianceAccumulator a : open.values()) {
+            a.advanceTo(ts);
+            if (a.period().end().toEpochMilli() <= cutoff) {
+                due.add(a);
+            }
+        }
+        close(due, null, out);
+    }
+
+    /**
+     * Closes every open period now, as if no more events will come (the end of a replay's
+     * input): summaries of periods that have not ended cover the events up to {@code asOf}.
+     */
+    public void closeAll(final long asOf, final Consumer<ComplianceSummary> out) {
+        close(new ArrayList<>(open.values()), Instant.ofEpochMilli(asOf), out);
+        latest.clear();
+    }
+
+    private void close(final List<ComplianceAccumulator> due, final Instant asOf,
+                       final Consumer<ComplianceSummary> out) {
+        due.sort((a, b) -> {
+            final int byEnd = a.period().end().compareTo(b.period().end());
+            return byEnd != 0 ? byEnd : Long.compare(b.period().length().toMillis(), a.period().length().toMillis());
+        });
+        for (final ComplianceAccumulator a : due) {
+            final CompliancePeriod p = a.period();
+            final Instant at = asOf == null || asOf.isAfter(p.end()) ? p.end() : asOf;
+            out.accept(a.summary(spec, at));
+            final String key = storageKey(OPEN, p);
+            open.remove(key);
+            dirty.remove(key);
+            removed.add(key);
+            if (partKind != null && p.kind().equals(partKind.label())) {
+                parts.put(p.start(), a);
+                dirty.add(storageKey(PART, p));
+            }
+            if (partKind != null && p.kind().equals(ComplianceSummary.DAY)) {
+                emitRolling(p.end(), at, out);
+            }
+        }
+    }
+
+    private void emitRolling(final Instant end, final Instant asOf, final Consumer<ComplianceSummary> out) {
+        final CompliancePeriod window = Periods.rolling(end, spec.window());
+        final Iterator<Map.Entry<Instant, ComplianceAccumulator>> it = parts.entrySet().iterator();
+        while (it.hasNext()) {
+            final ComplianceAccumulator part = it.next().getValue();
+            if (part.period().start().isBefore(window.start())) {
+                it.remove();
+                final String key = storageKey(PART, part.period());
+                dirty.remove(key);
+                removed.add(key);
+            }
+        }
+        final List<ComplianceAccumulator> inside = new ArrayList<>();
+        for (final ComplianceAccumulator part : parts.values()) {
+            if (!part.period().end().isAfter(end)) {
+                inside.add(part);
+            }
+        }
+        if (!inside.isEmpty()) {
+            out.accept(ComplianceAccumulator.merge(window, inside).summary(spec, asOf));
+        }
+    }
+
+    private void openUpTo(final long ts) {
+        if (ts <= now) {
+            return;
+        }
+        now = ts;
+        final Instant t = Instant.ofEpochMilli(ts);
+        openKind(hours, t);
+        openKind(days, t);
+        if (calendar != null) {
+            openKind(calendar, t);
+        }
+    }
+
+    private void openKind(final CalendarPeriod rule, final Instant t) {
+        final String kind = rule.kind().label();
+        final CompliancePeriod last = latest.get(kind);
+        if (last != null && last.contains(t)) {
+            return;
+        }
+        CompliancePeriod p = last == null ? rule.periodContaining(t) : rule.next(last);
+        int filled = 0;
+        while (p.end().isBefore(t) || p.end().equals(t)) {
+            if (++filled > MAX_FILL) {
+                p = rule.periodContaining(t);
+                break;
+            }
+            openPeriod(p);
+            p = rule.next(p);
+        }
+        openPeriod(p);
+    }
+
+    private void openPeriod(final CompliancePeriod p) {
+        final ComplianceAccumulator a = new ComplianceAccumulator(p, spec.objective(), spec.budgetingMethod(), grace);
+        for (int i = 0; i < pagesFiring; i++) {
+            a.alreadyFiring("page");
+        }
+        for (int i = 0; i < ticketsFiring; i++) {
+            a.alreadyFiring("ticket");
+        }
+        final String key = storageKey(OPEN, p);
+        open.put(key, a);
+        dirty.add(key);
+        latest.put(p.kind(), p);
+    }
+
+    /**
+     * The open calendar period (week or month) containing {@code ts}, or null (rolling
+     * SLO, or no time yet): its counts are the calendar SLO's period to date.
+     */
+    public ComplianceAccumulator calendarPeriod(final long ts) {
+        if (calendar == null) {
+            return null;
+        }
+        final CompliancePeriod last = latest.get(calendar.kind().label());
+        if (last == null || !last.contains(ts)) {
+            return null;
+        }
+        return open.get(storageKey(OPEN, last));
+    }
+
+    /** Open periods, oldest key first (tests, status). */
+    public List<ComplianceAccumulator> openPeriods() {
+        return new ArrayList<>(open.values());
+    }
+
+    /** Closed parts of the rolling window kept (the state bound). */
+    public int parts() {
+        return parts.size();
+    }
+
+    // ---- persistence ----
+
+    /** {@code role kind-initial startMillis}: orders and identifies one accumulator of this SLO. */
+    public static String storageKey(final byte role, final CompliancePeriod p) {
+        return (char) role + p.kind().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
+    }
+
+    /**
+     * Writes since the last call, key suffix to bytes (null: delete), and forgets them:
+     * the state store persists them at commit.
+     */
+    public Map<String, byte[]> pendingWrites() {
+        final Map<String, byte[]> w = new TreeMap<>();
+        for (final String key : removed) {
+            w.put(key, null);
+        }
+        for (final String key : dirty) {
+            final ComplianceAccumulator a = key.charAt(0) == OPEN ? open.get(key)
+                    : parts.values().stream().filter(p -> storageKey(PART, p.period()).equals(key)).findFirst()
+                    .orElse(null);
+            w.put(key, a == null ? null : a.toBytes());
+        }
+        removed.clear();
+        dirty.clear();
+        return w;
+    }
+
+    /** Everything must be written again (its stored keys were dropped). */
+    public void markAllDirty() {
+        for (final String key : open.keySet()) {
+            dirty.add(key);
+        }
+        for (final ComplianceAccumulator p : parts.values()) {
+            dirty.add(storageKey(PART, p.period()));
+        }
+    }
+
+    /** Whether writes are pending. */
+    public boolean hasPendingWrites() {
+        return !dirty.isEmpty() || !removed.isEmpty();
+    }
+
+    /**
+     * Restores one stored accumulator (key suffix from {@link #storageKey}). Accumulators
+     * of another objective or budgeting method (the SLO changed while stored) are dropped.
+     *
+     * @return false when dropped (the caller deletes the key)
+     */
+    public boolean restore(final String key, final byte[] bytes) {
+        final ComplianceAccumulator a;
+        try {
+            a = ComplianceAccumulator.fromBytes(bytes);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (a.objective() != spec.objective() || !a.method().equals(spec.budgetingMethod())) {
+            return false;
+        }
+        if (key.charAt(0) == OPEN) {
+            open.put(key, a);
+            final CompliancePeriod p = a.period();
+            final CompliancePeriod prev = latest.get(p.kind());
+            if (prev == null || p.start().isAfter(prev.start())) {
+                latest.put(p.kind(), p);
+            }
+            now = Math.max(now, p.start().toEpochMilli());
+        } else if (key.charAt(0) == PART && partKind != null) {
+            parts.put(a.period().start(), a);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** The key-suffix prefix byte check for restore: a tracker key starts with a role byte. */
+    public static boolean isTrackerKey(final byte[] suffix) {
+        return suffix.length > 0 && (suffix[0] == OPEN || suffix[0] == PART);
+    }
+}
