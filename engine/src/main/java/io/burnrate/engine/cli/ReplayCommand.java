@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Run the engine's topology offline over an NDJSON file of request events.",
                 "Deterministic: the same input always gives byte-identical output files.",
-                "Writes DIR/alerts.ndjson, DIR/status.ndjson (final snapshot per SLO) and DIR/dlq.ndjson.",
+                "Writes DIR/alerts.ndjson, DIR/status.ndjson (final snapshot per SLO), DIR/dlq.ndjson,",
+                "DIR/budget-policy.ndjson and DIR/compliance.ndjson (read it with 'burnrate report --in DIR').",
                 "Exits 0 when the replay ran (bad event lines go to dlq.ndjson), 2 on unusable input."})
 final class ReplayCommand implements Callable<Integer> {
 

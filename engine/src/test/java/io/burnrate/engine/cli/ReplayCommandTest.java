@@ -76,7 +76,8 @@ class ReplayCommandTest {
         assertThat(burnrate("replay", "--slos", slos.toString(), "--events", events.toString(),
                 "--out", dir.resolve("b").toString())).isZero();
 
-        for (final String f : List.of("alerts.ndjson", "status.ndjson", "dlq.ndjson", "budget-policy.ndjson")) {
+        for (final String f : List.of("alerts.ndjson", "status.ndjson", "dlq.ndjson", "budget-policy.ndjson",
+                "compliance.ndjson")) {
             assertThat(Files.readAllBytes(dir.resolve("a").resolve(f)))
                     .as(f + " is byte-identical across runs")
                     .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(f)));

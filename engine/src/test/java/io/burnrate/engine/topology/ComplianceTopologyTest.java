@@ -1,0 +1,206 @@
+package io.burnrate.engine.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.testing.Drivers;
+import io.burnrate.engine.testing.Specs;
+import io.burnrate.schemas.ComplianceSummary;
+import io.burnrate.schemas.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Compliance summaries on {@code burnrate.compliance}: when periods close and what they count. */
+class ComplianceTopologyTest {
+
+    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> slos;
+    private TestInputTopic<String, byte[]> requests;
+    private TestOutputTopic<String, ComplianceSummary> compliance;
+
+    @BeforeEach
+    void start() {
+        driver = Drivers.of(BurnRateTopology.build(CONFIG), stateDir);
+        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
+        compliance = driver.createOutputTopic(CONFIG.complianceTopic(), new StringDeserializer(),
+                JsonSerde.of(ComplianceSummary.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void apply(final String... yaml) {
+        for (final SloSpecParser.Parsed p : Specs.parse(String.join("\n", yaml) + "\n")) {
+            slos.pipeInput(p.spec().id(), SloSpecParser.toJson(p.document()));
+        }
+    }
+
+    private void send(final Instant at, final int status, final double latencyMs) {
+        requests.pipeInput("api", ("{\"service\":\"api\",\"timestamp\":\"" + at + "\",\"latencyMs\":" + latencyMs
+                + ",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8), at.toEpochMilli());
+    }
+
+    private List<ComplianceSummary> summaries(final String kind) {
+        return compliance.readValuesToList().stream().filter(s -> s.period().kind().equals(kind)).toList();
+    }
+
+    /**
+     * A calendar month in America/New_York. March 2026 starts at local midnight,
+     * 2026-03-01T05:00Z (EST, UTC-5), and ends at local midnight on April 1,
+     * 2026-04-01T04:00Z (EDT, UTC-4): clocks sprang forward on March 8, so the month is
+     * 31 x 24 - 1 = 743 hours. One request per minute from 04:50Z on March 1 (still
+     * February locally) to 04:10Z on April 1; every 1,000th minute of the run is bad.
+     *
+     * <pre>
+     * minutes in March (local) = 743 x 60 = 44,580; run minute index k = 10 .. 44,589
+     * bad = k in [10, 44,589] divisible by 1,000 = 1,000 .. 44,000 = 44
+     * sli = 44,536 / 44,580 = 0.999013 (6 decimals)     objective 99.9: met
+     * allowedBad = 44.58; remainingFraction = 1 - 44 / 44.58 = 0.013010
+     * </pre>
+     * The month closes when event time reaches its end plus the 5-minute grace,
+     * 2026-04-01T04:05Z, and not a minute before. The local day of the DST change,
+     * March 8, is 23 hours: [2026-03-08T05:00Z, 2026-03-09T04:00Z), 1,380 requests.
+     */
+    @Test
+    void shouldCloseANewYorkCalendarMonthAtLocalMidnightAcrossTheDaylightSavingChange() {
+        apply("apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-monthly}", "spec:", "  service: api",
+                "  indicator: {availability: {badStatusMin: 500}}", "  objective: 99.9",
+                "  window: {calendar: month, timeZone: America/New_York}");
+        final Instant runStart = Instant.parse("2026-03-01T04:50:00Z");
+        final Instant closesAt = Instant.parse("2026-04-01T04:05:00Z");
+        ComplianceSummary march = null;
+        ComplianceSummary dstDay = null;
+        for (int k = 0; ; k++) {
+            final Instant at = runStart.plusSeconds(60L * k);
+            if (at.isAfter(Instant.parse("2026-04-01T04:10:00Z"))) {
+                break;
+            }
+            send(at, k % 1000 == 0 ? 503 : 200, 20);
+            for (final ComplianceSummary s : compliance.readValuesToList()) {
+                if (s.period().kind().equals("month") && s.period().start().equals(Instant.parse("2026-03-01T05:00:00Z"))) {
+                    assertThat(at).as("the month closes once event time passes its end plus grace").isEqualTo(closesAt);
+                    march = s;
+                }
+                if (s.period().kind().equals("day") && s.period().start().equals(Instant.parse("2026-03-08T05:00:00Z"))) {
+                    dstDay = s;
+                }
+            }
+        }
+        assertThat(march).as("March summary").isNotNull();
+        assertThat(march.period()).isEqualTo(new ComplianceSummary.Period("month",
+                Instant.parse("2026-03-01T05:00:00Z"), Instant.parse("2026-04-01T04:00:00Z")));
+        assertThat(Duration.between(march.period().start(), march.period().end())).isEqualTo(Duration.ofHours(743));
+        assertThat(march.total()).isEqualTo(44_580);
+        assertThat(march.bad()).isEqualTo(44);
+        assertThat(march.good()).isEqualTo(44_536);
+        assertThat(String.format("%.6f", march.sli())).isEqualTo("0.999013");
+        assertThat(march.met()).isTrue();
+        assertThat(march.errorBudget().allowedBad()).isEqualTo(44.58);
+        assertThat(march.errorBudget().consumedBad()).isEqualTo(44);
+        assertThat(String.format("%.6f", march.errorBudget().remainingFraction())).isEqualTo("0.013010");
+        assertThat(march.key()).isEqualTo("api-monthly/month/2026-03-01T05:00:00Z");
+
+        assertThat(dstDay).as("local day of the DST change").isNotNull();
+        assertThat(dstDay.period().end()).isEqualTo(Instant.parse("2026-03-09T04:00:00Z"));
+        assertThat(dstDay.total()).isEqualTo(23 * 60);
+    }
+
+    /**
+     * Timeslices, 1-minute slices with target 0.9, objective 75 % of slices, over the UTC
+     * hour 10:00 - 11:00 (10 requests per minute unless said):
+     *
+     * <pre>
+     * minutes  0-9   all good                    ratio 1.0  >= 0.9  10 good slices
+     * minutes 10-11  1 bad of 10                 ratio 0.9  >= 0.9   2 good slices
+     * minutes 12-13  2 bad of 10                 ratio 0.8  <  0.9   2 bad slices
+     * minutes 14-19  no traffic                  not counted
+     * minutes 20-21  1 request, bad              ratio 0.0           2 bad slices
+     * slices with traffic 16, good 12: sli = 0.75, met (>= 75 %)
+     * allowedBad = 16 x 0.25 = 4 slices, consumed 4, remainingFraction 0
+     * requests 142, bad 8; badMinutes (bad share above 25 %): minutes 20-21 = 2
+     * </pre>
+     */
+    @Test
+    void shouldCountTimeslicesAsInTheHandComputedExample() {
+        apply("apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-slices}", "spec:", "  service: api",
+                "  indicator: {availability: {badStatusMin: 500}}", "  objective: 75", "  window: 1d",
+                "  budgetingMethod: Timeslices", "  timeSliceTarget: 0.9", "  timeSliceWindow: 1m",
+                "  alerting: {policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]}");
+        final Instant hour = Instant.parse("2026-03-02T10:00:00Z");
+        for (int m = 0; m < 22; m++) {
+            final int requests = m >= 20 ? 1 : m >= 14 ? 0 : 10;
+            final int bad = m >= 20 ? 1 : m >= 12 ? 2 : m >= 10 ? 1 : 0;
+            for (int i = 0; i < requests; i++) {
+                send(hour.plusSeconds(60L * m + 5L * i), i < bad ? 500 : 200, 10 + i);
+            }
+        }
+        assertThat(summaries("hour")).as("nothing closes before 11:05").isEmpty();
+        send(Instant.parse("2026-03-02T11:05:00Z"), 200, 10);
+        final List<ComplianceSummary> hours = summaries("hour");
+        assertThat(hours).hasSize(1);
+        final ComplianceSummary s = hours.get(0);
+        assertThat(s.period()).isEqualTo(new ComplianceSummary.Period("hour", hour, Instant.parse("2026-03-02T11:00:00Z")));
+        assertThat(s.total()).isEqualTo(142);
+        assertThat(s.bad()).isEqualTo(8);
+        assertThat(s.sli()).isEqualTo(0.75);
+        assertThat(s.met()).isTrue();
+        assertThat(s.errorBudget()).isEqualTo(new ComplianceSummary.ErrorBudget(4.0, 4, 0.0));
+        assertThat(s.badMinutes()).isEqualTo(2);
+    }
+
+    /**
+     * Rolling 2d window, 1 request per minute, bad ones only on day 2 (minutes 0-59 of
+     * it): the daily rolling summary as day 3 closes covers days 2 and 3 exactly.
+     *
+     * <pre>
+     * day 1: 1,440 good. day 2: 1,440, 60 bad. day 3: 1,440 good.
+     * rolling at the end of day 3 = [day 2, day 4): total 2,880, bad 60, sli = 0.979167
+     * </pre>
+     */
+    @Test
+    void shouldEmitADailyRollingSummaryOverTheTrailingWindow() {
+        apply("apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-rolling}", "spec:", "  service: api",
+                "  indicator: {availability: {badStatusMin: 500}}", "  objective: 99", "  window: 2d",
+                "  alerting: {policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]}");
+        final Instant day1 = Instant.parse("2026-03-02T00:00:00Z");
+        for (int m = 0; m < 3 * 1440; m++) {
+            send(day1.plusSeconds(60L * m), m >= 1440 && m < 1500 ? 500 : 200, 10);
+        }
+        send(day1.plus(Duration.ofDays(3)).plusSeconds(300), 200, 10);
+        final List<ComplianceSummary> all = compliance.readValuesToList();
+        assertThat(all.stream().filter(s -> s.period().kind().equals("hour"))).hasSize(72);
+        assertThat(all.stream().filter(s -> s.period().kind().equals("day"))).hasSize(3);
+        final List<ComplianceSummary> rolling = all.stream().filter(s -> s.period().kind().equals("rolling")).toList();
+        assertThat(rolling).hasSize(3);
+        final ComplianceSummary last = rolling.get(2);
+        assertThat(last.period()).isEqualTo(new ComplianceSummary.Period("rolling", day1.plus(Duration.ofDays(1)),
+                day1.plus(Duration.ofDays(3))));
+        assertThat(last.total()).isEqualTo(2880);
+        assertThat(last.bad()).isEqualTo(60);
+        assertThat(String.format("%.6f", last.sli())).isEqualTo("0.979167");
+        assertThat(last.met()).isFalse();
+        assertThat(last.alerts().page()).isEqualTo(1);
+        assertThat(rolling.get(0).total()).as("the first day's rolling summary has only that day").isEqualTo(1440);
+    }
+}
