@@ -45,7 +45,7 @@ public sealed interface BudgetingMethod {
             final long ms = timeSliceWindow.toMillis();
             if (ms < 1000 || 86_400_000L % ms != 0) {
                 throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide a day, not "
-                        + timeSliceWindow);
+                        + io.burnrate.engine.slo.Durations.format(timeSliceWindow));
             }
         }
 

@@ -28,4 +28,31 @@ class SloMonitorTest {
         assertThat((double) left[719]).isCloseTo(1 - 36 / 10.8, within(1e-5));
         assertThat(m.budgetRemaining()).isCloseTo(1 - 36 / 10.8, within(1e-9));
     }
+
+    /**
+     * A calendar SLO derives thresholds from the current period: page 2 % within 1 h is
+     * 0.02 x 743 h = 14.86 in New York's March (DST: 743 hours), 0.02 x 672 h = 13.44 in
+     * February; the budget is February's so far: 2,000 requests, 1 bad at 99.9 % leaves
+     * 1 - 1 / 2 = 0.5.
+     */
+    @Test
+    void shouldDeriveCalendarThresholdsFromTheCurrentPeriodLength() throws Exception {
+        final String yaml = String.join("\n", "apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api}", "spec:",
+                "  service: api", "  indicator: {availability: {}}", "  objective: 99.9",
+                "  window: {calendar: month, timeZone: America/New_York}",
+                "  alerting: {policy: [{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}]}", "");
+        final SloMonitor m = new SloMonitor(io.burnrate.engine.slo.SloSpecParser.parseYaml(yaml, "s.yaml").get(0).spec());
+        final long feb = java.time.Instant.parse("2026-02-10T12:00:00Z").toEpochMilli();
+        for (int i = 0; i < 2000; i++) {
+            m.record(feb + i * 1000L, 1, i == 7 ? 1 : 0, 5);
+        }
+        assertThat(m.threshold(0)).isCloseTo(13.44, within(1e-9));
+        assertThat(m.budgetRemaining()).isCloseTo(0.5, within(1e-9));
+        assertThat(m.budgetWindow()).isEqualTo(Duration.ofDays(28));
+        m.advanceTo(java.time.Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
+        m.settleCompliance(s -> { });
+        assertThat(m.threshold(0)).isCloseTo(14.86, within(1e-9));
+        assertThat(m.budgetWindow()).isEqualTo(Duration.ofHours(743));
+        assertThat(m.budgetRemaining()).as("a new month, no traffic yet").isEqualTo(1.0);
+    }
 }

@@ -10,6 +10,7 @@ import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.engine.topology.OfflineReplay;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import io.burnrate.schemas.StatusSnapshot;
 import java.io.File;
@@ -37,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL mid-stream (after it has written alert transitions that are not yet
  * committed), and restarted. A read_committed consumer must then see every alert
  * transition exactly once, and the final status must equal an uninterrupted run of
- * the same input (the offline replay).
+ * the same input (the offline replay). The compliance summaries of the periods that
+ * closed (hours ending a grace period before the last event) are the replay's, once each:
+ * the open periods' accumulators survive the kill in the state store.
  *
  * <p>Sensitivity check: {@code -Dburnrate.it.guarantee=at_least_once} runs the same
  * test with at-least-once and a 60 s commit interval; it then fails on duplicates.
@@ -108,6 +111,18 @@ class ExactlyOnceIT {
                     seen -> seen.size() >= expectedAlerts.size(), WAIT).stream().map(ConsumerRecord::value).toList();
             assertThat(alerts).as("every transition exactly once, as in an uninterrupted run")
                     .containsExactlyElementsOf(expectedAlerts);
+            // the replay closes every period at the end of its input; the live engine (idle advance
+            // off) only those that ended a grace period before the last event
+            final long lastEvent = events.get(events.size() - 1).timestamp();
+            final List<ComplianceSummary> expectedSummaries = readNdjson(dir.resolve("replay/compliance.ndjson"),
+                    ComplianceSummary.class).stream().filter(s -> s.period().end().plus(EngineConfig.defaults().grace())
+                    .toEpochMilli() <= lastEvent).toList();
+            assertThat(expectedSummaries).as("hours 00, 01 and 02 of two SLOs").hasSize(6);
+            final List<ComplianceSummary> summaries = KafkaTestSupport.readUntil(BROKER.bootstrapServers(),
+                    settings.topic("compliance"), KafkaTestSupport.compliance(),
+                    seen -> seen.size() >= expectedSummaries.size(), WAIT).stream().map(ConsumerRecord::value).toList();
+            assertThat(summaries).as("each closed period's summary once, with the uninterrupted run's numbers")
+                    .containsExactlyInAnyOrderElementsOf(expectedSummaries);
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
@@ -145,7 +160,8 @@ class ExactlyOnceIT {
                 "--http-port", "0", "--http-bind", "127.0.0.1",
                 "--set", "commit.interval.ms=" + commitInterval,
                 "--set", "idle.advance.after=off"));
-        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy")) {
+        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy",
+                "compliance")) {
             cmd.add("--topic");
             cmd.add(role + "=" + settings.topic(role));
         }

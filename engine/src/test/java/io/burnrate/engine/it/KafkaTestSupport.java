@@ -45,7 +45,8 @@ public final class KafkaTestSupport {
                 .with(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts")
                 .with(Settings.TOPIC_PREFIX + "status", prefix + ".status")
                 .with(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq")
-                .with(Settings.TOPIC_PREFIX + "budget-policy", prefix + ".budget-policy");
+                .with(Settings.TOPIC_PREFIX + "budget-policy", prefix + ".budget-policy")
+                .with(Settings.TOPIC_PREFIX + "compliance", prefix + ".compliance");
     }
 
     /** Sends (key, value, timestamp) triples and waits for every acknowledgement. */
@@ -128,6 +129,10 @@ public final class KafkaTestSupport {
 
     public static Deserializer<StatusSnapshot> status() {
         return JsonSerde.of(StatusSnapshot.class).deserializer();
+    }
+
+    public static Deserializer<io.burnrate.schemas.ComplianceSummary> compliance() {
+        return JsonSerde.of(io.burnrate.schemas.ComplianceSummary.class).deserializer();
     }
 
     public static Deserializer<byte[]> bytes() {

@@ -83,6 +83,13 @@ class SloSpecParserTest {
         "availability: {badStatusMin: 500}|latency: {}|spec.indicator.latency.thresholdMs: is required",
         "name: checkout-availability|name: Checkout_Availability|metadata.name: must be lower-case",
         "minEventsPerWindow: 0|minEventsPerWindow: -3|spec.alerting.minEventsPerWindow: must be a whole number >= 0",
+        "window: 30d|window: {calendar: year}|spec.window.calendar: calendar must be week or month, not 'year'",
+        "window: 30d|window: {calendar: month, timeZone: Mars/Olympus}|spec.window.timeZone: 'Mars/Olympus' is not a time zone",
+        "window: 30d|window: {timeZone: UTC}|spec.window.calendar: is required for a calendar window",
+        "window: 30d|window: {calendar: month, zone: UTC}|spec.window.zone: unknown field",
+        "window: 30d|budgetingMethod: Slices|spec.budgetingMethod: must be Occurrences or Timeslices, not 'Slices'",
+        "window: 30d|budgetingMethod: Timeslices|spec.timeSliceTarget: is required with budgetingMethod: Timeslices",
+        "window: 30d|timeSliceTarget: 0.9|spec.budgetingMethod: timeSliceTarget and timeSliceWindow need budgetingMethod: Timeslices",
     })
     void shouldNameTheFileTheSloAndTheFieldOfEachProblem(final String from, final String to, final String message) {
         final String yaml = EXAMPLE.replace(from, to);
@@ -90,6 +97,36 @@ class SloSpecParserTest {
                 .isInstanceOf(SloValidationException.class)
                 .hasMessageContaining("slos.yaml")
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void shouldRejectTimesliceTargetsAndWindowsThatCannotWork() {
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "budgetingMethod: Timeslices\n  timeSliceTarget: 1.5"), "slos.yaml"))
+                .hasMessageContaining("spec.timeSliceTarget: must be a fraction above 0 and at most 1, e.g. 0.95, not 1.5");
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "budgetingMethod: Timeslices\n  timeSliceTarget: 0.9\n  timeSliceWindow: 7m"), "slos.yaml"))
+                .hasMessageContaining("spec.timeSliceWindow: timeSliceWindow must be at least 1s and divide a day, not 7m");
+    }
+
+    @Test
+    void shouldReadCalendarWindowsAndTimeslices() throws Exception {
+        final SloSpec monthly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "window: {calendar: month, timeZone: America/New_York}"), "slos.yaml").get(0).spec();
+        assertThat(monthly.calendar()).isEqualTo(io.burnrate.engine.compliance.CalendarPeriod.month(
+                java.time.ZoneId.of("America/New_York")));
+        // the longest month: status window and bucket layout
+        assertThat(monthly.window()).isEqualTo(Duration.ofDays(31));
+        assertThat(monthly.budgetingMethod()).isEqualTo(io.burnrate.engine.compliance.BudgetingMethod.OCCURRENCES);
+        final SloSpec weekly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d", String.join("\n",
+                "window: {calendar: week}", "  budgetingMethod: Timeslices", "  timeSliceTarget: 0.95",
+                "  timeSliceWindow: 5m")).replace("policy: google-30d",
+                "policy: [{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}]"), "slos.yaml")
+                .get(0).spec();
+        assertThat(weekly.calendar().toString()).isEqualTo("week Z");
+        assertThat(weekly.window()).isEqualTo(Duration.ofDays(7));
+        assertThat(weekly.budgetingMethod()).isEqualTo(new io.burnrate.engine.compliance.BudgetingMethod.Timeslices(
+                new java.math.BigDecimal("0.95"), Duration.ofMinutes(5)));
     }
 
     @Test
