@@ -61,6 +61,8 @@ public final class ComplianceTracker {
     private int pagesFiring;
     private int ticketsFiring;
     private long now = Long.MIN_VALUE;
+    /** The earliest end of the latest periods: until event time reaches it, no period opens. */
+    private long nextBoundary = Long.MIN_VALUE;
 
     public ComplianceTracker(final SloSpec spec, final Duration grace) {
         this.spec = spec;
@@ -91,6 +93,7 @@ public final class ComplianceTracker {
         t.pagesFiring = pagesFiring;
         t.ticketsFiring = ticketsFiring;
         t.now = now;
+        t.nextBoundary = nextBoundary;
         t.markAllDirty();
         return t;
     }
@@ -98,10 +101,9 @@ public final class ComplianceTracker {
     /** Counts requests at {@code ts} in every open period containing it (opening periods as time reaches them). */
     public void record(final long ts, final long count, final long bad, final double latencyMs) {
         openUpTo(ts);
-        for (final ComplianceAccumulator a : open.values()) {
-            if (a.period().contains(ts)) {
-                a.add(ts, count, bad, latencyMs);
-                dirty.add(storageKey(OPEN, a.period()));
+        for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
+            if (e.getValue().add(ts, count, bad, latencyMs)) {
+                dirty.add(e.getKey());
             }
         }
     }
@@ -122,9 +124,9 @@ public final class ComplianceTracker {
         } else {
             ticketsFiring--;
         }
-        for (final ComplianceAccumulator a : open.values()) {
-            a.onAlert(severity, firing, at);
-            dirty.add(storageKey(OPEN, a.period()));
+        for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
+            e.getValue().onAlert(severity, firing, at);
+            dirty.add(e.getKey());
         }
     }
 
@@ -159,6 +161,7 @@ public final class ComplianceTracker {
     public void closeAll(final long asOf, final Consumer<ComplianceSummary> out) {
         close(new ArrayList<>(open.values()), Instant.ofEpochMilli(asOf), out);
         latest.clear();
+        nextBoundary = Long.MIN_VALUE;
     }
 
     private void close(final List<ComplianceAccumulator> due, final Instant asOf,
@@ -213,11 +216,18 @@ public final class ComplianceTracker {
             return;
         }
         now = ts;
+        if (ts < nextBoundary) {
+            return;
+        }
         final Instant t = Instant.ofEpochMilli(ts);
         openKind(hours, t);
         openKind(days, t);
         if (calendar != null) {
             openKind(calendar, t);
+        }
+        nextBoundary = Long.MAX_VALUE;
+        for (final CompliancePeriod p : latest.values()) {
+            nextBoundary = Math.min(nextBoundary, p.end().toEpochMilli());
         }
     }
 
@@ -345,6 +355,7 @@ public final class ComplianceTracker {
                 latest.put(p.kind(), p);
             }
             now = Math.max(now, p.start().toEpochMilli());
+            nextBoundary = Long.MIN_VALUE;
         } else if (key.charAt(0) == PART && partKind != null) {
             parts.put(a.period().start(), a);
         } else {
