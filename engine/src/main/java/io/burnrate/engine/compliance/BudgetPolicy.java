@@ -21,13 +21,18 @@ import java.util.regex.Pattern;
  * {@code T / 100}. {@link #observe} reports one event per threshold whose state changed:
  * {@code down} (highest threshold first) as the budget falls, {@code up} (lowest first)
  * as it recovers, so 1.0 → 0.4 → 0.2 → -0.1 over thresholds 50/25/0 gives 50 down, 25
- * down, 0 down, and a later 0.3 gives 0 up, 25 up. There is no hysteresis: a budget
- * hovering exactly around a threshold reports each crossing.
+ * down, 0 down, and a later 0.3 gives 0 up, 25 up. Recovering takes more than
+ * {@link #HYSTERESIS} above the threshold (a crossed 25 % clears above 26 %), so a budget
+ * hovering around a threshold, as it does when traffic burns at exactly the budget rate,
+ * reports one crossing rather than one per request.
  *
  * <p>The state is one small integer ({@link #crossed()}); restore it with
  * {@link #restore(int)}. Not thread-safe.
  */
 public final class BudgetPolicy {
+
+    /** How far (a fraction of the budget: one percentage point) above a crossed threshold the budget must recover. */
+    public static final double HYSTERESIS = 0.01;
 
     /** Action words: lowercase letters, digits and dashes, starting with a letter. */
     public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -130,10 +135,15 @@ public final class BudgetPolicy {
         if (Double.isNaN(remainingFraction)) {
             return List.of();
         }
-        int now = 0;
-        while (now < fractions.length && remainingFraction <= fractions[now]) {
-            now++;
+        int down = 0;
+        while (down < fractions.length && remainingFraction <= fractions[down]) {
+            down++;
         }
+        int stay = 0;
+        while (stay < crossed && remainingFraction <= fractions[stay] + HYSTERESIS) {
+            stay++;
+        }
+        final int now = Math.max(down, stay);
         if (now == crossed) {
             return List.of();
         }

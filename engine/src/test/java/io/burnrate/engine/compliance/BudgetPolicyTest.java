@@ -148,4 +148,22 @@ class BudgetPolicyTest {
         assertThatThrownBy(() -> p.restore(4)).hasMessageContaining("0..3");
         assertThat(policy(List.of()).observe(-5, T0)).isEmpty();
     }
+
+    /**
+     * Traffic burning at exactly the budget rate keeps the remaining budget hovering
+     * around 0 (-0.002, 0.000, -0.001, 0.004): one "down", no flapping; it takes more
+     * than one percentage point above the threshold (0.011) to report "up".
+     */
+    @Test
+    void shouldNotFlapWhileTheBudgetHoversAroundAThreshold() {
+        final BudgetPolicy p = policy(List.of(BudgetPolicy.Threshold.of(0, "freeze-releases")));
+        assertThat(rows(p.observe(-0.002, T0))).containsExactly(tuple(0.0, "down"));
+        assertThat(p.observe(0.0, T0.plusSeconds(1))).isEmpty();
+        assertThat(p.observe(-0.001, T0.plusSeconds(2))).isEmpty();
+        assertThat(p.observe(0.004, T0.plusSeconds(3))).isEmpty();
+        assertThat(p.observe(0.01, T0.plusSeconds(4))).isEmpty();
+        assertThat(rows(p.observe(0.011, T0.plusSeconds(5)))).containsExactly(tuple(0.0, "up"));
+        assertThat(p.observe(0.005, T0.plusSeconds(6))).as("above the threshold itself: not crossed again").isEmpty();
+        assertThat(rows(p.observe(0.0, T0.plusSeconds(7)))).containsExactly(tuple(0.0, "down"));
+    }
 }
