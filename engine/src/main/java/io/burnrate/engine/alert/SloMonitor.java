@@ -304,17 +304,32 @@ public final class SloMonitor {
 
     /**
      * The error budget left after each bucket of the SLO window, oldest first: 1 minus the
-     * bad events so far over the budget of every event in the window. Bucket starts are
-     * written to {@code starts}. The burn-down chart of the status page.
+     * bad events so far over the budget of every event in the window (for a calendar SLO:
+     * the buckets of the current period). Bucket starts are written to {@code starts}.
+     * The burn-down chart of the status page.
      */
     public float[] burnDown(final long[][] starts) {
-        final int n = counts.layout().bucketsOf(sloWindow);
-        final float[] out = new float[n];
-        final long[] at = new long[n];
-        final double allowed = counts.total(sloWindow) * errorBudget;
+        // a calendar SLO's chart starts at the current period's start
+        final long from = spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME
+                ? spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now())).start().toEpochMilli()
+                : Long.MIN_VALUE;
+        final long[] periodTotal = {0};
+        final int[] n = {0};
+        counts.forEachBucket(sloWindow, (start, total, bad) -> {
+            if (start >= from) {
+                periodTotal[0] += total;
+                n[0]++;
+            }
+        });
+        final float[] out = new float[n[0]];
+        final long[] at = new long[n[0]];
+        final double allowed = (from == Long.MIN_VALUE ? counts.total(sloWindow) : periodTotal[0]) * errorBudget;
         final long[] cumBad = {0};
         final int[] i = {0};
         counts.forEachBucket(sloWindow, (start, total, bad) -> {
+            if (start < from) {
+                return;
+            }
             cumBad[0] += bad;
             at[i[0]] = start;
             out[i[0]++] = (float) (allowed <= 0 ? 1.0 : 1.0 - cumBad[0] / allowed);

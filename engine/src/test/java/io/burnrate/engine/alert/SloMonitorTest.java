@@ -49,6 +49,12 @@ class SloMonitorTest {
         assertThat(m.threshold(0)).isCloseTo(13.44, within(1e-9));
         assertThat(m.budgetRemaining()).isCloseTo(0.5, within(1e-9));
         assertThat(m.budgetWindow()).isEqualTo(Duration.ofDays(28));
+        // burn-down from February's start (local midnight, 05:00Z) to the hour of 12:33Z on the 10th: 9 x 24 + 8 hours
+        final long[][] starts = new long[1][];
+        final float[] left = m.burnDown(starts);
+        assertThat(left).hasSize(224);
+        assertThat(starts[0][0]).isEqualTo(java.time.Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
+        assertThat(left[223]).isEqualTo(0.5f);
         m.advanceTo(java.time.Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
         m.settleCompliance(s -> { });
         assertThat(m.threshold(0)).isCloseTo(14.86, within(1e-9));
