@@ -41,7 +41,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * Engine: {@code burnrate_events_accepted_total}, {@code burnrate_events_rejected_total{reason}},
  * {@code burnrate_events_unmatched_total}, {@code burnrate_events_late_total},
- * {@code burnrate_alert_transitions_total}, {@code burnrate_evaluation_lag_seconds}; Kafka
+ * {@code burnrate_alert_transitions_total}, {@code burnrate_compliance_summaries_total},
+ * {@code burnrate_evaluation_lag_seconds}; Kafka
  * Streams client metrics ({@code kafka_stream_*}) and JVM metrics ({@code jvm_*}).
  *
  * <p>SLO series appear once this instance has numbers for an SLO and disappear when it is
@@ -74,6 +75,8 @@ public final class EngineMetrics {
                 .description("accepted events that matched no SLO (counted and dropped)").register(registry);
         FunctionCounter.builder("burnrate_alert_transitions", c.transitions, a -> a.sum())
                 .description("alert transitions emitted (firing and resolved)").register(registry);
+        FunctionCounter.builder("burnrate_compliance_summaries", c.summaries, a -> a.sum())
+                .description("compliance summaries published (hour, day, week, month, rolling)").register(registry);
         for (final String reason : REJECT_REASONS) {
             FunctionCounter.builder("burnrate_events_rejected", c, x -> x.rejectedCount(reason))
                     .description("events sent to the dead-letter topic, by reason").tag("reason", reason)
@@ -159,9 +162,9 @@ public final class EngineMetrics {
             final String name = rule.ruleName();
             meters.add(gauge("burnrate_slo_alert_firing", "1 while the alert rule fires, else 0", tags,
                     s -> s.firing().contains(name) ? 1 : 0, id));
-            final double threshold = rule.threshold(spec.window());
+            // a calendar SLO's snapshot window is the current period's length
             meters.add(gauge("burnrate_slo_alert_threshold", "burn rate both windows of the rule must exceed", tags,
-                    s -> threshold, id));
+                    s -> rule.threshold(s.window()), id));
         }
         return meters;
     }
