@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * also keeps the closed parts of its trailing window (days when the window is whole
  * days, else hours) and, whenever a day closes, emits a {@code rolling} summary of the
  * window ending at that day's end, merged from those parts. Its state is bounded: three
- * open periods (plus the previous ones while still within grace) and at most
- * window / part closed parts.
+ * open periods (plus the previous ones while still within grace) in memory, and at most
+ * window / part closed parts, which live in the state store once written
+ * ({@link #useStore}) and are read back only when a day closes.
  *
  * <p>Periods follow each other without gaps once the tracker has started: an hour
  * without traffic closes with a summary of zero requests. Time moves forward only.
@@ -52,8 +53,19 @@ public final class ComplianceTracker {
     private final CalendarPeriod.Kind partKind;
     /** Open accumulators by storage key. */
     private final TreeMap<String, ComplianceAccumulator> open = new TreeMap<>();
-    /** Closed parts of the trailing window, by period start. */
+    /**
+     * Closed parts of the trailing window, by period start: all of them without a store,
+     * otherwise only those not yet written to it.
+     */
     private final TreeMap<Instant, ComplianceAccumulator> parts = new TreeMap<>();
+    /** Where written parts are read back from; null keeps every part in memory. */
+    private PartStore store;
+
+    /** The parts this SLO has stored, key suffix ({@link #storageKey}) to bytes. */
+    @FunctionalInterface
+    public interface PartStore {
+        Map<String, byte[]> storedParts();
+    }
     /** The latest period opened per kind: the next one opens when time reaches its end. */
     private final Map<String, CompliancePeriod> latest = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
@@ -87,6 +99,7 @@ public final class ComplianceTracker {
     /** The same periods and counts, summarized under {@code newSpec} (see {@link #compatibleWith}). */
     public ComplianceTracker redefinedAs(final SloSpec newSpec) {
         final ComplianceTracker t = new ComplianceTracker(newSpec, grace);
+        loadStoredParts();
         t.open.putAll(open);
         t.parts.putAll(parts);
         t.latest.putAll(latest);
@@ -190,6 +203,7 @@ public final class ComplianceTracker {
 
     private void emitRolling(final Instant end, final Instant asOf, final Consumer<ComplianceSummary> out) {
         final CompliancePeriod window = Periods.rolling(end, spec.window());
+        loadStoredParts();
         final Iterator<Map.Entry<Instant, ComplianceAccumulator>> it = parts.entrySet().iterator();
         while (it.hasNext()) {
             final ComplianceAccumulator part = it.next().getValue();
@@ -209,6 +223,38 @@ public final class ComplianceTracker {
         if (!inside.isEmpty()) {
             out.accept(ComplianceAccumulator.merge(window, inside).summary(spec, asOf));
         }
+        if (store != null) {
+            // written ones are in the store; keep only those still to be written
+            parts.values().removeIf(p -> !dirty.contains(storageKey(PART, p.period())));
+        }
+    }
+
+    /** Reads the stored parts back into memory (those deleted or rewritten since are skipped). */
+    private void loadStoredParts() {
+        if (store == null) {
+            return;
+        }
+        for (final Map.Entry<String, byte[]> e : store.storedParts().entrySet()) {
+            if (removed.contains(e.getKey()) || dirty.contains(e.getKey())) {
+                continue;
+            }
+            try {
+                final ComplianceAccumulator a = ComplianceAccumulator.fromBytes(e.getValue());
+                if (a.objective() == spec.objective() && a.method().equals(spec.budgetingMethod())) {
+                    parts.putIfAbsent(a.period().start(), a);
+                }
+            } catch (IllegalArgumentException corrupt) {
+                removed.add(e.getKey());
+            }
+        }
+    }
+
+    /**
+     * Keeps closed parts in {@code partStore} once written instead of in memory: a 30d
+     * SLO would otherwise hold 30 days' sketches on the heap.
+     */
+    public void useStore(final PartStore partStore) {
+        this.store = partStore;
     }
 
     private void openUpTo(final long ts) {
@@ -284,8 +330,8 @@ public final class ComplianceTracker {
         return new ArrayList<>(open.values());
     }
 
-    /** Closed parts of the rolling window kept (the state bound). */
-    public int parts() {
+    /** Closed parts of the rolling window held in memory. */
+    public int partsInMemory() {
         return parts.size();
     }
 
@@ -313,11 +359,15 @@ public final class ComplianceTracker {
         }
         removed.clear();
         dirty.clear();
+        if (store != null) {
+            parts.clear();
+        }
         return w;
     }
 
     /** Everything must be written again (its stored keys were dropped). */
     public void markAllDirty() {
+        loadStoredParts();
         for (final String key : open.keySet()) {
             dirty.add(key);
         }
@@ -357,7 +407,9 @@ public final class ComplianceTracker {
             now = Math.max(now, p.start().toEpochMilli());
             nextBoundary = Long.MIN_VALUE;
         } else if (key.charAt(0) == PART && partKind != null) {
-            parts.put(a.period().start(), a);
+            if (store == null) {
+                parts.put(a.period().start(), a);
+            }
         } else {
             return false;
         }

@@ -274,6 +274,21 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         m.restoreComplianceFiring();
     }
 
+    /** The closed rolling-window parts stored for {@code id}: key suffix to bytes. */
+    private Map<String, byte[]> storedParts(final String id) {
+        final Map<String, byte[]> out = new java.util.TreeMap<>();
+        final byte[] from = prefix(id, SEP, PERIOD);
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(periodKey(id, String.valueOf((char) ComplianceTracker.PART)),
+                periodKey(id, String.valueOf((char) (ComplianceTracker.PART + 1))))) {
+            while (it.hasNext()) {
+                final var kv = it.next();
+                final byte[] k = kv.key.get();
+                out.put(new String(k, from.length, k.length - from.length, StandardCharsets.US_ASCII), kv.value);
+            }
+        }
+        return out;
+    }
+
     private void deleteRange(final String id, final byte type) {
         final List<Bytes> keys = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(prefix(id, SEP, type)),
@@ -302,6 +317,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private SloMonitor load(final SloSpec spec) {
         final SloMonitor m = new SloMonitor(spec, grace);
+        m.compliance().useStore(() -> storedParts(spec.id()));
         final byte[] header = inner.get(key(spec.id(), HEADER, -1, -1));
         if (header == null) {
             return m;

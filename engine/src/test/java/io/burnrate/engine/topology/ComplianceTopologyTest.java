@@ -202,5 +202,8 @@ class ComplianceTopologyTest {
         assertThat(last.met()).isFalse();
         assertThat(last.alerts().page()).isEqualTo(1);
         assertThat(rolling.get(0).total()).as("the first day's rolling summary has only that day").isEqualTo(1440);
+        // closed days live in the store, not on the heap: read back only when a day closes
+        final SloStateStore store = (SloStateStore) driver.getStateStore(Names.STATE_STORE);
+        assertThat(store.live("api-rolling").compliance().partsInMemory()).isZero();
     }
 }
