@@ -206,4 +206,34 @@ class ComplianceTopologyTest {
         final SloStateStore store = (SloStateStore) driver.getStateStore(Names.STATE_STORE);
         assertThat(store.live("api-rolling").compliance().partsInMemory()).isZero();
     }
+
+    /**
+     * A relabelled SLO keeps accumulating into its open periods (one request per minute:
+     * the 10:00 hour counts all 60, under the new labels); a changed objective starts the
+     * accumulation again, so the 11:00 hour counts only the 30 requests after the change.
+     */
+    @Test
+    void shouldCarryOpenPeriodsAcrossARelabelButRestartThemForANewObjective() {
+        final String[] slo = {"apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-hourly, labels: {team: a}}",
+                "spec:", "  service: api", "  indicator: {availability: {}}", "  objective: 99", "  window: 1d",
+                "  alerting: {policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]}"};
+        apply(slo);
+        final Instant ten = Instant.parse("2026-03-02T10:00:00Z");
+        for (int m = 0; m < 30; m++) {
+            send(ten.plusSeconds(60L * m), 200, 10);
+        }
+        slo[2] = "metadata: {name: api-hourly, labels: {team: b}}";
+        apply(slo);
+        for (int m = 30; m < 90; m++) {
+            send(ten.plusSeconds(60L * m), 200, 10);
+        }
+        slo[6] = "  objective: 99.5";
+        apply(slo);
+        for (int m = 90; m < 126; m++) {
+            send(ten.plusSeconds(60L * m), 200, 10);
+        }
+        final List<ComplianceSummary> hours = summaries("hour");
+        assertThat(hours).extracting(s -> s.period().start() + " " + s.total() + " " + s.objective() + " " + s.labels())
+                .containsExactly("2026-03-02T10:00:00Z 60 99.0 {team=b}", "2026-03-02T11:00:00Z 30 99.5 {team=b}");
+    }
 }
