@@ -49,12 +49,18 @@ final class SloCommand {
             }
             for (final SloSpecParser.Parsed p : slos) {
                 final var s = p.spec();
-                out.printf("%s: service %s, objective %s%%, window %s%n", s.id(), s.service(), s.objective(),
-                        Durations.format(s.window()));
+                out.printf("%s: service %s, objective %s%%, window %s%s%n", s.id(), s.service(), s.objective(),
+                        s.windowLabel(), s.budgetingMethod() instanceof io.burnrate.engine.compliance.BudgetingMethod.Timeslices t
+                                ? ", Timeslices (" + Durations.format(t.timeSliceWindow()) + " slices, target "
+                                + t.timeSliceTarget().toPlainString() + ")" : "");
+                // a calendar SLO's thresholds follow the period length: shown for the current one
+                final java.time.Duration period = s.isCalendar()
+                        ? s.calendar().periodContaining(java.time.Instant.now()).length() : s.window();
                 for (final var w : s.alerts()) {
-                    out.printf("  %-16s burn rate > %s over %s and %s%n", w.ruleName(),
-                            trim(w.threshold(s.window())), Durations.format(w.longWindow()),
-                            Durations.format(w.shortWindow()));
+                    out.printf("  %-16s burn rate > %s over %s and %s%s%n", w.ruleName(),
+                            trim(w.threshold(period)), Durations.format(w.longWindow()),
+                            Durations.format(w.shortWindow()), s.isCalendar() ? " (this " + s.calendar().kind().label()
+                                    + ": " + Durations.format(period) + ")" : "");
                 }
             }
             out.printf("%s: %d SLO%s valid%n", file, slos.size(), slos.size() == 1 ? "" : "s");
@@ -144,7 +150,7 @@ final class SloCommand {
                         out.printf("%-32s (invalid definition on the topic)%n", id);
                     } else {
                         out.printf("%-32s %-20s %-10s %-6s %s%n", id, s.service(), s.objective() + "%",
-                                Durations.format(s.window()), String.join(",",
+                                s.windowLabel(), String.join(",",
                                         s.alerts().stream().map(io.burnrate.engine.slo.AlertWindow::ruleName).toList()));
                     }
                 });

@@ -69,6 +69,9 @@ public final class ComplianceTracker {
     /** The latest period opened per kind: the next one opens when time reaches its end. */
     private final Map<String, CompliancePeriod> latest = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
+    private String[] hotKeys = new String[0];
+    private ComplianceAccumulator[] hotAccs = new ComplianceAccumulator[0];
+    private boolean[] hotDirty = new boolean[0];
     private final Set<String> removed = new LinkedHashSet<>();
     private int pagesFiring;
     private int ticketsFiring;
@@ -107,6 +110,7 @@ public final class ComplianceTracker {
         t.ticketsFiring = ticketsFiring;
         t.now = now;
         t.nextBoundary = nextBoundary;
+        t.rebuildHot();
         t.markAllDirty();
         return t;
     }
@@ -114,9 +118,30 @@ public final class ComplianceTracker {
     /** Counts requests at {@code ts} in every open period containing it (opening periods as time reaches them). */
     public void record(final long ts, final long count, final long bad, final double latencyMs) {
         openUpTo(ts);
-        for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
-            if (e.getValue().add(ts, count, bad, latencyMs)) {
-                dirty.add(e.getKey());
+        final ComplianceAccumulator[] accs = hotAccs;
+        for (int i = 0; i < accs.length; i++) {
+            if (accs[i].add(ts, count, bad, latencyMs)) {
+                hotDirty[i] = true;
+            }
+        }
+    }
+
+    /**
+     * The open accumulators as arrays for {@link #record}, which runs per event: no map
+     * iteration, no set insert. Their dirty flags fold into {@link #dirty} first.
+     */
+    private void rebuildHot() {
+        foldHotDirty();
+        hotKeys = open.keySet().toArray(new String[0]);
+        hotAccs = open.values().toArray(new ComplianceAccumulator[0]);
+        hotDirty = new boolean[hotAccs.length];
+    }
+
+    private void foldHotDirty() {
+        for (int i = 0; i < hotDirty.length; i++) {
+            if (hotDirty[i]) {
+                dirty.add(hotKeys[i]);
+                hotDirty[i] = false;
             }
         }
     }
@@ -179,6 +204,9 @@ public final class ComplianceTracker {
 
     private void close(final List<ComplianceAccumulator> due, final Instant asOf,
                        final Consumer<ComplianceSummary> out) {
+        if (due.isEmpty()) {
+            return;
+        }
         due.sort((a, b) -> {
             final int byEnd = a.period().end().compareTo(b.period().end());
             return byEnd != 0 ? byEnd : Long.compare(b.period().length().toMillis(), a.period().length().toMillis());
@@ -188,6 +216,7 @@ public final class ComplianceTracker {
             final Instant at = asOf == null || asOf.isAfter(p.end()) ? p.end() : asOf;
             out.accept(a.summary(spec, at));
             final String key = storageKey(OPEN, p);
+            foldHotDirty();
             open.remove(key);
             dirty.remove(key);
             removed.add(key);
@@ -199,6 +228,7 @@ public final class ComplianceTracker {
                 emitRolling(p.end(), at, out);
             }
         }
+        rebuildHot();
     }
 
     private void emitRolling(final Instant end, final Instant asOf, final Consumer<ComplianceSummary> out) {
@@ -308,6 +338,7 @@ public final class ComplianceTracker {
         open.put(key, a);
         dirty.add(key);
         latest.put(p.kind(), p);
+        rebuildHot();
     }
 
     /**
@@ -347,6 +378,7 @@ public final class ComplianceTracker {
      * the state store persists them at commit.
      */
     public Map<String, byte[]> pendingWrites() {
+        foldHotDirty();
         final Map<String, byte[]> w = new TreeMap<>();
         for (final String key : removed) {
             w.put(key, null);
@@ -378,6 +410,7 @@ public final class ComplianceTracker {
 
     /** Whether writes are pending. */
     public boolean hasPendingWrites() {
+        foldHotDirty();
         return !dirty.isEmpty() || !removed.isEmpty();
     }
 
@@ -399,6 +432,7 @@ public final class ComplianceTracker {
         }
         if (key.charAt(0) == OPEN) {
             open.put(key, a);
+            rebuildHot();
             final CompliancePeriod p = a.period();
             final CompliancePeriod prev = latest.get(p.kind());
             if (prev == null || p.start().isAfter(prev.start())) {

@@ -51,6 +51,9 @@ public final class TimesliceCounter {
     /** Slices with index below this are settled. */
     private long settledBelow = Long.MIN_VALUE;
     private long newest = Long.MIN_VALUE;
+    /** The slice last added to and its counts (an entry of {@link #open}), or null. */
+    private long lastIdx = Long.MIN_VALUE;
+    private long[] lastCounts;
 
     /**
      * @param slice  slice length, a whole number of milliseconds dividing a day (1m, 5m, 1h ...)
@@ -111,7 +114,13 @@ public final class TimesliceCounter {
             return false;
         }
         if (total > 0) {
-            final long[] c = open.computeIfAbsent(idx, k -> new long[2]);
+            // most events land in the newest slice: skip the map lookup for it
+            long[] c = idx == lastIdx ? lastCounts : null;
+            if (c == null) {
+                c = open.computeIfAbsent(idx, k -> new long[2]);
+                lastIdx = idx;
+                lastCounts = c;
+            }
             c[0] += total;
             c[1] += good;
         }
@@ -140,6 +149,9 @@ public final class TimesliceCounter {
             it.remove();
         }
         settledBelow = limit;
+        if (lastIdx < limit) {
+            lastCounts = null;
+        }
     }
 
     /** Whether a slice with {@code good} of {@code total} meets the target: good x 10^scale >= unscaled x total. */
@@ -213,6 +225,7 @@ public final class TimesliceCounter {
         newest = in.readLong();
         final int n = in.readInt();
         open.clear();
+        lastCounts = null;
         for (int i = 0; i < n; i++) {
             open.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
         }

@@ -33,7 +33,9 @@ public record SloView(String id, String service, double objective, String window
     static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory) {
         final List<Rule> rules = new ArrayList<>();
         for (final AlertWindow w : spec.alerts()) {
-            rules.add(new Rule(w.ruleName(), w.severity(), w.threshold(spec.window()),
+            // a calendar SLO's snapshot window is the current period's length
+            rules.add(new Rule(w.ruleName(), w.severity(), w.threshold(entry == null ? spec.window()
+                    : entry.latest().window()),
                     Durations.format(w.longWindow()), Durations.format(w.shortWindow())));
         }
         List<HistoryPoint> history = null;
@@ -54,7 +56,7 @@ public record SloView(String id, String service, double objective, String window
                 history.add(new HistoryPoint(Instant.ofEpochMilli(p.at()), p.budgetRemaining(), burns));
             }
         }
-        return new SloView(spec.id(), spec.service(), spec.objective(), Durations.format(spec.window()), spec.labels(),
+        return new SloView(spec.id(), spec.service(), spec.objective(), spec.windowLabel(), spec.labels(),
                 rules, entry == null ? null : entry.latest(), history, burnDown);
     }
 }

@@ -65,7 +65,8 @@ final class StatusPage {
                 cell(b, "", "", false);
             } else {
                 final StatusSnapshot.WindowStatus sloWindow = s.windows().get(s.windows().size() - 1);
-                cell(b, sloWindow.sli() == null ? "–" : pct(sloWindow.sli(), 3) + " (" + v.window() + ")",
+                cell(b, sloWindow.sli() == null ? "–" : pct(sloWindow.sli(), 3) + " ("
+                        + io.burnrate.engine.slo.Durations.format(sloWindow.window()) + ")",
                         sloWindow.sli() == null ? "" : Double.toString(sloWindow.sli()), true);
                 cell(b, bar(s.errorBudgetRemaining()) + " " + pct(s.errorBudgetRemaining(), 1),
                         Double.toString(s.errorBudgetRemaining()), true);

@@ -62,6 +62,11 @@ public record SloSpec(
                 budgetThresholds, null, BudgetingMethod.OCCURRENCES);
     }
 
+    /** The window as a person writes it: {@code 30d}, or {@code calendar month America/New_York}. */
+    public String windowLabel() {
+        return calendar != null ? "calendar " + calendar : Durations.format(window);
+    }
+
     /** Whether compliance is over calendar periods rather than a rolling window. */
     public boolean isCalendar() {
         return calendar != null;

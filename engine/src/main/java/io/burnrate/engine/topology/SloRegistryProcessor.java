@@ -65,7 +65,7 @@ final class SloRegistryProcessor implements Processor<String, byte[], Void, Void
         store.put(id, record.value());
         registry.put(spec);
         LOG.info("SLO {} applied (service {}, objective {}%, window {})", id, spec.service(), spec.objective(),
-                io.burnrate.engine.slo.Durations.format(spec.window()));
+                spec.windowLabel());
     }
 
     /** Fills the registry from the (restored) global store, once per registry. */
