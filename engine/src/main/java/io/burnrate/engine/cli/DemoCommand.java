@@ -9,6 +9,7 @@ import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,7 +136,8 @@ final class DemoCommand implements Callable<Integer> {
                     Math.round(i.to().toSeconds() / speed));
         }
         out.printf("  budgets are over the minutes of history the demo has, so an incident overspends them%n");
-        out.printf("  alerts as they happen (Ctrl-C to stop):%n%n");
+        out.printf("  alerts as they happen, and each SLO's compliance summary as an hour of event time closes "
+                + "(Ctrl-C to stop):%n%n");
         out.printf("%-8s  %-9s  %-8s  %-6s  %-22s  %-12s  %-28s  %s%n", "WALL", "EVENT", "STATE", "SEV", "SLO", "RULE",
                 "BURN long / short (thresh)", "BUDGET LEFT");
         out.flush();
@@ -164,16 +167,22 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printAlerts(final Settings settings, final PrintWriter out, final DemoTraffic traffic,
                                     final long start, final CountDownLatch done) {
-        try (KafkaConsumer<String, AlertTransition> consumer = new KafkaConsumer<>(Map.of(
+        final var alerts = JsonSerde.of(AlertTransition.class).deserializer();
+        final var summaries = JsonSerde.of(ComplianceSummary.class).deserializer();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Settings.BOOTSTRAP),
                 ConsumerConfig.GROUP_ID_CONFIG, "burnrate-demo-printer",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), JsonSerde.of(AlertTransition.class).deserializer())) {
-            consumer.subscribe(List.of(settings.topic("alerts")));
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(settings.topic("alerts"), settings.topic("compliance")));
             while (done.getCount() > 0) {
-                for (final ConsumerRecord<String, AlertTransition> r : consumer.poll(Duration.ofMillis(250))) {
-                    final AlertTransition a = r.value();
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    if (r.topic().equals(settings.topic("compliance"))) {
+                        printSummary(out, summaries.deserialize(r.topic(), r.value()), start);
+                        continue;
+                    }
+                    final AlertTransition a = alerts.deserialize(r.topic(), r.value());
                     final Duration eventOffset = Duration.between(Instant.ofEpochMilli(start), a.at());
                     out.printf(Locale.ROOT, "%-8s  %-9s  %-8s  %-6s  %-22s  %-12s  %-28s  %s%n",
                             CLOCK.format(Instant.now()),
@@ -188,6 +197,19 @@ final class DemoCommand implements Callable<Integer> {
         } catch (org.apache.kafka.common.KafkaException e) {
             // shutting down
         }
+    }
+
+    /** An hour (or day) of an SLO closed: its compliance summary, in the alert table's columns. */
+    private static void printSummary(final PrintWriter out, final ComplianceSummary s, final long start) {
+        final Duration eventOffset = Duration.between(Instant.ofEpochMilli(start), s.period().end());
+        out.printf(Locale.ROOT, "%-8s  %-9s  %-8s  %-6s  %-22s  %-12s  %-28s  %s%n",
+                CLOCK.format(Instant.now()),
+                "+" + eventOffset.toMinutes() + "m" + String.format("%02ds", eventOffset.toSecondsPart()),
+                "SUMMARY", s.period().kind(), s.sloId(), s.total() + " req",
+                s.sli() == null ? "no traffic" : String.format(Locale.ROOT, "sli %.3f%% %s, %d bad min", s.sli() * 100,
+                        s.met() ? "met" : "MISSED", s.badMinutes()),
+                String.format(Locale.ROOT, "%.1f%%", s.errorBudget().remainingFraction() * 100));
+        out.flush();
     }
 
     private static String trim(final double d) {
