@@ -1,6 +1,5 @@
 package io.burnrate.engine.alert;
 
-import io.burnrate.engine.compliance.ComplianceAccumulator;
 import io.burnrate.engine.compliance.CompliancePeriod;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
@@ -348,9 +347,9 @@ public final class SloMonitor {
      */
     public double budgetRemaining() {
         if (spec.isCalendar()) {
-            final ComplianceAccumulator period = counts.now() == WindowedCounts.NO_TIME ? null
-                    : compliance.calendarPeriod(counts.now());
-            return period == null ? 1.0 : period.remainingFraction();
+            final double remaining = counts.now() == WindowedCounts.NO_TIME ? Double.NaN
+                    : compliance.calendarBudgetRemaining(counts.now());
+            return Double.isNaN(remaining) ? 1.0 : remaining;
         }
         return BurnRate.budgetRemaining(counts.bad(sloWindow), counts.total(sloWindow), errorBudget);
     }

@@ -255,6 +255,37 @@ public final class ComplianceAccumulator {
         return m;
     }
 
+    /**
+     * Adds the requests of {@code hour}, a closed period inside this one (counts, latency
+     * sketch, settled minutes and slices; not its alerts, which this period receives
+     * itself): a day or month is the sum of its hours.
+     */
+    public void absorb(final ComplianceAccumulator hour) {
+        if (hour.objective != objective || !hour.method.equals(method)) {
+            throw new IllegalArgumentException("cannot absorb an accumulator of another objective or method");
+        }
+        if (hour.period.start().isBefore(period.start()) || hour.period.end().isAfter(period.end())) {
+            throw new IllegalArgumentException(hour.period + " is not inside " + period);
+        }
+        total += hour.total;
+        bad += hour.bad;
+        latency.merge(hour.latency);
+        minutes.mergeDisjoint(hour.minutes);
+        if (slices != null) {
+            slices.mergeDisjoint(hour.slices);
+        }
+    }
+
+    /** What the error budget counts: requests, or slices with traffic (Timeslices). */
+    public long budgetUnits() {
+        return slices != null ? slices.slicesWithTraffic() : total;
+    }
+
+    /** The bad ones among {@link #budgetUnits()}. */
+    public long badUnits() {
+        return slices != null ? slices.badSlices() : bad;
+    }
+
     public long total() {
         return total;
     }

@@ -17,11 +17,16 @@ import java.util.function.Consumer;
 
 /**
  * The compliance periods of one SLO: an open {@link ComplianceAccumulator} per period
- * that time is in (the UTC hour, the day, and for a calendar SLO its week or month),
+ * that time is in (the hour, the day, and for a calendar SLO its week or month),
  * closed once event time is a grace period past its end, when its
  * {@link ComplianceSummary} is emitted.
  *
- * <p>Days are UTC days, or days in the SLO's time zone for a calendar SLO. A rolling SLO
+ * <p>Events go to the hour only; when an hour closes (all its minutes settled) it is
+ * absorbed into the open day, week and month containing it, so per event one
+ * accumulator is updated and per commit one is rewritten. Alert transitions go to every
+ * open period. Hours and days are UTC, or in the SLO's time zone for a calendar SLO (the
+ * same hours as UTC in zones with whole-hour offsets), so that hours nest in days and
+ * days in weeks and months. A rolling SLO
  * also keeps the closed parts of its trailing window (days when the window is whole
  * days, else hours) and, whenever a day closes, emits a {@code rolling} summary of the
  * window ending at that day's end, merged from those parts. Its state is bounded: three
@@ -46,7 +51,7 @@ public final class ComplianceTracker {
 
     private final SloSpec spec;
     private final Duration grace;
-    private final CalendarPeriod hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, ZoneOffset.UTC);
+    private final CalendarPeriod hours;
     private final CalendarPeriod days;
     private final CalendarPeriod calendar;
     /** For rolling SLOs whose window is whole hours: the part length (day or hour); null otherwise. */
@@ -84,6 +89,7 @@ public final class ComplianceTracker {
         this.grace = grace;
         this.calendar = spec.calendar();
         final ZoneId zone = calendar == null ? ZoneOffset.UTC : calendar.zone();
+        this.hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, zone);
         this.days = new CalendarPeriod(CalendarPeriod.Kind.DAY, zone);
         final long windowMs = spec.window().toMillis();
         if (calendar != null || windowMs % 3_600_000L != 0) {
@@ -115,7 +121,7 @@ public final class ComplianceTracker {
         return t;
     }
 
-    /** Counts requests at {@code ts} in every open period containing it (opening periods as time reaches them). */
+    /** Counts requests at {@code ts} in the open hour containing it (opening periods as time reaches them). */
     public void record(final long ts, final long count, final long bad, final double latencyMs) {
         openUpTo(ts);
         final ComplianceAccumulator[] accs = hotAccs;
@@ -127,13 +133,21 @@ public final class ComplianceTracker {
     }
 
     /**
-     * The open accumulators as arrays for {@link #record}, which runs per event: no map
+     * The open hours as arrays for {@link #record}, which runs per event: no map
      * iteration, no set insert. Their dirty flags fold into {@link #dirty} first.
      */
     private void rebuildHot() {
         foldHotDirty();
-        hotKeys = open.keySet().toArray(new String[0]);
-        hotAccs = open.values().toArray(new ComplianceAccumulator[0]);
+        final List<String> keys = new ArrayList<>();
+        final List<ComplianceAccumulator> accs = new ArrayList<>();
+        for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
+            if (e.getValue().period().kind().equals(ComplianceSummary.HOUR)) {
+                keys.add(e.getKey());
+                accs.add(e.getValue());
+            }
+        }
+        hotKeys = keys.toArray(new String[0]);
+        hotAccs = accs.toArray(new ComplianceAccumulator[0]);
         hotDirty = new boolean[hotAccs.length];
     }
 
@@ -207,12 +221,23 @@ public final class ComplianceTracker {
         if (due.isEmpty()) {
             return;
         }
+        // by end, shorter first: an hour is absorbed into its day before the day closes
         due.sort((a, b) -> {
             final int byEnd = a.period().end().compareTo(b.period().end());
-            return byEnd != 0 ? byEnd : Long.compare(b.period().length().toMillis(), a.period().length().toMillis());
+            return byEnd != 0 ? byEnd : Long.compare(a.period().length().toMillis(), b.period().length().toMillis());
         });
         for (final ComplianceAccumulator a : due) {
             final CompliancePeriod p = a.period();
+            if (p.kind().equals(ComplianceSummary.HOUR)) {
+                for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
+                    final CompliancePeriod outer = e.getValue().period();
+                    if (outer != p && !outer.kind().equals(ComplianceSummary.HOUR) && !p.start().isBefore(outer.start())
+                            && !p.end().isAfter(outer.end())) {
+                        e.getValue().absorb(a);
+                        dirty.add(e.getKey());
+                    }
+                }
+            }
             final Instant at = asOf == null || asOf.isAfter(p.end()) ? p.end() : asOf;
             out.accept(a.summary(spec, at));
             final String key = storageKey(OPEN, p);
@@ -342,18 +367,29 @@ public final class ComplianceTracker {
     }
 
     /**
-     * The open calendar period (week or month) containing {@code ts}, or null (rolling
-     * SLO, or no time yet): its counts are the calendar SLO's period to date.
+     * A calendar SLO's remaining error budget over its current period (week or month)
+     * so far: the closed hours absorbed into it plus the open hours inside it; 1 before
+     * any traffic, NaN for a rolling SLO or before time reached a period.
      */
-    public ComplianceAccumulator calendarPeriod(final long ts) {
+    public double calendarBudgetRemaining(final long ts) {
         if (calendar == null) {
-            return null;
+            return Double.NaN;
         }
         final CompliancePeriod last = latest.get(calendar.kind().label());
-        if (last == null || !last.contains(ts)) {
-            return null;
+        final ComplianceAccumulator period = last == null || !last.contains(ts) ? null
+                : open.get(storageKey(OPEN, last));
+        if (period == null) {
+            return Double.NaN;
         }
-        return open.get(storageKey(OPEN, last));
+        long units = period.budgetUnits();
+        long bad = period.badUnits();
+        for (final ComplianceAccumulator h : hotAccs) {
+            if (last.contains(h.period().start())) {
+                units += h.budgetUnits();
+                bad += h.badUnits();
+            }
+        }
+        return io.burnrate.engine.sli.BurnRate.budgetRemaining(bad, units, spec.errorBudget());
     }
 
     /** Open periods, oldest key first (tests, status). */

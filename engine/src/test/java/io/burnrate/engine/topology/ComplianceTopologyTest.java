@@ -236,4 +236,32 @@ class ComplianceTopologyTest {
         assertThat(hours).extracting(s -> s.period().start() + " " + s.total() + " " + s.objective() + " " + s.labels())
                 .containsExactly("2026-03-02T10:00:00Z 60 99.0 {team=b}", "2026-03-02T11:00:00Z 30 99.5 {team=b}");
     }
+
+    /**
+     * A calendar SLO in a half-hour zone (Asia/Kolkata, UTC+5:30): its hours and days
+     * follow local time, so hours start at :30 UTC and nest in local days. One request
+     * per minute from local midnight on Monday 2 March 2026 (2026-03-01T18:30Z): the
+     * first local day is [18:30Z, 18:30Z next day), 1,440 requests; its first hour
+     * [18:30Z, 19:30Z), 60.
+     */
+    @Test
+    void shouldFollowLocalHoursAndDaysInAHalfHourZone() {
+        apply("apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-weekly}", "spec:", "  service: api",
+                "  indicator: {availability: {}}", "  objective: 99", "  window: {calendar: week, timeZone: Asia/Kolkata}",
+                "  alerting: {policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]}");
+        final Instant monday = Instant.parse("2026-03-01T18:30:00Z");
+        for (int m = 0; m <= 1445; m++) {
+            send(monday.plusSeconds(60L * m), 200, 10);
+        }
+        final List<ComplianceSummary> all = compliance.readValuesToList();
+        final List<ComplianceSummary> days = all.stream().filter(s -> s.period().kind().equals("day")).toList();
+        assertThat(days).extracting(ComplianceSummary::period, ComplianceSummary::total).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(new ComplianceSummary.Period("day", monday,
+                        Instant.parse("2026-03-02T18:30:00Z")), 1440L));
+        final List<ComplianceSummary> hours = all.stream().filter(s -> s.period().kind().equals("hour")).toList();
+        assertThat(hours).hasSize(24);
+        assertThat(hours.get(0).period()).isEqualTo(new ComplianceSummary.Period("hour", monday,
+                Instant.parse("2026-03-01T19:30:00Z")));
+        assertThat(hours).allSatisfy(h -> assertThat(h.total()).isEqualTo(60));
+    }
 }
