@@ -26,13 +26,14 @@ import java.util.function.Consumer;
  * accumulator is updated and per commit one is rewritten. Alert transitions go to every
  * open period. Hours and days are UTC, or in the SLO's time zone for a calendar SLO (the
  * same hours as UTC in zones with whole-hour offsets), so that hours nest in days and
- * days in weeks and months. A rolling SLO
- * also keeps the closed parts of its trailing window (days when the window is whole
- * days, else hours) and, whenever a day closes, emits a {@code rolling} summary of the
- * window ending at that day's end, merged from those parts. Its state is bounded: three
- * open periods (plus the previous ones while still within grace) in memory, and at most
- * window / part closed parts, which live in the state store once written
- * ({@link #useStore}) and are read back only when a day closes.
+ * days in weeks and months.
+ *
+ * <p>A rolling SLO also keeps the closed parts of its trailing window (days when the
+ * window is whole days, else hours) and, whenever a day closes, emits a {@code rolling}
+ * summary of the window ending at that day's end, merged from those parts. State is
+ * bounded: the open hour, day and calendar period (plus the previous hour while within
+ * grace) in memory, and at most window / part closed parts, which live in the state
+ * store once written ({@link #useStore}) and are read back only when a day closes.
  *
  * <p>Periods follow each other without gaps once the tracker has started: an hour
  * without traffic closes with a summary of zero requests. Time moves forward only.
@@ -65,24 +66,26 @@ public final class ComplianceTracker {
     private final TreeMap<Instant, ComplianceAccumulator> parts = new TreeMap<>();
     /** Where written parts are read back from; null keeps every part in memory. */
     private PartStore store;
-
-    /** The parts this SLO has stored, key suffix ({@link #storageKey}) to bytes. */
-    @FunctionalInterface
-    public interface PartStore {
-        Map<String, byte[]> storedParts();
-    }
     /** The latest period opened per kind: the next one opens when time reaches its end. */
     private final Map<String, CompliancePeriod> latest = new TreeMap<>();
+    /** Storage keys to write at the next commit, and to delete. */
     private final Set<String> dirty = new LinkedHashSet<>();
+    private final Set<String> removed = new LinkedHashSet<>();
+    /** The open hours, as arrays for the per-event path, with their own dirty flags. */
     private String[] hotKeys = new String[0];
     private ComplianceAccumulator[] hotAccs = new ComplianceAccumulator[0];
     private boolean[] hotDirty = new boolean[0];
-    private final Set<String> removed = new LinkedHashSet<>();
     private int pagesFiring;
     private int ticketsFiring;
     private long now = Long.MIN_VALUE;
     /** The earliest end of the latest periods: until event time reaches it, no period opens. */
     private long nextBoundary = Long.MIN_VALUE;
+
+    /** The parts an SLO has stored: key suffix ({@link #storageKey}) to bytes. */
+    @FunctionalInterface
+    public interface PartStore {
+        Map<String, byte[]> storedParts();
+    }
 
     public ComplianceTracker(final SloSpec spec, final Duration grace) {
         this.spec = spec;
@@ -366,6 +369,17 @@ public final class ComplianceTracker {
         rebuildHot();
     }
 
+    /** The period rule this tracker uses for {@code kind}, or null when it does not track that kind. */
+    private CalendarPeriod ruleFor(final String kind) {
+        if (kind.equals(ComplianceSummary.HOUR)) {
+            return hours;
+        }
+        if (kind.equals(ComplianceSummary.DAY)) {
+            return days;
+        }
+        return calendar != null && kind.equals(calendar.kind().label()) ? calendar : null;
+    }
+
     /**
      * A calendar SLO's remaining error budget over its current period (week or month)
      * so far: the closed hours absorbed into it plus the open hours inside it; 1 before
@@ -390,11 +404,6 @@ public final class ComplianceTracker {
             }
         }
         return io.burnrate.engine.sli.BurnRate.budgetRemaining(bad, units, spec.errorBudget());
-    }
-
-    /** Open periods, oldest key first (tests, status). */
-    public List<ComplianceAccumulator> openPeriods() {
-        return new ArrayList<>(open.values());
     }
 
     /** Closed parts of the rolling window held in memory. */
@@ -467,6 +476,10 @@ public final class ComplianceTracker {
             return false;
         }
         if (key.charAt(0) == OPEN) {
+            final CalendarPeriod rule = ruleFor(a.period().kind());
+            if (rule == null || !rule.periodContaining(a.period().start()).equals(a.period())) {
+                return false; // stored under another window or time zone
+            }
             open.put(key, a);
             rebuildHot();
             final CompliancePeriod p = a.period();
@@ -484,10 +497,5 @@ public final class ComplianceTracker {
             return false;
         }
         return true;
-    }
-
-    /** The key-suffix prefix byte check for restore: a tracker key starts with a role byte. */
-    public static boolean isTrackerKey(final byte[] suffix) {
-        return suffix.length > 0 && (suffix[0] == OPEN || suffix[0] == PART);
     }
 }
