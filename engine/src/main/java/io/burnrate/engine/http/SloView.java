@@ -5,6 +5,7 @@ import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.StatusBoard;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@code /api/v1/slos} returns per SLO: its definition in brief and its latest status. */
-@JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history", "burnDown"})
+@JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history", "burnDown",
+        "compliance"})
 public record SloView(String id, String service, double objective, String window, Map<String, String> labels,
                       List<Rule> rules, StatusSnapshot status, List<HistoryPoint> history,
-                      List<BurnDownPoint> burnDown) {
+                      List<BurnDownPoint> burnDown, List<ComplianceSummary> compliance) {
 
     /** Error budget left after one bucket of the SLO window (burn-down over the window). */
     public record BurnDownPoint(Instant start, double errorBudgetRemaining) {
@@ -31,6 +33,12 @@ public record SloView(String id, String service, double objective, String window
     }
 
     static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory) {
+        return of(spec, entry, withHistory, null);
+    }
+
+    /** {@code compliance}: the latest closed summary per period kind (detail view), or null. */
+    static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory,
+                      final List<ComplianceSummary> compliance) {
         final List<Rule> rules = new ArrayList<>();
         for (final AlertWindow w : spec.alerts()) {
             // a calendar SLO's snapshot window is the current period's length
@@ -57,6 +65,6 @@ public record SloView(String id, String service, double objective, String window
             }
         }
         return new SloView(spec.id(), spec.service(), spec.objective(), spec.windowLabel(), spec.labels(),
-                rules, entry == null ? null : entry.latest(), history, burnDown);
+                rules, entry == null ? null : entry.latest(), history, burnDown, compliance);
     }
 }

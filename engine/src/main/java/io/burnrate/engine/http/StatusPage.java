@@ -1,5 +1,6 @@
 package io.burnrate.engine.http;
 
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -135,7 +136,27 @@ final class StatusPage {
                     .append(firing ? "<span class='firing" + (r.severity().equals("ticket") ? " ticket" : "") + "'>firing</span>"
                             : "<span class=ok>ok</span>").append("</td></tr>");
         }
-        b.append("</tbody></table><h2>Error budget burn-down over the ").append(esc(v.window()))
+        b.append("</tbody></table>");
+        if (v.compliance() != null && !v.compliance().isEmpty()) {
+            b.append("<h2>Compliance (latest closed period of each kind)</h2><table><thead><tr><th>period</th>"
+                    + "<th>from</th><th>to</th><th>requests</th><th>attainment</th><th>met</th><th>budget left</th>"
+                    + "<th>p99</th><th>bad minutes</th><th>alerts</th><th>in alert</th></tr></thead><tbody>");
+            for (final ComplianceSummary c : v.compliance()) {
+                b.append("<tr><td>").append(c.period().kind()).append("</td><td>").append(TIME.format(c.period().start()))
+                        .append("</td><td>").append(TIME.format(c.period().end())).append("</td><td class=num>")
+                        .append(c.total()).append("</td><td class=num>")
+                        .append(c.sli() == null ? "–" : pct(c.sli(), 4)).append("</td><td>")
+                        .append(c.met() ? "<span class=ok>yes</span>" : "<span class=firing>no</span>")
+                        .append("</td><td class=num>").append(pct(c.errorBudget().remainingFraction(), 1))
+                        .append("</td><td class=num>").append(c.latency().p99Ms() == null ? "–"
+                                : fmt(Math.round(c.latency().p99Ms() * 10) / 10.0) + " ms")
+                        .append("</td><td class=num>").append(c.badMinutes()).append("</td><td>")
+                        .append(c.alerts().page()).append(" page, ").append(c.alerts().ticket()).append(" ticket")
+                        .append("</td><td>").append(humanDuration(c.timeInAlert())).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        b.append("<h2>Error budget burn-down over the ").append(esc(v.window()))
                 .append(" window</h2>");
         final List<double[]> budget = new ArrayList<>();
         if (v.burnDown() != null) {
@@ -252,6 +273,16 @@ final class StatusPage {
 
     private static String pct(final double fraction, final int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", fraction * 100);
+    }
+
+    /** {@code 1h05m}, {@code 29m19s}, {@code 0}. */
+    private static String humanDuration(final java.time.Duration d) {
+        final long sec = d == null ? 0 : d.toSeconds();
+        if (sec == 0) {
+            return "0";
+        }
+        return sec >= 3600 ? String.format(java.util.Locale.ROOT, "%dh%02dm", sec / 3600, sec / 60 % 60)
+                : String.format(java.util.Locale.ROOT, "%dm%02ds", sec / 60, sec % 60);
     }
 
     private static String fmtOr(final Double d) {

@@ -167,7 +167,7 @@ public final class StatusServer implements AutoCloseable {
         }
         final StatusBoard.Entry entry = built.board().get(id);
         if (entry != null || localOnly) {
-            return SloView.of(spec, entry, true);
+            return SloView.of(spec, entry, true, built.board().compliance(id));
         }
         final KeyQueryMetadata owner = streams.queryMetadataForKey(Names.STATE_STORE, spec.service(),
                 Serdes.String().serializer());

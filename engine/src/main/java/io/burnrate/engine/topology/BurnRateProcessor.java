@@ -215,6 +215,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
 
     private void emitSummary(final ComplianceSummary s) {
         counters.summaries.increment();
+        board.publishCompliance(s);
         LOG.debug("compliance {} {} [{}, {}): sli {} met {}", s.sloId(), s.period().kind(), s.period().start(),
                 s.period().end(), s.sli(), s.met());
         context.forward(new Record<String, Object>(s.key(), s, s.period().end().toEpochMilli()));

@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +35,10 @@ public final class StatusBoard {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** The latest closed compliance summary per SLO and period kind. */
+    private final Map<String, Map<String, ComplianceSummary>> compliance = new ConcurrentHashMap<>();
+    private static final List<String> KIND_ORDER = List.of(ComplianceSummary.MONTH, ComplianceSummary.WEEK,
+            ComplianceSummary.ROLLING, ComplianceSummary.DAY, ComplianceSummary.HOUR);
 
     public void publish(final StatusSnapshot s) {
         publish(s, 0, 0, new float[0]);
@@ -60,6 +65,27 @@ public final class StatusBoard {
 
     public void remove(final String sloId) {
         entries.remove(sloId);
+        compliance.remove(sloId);
+    }
+
+    /** Keeps {@code s} as its SLO's latest summary of its period kind. */
+    public void publishCompliance(final ComplianceSummary s) {
+        compliance.computeIfAbsent(s.sloId(), id -> new ConcurrentHashMap<>()).put(s.period().kind(), s);
+    }
+
+    /** The latest summary of each period kind this instance closed for the SLO: month, week, rolling, day, hour. */
+    public List<ComplianceSummary> compliance(final String sloId) {
+        final Map<String, ComplianceSummary> byKind = compliance.get(sloId);
+        final List<ComplianceSummary> out = new ArrayList<>();
+        if (byKind != null) {
+            for (final String kind : KIND_ORDER) {
+                final ComplianceSummary s = byKind.get(kind);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
     }
 
     public Entry get(final String sloId) {

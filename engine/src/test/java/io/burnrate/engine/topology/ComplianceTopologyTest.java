@@ -32,13 +32,15 @@ class ComplianceTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private BurnRateTopology.Built built;
     private TestInputTopic<String, byte[]> slos;
     private TestInputTopic<String, byte[]> requests;
     private TestOutputTopic<String, ComplianceSummary> compliance;
 
     @BeforeEach
     void start() {
-        driver = Drivers.of(BurnRateTopology.build(CONFIG), stateDir);
+        built = BurnRateTopology.build(CONFIG);
+        driver = Drivers.of(built, stateDir);
         slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
         requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
         compliance = driver.createOutputTopic(CONFIG.complianceTopic(), new StringDeserializer(),
@@ -205,6 +207,10 @@ class ComplianceTopologyTest {
         // closed days live in the store, not on the heap: read back only when a day closes
         final SloStateStore store = (SloStateStore) driver.getStateStore(Names.STATE_STORE);
         assertThat(store.live("api-rolling").compliance().partsInMemory()).isZero();
+        // the status board (API, status page) shows the latest closed period of each kind
+        assertThat(built.board().compliance("api-rolling")).extracting(s -> s.period().kind())
+                .containsExactly("rolling", "day", "hour");
+        assertThat(built.board().compliance("api-rolling").get(0)).isEqualTo(last);
     }
 
     /**
