@@ -259,6 +259,9 @@ public final class SloMonitor {
         final SloMonitor next = new SloMonitor(newSpec,
                 sameWindows ? counts : new WindowedCounts(newLayout), byName, grace,
                 compliance.compatibleWith(newSpec) ? compliance.redefinedAs(newSpec) : null);
+        if (next.compliance != compliance && !compliance.compatibleWith(newSpec)) {
+            next.restoreComplianceFiring(); // a fresh tracker: tell it which kept rules fire
+        }
         if (sameWindows && newSpec.budgetThresholds().equals(spec.budgetThresholds())) {
             next.restoreBudgetThresholdsCrossed(policy.crossed());
         }

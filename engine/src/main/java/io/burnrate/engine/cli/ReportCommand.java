@@ -126,7 +126,8 @@ final class ReportCommand implements Callable<Integer> {
                     s.badMinutes(), s.alerts().page() + " pg " + s.alerts().ticket() + " tk",
                     duration(s.timeInAlert()));
             out.printf(Locale.ROOT, "  %-26s sli %s%n", "", s.sli() == null ? "- (no traffic)"
-                    : String.format(Locale.ROOT, "%.6f (%d good / %d)", s.sli(), s.good(), s.total()));
+                    : String.format(Locale.ROOT, "%.6f (%d good / %d requests; %d bad of %s allowed)", s.sli(),
+                    s.good(), s.total(), s.errorBudget().consumedBad(), trim(s.errorBudget().allowedBad())));
         }
     }
 

@@ -33,9 +33,16 @@ public sealed interface BudgetingMethod {
 
     /**
      * @param timeSliceTarget good fraction a slice must reach, in (0, 1], as written (e.g. 0.95)
-     * @param timeSliceWindow slice length, dividing a day (default 1m)
+     * @param timeSliceWindow slice length, dividing 15 minutes (default 1m)
      */
     record Timeslices(BigDecimal timeSliceTarget, Duration timeSliceWindow) implements BudgetingMethod {
+
+        /**
+         * Slices must divide 15 minutes: every zone's offset is a multiple of 15 minutes, so
+         * such slices nest in local hours, and hours add up to days and months exactly.
+         */
+        static final long MAX_SLICE_MS = 900_000L;
+
         public Timeslices {
             Objects.requireNonNull(timeSliceTarget, "timeSliceTarget");
             Objects.requireNonNull(timeSliceWindow, "timeSliceWindow");
@@ -43,8 +50,9 @@ public sealed interface BudgetingMethod {
                 throw new IllegalArgumentException("timeSliceTarget must be in (0, 1], not " + timeSliceTarget);
             }
             final long ms = timeSliceWindow.toMillis();
-            if (ms < 1000 || 86_400_000L % ms != 0) {
-                throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide a day, not "
+            if (ms < 1000 || MAX_SLICE_MS % ms != 0) {
+                throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide 15m (1m, 5m, "
+                        + "15m, ...), so that slices never straddle an hour in any time zone; not "
                         + io.burnrate.engine.slo.Durations.format(timeSliceWindow));
             }
         }

@@ -2,12 +2,12 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 import java.util.Objects;
@@ -86,10 +86,18 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
         final ZonedDateTime start;
         final ZonedDateTime end;
         switch (kind) {
-            case HOUR:
-                start = local.truncatedTo(ChronoUnit.HOURS);
-                end = start.plusHours(1);
-                break;
+            case HOUR: {
+                // whole hours of elapsed time from local midnight, the last one clipped to the
+                // day's end: hours nest in days in every zone (Lord Howe's 30-minute DST shift
+                // included), and are UTC hours wherever the offset is whole hours
+                final LocalDate d = local.toLocalDate();
+                final ZonedDateTime dayStart = d.atStartOfDay(zone);
+                final Instant dayEnd = d.plusDays(1).atStartOfDay(zone).toInstant();
+                final long k = Duration.between(dayStart.toInstant(), t).toHours();
+                final Instant hourStart = dayStart.toInstant().plus(Duration.ofHours(k));
+                final Instant hourEnd = hourStart.plus(Duration.ofHours(1));
+                return new CompliancePeriod(kind.label(), hourStart, hourEnd.isAfter(dayEnd) ? dayEnd : hourEnd);
+            }
             case DAY: {
                 final LocalDate d = local.toLocalDate();
                 start = d.atStartOfDay(zone);

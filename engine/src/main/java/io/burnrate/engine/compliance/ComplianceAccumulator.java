@@ -196,6 +196,11 @@ public final class ComplianceAccumulator {
         startFiring(isPage(severity), startMs);
     }
 
+    /** {@link #alreadyFiring(String)}, known to fire only since {@code sinceMs} (clipped to the period). */
+    public void alreadyFiring(final String severity, final long sinceMs) {
+        startFiring(isPage(severity), clip(sinceMs));
+    }
+
     private void startFiring(final boolean page, final long t) {
         if (pagesFiring + ticketsFiring == 0) {
             alertingSinceMs = t;

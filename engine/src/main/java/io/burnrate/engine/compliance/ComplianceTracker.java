@@ -78,6 +78,10 @@ public final class ComplianceTracker {
     private int pagesFiring;
     private int ticketsFiring;
     private long now = Long.MIN_VALUE;
+    /** Event time this tracker first saw (restored trackers: their oldest open period's start). */
+    private long startedAt = Long.MIN_VALUE;
+    /** A calendar SLO's open week or month accumulator (the latest one), or null. */
+    private ComplianceAccumulator calendarAcc;
     /** The earliest end of the latest periods: until event time reaches it, no period opens. */
     private long nextBoundary = Long.MIN_VALUE;
 
@@ -118,7 +122,10 @@ public final class ComplianceTracker {
         t.pagesFiring = pagesFiring;
         t.ticketsFiring = ticketsFiring;
         t.now = now;
+        t.startedAt = startedAt;
         t.nextBoundary = nextBoundary;
+        t.store = store;
+        t.calendarAcc = calendarAcc;
         t.rebuildHot();
         t.markAllDirty();
         return t;
@@ -245,6 +252,9 @@ public final class ComplianceTracker {
             out.accept(a.summary(spec, at));
             final String key = storageKey(OPEN, p);
             foldHotDirty();
+            if (a == calendarAcc) {
+                calendarAcc = null;
+            }
             open.remove(key);
             dirty.remove(key);
             removed.add(key);
@@ -319,6 +329,9 @@ public final class ComplianceTracker {
         if (ts <= now) {
             return;
         }
+        if (now == Long.MIN_VALUE) {
+            startedAt = ts;
+        }
         now = ts;
         if (ts < nextBoundary) {
             return;
@@ -333,6 +346,7 @@ public final class ComplianceTracker {
         for (final CompliancePeriod p : latest.values()) {
             nextBoundary = Math.min(nextBoundary, p.end().toEpochMilli());
         }
+        rebuildHot();
     }
 
     private void openKind(final CalendarPeriod rule, final Instant t) {
@@ -356,17 +370,21 @@ public final class ComplianceTracker {
 
     private void openPeriod(final CompliancePeriod p) {
         final ComplianceAccumulator a = new ComplianceAccumulator(p, spec.objective(), spec.budgetingMethod(), grace);
+        // rules firing when the period opens fired since its start, or since this tracker
+        // started (a redefined SLO's fresh tracker does not know more)
         for (int i = 0; i < pagesFiring; i++) {
-            a.alreadyFiring("page");
+            a.alreadyFiring("page", startedAt);
         }
         for (int i = 0; i < ticketsFiring; i++) {
-            a.alreadyFiring("ticket");
+            a.alreadyFiring("ticket", startedAt);
         }
         final String key = storageKey(OPEN, p);
         open.put(key, a);
         dirty.add(key);
         latest.put(p.kind(), p);
-        rebuildHot();
+        if (calendar != null && p.kind().equals(calendar.kind().label())) {
+            calendarAcc = a;
+        }
     }
 
     /** The period rule this tracker uses for {@code kind}, or null when it does not track that kind. */
@@ -389,12 +407,11 @@ public final class ComplianceTracker {
         if (calendar == null) {
             return Double.NaN;
         }
-        final CompliancePeriod last = latest.get(calendar.kind().label());
-        final ComplianceAccumulator period = last == null || !last.contains(ts) ? null
-                : open.get(storageKey(OPEN, last));
-        if (period == null) {
+        final ComplianceAccumulator period = calendarAcc;
+        if (period == null || !period.period().contains(ts)) {
             return Double.NaN;
         }
+        final CompliancePeriod last = period.period();
         long units = period.budgetUnits();
         long bad = period.badUnits();
         for (final ComplianceAccumulator h : hotAccs) {
@@ -486,6 +503,9 @@ public final class ComplianceTracker {
             final CompliancePeriod prev = latest.get(p.kind());
             if (prev == null || p.start().isAfter(prev.start())) {
                 latest.put(p.kind(), p);
+                if (calendar != null && p.kind().equals(calendar.kind().label())) {
+                    calendarAcc = a;
+                }
             }
             now = Math.max(now, p.start().toEpochMilli());
             nextBoundary = Long.MIN_VALUE;

@@ -152,7 +152,8 @@ public final class SloSpecParser {
         final Indicator indicator = indicator(spec.path("indicator"), f);
         final double objective = objective(spec.path("objective"), f);
         final CalendarPeriod calendar = calendar(spec.path("window"), f);
-        final Duration window = calendar != null ? nominalLength(calendar) : window(spec.path("window"), f);
+        final Duration window = calendar != null ? nominalLength(calendar)
+                : spec.path("window").isObject() ? null : window(spec.path("window"), f);
         final BudgetingMethod method = budgetingMethod(spec, f);
 
         final JsonNode alerting = spec.path("alerting");

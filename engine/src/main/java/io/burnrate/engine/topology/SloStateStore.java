@@ -61,6 +61,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private final Set<String> deleted = new LinkedHashSet<>();
     /** SLOs whose stored compliance periods are dropped before their tracker writes again. */
     private final Set<String> periodsDropped = new LinkedHashSet<>();
+    /** SLOs whose stored bucket chunks no longer fit their layout (the header is rewritten). */
+    private final Set<String> countsDropped = new LinkedHashSet<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
     private long[] clock;
     private boolean clockDirty;
@@ -134,6 +136,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             deleted.add(monitor.spec().id());
         }
         periodsDropped.add(monitor.spec().id());
+        final String id = monitor.spec().id();
+        monitor.compliance().useStore(() -> storedParts(id));
         monitor.compliance().markAllDirty();
         markDirty(monitor.spec().id());
     }
@@ -189,6 +193,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         dirty.clear();
         deleted.clear();
         periodsDropped.clear();
+        countsDropped.clear();
         clock = null;
         clockDirty = false;
     }
@@ -217,6 +222,10 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             deleteRange(id, PERIOD);
         }
         periodsDropped.clear();
+        for (final String id : countsDropped) {
+            deleteRange(id, CHUNK);
+        }
+        countsDropped.clear();
         for (final String id : dirty) {
             final SloMonitor m = live.get(id);
             if (m != null) {
@@ -331,8 +340,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         final int layoutHash = h.getInt();
         final int rules = h.getInt();
         if (layoutHash != c.layout().hashCode() || rules != m.ruleCount()) {
-            // definition changed while the state was stored: start afresh
-            deleted.add(spec.id());
+            // definition changed while the state was stored: the counts start afresh; the
+            // compliance periods carry on where they still fit (same objective, method, periods)
+            countsDropped.add(spec.id());
+            markDirty(spec.id());
+            loadPeriods(m);
             return m;
         }
         for (int i = 0; i < rules; i++) {

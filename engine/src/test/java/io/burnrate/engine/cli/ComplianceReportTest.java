@@ -168,7 +168,7 @@ class ComplianceReportTest {
     void shouldPrintATableForATerminal() {
         final Run run = burnrate("report", "--in", dir.resolve("out").toString());
         assertThat(run.code).as(run.err).isZero();
-        assertThat(run.out).contains("checkout-monthly").contains("month").contains("0.995318 (88862 good / 89280)")
+        assertThat(run.out).contains("checkout-monthly").contains("month").contains("0.995318 (88862 good / 89280 requests; 418 bad of 446.4 allowed)")
                 .contains("[#...................]").contains("6.4%");
         assertThat(run.out.lines().filter(l -> l.startsWith("checkout-monthly ") && l.contains(" hour "))).isEmpty();
         final Run hours = burnrate("report", "--in", dir.resolve("out").toString(), "--kind", "hour",

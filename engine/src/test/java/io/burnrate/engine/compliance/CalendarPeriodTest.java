@@ -85,6 +85,42 @@ class CalendarPeriodTest {
         assertThat(Periods.hour(t)).isEqualTo(new CompliancePeriod("hour", start, end));
     }
 
+    /**
+     * Hours of a calendar SLO count from local midnight and nest in its days, whatever the
+     * zone: Lord Howe (UTC+10:30, +11:00 in summer) moves its clocks by 30 minutes, so its
+     * local day of 5 April 2026 (DST ends 02:00 → 01:30) is 24.5 hours long
+     * [2026-04-04T13:00Z, 2026-04-05T13:30Z): 24 whole hours from midnight and a last,
+     * 30-minute "hour". Walking hour after hour through a week tiles each day exactly.
+     */
+    @Test
+    void shouldTileEveryLocalDayWithHoursEvenAcrossAHalfHourDaylightSavingShift() {
+        final java.time.ZoneId lordHowe = java.time.ZoneId.of("Australia/Lord_Howe");
+        final CalendarPeriod hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, lordHowe);
+        final CalendarPeriod days = new CalendarPeriod(CalendarPeriod.Kind.DAY, lordHowe);
+        final CompliancePeriod dstDay = days.periodContaining(Instant.parse("2026-04-05T00:00:00Z"));
+        assertThat(dstDay).isEqualTo(new CompliancePeriod("day", Instant.parse("2026-04-04T13:00:00Z"),
+                Instant.parse("2026-04-05T13:30:00Z")));
+        CompliancePeriod day = days.periodContaining(Instant.parse("2026-04-01T00:00:00Z"));
+        CompliancePeriod hour = hours.periodContaining(day.start());
+        for (int d = 0; d < 7; d++) {
+            assertThat(hour.start()).isEqualTo(day.start());
+            int n = 0;
+            while (hour.end().isBefore(day.end())) {
+                final CompliancePeriod next = hours.next(hour);
+                assertThat(next.start()).isEqualTo(hour.end());
+                hour = next;
+                n++;
+            }
+            assertThat(hour.end()).as("the last hour ends with the day").isEqualTo(day.end());
+            if (day.equals(dstDay)) {
+                assertThat(n + 1).isEqualTo(25);
+                assertThat(hour.length()).isEqualTo(Duration.ofMinutes(30));
+            }
+            hour = hours.next(hour);
+            day = days.next(day);
+        }
+    }
+
     @ParameterizedTest(name = "day of {0} in {1}: [{2}, {3}), {4}h")
     @CsvSource({
         "2026-03-08T12:00:00Z, UTC,              2026-03-08T00:00:00Z, 2026-03-09T00:00:00Z, 24",

@@ -105,8 +105,8 @@ class SloSpecParserTest {
                 "budgetingMethod: Timeslices\n  timeSliceTarget: 1.5"), "slos.yaml"))
                 .hasMessageContaining("spec.timeSliceTarget: must be a fraction above 0 and at most 1, e.g. 0.95, not 1.5");
         assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
-                "budgetingMethod: Timeslices\n  timeSliceTarget: 0.9\n  timeSliceWindow: 7m"), "slos.yaml"))
-                .hasMessageContaining("spec.timeSliceWindow: timeSliceWindow must be at least 1s and divide a day, not 7m");
+                "budgetingMethod: Timeslices\n  timeSliceTarget: 0.9\n  timeSliceWindow: 1h"), "slos.yaml"))
+                .hasMessageContaining("spec.timeSliceWindow: timeSliceWindow must be at least 1s and divide 15m");
     }
 
     @Test

@@ -270,4 +270,35 @@ class ComplianceTopologyTest {
                 Instant.parse("2026-03-01T19:30:00Z")));
         assertThat(hours).allSatisfy(h -> assertThat(h.total()).isEqualTo(60));
     }
+
+    /**
+     * An objective change restarts the accumulation, but a rule that keeps firing through
+     * it still counts: page-1h-5m fires during an outage (10:10-10:30, every request bad),
+     * the objective changes at 10:20 while it fires, it resolves after 10:30. The 10:00
+     * hour's summary covers 10:20-11:00 (240 requests at one per 10 s), no page fired in it,
+     * and its time in alert runs from 10:20 to the resolve.
+     */
+    @Test
+    void shouldKeepCountingTimeInAlertForARuleFiringThroughAnObjectiveChange() {
+        final String[] slo = {"apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-page}", "spec:",
+                "  service: api", "  indicator: {availability: {}}", "  objective: 99", "  window: 1d",
+                "  alerting: {policy: [{severity: page, budgetPercent: 50, longWindow: 1h, shortWindow: 5m}]}"};
+        apply(slo);
+        final Instant ten = Instant.parse("2026-03-02T10:00:00Z");
+        for (int i = 0; i < 120; i++) {
+            send(ten.plusSeconds(10L * i), i >= 60 ? 500 : 200, 10);
+        }
+        slo[6] = "  objective: 98";
+        apply(slo);
+        for (int i = 120; i <= 390; i++) {
+            send(ten.plusSeconds(10L * i), i < 180 ? 500 : 200, 10);
+        }
+        final ComplianceSummary hour = summaries("hour").get(0);
+        assertThat(hour.period().start()).isEqualTo(ten);
+        assertThat(hour.total()).isEqualTo(240);
+        assertThat(hour.objective()).isEqualTo(98.0);
+        assertThat(hour.alerts().page()).as("it fired before the change").isZero();
+        assertThat(hour.timeInAlert()).as("firing from 10:20 until it resolved after 10:30")
+                .isGreaterThan(Duration.ofMinutes(10)).isLessThan(Duration.ofMinutes(20));
+    }
 }
