@@ -344,6 +344,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             // compliance periods carry on where they still fit (same objective, method, periods)
             countsDropped.add(spec.id());
             markDirty(spec.id());
+            c.restoreTime(now); // empty buckets, but the SLO's clock (and its periods) carry on
+            c.rebuildSums();
             loadPeriods(m);
             return m;
         }
