@@ -5,6 +5,7 @@ import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.StatusBoard;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +38,10 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code burnrate_slo_time_to_exhaustion_seconds} (absent while nothing burns)</li>
  *   <li>{@code burnrate_slo_alert_firing{rule,severity}} 1 or 0, and
  *       {@code burnrate_slo_alert_threshold{rule,severity}}</li>
+ *   <li>of the latest closed compliance period of each kind ({@code period}: hour, day, week,
+ *       month, rolling; once one closed here): {@code burnrate_slo_compliance_sli_ratio},
+ *       {@code _objective_met}, {@code _error_budget_remaining_ratio},
+ *       {@code _latency_p99_seconds}, {@code _bad_minutes}</li>
  * </ul>
  *
  * Engine: {@code burnrate_events_accepted_total}, {@code burnrate_events_rejected_total{reason}},
@@ -62,6 +67,8 @@ public final class EngineMetrics {
     private final Map<String, List<Meter>> perSlo = new HashMap<>();
     /** The definition each SLO's series were registered for: a redefined SLO re-registers. */
     private final Map<String, SloSpec> registeredFor = new HashMap<>();
+    /** Period kinds whose compliance series each SLO has (they appear as periods close). */
+    private final Map<String, java.util.Set<String>> complianceKinds = new HashMap<>();
     /** ... and the windows of the snapshot the per-window series index into. */
     private final Map<String, List<java.time.Duration>> registeredWindows = new HashMap<>();
 
@@ -116,6 +123,7 @@ public final class EngineMetrics {
             if (e == null || spec == null || !spec.equals(registeredFor.get(id))
                     || !windowsOf(e.latest()).equals(registeredWindows.get(id))) {
                 perSlo.remove(id).forEach(registry::remove);
+                complianceKinds.remove(id);
                 registeredFor.remove(id);
                 registeredWindows.remove(id);
             }
@@ -128,7 +136,50 @@ public final class EngineMetrics {
                 registeredFor.put(id, spec);
                 registeredWindows.put(id, windowsOf(e.latest()));
             }
+            if (spec != null) {
+                final java.util.Set<String> kinds = complianceKinds.computeIfAbsent(id, k -> new java.util.HashSet<>());
+                for (final ComplianceSummary c : board.compliance(id)) {
+                    if (kinds.add(c.period().kind())) {
+                        perSlo.get(id).addAll(registerCompliance(spec, c.period().kind()));
+                    }
+                }
+            }
         }
+    }
+
+    /** Series of the latest closed period of one kind ({@code period} label: hour, day, week, month, rolling). */
+    private List<Meter> registerCompliance(final SloSpec spec, final String kind) {
+        final Tags tags = baseTags(spec).and("period", kind);
+        final String id = spec.id();
+        final List<Meter> meters = new ArrayList<>();
+        meters.add(complianceGauge("burnrate_slo_compliance_sli_ratio",
+                "attainment of the latest closed period (NaN without traffic)", tags, id, kind,
+                c -> c.sli() == null ? Double.NaN : c.sli()));
+        meters.add(complianceGauge("burnrate_slo_compliance_objective_met",
+                "1 when the latest closed period met the objective, else 0", tags, id, kind, c -> c.met() ? 1 : 0));
+        meters.add(complianceGauge("burnrate_slo_compliance_error_budget_remaining_ratio",
+                "fraction of the latest closed period's error budget left", tags, id, kind,
+                c -> c.errorBudget().remainingFraction()));
+        meters.add(complianceGauge("burnrate_slo_compliance_latency_p99_seconds",
+                "p99 latency of the latest closed period (1 % relative error; NaN without traffic)", tags, id, kind,
+                c -> c.latency().p99Ms() == null ? Double.NaN : c.latency().p99Ms() / 1000.0));
+        meters.add(complianceGauge("burnrate_slo_compliance_bad_minutes",
+                "customer-impact minutes (burn rate above 1) in the latest closed period", tags, id, kind,
+                c -> c.badMinutes()));
+        return meters;
+    }
+
+    private Meter complianceGauge(final String name, final String help, final Tags tags, final String sloId,
+                                  final String kind, final ToDoubleFunction<ComplianceSummary> value) {
+        final StatusBoard board = built.board();
+        return Gauge.builder(name, board, b -> {
+            for (final ComplianceSummary c : b.compliance(sloId)) {
+                if (c.period().kind().equals(kind)) {
+                    return value.applyAsDouble(c);
+                }
+            }
+            return Double.NaN;
+        }).description(help).tags(tags).register(registry);
     }
 
     private List<Meter> register(final SloSpec spec, final StatusSnapshot first) {

@@ -66,6 +66,28 @@ class EngineMetricsTest {
         driver.advanceWallClockTime(CONFIG.statusInterval());
     }
 
+    /**
+     * Once the 00:00 hour closes (an event at 01:06, past its end plus grace), each SLO has
+     * series for its latest closed hour: search's 3,600 requests all good.
+     */
+    @Test
+    void shouldExportTheLatestClosedComplianceHour() {
+        outage(slos, requests, driver);
+        assertThat(metrics.scrape()).doesNotContain("burnrate_slo_compliance_sli_ratio{");
+        final long at = Traffic.T0.plus(Duration.ofMinutes(66)).toEpochMilli();
+        requests.pipeInput("search", ("{\"service\":\"search\",\"timestamp\":" + at
+                + ",\"latencyMs\":5,\"status\":200}").getBytes(StandardCharsets.UTF_8), at);
+        final String text = metrics.scrape();
+        final String search = "{period=\"hour\",service=\"search\",slo=\"search-availability\",team=\"discovery\","
+                + "tier=\"0\"}";
+        assertThat(text).contains("burnrate_slo_compliance_sli_ratio" + search + " 1.0\n")
+                .contains("burnrate_slo_compliance_objective_met" + search + " 1.0\n")
+                .contains("burnrate_slo_compliance_error_budget_remaining_ratio" + search + " 1.0\n")
+                .contains("burnrate_slo_compliance_bad_minutes" + search + " 0.0\n")
+                .contains("burnrate_slo_compliance_latency_p99_seconds" + search);
+        assertThat(text).contains("burnrate_compliance_summaries_total 2.0");
+    }
+
     @Test
     void shouldExportPerSloSeriesWithTheFiringRuleAtOne() {
         outage(slos, requests, driver);

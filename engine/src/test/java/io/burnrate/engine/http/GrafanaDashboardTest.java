@@ -51,6 +51,11 @@ class GrafanaDashboardTest {
                     driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(), new ByteArraySerializer()),
                     driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(), new ByteArraySerializer()),
                     driver);
+            // one more event closes the 00:00 hour: the compliance series appear
+            final long at = io.burnrate.engine.testing.Traffic.T0.plusSeconds(66 * 60).toEpochMilli();
+            driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(),
+                    new ByteArraySerializer()).pipeInput("search", ("{\"service\":\"search\",\"timestamp\":" + at
+                    + ",\"latencyMs\":5,\"status\":200}").getBytes(StandardCharsets.UTF_8), at);
             final Set<String> names = new TreeSet<>();
             for (final String line : new EngineMetrics(built, EngineMetrics.DEFAULT_SLO_LABELS).scrape().split("\n")) {
                 if (!line.startsWith("#") && !line.isBlank()) {
