@@ -142,6 +142,11 @@ class ReplayCommandTest {
                 Specs.availabilityYaml("x", "x", 0).replace("window: 30d", "window: forever"));
         assertThat(burnrate("slo", "validate", "-f", bad.toString())).isEqualTo(2);
         assertThat(stderr).contains("bad.yaml (document 1): SLO 'x': spec.window: 'forever' is not a duration");
+
+        // the README's example file, calendar window and Timeslices included
+        assertThat(burnrate("slo", "validate", Path.of("..", "examples", "slos.yaml").toString())).isZero();
+        assertThat(stdout).contains("payments-monthly: service payments, objective 99.0%, window calendar month "
+                + "Europe/Berlin, Timeslices (1m slices, target 0.95)").contains("2 SLOs valid");
     }
 
     private static List<JsonNode> read(final Path file) throws IOException {
