@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Validates and reads one request event with Jackson's streaming parser (no tree, no
+ * Validates and reads one request event: the common shape through a byte scanner
+ * ({@link EventScanner}), anything else with Jackson's streaming parser (no tree, no
  * databind: this runs once per event). Unknown fields are skipped. The result is either
  * a {@link RequestRecord} or a {@link Rejection} naming the field at fault.
  */
@@ -37,6 +38,18 @@ public final class EventParser {
     }
 
     public static Result parse(final byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "empty value"), raw);
+        }
+        final RequestRecord common = EventScanner.scan(raw);
+        return common != null ? new Accepted(common) : parseWithJackson(raw);
+    }
+
+    /**
+     * The general path: Jackson's streaming parser, for everything {@link EventScanner}
+     * does not take (public for the benchmarks that compare the two).
+     */
+    public static Result parseWithJackson(final byte[] raw) {
         if (raw == null || raw.length == 0) {
             return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "empty value"), raw);
         }

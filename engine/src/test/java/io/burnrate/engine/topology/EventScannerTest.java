@@ -1,35 +1,55 @@
-package io.burnrate.loadtest;
+package io.burnrate.engine.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.engine.topology.EventParser;
-import io.burnrate.engine.topology.RequestRecord;
-import io.burnrate.loadtest.gen.EventFactory;
-import io.burnrate.loadtest.gen.Scenario;
-import io.burnrate.loadtest.jmh.ProposedEventParser;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The proposed fast parser returns exactly what the engine's parser returns. */
-class ProposedEventParserTest {
+/** {@link EventParser#parse} (scanner first) returns exactly what the Jackson path alone returns. */
+class EventScannerTest {
 
+    /**
+     * 70,000 events of the shapes producers send: epoch-ms timestamps, latencies with 0 to
+     * 5 decimals, status or outcome, optional operation and attributes, fields in varying
+     * order and spacing. Most take the scanner's path; every result must equal Jackson's.
+     */
     @Test
     void generatedEventsParseIdentically() {
-        final Scenario s = new Scenario(Scenario.Baseline.DEFAULT, List.of(new Scenario.Incident("svc-00001",
-                Duration.ZERO, Duration.ofDays(1), 0.5, 333.3, "")));
-        final EventFactory f = new EventFactory(EventFactory.services(20, s), 8, s);
         final SplittableRandom r = new SplittableRandom(3);
-        for (int i = 0; i < 50_000; i++) {
-            final byte[] e = f.next(r.nextInt(20), 1_772_409_600_000L + i, i, r);
+        int scanned = 0;
+        for (int i = 0; i < 70_000; i++) {
+            final byte[] e = event(r, i).getBytes(StandardCharsets.UTF_8);
             same(e);
+            if (EventScanner.scan(e) != null) {
+                scanned++;
+            }
         }
-        for (int i = 0; i < 20_000; i++) {
-            final double latency = r.nextInt(1_000_000) / Math.pow(10, r.nextInt(6));
-            same(f.json("svc", r.nextLong(1L << 50), latency, 200, 1, "x"));
+        assertThat(scanned).as("the common shape takes the fast path").isGreaterThan(60_000);
+    }
+
+    private static String event(final SplittableRandom r, final int i) {
+        final String sep = r.nextInt(4) == 0 ? ", " : ",";
+        final double latency = r.nextInt(1_000_000) / Math.pow(10, r.nextInt(6));
+        final StringBuilder b = new StringBuilder("{");
+        final String[] fields = {
+            "\"service\":\"svc-" + r.nextInt(100) + "\"",
+            "\"timestamp\":" + (1_772_409_600_000L + i * 37L),
+            "\"latencyMs\":" + (r.nextBoolean() ? String.valueOf(latency) : Integer.toString((int) latency)),
+            r.nextInt(5) == 0 ? "\"outcome\":\"" + (r.nextBoolean() ? "ok" : "error") + "\""
+                    : "\"status\":" + (r.nextInt(20) == 0 ? 503 : 200),
+            "\"operation\":\"GET /item/" + r.nextInt(10) + "\"",
+            "\"attributes\":{\"region\":\"eu-" + r.nextInt(3) + "\",\"tier\":\"" + r.nextInt(2) + "\"}",
+        };
+        // the four required fields and 0-2 optional ones, rotated so every field comes first sometimes
+        final int n = 4 + r.nextInt(3);
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                b.append(sep);
+            }
+            b.append(fields[(k + i) % n]);
         }
+        return b.append('}').toString();
     }
 
     @Test
@@ -71,8 +91,8 @@ class ProposedEventParserTest {
     }
 
     private static void same(final byte[] raw) {
-        final EventParser.Result expected = EventParser.parse(raw);
-        final EventParser.Result actual = ProposedEventParser.parse(raw);
+        final EventParser.Result expected = EventParser.parseWithJackson(raw);
+        final EventParser.Result actual = EventParser.parse(raw);
         final String input = new String(raw, StandardCharsets.UTF_8);
         if (expected instanceof EventParser.Accepted a) {
             assertThat(actual).as(input).isInstanceOf(EventParser.Accepted.class);

@@ -1,38 +1,34 @@
-package io.burnrate.loadtest.jmh;
+package io.burnrate.engine.topology;
 
-import io.burnrate.engine.topology.EventParser;
-import io.burnrate.engine.topology.RequestRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A PROPOSAL for the engine, kept here only to measure it (JMH {@code parseProposed}):
- * a byte scanner for the common shape of a request event that falls back to
- * {@link EventParser#parse} for anything else, so its results are identical by
- * construction. The fast path accepts only a flat object of the known fields with
- * plain ASCII strings (no escapes), an integer epoch-millisecond timestamp, a plain
- * decimal latency, an integer status, and string attributes; every other input
- * (unknown fields, RFC 3339 timestamps, exponents, escapes, non-ASCII, nulls, invalid
- * values, missing fields) goes to the Jackson parser, which produces the rejection.
+ * The fast path of {@link EventParser}: a byte scanner for the common shape of a request
+ * event, a flat object of the known fields with plain ASCII strings (no escapes), an
+ * integer epoch-millisecond timestamp, a plain decimal latency (at most 15 significant
+ * digits), an integer status and string attributes. Anything else (unknown fields, RFC
+ * 3339 timestamps, exponents, escapes, non-ASCII, nulls, invalid values, missing fields)
+ * makes it give up, and Jackson's streaming parser decides, accepting or naming the
+ * rejection. So results are those of the Jackson path by construction;
+ * {@code EventScannerTest} checks it on generated events and edge cases.
  *
- * <p>Not used by the engine. {@code ProposedEventParserTest} checks that it returns
- * exactly what {@link EventParser#parse} returns.
+ * <p>Why: JSON parsing was a quarter of the stream thread's time (Jackson parser set-up
+ * per event, a {@code String} per field); this is about half as costly (JMH in
+ * {@code loadtest/RESULTS.md}).
  */
-public final class ProposedEventParser {
+final class EventScanner {
 
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
         1e13, 1e14, 1e15};
 
-    private ProposedEventParser() {
+    private EventScanner() {
     }
 
-    public static EventParser.Result parse(final byte[] raw) {
-        if (raw == null || raw.length == 0) {
-            return EventParser.parse(raw);
-        }
-        final RequestRecord r = new Scanner(raw).scan();
-        return r != null ? new EventParser.Accepted(r) : EventParser.parse(raw);
+    /** The event, or null when the input is not of the common shape (the caller asks Jackson). */
+    static RequestRecord scan(final byte[] raw) {
+        return new Scanner(raw).scan();
     }
 
     /** One pass over the bytes; any surprise returns null (= let Jackson decide). */
