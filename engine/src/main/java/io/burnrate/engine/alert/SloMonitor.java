@@ -45,8 +45,8 @@ public final class SloMonitor {
     private final io.burnrate.engine.compliance.BudgetPolicy policy;
     private final Duration grace;
     private ComplianceTracker compliance;
-    /** Calendar SLOs: the period whose length the thresholds were derived from. */
-    private CompliancePeriod thresholdPeriod;
+    /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
+    private CompliancePeriod currentPeriod;
     private double[] calendarThresholds;
     private boolean changed;
 
@@ -258,8 +258,10 @@ public final class SloMonitor {
         byName.keySet().retainAll(kept);
         final SloMonitor next = new SloMonitor(newSpec,
                 sameWindows ? counts : new WindowedCounts(newLayout), byName, grace,
-                compliance.compatibleWith(newSpec) ? compliance.redefinedAs(newSpec) : null);
-        if (next.compliance != compliance && !compliance.compatibleWith(newSpec)) {
+                compliance.compatibleWith(newSpec) ? compliance : null);
+        if (next.compliance == compliance) {
+            compliance.redefine(newSpec);
+        } else {
             next.restoreComplianceFiring(); // a fresh tracker: tell it which kept rules fire
         }
         if (sameWindows && newSpec.budgetThresholds().equals(spec.budgetThresholds())) {
@@ -313,7 +315,7 @@ public final class SloMonitor {
     public float[] burnDown(final long[][] starts) {
         // a calendar SLO's chart starts at the current period's start
         final long from = spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME
-                ? spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now())).start().toEpochMilli()
+                ? calendarPeriod().start().toEpochMilli()
                 : Long.MIN_VALUE;
         final long[] periodTotal = {0};
         final int[] n = {0};
@@ -360,7 +362,7 @@ public final class SloMonitor {
     /** The window the budget is over: the SLO window, or the length of the current calendar period. */
     public Duration budgetWindow() {
         if (spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME) {
-            return spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now())).length();
+            return calendarPeriod().length();
         }
         return spec.window();
     }
@@ -374,14 +376,20 @@ public final class SloMonitor {
         if (!spec.isCalendar() || counts.now() == WindowedCounts.NO_TIME) {
             return rules[i].threshold();
         }
-        if (thresholdPeriod == null || !thresholdPeriod.contains(counts.now())) {
-            thresholdPeriod = spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now()));
+        calendarPeriod();
+        return calendarThresholds[i];
+    }
+
+    /** A calendar SLO's period at the current event time (cached with its thresholds until time leaves it). */
+    private CompliancePeriod calendarPeriod() {
+        if (currentPeriod == null || !currentPeriod.contains(counts.now())) {
+            currentPeriod = spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now()));
             calendarThresholds = new double[rules.length];
             for (int k = 0; k < rules.length; k++) {
-                calendarThresholds[k] = rules[k].window().threshold(thresholdPeriod.length());
+                calendarThresholds[k] = rules[k].window().threshold(currentPeriod.length());
             }
         }
-        return calendarThresholds[i];
+        return currentPeriod;
     }
 
     private AlertTransition transition(final int i, final boolean fired, final double burnLong, final double burnShort) {

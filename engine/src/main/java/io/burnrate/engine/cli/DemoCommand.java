@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
@@ -128,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
-                String.join(", ", DemoTraffic.SERVICES), rate, trim(speed), Durations.format(
+                String.join(", ", DemoTraffic.SERVICES), rate, Numbers.plain(speed), Durations.format(
                         Duration.ofSeconds(Math.max(1, Math.round(speed)))));
         for (final DemoTraffic.Incident i : DemoTraffic.INCIDENTS) {
             out.printf("  incident: %s from minute %d to %d of event time (about %ds to %ds after start)%n",
@@ -189,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
                             "+" + eventOffset.toMinutes() + "m" + String.format("%02ds", eventOffset.toSecondsPart()),
                             a.state().toUpperCase(Locale.ROOT), a.severity(), a.sloId(), a.rule(),
                             String.format(Locale.ROOT, "%.1fx / %.1fx (%s)", a.burnRateLong(), a.burnRateShort(),
-                                    trim(a.threshold())),
+                                    Numbers.plain(a.threshold())),
                             String.format(Locale.ROOT, "%.1f%%", a.errorBudgetRemaining() * 100));
                     out.flush();
                 }
@@ -212,7 +213,4 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String trim(final double d) {
-        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-    }
 }

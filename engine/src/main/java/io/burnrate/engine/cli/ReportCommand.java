@@ -1,6 +1,7 @@
 package io.burnrate.engine.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.topology.OfflineReplay;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -120,14 +120,14 @@ final class ReportCommand implements Callable<Integer> {
         for (final ComplianceSummary s : rows) {
             out.printf(Locale.ROOT, format, s.sloId(), s.period().kind(),
                     MINUTE.format(s.period().start()) + " - " + MINUTE.format(s.period().end()),
-                    s.total(), trim(s.objective()) + "%", s.met() ? "yes" : "NO",
+                    s.total(), Numbers.plain(s.objective()) + "%", s.met() ? "yes" : "NO",
                     bar(s.errorBudget().remainingFraction()), percent(s.errorBudget().remainingFraction()),
                     s.latency().p99Ms() == null ? "-" : String.format(Locale.ROOT, "%.1f ms", s.latency().p99Ms()),
                     s.badMinutes(), s.alerts().page() + " pg " + s.alerts().ticket() + " tk",
-                    duration(s.timeInAlert()));
+                    io.burnrate.engine.slo.Durations.elapsed(s.timeInAlert()));
             out.printf(Locale.ROOT, "  %-26s sli %s%n", "", s.sli() == null ? "- (no traffic)"
                     : String.format(Locale.ROOT, "%.6f (%d good / %d requests; %d bad of %s allowed)", s.sli(),
-                    s.good(), s.total(), s.errorBudget().consumedBad(), trim(s.errorBudget().allowedBad())));
+                    s.good(), s.total(), s.errorBudget().consumedBad(), Numbers.plain(s.errorBudget().allowedBad())));
         }
     }
 
@@ -141,16 +141,4 @@ final class ReportCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 
-    private static String trim(final double d) {
-        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-    }
-
-    private static String duration(final Duration d) {
-        if (d == null || d.isZero()) {
-            return "0";
-        }
-        final long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-    }
 }

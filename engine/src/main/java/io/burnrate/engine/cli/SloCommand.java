@@ -1,6 +1,7 @@
 package io.burnrate.engine.cli;
 
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.SloSpecParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class SloCommand {
                         ? s.calendar().periodContaining(java.time.Instant.now()).length() : s.window();
                 for (final var w : s.alerts()) {
                     out.printf("  %-16s burn rate > %s over %s and %s%s%n", w.ruleName(),
-                            trim(w.threshold(period)), Durations.format(w.longWindow()),
+                            Numbers.plain(w.threshold(period)), Durations.format(w.longWindow()),
                             Durations.format(w.shortWindow()), s.isCalendar() ? " (this " + s.calendar().kind().label()
                                     + ": " + Durations.format(period) + ")" : "");
                 }
@@ -67,9 +68,6 @@ final class SloCommand {
             return 0;
         }
 
-        private static String trim(final double d) {
-            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-        }
     }
 
     /** {@code burnrate slo apply -f FILE}. */

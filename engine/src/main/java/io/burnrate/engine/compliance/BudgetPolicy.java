@@ -1,5 +1,6 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.schemas.BudgetPolicyEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -89,7 +90,7 @@ public final class BudgetPolicy {
         sorted.sort(Comparator.comparingDouble(Threshold::percent).reversed());
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).percent() == sorted.get(i - 1).percent()) {
-                throw new IllegalArgumentException("threshold " + fmt(sorted.get(i).percent()) + "% is listed twice");
+                throw new IllegalArgumentException("threshold " + Numbers.plain(sorted.get(i).percent()) + "% is listed twice");
             }
         }
         this.thresholds = List.copyOf(sorted);
@@ -165,7 +166,4 @@ public final class BudgetPolicy {
         return new BudgetPolicyEvent(sloId, service, t.percent(), direction, remaining, t.action(), at, labels);
     }
 
-    private static String fmt(final double d) {
-        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-    }
 }

@@ -240,19 +240,7 @@ public final class ComplianceAccumulator {
         final ComplianceAccumulator first = parts.get(0);
         final ComplianceAccumulator m = new ComplianceAccumulator(period, first.objective, first.method, first.grace);
         for (final ComplianceAccumulator p : parts) {
-            if (p.objective != first.objective || !p.method.equals(first.method)) {
-                throw new IllegalArgumentException("cannot merge accumulators of different objectives or methods");
-            }
-            if (p.period.start().isBefore(period.start()) || p.period.end().isAfter(period.end())) {
-                throw new IllegalArgumentException(p.period + " is not inside " + period);
-            }
-            m.total += p.total;
-            m.bad += p.bad;
-            m.latency.merge(p.latency);
-            m.minutes.mergeDisjoint(p.minutes);
-            if (m.slices != null) {
-                m.slices.mergeDisjoint(p.slices);
-            }
+            m.absorb(p);
             m.pagesFired += p.pagesFired;
             m.ticketsFired += p.ticketsFired;
             m.alertedMs += p.timeInAlert(p.period.end()).toMillis();
@@ -267,7 +255,7 @@ public final class ComplianceAccumulator {
      */
     public void absorb(final ComplianceAccumulator hour) {
         if (hour.objective != objective || !hour.method.equals(method)) {
-            throw new IllegalArgumentException("cannot absorb an accumulator of another objective or method");
+            throw new IllegalArgumentException("cannot add up accumulators of different objectives or methods");
         }
         if (hour.period.start().isBefore(period.start()) || hour.period.end().isAfter(period.end())) {
             throw new IllegalArgumentException(hour.period + " is not inside " + period);
@@ -350,19 +338,16 @@ public final class ComplianceAccumulator {
 
     /** Fraction of the period's error budget left: 1 untouched or without traffic, negative once overspent. */
     public double remainingFraction() {
-        return slices != null
-                ? BurnRate.budgetRemaining(slices.badSlices(), slices.slicesWithTraffic(), errorBudget)
-                : BurnRate.budgetRemaining(bad, total, errorBudget);
+        return BurnRate.budgetRemaining(badUnits(), budgetUnits(), errorBudget);
     }
 
     /** Whether the attainment meets the objective (exact comparison); true without traffic. */
     public boolean met() {
-        final long n = slices != null ? slices.slicesWithTraffic() : total;
-        final long good = slices != null ? slices.goodSlices() : good();
+        final long n = budgetUnits();
         if (n == 0) {
             return true;
         }
-        return BigDecimal.valueOf(good).multiply(BigDecimal.valueOf(100))
+        return BigDecimal.valueOf(n - badUnits()).multiply(BigDecimal.valueOf(100))
                 .compareTo(BigDecimal.valueOf(objective).multiply(BigDecimal.valueOf(n))) >= 0;
     }
 
@@ -374,9 +359,8 @@ public final class ComplianceAccumulator {
     /** The summary, as of {@code asOf} (the period end once it closed; it clips the time in alert). */
     public ComplianceSummary summary(final String sloId, final String service, final Map<String, String> labels,
                                      final Instant asOf) {
-        final long n = slices != null ? slices.slicesWithTraffic() : total;
-        final long consumed = slices != null ? slices.badSlices() : bad;
-        final double allowed = BigDecimal.valueOf(n)
+        final long consumed = badUnits();
+        final double allowed = BigDecimal.valueOf(budgetUnits())
                 .multiply(BigDecimal.valueOf(100).subtract(BigDecimal.valueOf(objective)))
                 .divide(BigDecimal.valueOf(100), MathContext.DECIMAL64).doubleValue();
         return new ComplianceSummary(sloId, service, labels, period.toPayload(), total, good(), bad, sli(), objective,

@@ -50,7 +50,7 @@ public final class ComplianceTracker {
     /** Emptied periods to skip over at once at most; longer gaps restart the sequence at the current period. */
     static final int MAX_FILL = 24 * 400;
 
-    private final SloSpec spec;
+    private SloSpec spec;
     private final Duration grace;
     private final CalendarPeriod hours;
     private final CalendarPeriod days;
@@ -112,23 +112,17 @@ public final class ComplianceTracker {
                 && java.util.Objects.equals(other.calendar(), spec.calendar()) && other.window().equals(spec.window());
     }
 
-    /** The same periods and counts, summarized under {@code newSpec} (see {@link #compatibleWith}). */
-    public ComplianceTracker redefinedAs(final SloSpec newSpec) {
-        final ComplianceTracker t = new ComplianceTracker(newSpec, grace);
-        loadStoredParts();
-        t.open.putAll(open);
-        t.parts.putAll(parts);
-        t.latest.putAll(latest);
-        t.pagesFiring = pagesFiring;
-        t.ticketsFiring = ticketsFiring;
-        t.now = now;
-        t.startedAt = startedAt;
-        t.nextBoundary = nextBoundary;
-        t.store = store;
-        t.calendarAcc = calendarAcc;
-        t.rebuildHot();
-        t.markAllDirty();
-        return t;
+    /**
+     * Summarizes the same periods under {@code newSpec} from now on (its id, service and
+     * labels); only for a compatible definition ({@link #compatibleWith}), which leaves
+     * every period and count as it is.
+     */
+    public void redefine(final SloSpec newSpec) {
+        if (!compatibleWith(newSpec)) {
+            throw new IllegalArgumentException("SLO " + newSpec.id() + " changed its objective, budgeting method or "
+                    + "window: its periods start again");
+        }
+        this.spec = newSpec;
     }
 
     /** Counts requests at {@code ts} in the open hour containing it (opening periods as time reaches them). */
@@ -459,16 +453,6 @@ public final class ComplianceTracker {
         return w;
     }
 
-    /** Everything must be written again (its stored keys were dropped). */
-    public void markAllDirty() {
-        loadStoredParts();
-        for (final String key : open.keySet()) {
-            dirty.add(key);
-        }
-        for (final ComplianceAccumulator p : parts.values()) {
-            dirty.add(storageKey(PART, p.period()));
-        }
-    }
 
     /** Whether writes are pending. */
     public boolean hasPendingWrites() {

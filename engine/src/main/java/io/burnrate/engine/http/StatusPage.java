@@ -152,7 +152,7 @@ final class StatusPage {
                                 : fmt(Math.round(c.latency().p99Ms() * 10) / 10.0) + " ms")
                         .append("</td><td class=num>").append(c.badMinutes()).append("</td><td>")
                         .append(c.alerts().page()).append(" page, ").append(c.alerts().ticket()).append(" ticket")
-                        .append("</td><td>").append(humanDuration(c.timeInAlert())).append("</td></tr>");
+                        .append("</td><td>").append(io.burnrate.engine.slo.Durations.elapsed(c.timeInAlert())).append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
@@ -273,16 +273,6 @@ final class StatusPage {
 
     private static String pct(final double fraction, final int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", fraction * 100);
-    }
-
-    /** {@code 1h05m}, {@code 29m19s}, {@code 0}. */
-    private static String humanDuration(final java.time.Duration d) {
-        final long sec = d == null ? 0 : d.toSeconds();
-        if (sec == 0) {
-            return "0";
-        }
-        return sec >= 3600 ? String.format(java.util.Locale.ROOT, "%dh%02dm", sec / 3600, sec / 60 % 60)
-                : String.format(java.util.Locale.ROOT, "%dm%02ds", sec / 60, sec % 60);
     }
 
     private static String fmtOr(final Double d) {

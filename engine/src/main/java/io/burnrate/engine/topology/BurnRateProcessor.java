@@ -8,7 +8,6 @@ import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -262,7 +261,7 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
             } else if (!spec.equals(m.spec())) {
                 LOG.info("SLO {} changed: applying the new definition", spec.id());
                 final SloMonitor next = m.redefine(spec, emit);
-                state.replace(next, next.counts() != m.counts());
+                state.replace(m, next);
                 if (next.counts().now() != WindowedCounts.NO_TIME) {
                     next.evaluate(emit);
                 }

@@ -58,11 +58,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
-    private final Set<String> deleted = new LinkedHashSet<>();
-    /** SLOs whose stored compliance periods are dropped before their tracker writes again. */
-    private final Set<String> periodsDropped = new LinkedHashSet<>();
-    /** SLOs whose stored bucket chunks no longer fit their layout (the header is rewritten). */
-    private final Set<String> countsDropped = new LinkedHashSet<>();
+    /** Key types (header, chunks, periods) to delete per SLO at the next persist. */
+    private final Map<String, Set<Byte>> drops = new java.util.LinkedHashMap<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
     private long[] clock;
     private boolean clockDirty;
@@ -127,19 +124,26 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     /**
-     * Swaps in a redefined monitor. When its bucket layout changed the stored chunks no
-     * longer fit and are dropped; otherwise they stay valid.
+     * Swaps in {@code next}, the redefinition of {@code previous}. Stored chunks are
+     * dropped when the bucket layout changed (they no longer fit), stored compliance
+     * periods when the definition needs a fresh tracker; what was kept stays valid.
      */
-    public void replace(final SloMonitor monitor, final boolean layoutChanged) {
-        live.put(monitor.spec().id(), monitor);
-        if (layoutChanged) {
-            deleted.add(monitor.spec().id());
+    public void replace(final SloMonitor previous, final SloMonitor next) {
+        final String id = next.spec().id();
+        live.put(id, next);
+        if (next.counts() != previous.counts()) {
+            drop(id, CHUNK);
         }
-        periodsDropped.add(monitor.spec().id());
-        final String id = monitor.spec().id();
-        monitor.compliance().useStore(() -> storedParts(id));
-        monitor.compliance().markAllDirty();
-        markDirty(monitor.spec().id());
+        if (next.compliance() != previous.compliance()) {
+            drop(id, PERIOD);
+            next.compliance().useStore(() -> storedPeriods(id, (char) ComplianceTracker.PART));
+        }
+        markDirty(id);
+    }
+
+    /** Deletes every stored key of {@code id} of this type at the next persist, before the writes. */
+    private void drop(final String id, final byte type) {
+        drops.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(type);
     }
 
     public void markDirty(final String id) {
@@ -149,7 +153,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     public void remove(final String id) {
         live.remove(id);
         dirty.remove(id);
-        deleted.add(id);
+        drop(id, HEADER);
+        drop(id, CHUNK);
+        drop(id, PERIOD);
     }
 
     /**
@@ -191,9 +197,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     public void clearCache() {
         live.clear();
         dirty.clear();
-        deleted.clear();
-        periodsDropped.clear();
-        countsDropped.clear();
+        drops.clear();
         clock = null;
         clockDirty = false;
     }
@@ -214,18 +218,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             inner.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(clock[0]).putLong(clock[1]).array());
             clockDirty = false;
         }
-        for (final String id : deleted) {
-            deleteKeys(id);
-        }
-        deleted.clear();
-        for (final String id : periodsDropped) {
-            deleteRange(id, PERIOD);
-        }
-        periodsDropped.clear();
-        for (final String id : countsDropped) {
-            deleteRange(id, CHUNK);
-        }
-        countsDropped.clear();
+        drops.forEach((id, types) -> types.forEach(type -> deleteRange(id, type)));
+        drops.clear();
         for (final String id : dirty) {
             final SloMonitor m = live.get(id);
             if (m != null) {
@@ -266,33 +260,29 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private void loadPeriods(final SloMonitor m) {
         final String id = m.spec().id();
-        final List<Bytes> drop = new ArrayList<>();
-        final byte[] from = prefix(id, SEP, PERIOD);
-        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(from), Bytes.wrap(prefix(id, SEP,
-                (byte) (PERIOD + 1))))) {
-            while (it.hasNext()) {
-                final var kv = it.next();
-                final byte[] k = kv.key.get();
-                final String suffix = new String(k, from.length, k.length - from.length, StandardCharsets.US_ASCII);
-                if (!m.compliance().restore(suffix, kv.value)) {
-                    drop.add(kv.key);
-                }
+        storedPeriods(id, (char) 0).forEach((suffix, bytes) -> {
+            if (!m.compliance().restore(suffix, bytes)) {
+                inner.delete(periodKey(id, suffix));
             }
-        }
-        drop.forEach(inner::delete);
+        });
         m.restoreComplianceFiring();
     }
 
-    /** The closed rolling-window parts stored for {@code id}: key suffix to bytes. */
-    private Map<String, byte[]> storedParts(final String id) {
+    /**
+     * The compliance accumulators stored for {@code id} whose key suffix starts with
+     * {@code role} (0: all), key suffix ({@link ComplianceTracker#storageKey}) to bytes.
+     */
+    private Map<String, byte[]> storedPeriods(final String id, final char role) {
         final Map<String, byte[]> out = new java.util.TreeMap<>();
-        final byte[] from = prefix(id, SEP, PERIOD);
-        try (KeyValueIterator<Bytes, byte[]> it = inner.range(periodKey(id, String.valueOf((char) ComplianceTracker.PART)),
-                periodKey(id, String.valueOf((char) (ComplianceTracker.PART + 1))))) {
+        final int skip = prefix(id, SEP, PERIOD).length;
+        final Bytes from = periodKey(id, role == 0 ? "" : String.valueOf(role));
+        final Bytes to = role == 0 ? Bytes.wrap(prefix(id, SEP, (byte) (PERIOD + 1)))
+                : periodKey(id, String.valueOf((char) (role + 1)));
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(from, to)) {
             while (it.hasNext()) {
                 final var kv = it.next();
                 final byte[] k = kv.key.get();
-                out.put(new String(k, from.length, k.length - from.length, StandardCharsets.US_ASCII), kv.value);
+                out.put(new String(k, skip, k.length - skip, StandardCharsets.US_ASCII), kv.value);
             }
         }
         return out;
@@ -326,9 +316,10 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private SloMonitor load(final SloSpec spec) {
         final SloMonitor m = new SloMonitor(spec, grace);
-        m.compliance().useStore(() -> storedParts(spec.id()));
+        m.compliance().useStore(() -> storedPeriods(spec.id(), (char) ComplianceTracker.PART));
         final byte[] header = inner.get(key(spec.id(), HEADER, -1, -1));
-        if (header == null) {
+        if (header == null || drops.getOrDefault(spec.id(), Set.of()).contains(HEADER)) {
+            // nothing stored, or deleted and defined again before the next commit: start afresh
             return m;
         }
         final ByteBuffer h = ByteBuffer.wrap(header);
@@ -342,7 +333,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         if (layoutHash != c.layout().hashCode() || rules != m.ruleCount()) {
             // definition changed while the state was stored: the counts start afresh; the
             // compliance periods carry on where they still fit (same objective, method, periods)
-            countsDropped.add(spec.id());
+            drop(spec.id(), CHUNK);
             markDirty(spec.id());
             c.restoreTime(now); // empty buckets, but the SLO's clock (and its periods) carry on
             c.rebuildSums();
@@ -365,28 +356,6 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         c.rebuildSums();
         loadPeriods(m);
         return m;
-    }
-
-    private void deleteKeys(final String id) {
-        final List<Bytes> keys = new ArrayList<>();
-        final byte[] from = prefix(id, SEP);
-        final byte[] to = prefix(id, (byte) 1);
-        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(from), Bytes.wrap(to))) {
-            while (it.hasNext()) {
-                keys.add(it.next().key);
-            }
-        }
-        for (final Bytes k : keys) {
-            if (!live.containsKey(id) || !isHeader(k)) {
-                inner.delete(k);
-            }
-        }
-    }
-
-    private static boolean isHeader(final Bytes k) {
-        final byte[] b = k.get();
-        final int sep = indexOf(b, SEP);
-        return sep >= 0 && sep + 1 < b.length && b[sep + 1] == HEADER;
     }
 
     private static byte[] encodeChunk(final WindowedCounts c, final int tier, final int chunk) {

@@ -3,14 +3,12 @@ package io.burnrate.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.testing.Cli;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import java.io.BufferedWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,10 +73,10 @@ class ComplianceReportTest {
             }
         }
         Arrays.sort(latencies);
-        final Run run = burnrate("replay", "--slos", dir.resolve("slos.yaml").toString(), "--events",
+        final Cli.Run run = Cli.run("replay", "--slos", dir.resolve("slos.yaml").toString(), "--events",
                 dir.resolve("events.ndjson").toString(), "--out", dir.resolve("out").toString());
-        assertThat(run.code).as(run.err).isZero();
-        replayErr = run.err;
+        assertThat(run.code()).as(run.err()).isZero();
+        replayErr = run.err();
         summaries = new ArrayList<>();
         for (final String line : Files.readAllLines(dir.resolve("out/compliance.ndjson"))) {
             summaries.add(Json.MAPPER.readValue(line, ComplianceSummary.class));
@@ -166,35 +164,17 @@ class ComplianceReportTest {
 
     @Test
     void shouldPrintATableForATerminal() {
-        final Run run = burnrate("report", "--in", dir.resolve("out").toString());
-        assertThat(run.code).as(run.err).isZero();
-        assertThat(run.out).contains("checkout-monthly").contains("month").contains("0.995318 (88862 good / 89280 requests; 418 bad of 446.4 allowed)")
+        final Cli.Run run = Cli.run("report", "--in", dir.resolve("out").toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("checkout-monthly").contains("month")
+                .contains("0.995318 (88862 good / 89280 requests; 418 bad of 446.4 allowed)")
                 .contains("[#...................]").contains("6.4%");
-        assertThat(run.out.lines().filter(l -> l.startsWith("checkout-monthly ") && l.contains(" hour "))).isEmpty();
-        final Run hours = burnrate("report", "--in", dir.resolve("out").toString(), "--kind", "hour",
+        assertThat(run.out().lines().filter(l -> l.startsWith("checkout-monthly ") && l.contains(" hour "))).isEmpty();
+        final Cli.Run hours = Cli.run("report", "--in", dir.resolve("out").toString(), "--kind", "hour",
                 "--slo", "checkout-30d");
-        assertThat(hours.out.lines().filter(l -> l.startsWith("checkout-30d "))).hasSize(744);
-        final Run missing = burnrate("report", "--in", dir.resolve("nowhere").toString());
-        assertThat(missing.code).isEqualTo(2);
-        assertThat(missing.err).contains("cannot read").contains("compliance.ndjson");
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run burnrate(final String... args) {
-        final PrintStream oldErr = System.err;
-        final PrintStream oldOut = System.out;
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            final int code = BurnrateCli.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+        assertThat(hours.out().lines().filter(l -> l.startsWith("checkout-30d "))).hasSize(744);
+        final Cli.Run missing = Cli.run("report", "--in", dir.resolve("nowhere").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read").contains("compliance.ndjson");
     }
 }

@@ -3,12 +3,11 @@ package io.burnrate.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.testing.Cli;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +27,10 @@ class ReplayCommandTest {
     private String stdout = "";
 
     private int burnrate(final String... args) {
-        final PrintStream oldErr = System.err;
-        final PrintStream oldOut = System.out;
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return BurnrateCli.run(args);
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-            stderr = err.toString(StandardCharsets.UTF_8);
-            stdout = out.toString(StandardCharsets.UTF_8);
-        }
+        final Cli.Run run = Cli.run(args);
+        stderr = run.err();
+        stdout = run.out();
+        return run.code();
     }
 
     private Path slos() throws IOException {

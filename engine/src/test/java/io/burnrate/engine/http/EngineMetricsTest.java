@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -23,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Prometheus exposition for SLOs driven through the real topology. */
 class EngineMetricsTest {
 
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
+    private static final EngineConfig CONFIG = io.burnrate.engine.testing.Drivers.CONFIG;
 
     @TempDir
     Path stateDir;
 
+    private io.burnrate.engine.testing.Drivers.Rig rig;
     private TopologyTestDriver driver;
     private BurnRateTopology.Built built;
     private TestInputTopic<String, byte[]> slos;
@@ -36,16 +35,17 @@ class EngineMetricsTest {
 
     @BeforeEach
     void start() {
-        built = BurnRateTopology.build(CONFIG);
-        driver = io.burnrate.engine.testing.Drivers.of(built, stateDir);
-        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
+        rig = new io.burnrate.engine.testing.Drivers.Rig(stateDir);
+        built = rig.built;
+        driver = rig.driver;
+        slos = rig.slos;
+        requests = rig.requests;
         metrics = new EngineMetrics(built, EngineMetrics.DEFAULT_SLO_LABELS);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        rig.close();
     }
 
     /** Applies the SLOs and drives 1 h healthy + 3 min outage on checkout, 1 h healthy on search. */

@@ -3,14 +3,13 @@ package io.burnrate.engine.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.alert.SloMonitor;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +18,7 @@ import java.util.Map;
 import java.util.function.LongPredicate;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -34,11 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The production topology under {@link TopologyTestDriver}, with explicit event times. */
 class BurnRateTopologyTest {
 
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
+    private static final EngineConfig CONFIG = Drivers.CONFIG;
 
     @TempDir
     Path stateDir;
 
+    private Drivers.Rig rig;
     private TopologyTestDriver driver;
     private BurnRateTopology.Built built;
     private TestInputTopic<String, byte[]> slos;
@@ -49,26 +47,23 @@ class BurnRateTopologyTest {
 
     @BeforeEach
     void start() {
-        built = BurnRateTopology.build(CONFIG);
-        driver = io.burnrate.engine.testing.Drivers.of(built, stateDir);
-        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
-        alerts = driver.createOutputTopic(CONFIG.alertsTopic(), new StringDeserializer(),
-                JsonSerde.of(AlertTransition.class).deserializer());
-        status = driver.createOutputTopic(CONFIG.statusTopic(), new StringDeserializer(),
-                JsonSerde.of(StatusSnapshot.class).deserializer());
+        rig = new Drivers.Rig(stateDir);
+        built = rig.built;
+        driver = rig.driver;
+        slos = rig.slos;
+        requests = rig.requests;
+        alerts = rig.output(CONFIG.alertsTopic(), AlertTransition.class);
+        status = rig.output(CONFIG.statusTopic(), StatusSnapshot.class);
         dlq = driver.createOutputTopic(CONFIG.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        rig.close();
     }
 
     private void apply(final String yaml) {
-        for (final SloSpecParser.Parsed p : Specs.parse(yaml)) {
-            slos.pipeInput(p.spec().id(), SloSpecParser.toJson(p.document()));
-        }
+        rig.apply(yaml);
     }
 
     private void send(final Traffic traffic, final Duration d, final LongPredicate bad) {
@@ -210,12 +205,11 @@ class BurnRateTopologyTest {
 
     @Test
     void shouldDeadLetterEventsStampedFarAheadOfTheWallClock() {
-        driver.close();
-        final BurnRateTopology.Built guarded = BurnRateTopology.build(CONFIG.withMaxFutureSkew(Duration.ofHours(1)));
-        driver = io.burnrate.engine.testing.Drivers.of(guarded, stateDir.resolve("guarded"), Traffic.T0);
-        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
-        dlq = driver.createOutputTopic(CONFIG.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        rig.close();
+        rig = new Drivers.Rig(CONFIG.withMaxFutureSkew(Duration.ofHours(1)), stateDir.resolve("guarded"), Traffic.T0);
+        final BurnRateTopology.Built guarded = rig.built;
+        requests = rig.requests;
+        dlq = rig.driver.createOutputTopic(CONFIG.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
         apply(Specs.availabilityYaml("checkout-availability", "checkout", 0));
         final long t = Traffic.T0.toEpochMilli();
         sendRaw("checkout", event(t + 59 * 60_000, 200));            // 59 min ahead: accepted

@@ -2,22 +2,13 @@ package io.burnrate.engine.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.testing.Drivers;
-import io.burnrate.engine.testing.Specs;
 import io.burnrate.schemas.ComplianceSummary;
-import io.burnrate.schemas.JsonSerde;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,45 +17,38 @@ import org.junit.jupiter.api.io.TempDir;
 /** Compliance summaries on {@code burnrate.compliance}: when periods close and what they count. */
 class ComplianceTopologyTest {
 
-    private static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
-
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private BurnRateTopology.Built built;
-    private TestInputTopic<String, byte[]> slos;
-    private TestInputTopic<String, byte[]> requests;
+    private Drivers.Rig rig;
     private TestOutputTopic<String, ComplianceSummary> compliance;
 
     @BeforeEach
     void start() {
-        built = BurnRateTopology.build(CONFIG);
-        driver = Drivers.of(built, stateDir);
-        slos = driver.createInputTopic(CONFIG.slosTopic(), new StringSerializer(), new ByteArraySerializer());
-        requests = driver.createInputTopic(CONFIG.requestsTopic(), new StringSerializer(), new ByteArraySerializer());
-        compliance = driver.createOutputTopic(CONFIG.complianceTopic(), new StringDeserializer(),
-                JsonSerde.of(ComplianceSummary.class).deserializer());
+        rig = new Drivers.Rig(stateDir);
+        compliance = rig.output(Drivers.CONFIG.complianceTopic(), ComplianceSummary.class);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        rig.close();
     }
 
     private void apply(final String... yaml) {
-        for (final SloSpecParser.Parsed p : Specs.parse(String.join("\n", yaml) + "\n")) {
-            slos.pipeInput(p.spec().id(), SloSpecParser.toJson(p.document()));
-        }
+        rig.apply(String.join("\n", yaml) + "\n");
     }
 
     private void send(final Instant at, final int status, final double latencyMs) {
-        requests.pipeInput("api", ("{\"service\":\"api\",\"timestamp\":\"" + at + "\",\"latencyMs\":" + latencyMs
-                + ",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8), at.toEpochMilli());
+        rig.send("api", "{\"service\":\"api\",\"timestamp\":\"" + at + "\",\"latencyMs\":" + latencyMs
+                + ",\"status\":" + status + "}", at.toEpochMilli());
     }
 
     private List<ComplianceSummary> summaries(final String kind) {
-        return compliance.readValuesToList().stream().filter(s -> s.period().kind().equals(kind)).toList();
+        return ofKind(compliance.readValuesToList(), kind);
+    }
+
+    private static List<ComplianceSummary> ofKind(final List<ComplianceSummary> all, final String kind) {
+        return all.stream().filter(s -> s.period().kind().equals(kind)).toList();
     }
 
     /**
@@ -191,9 +175,9 @@ class ComplianceTopologyTest {
         }
         send(day1.plus(Duration.ofDays(3)).plusSeconds(300), 200, 10);
         final List<ComplianceSummary> all = compliance.readValuesToList();
-        assertThat(all.stream().filter(s -> s.period().kind().equals("hour"))).hasSize(72);
-        assertThat(all.stream().filter(s -> s.period().kind().equals("day"))).hasSize(3);
-        final List<ComplianceSummary> rolling = all.stream().filter(s -> s.period().kind().equals("rolling")).toList();
+        assertThat(ofKind(all, "hour")).hasSize(72);
+        assertThat(ofKind(all, "day")).hasSize(3);
+        final List<ComplianceSummary> rolling = ofKind(all, "rolling");
         assertThat(rolling).hasSize(3);
         final ComplianceSummary last = rolling.get(2);
         assertThat(last.period()).isEqualTo(new ComplianceSummary.Period("rolling", day1.plus(Duration.ofDays(1)),
@@ -205,12 +189,12 @@ class ComplianceTopologyTest {
         assertThat(last.alerts().page()).isEqualTo(1);
         assertThat(rolling.get(0).total()).as("the first day's rolling summary has only that day").isEqualTo(1440);
         // closed days live in the store, not on the heap: read back only when a day closes
-        final SloStateStore store = (SloStateStore) driver.getStateStore(Names.STATE_STORE);
+        final SloStateStore store = (SloStateStore) rig.driver.getStateStore(Names.STATE_STORE);
         assertThat(store.live("api-rolling").compliance().partsInMemory()).isZero();
         // the status board (API, status page) shows the latest closed period of each kind
-        assertThat(built.board().compliance("api-rolling")).extracting(s -> s.period().kind())
+        assertThat(rig.built.board().compliance("api-rolling")).extracting(s -> s.period().kind())
                 .containsExactly("rolling", "day", "hour");
-        assertThat(built.board().compliance("api-rolling").get(0)).isEqualTo(last);
+        assertThat(rig.built.board().compliance("api-rolling").get(0)).isEqualTo(last);
     }
 
     /**
@@ -260,11 +244,11 @@ class ComplianceTopologyTest {
             send(monday.plusSeconds(60L * m), 200, 10);
         }
         final List<ComplianceSummary> all = compliance.readValuesToList();
-        final List<ComplianceSummary> days = all.stream().filter(s -> s.period().kind().equals("day")).toList();
+        final List<ComplianceSummary> days = ofKind(all, "day");
         assertThat(days).extracting(ComplianceSummary::period, ComplianceSummary::total).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(new ComplianceSummary.Period("day", monday,
                         Instant.parse("2026-03-02T18:30:00Z")), 1440L));
-        final List<ComplianceSummary> hours = all.stream().filter(s -> s.period().kind().equals("hour")).toList();
+        final List<ComplianceSummary> hours = ofKind(all, "hour");
         assertThat(hours).hasSize(24);
         assertThat(hours.get(0).period()).isEqualTo(new ComplianceSummary.Period("hour", monday,
                 Instant.parse("2026-03-01T19:30:00Z")));

@@ -47,6 +47,16 @@ class SloStateStoreTest {
                 "  alerting: {policy: " + policy + "}", ""), "s.yaml").get(0).spec();
     }
 
+    /** A store that counts the first {@code minutes} of traffic for {@code spec} and flushes (a commit). */
+    private SloMonitor storeFirstMinutes(final SloSpec spec, final int minutes) {
+        final SloStateStore store = restart();
+        final SloMonitor m = store.monitor(spec);
+        send(m, 0, minutes);
+        store.markDirty(spec.id());
+        store.flushCache();
+        return m;
+    }
+
     private static void send(final SloMonitor m, final int from, final int to) {
         for (int i = from; i < to; i++) {
             m.record(T0.plusSeconds(60L * i).toEpochMilli(), 1, i % 10 == 0 ? 1 : 0, 5);
@@ -62,11 +72,7 @@ class SloStateStoreTest {
     @Test
     void shouldRestoreOpenCompliancePeriodsAsOfTheLastFlush() throws Exception {
         final SloSpec spec = spec("google-30d");
-        final SloStateStore first = restart();
-        final SloMonitor m = first.monitor(spec);
-        send(m, 0, 50);
-        first.markDirty(spec.id());
-        first.flushCache();
+        final SloMonitor m = storeFirstMinutes(spec, 50);
         send(m, 50, 90); // lost: never flushed
 
         final SloStateStore second = restart();
@@ -91,12 +97,7 @@ class SloStateStoreTest {
      */
     @Test
     void shouldKeepCompliancePeriodsWhenTheRulesChangedWhileStored() throws Exception {
-        final SloSpec before = spec("[{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}]");
-        final SloStateStore first = restart();
-        final SloMonitor m = first.monitor(before);
-        send(m, 0, 50);
-        first.markDirty(before.id());
-        first.flushCache();
+        storeFirstMinutes(spec("[{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}]"), 50);
 
         final SloSpec after = spec("google-30d");
         final SloStateStore second = restart();
