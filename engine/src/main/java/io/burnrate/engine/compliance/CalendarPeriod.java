@@ -125,10 +125,6 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
         return periodContaining(period.end());
     }
 
-    /** The period before {@code period}. */
-    public CompliancePeriod previous(final CompliancePeriod period) {
-        return periodContaining(period.start().minusMillis(1));
-    }
 
     /** As written in an SLO spec: {@code month Europe/Berlin}. */
     @Override

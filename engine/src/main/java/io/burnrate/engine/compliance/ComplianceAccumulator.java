@@ -2,7 +2,6 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -182,21 +181,13 @@ public final class ComplianceAccumulator {
         }
     }
 
-    /** {@link #onAlert(String, boolean, Instant)} from a transition on {@code burnrate.alerts}. */
-    public void onAlert(final AlertTransition transition) {
-        onAlert(transition.severity(), AlertTransition.FIRING.equals(transition.state()), transition.at());
-    }
+
 
     /**
-     * A rule of {@code severity} was already firing when the period started (not counted
-     * as fired in this period; its time counts from the period start). {@link #rollOver}
-     * does this for the rules still firing at the end of the previous period.
+     * A rule of {@code severity} was already firing when this period opened, since
+     * {@code sinceMs} (clipped to the period start): its time counts, but it is not an
+     * alert fired in this period.
      */
-    public void alreadyFiring(final String severity) {
-        startFiring(isPage(severity), startMs);
-    }
-
-    /** {@link #alreadyFiring(String)}, known to fire only since {@code sinceMs} (clipped to the period). */
     public void alreadyFiring(final String severity, final long sinceMs) {
         startFiring(isPage(severity), clip(sinceMs));
     }
@@ -212,20 +203,6 @@ public final class ComplianceAccumulator {
         }
     }
 
-    /**
-     * A fresh accumulator for {@code next} (normally the following period) with the same
-     * objective, method and grace, and the rules still firing here carried over.
-     */
-    public ComplianceAccumulator rollOver(final CompliancePeriod next) {
-        final ComplianceAccumulator a = new ComplianceAccumulator(next, objective, method, grace);
-        for (int i = 0; i < pagesFiring; i++) {
-            a.alreadyFiring("page");
-        }
-        for (int i = 0; i < ticketsFiring; i++) {
-            a.alreadyFiring("ticket");
-        }
-        return a;
-    }
 
     /**
      * The accumulation over {@code period} of {@code parts}: accumulators of disjoint

@@ -87,10 +87,6 @@ public final class LatencySketch {
         sketch.mergeWith(other.sketch);
     }
 
-    /** A sketch equal to this one that changes independently. */
-    public LatencySketch copy() {
-        return new LatencySketch(sketch.copy());
-    }
 
     /** Number of values added. */
     public long count() {

@@ -112,7 +112,9 @@ class ComplianceAccumulatorTest {
         assertThat(previous.timeInAlert(nine.end())).isEqualTo(Duration.ofMinutes(10));
         assertThat(previous.pagesFired()).isEqualTo(1);
 
-        final ComplianceAccumulator hour = previous.rollOver(Periods.hour(at("10:00")));
+        // the page firing since 09:50 is carried in, as the tracker does when it opens the next hour
+        final ComplianceAccumulator hour = new ComplianceAccumulator(Periods.hour(at("10:00")), 99.9);
+        hour.alreadyFiring("page", at("09:50").toEpochMilli());
         hour.onAlert("ticket", true, at("10:05"));
         hour.onAlert("page", false, at("10:10"));
         hour.onAlert("ticket", false, at("10:20"));
@@ -127,7 +129,8 @@ class ComplianceAccumulatorTest {
         assertThat(hour.timeInAlert(at("12:00"))).isEqualTo(Duration.ofMinutes(40));
         assertThat(hour.alerting()).isTrue();
         // D is carried into the next hour: it counts from 11:00 there, as time but not as a new alert
-        final ComplianceAccumulator eleven = hour.rollOver(Periods.hour(at("11:00")));
+        final ComplianceAccumulator eleven = new ComplianceAccumulator(Periods.hour(at("11:00")), 99.9);
+        eleven.alreadyFiring("ticket", at("10:45").toEpochMilli());
         eleven.onAlert("ticket", false, at("11:15"));
         assertThat(eleven.ticketsFired()).isZero();
         assertThat(eleven.timeInAlert(at("12:00"))).isEqualTo(Duration.ofMinutes(15));
@@ -260,7 +263,8 @@ class ComplianceAccumulatorTest {
         assertThat(merged.badMinutes()).isEqualTo(412);
 
         day1.onAlert("ticket", true, Instant.parse("2026-03-01T23:00:00Z"));
-        final ComplianceAccumulator day2WithAlert = day1.rollOver(day2.period());
+        final ComplianceAccumulator day2WithAlert = new ComplianceAccumulator(day2.period(), 99.0);
+        day2WithAlert.alreadyFiring("ticket", Instant.parse("2026-03-01T23:00:00Z").toEpochMilli());
         day2WithAlert.onAlert("ticket", false, Instant.parse("2026-03-02T01:00:00Z"));
         final ComplianceAccumulator withAlert = ComplianceAccumulator.merge(twoDays, List.of(day1, day2WithAlert));
         assertThat(withAlert.ticketsFired()).isEqualTo(1);
