@@ -1,5 +1,6 @@
 package io.burnrate.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -9,9 +10,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * {@code burnrate.error.detail}).
  *
  * <p>{@code reason} is a stable code: {@code malformed-json}, {@code missing-field},
- * {@code invalid-field}, {@code invalid-timestamp}, {@code late}. {@code detail} is the
- * human-readable explanation.
+ * {@code invalid-field}, {@code invalid-timestamp}, {@code late}, {@code too-large},
+ * {@code limit-exceeded}, {@code processing-error}. {@code detail} is the human-readable
+ * explanation. {@code originalBytes} is set (and {@code line} cut) when the line was longer
+ * than the dead-letter copy limit.
  */
-@JsonPropertyOrder({"lineNumber", "reason", "detail", "line"})
-public record DeadLetter(long lineNumber, String reason, String detail, String line) {
+@JsonPropertyOrder({"lineNumber", "reason", "detail", "line", "originalBytes"})
+public record DeadLetter(long lineNumber, String reason, String detail, String line,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long originalBytes) {
+
+    public DeadLetter(final long lineNumber, final String reason, final String detail, final String line) {
+        this(lineNumber, reason, detail, line, null);
+    }
 }

@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                 .with(Settings.PARTITIONS, 3)
                 .with(Settings.HTTP_BIND, "127.0.0.1")
                 .with(Settings.MAX_FUTURE_SKEW, "off")
+                .with(Settings.MAX_EVENT_AGE, "off")
                 .with(Settings.HTTP_PORT, portOrFree(httpPort));
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
         try (Admin admin = Topics.admin(settings)) {

@@ -68,7 +68,8 @@ public final class Engine implements AutoCloseable {
                 java.nio.file.Path.of(settings.get(Settings.DATA_DIR), "state").toAbsolutePath().toString());
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        props.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // one record that fails to process or to write goes to the DLQ; it never stops a partition
+        io.burnrate.engine.topology.ErrorHandlers.configure(config.dlqTopic()).forEach(props::putIfAbsent);
         // A task reads the requests partition and its re-key partition. Streams would hold
         // records back to interleave the two in timestamp order; burnrate does not need
         // that (late events within grace count exactly), and the bookkeeping cost 38 % of

@@ -43,6 +43,13 @@ public final class Settings {
     public static final String IDLE_ADVANCE = "idle.advance.after";
     /** Events further ahead of the wall clock are dead-lettered; "off" disables the check. */
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
+    /** Events further behind the wall clock are dead-lettered; "off" disables the check. */
+    public static final String MAX_EVENT_AGE = "max.event.age";
+    /** Input limits ({@link io.burnrate.engine.topology.InputLimits}). */
+    public static final String LIMIT_RECORD_BYTES = "limits.record.bytes";
+    public static final String LIMIT_FIELD_LENGTH = "limits.field.length";
+    public static final String LIMIT_ATTRIBUTES = "limits.attributes";
+    public static final String LIMIT_DLQ_VALUE_BYTES = "limits.dlq.value.bytes";
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
     public static final String TOPIC_PREFIX = "topic.";
@@ -58,7 +65,8 @@ public final class Settings {
     public static final int DEFAULT_EMBEDDED_PORT = 19092;
 
     private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
-            MAX_FUTURE_SKEW,
+            MAX_FUTURE_SKEW, MAX_EVENT_AGE, LIMIT_RECORD_BYTES, LIMIT_FIELD_LENGTH, LIMIT_ATTRIBUTES,
+            LIMIT_DLQ_VALUE_BYTES,
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
             Settings.METRICS_SLO_LABELS);
 
@@ -83,6 +91,12 @@ public final class Settings {
         values.put(GRACE, "5m");
         values.put(IDLE_ADVANCE, "30s");
         values.put(MAX_FUTURE_SKEW, "1h");
+        values.put(MAX_EVENT_AGE, "7d");
+        final io.burnrate.engine.topology.InputLimits limits = io.burnrate.engine.topology.InputLimits.DEFAULTS;
+        values.put(LIMIT_RECORD_BYTES, Integer.toString(limits.maxRecordBytes()));
+        values.put(LIMIT_FIELD_LENGTH, Integer.toString(limits.maxFieldLength()));
+        values.put(LIMIT_ATTRIBUTES, Integer.toString(limits.maxAttributes()));
+        values.put(LIMIT_DLQ_VALUE_BYTES, Integer.toString(limits.maxDeadLetterBytes()));
         values.put(HTTP_PORT, "8080");
         values.put(HTTP_BIND, "0.0.0.0");
         values.put(METRICS_SLO_LABELS, "team,tier");
@@ -195,7 +209,9 @@ public final class Settings {
         return new EngineConfig(topic("requests"), topic("slos"), topic("alerts"), topic("status"), topic("dlq"),
                 topic("budget-policy"), topic("compliance"),
                 grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
-                duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW));
+                duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW), duration(MAX_EVENT_AGE),
+                new io.burnrate.engine.topology.InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
+                        intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
     }
 
     /** Everything that goes to Kafka: all keys but burnrate's own. */

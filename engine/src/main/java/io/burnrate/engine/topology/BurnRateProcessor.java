@@ -86,29 +86,27 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         reconcile(false);
         final long ts = event.timestamp();
         if (taskTime != WindowedCounts.NO_TIME && ts < taskTime - config.grace().toMillis()) {
-            final Rejection late = new Rejection(Rejection.LATE, "event time " + java.time.Instant.ofEpochMilli(ts)
+            deadLetter(record, event, new Rejection(Rejection.LATE, "event time " + java.time.Instant.ofEpochMilli(ts)
                     + " is more than the grace period " + config.grace() + " behind the partition's event time "
-                    + java.time.Instant.ofEpochMilli(taskTime));
-            counters.rejected(Rejection.LATE);
-            context.forward(new Record<String, Object>(record.key(), new EventParser.Rejected(late, event.raw()),
-                    record.timestamp(), ParseProcessor.deadLetterHeaders(record.headers(), late, context)));
+                    + java.time.Instant.ofEpochMilli(taskTime)));
             return;
         }
         final Duration skew = config.maxFutureSkew();
-        if (skew != null && ts > context.currentSystemTimeMs() + skew.toMillis()) {
-            final Rejection future = new Rejection(Rejection.INVALID_TIMESTAMP, "event time "
-                    + java.time.Instant.ofEpochMilli(ts) + " is more than " + skew + " ahead of the wall clock");
-            counters.rejected(Rejection.INVALID_TIMESTAMP);
-            context.forward(new Record<String, Object>(record.key(), new EventParser.Rejected(future, event.raw()),
-                    record.timestamp(), ParseProcessor.deadLetterHeaders(record.headers(), future, context)));
+        final long wall = context.currentSystemTimeMs();
+        if (skew != null && ts > wall + skew.toMillis()) {
+            deadLetter(record, event, new Rejection(Rejection.INVALID_TIMESTAMP, "event time "
+                    + java.time.Instant.ofEpochMilli(ts) + " is more than " + skew + " ahead of the wall clock"));
+            return;
+        }
+        final Duration age = config.maxEventAge();
+        if (age != null && ts < wall - age.toMillis()) {
+            deadLetter(record, event, new Rejection(Rejection.INVALID_TIMESTAMP, "event time "
+                    + java.time.Instant.ofEpochMilli(ts) + " is more than " + age + " behind the wall clock"
+                    + " (max.event.age)"));
             return;
         }
         counters.accepted.increment();
-        if (taskTime == WindowedCounts.NO_TIME || ts > taskTime) {
-            taskTime = ts;
-            counters.eventTime.accumulate(ts);
-        }
-        wallAtLastInput = context.currentSystemTimeMs();
+        wallAtLastInput = wall;
         taskTimeAtLastInput = taskTime;
 
         boolean matched = false;
@@ -126,11 +124,26 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
         }
         if (!matched) {
             counters.unmatched.increment();
+        } else if (taskTime == WindowedCounts.NO_TIME || ts > taskTime) {
+            // only events some SLO counts move the clock: one from a broken clock for a
+            // service without SLOs must not make every SLO's later traffic late
+            taskTime = ts;
+            taskTimeAtLastInput = ts;
+            counters.eventTime.accumulate(ts);
         }
-        if (lastSweep == WindowedCounts.NO_TIME || taskTime - lastSweep >= config.evaluationInterval().toMillis()) {
+        if (taskTime != WindowedCounts.NO_TIME && (lastSweep == WindowedCounts.NO_TIME
+                || taskTime - lastSweep >= config.evaluationInterval().toMillis())) {
             sweep();
         }
         state.setClock(taskTime, lastSweep);
+    }
+
+    private void deadLetter(final Record<String, EventParser.Result> record, final RequestRecord event,
+                            final Rejection why) {
+        counters.rejected(why.reason());
+        context.forward(new Record<String, Object>(record.key(),
+                new EventParser.Rejected(why, DeadLetters.value(event.raw(), config.limits())), record.timestamp(),
+                DeadLetters.headers(record.headers(), record.key(), event.raw(), why, context, config.limits())));
     }
 
     /** The task moves elsewhere (or the engine stops): its SLOs are no longer this instance's to show. */

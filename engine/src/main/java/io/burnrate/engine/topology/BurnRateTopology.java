@@ -70,7 +70,7 @@ public final class BurnRateTopology {
         final KStream<String, EventParser.Result> parsed = builder
                 .stream(config.requestsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName(Names.REQUESTS_SOURCE))
-                .processValues(() -> new ParseProcessor(counters), Named.as(Names.PARSE));
+                .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE));
 
         final Map<String, KStream<String, EventParser.Result>> routes = parsed.split(Named.as(Names.ROUTE))
                 .branch((k, v) -> v instanceof EventParser.Rejected, Branched.as(Names.ROUTE_REJECTED))
@@ -78,14 +78,16 @@ public final class BurnRateTopology {
                 .defaultBranch(Branched.as(Names.ROUTE_REKEY));
 
         routes.get(Names.ROUTE + Names.ROUTE_REJECTED)
-                .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.REJECTED_TO_BYTES))
+                // the key too must fit (the value and headers are cut in ParseProcessor)
+                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(DeadLetters.key(k), ((EventParser.Rejected) v).raw()),
+                        Named.as(Names.REJECTED_TO_BYTES))
                 .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.DLQ_SINK));
 
         final KStream<String, EventParser.Result> rekeyed = routes.get(Names.ROUTE + Names.ROUTE_REKEY)
                 .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((EventParser.Accepted) v).event().service(),
                         ((EventParser.Accepted) v).event().raw()), Named.as(Names.REKEY))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
-                .processValues(() -> new ParseProcessor(counters), Named.as(Names.PARSE_REKEYED));
+                .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE_REKEYED));
 
         final KStream<String, Object> outputs = routes.get(Names.ROUTE + Names.ROUTE_KEYED)
                 .merge(rekeyed, Named.as(Names.MERGE))

@@ -21,6 +21,12 @@ import java.time.Duration;
  *                           (replay, and the demo's compressed time)
  * @param inMemoryState      keep SLO state in memory without a changelog (replay only:
  *                           nothing there needs to survive the process)
+ * @param maxEventAge        events stamped further than this behind the wall clock are
+ *                           dead-lettered ({@code invalid-timestamp}): the first event of a
+ *                           partition sets its clock, and one from a clock years behind
+ *                           would open compliance periods years before the traffic; null
+ *                           disables it (replay checks against the input's own time instead)
+ * @param limits             bounds on one input record ({@link InputLimits})
  */
 public record EngineConfig(
         String requestsTopic,
@@ -35,35 +41,49 @@ public record EngineConfig(
         Duration statusInterval,
         Duration idleAdvanceAfter,
         boolean inMemoryState,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        Duration maxEventAge,
+        InputLimits limits) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
                 "burnrate.dlq", "burnrate.budget-policy", "burnrate.compliance", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), false, Duration.ofHours(1));
+                Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew);
+                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 g,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits);
     }
 
     public EngineConfig withMaxFutureSkew(final Duration skew) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits);
+    }
+
+    public EngineConfig withMaxEventAge(final Duration age) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits);
+    }
+
+    public EngineConfig withLimits(final InputLimits l) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l);
     }
 }

@@ -34,15 +34,61 @@ public final class EventParser {
     public record Rejected(Rejection rejection, byte[] raw) implements Result {
     }
 
+    /** The fields an event may say at most once. */
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("service", "timestamp", "latencyMs", "status",
+            "outcome", "operation", "attributes");
+
     private EventParser() {
     }
 
     public static Result parse(final byte[] raw) {
+        return parse(raw, InputLimits.DEFAULTS);
+    }
+
+    /** Reads one event within {@code limits}. */
+    public static Result parse(final byte[] raw, final InputLimits limits) {
         if (raw == null || raw.length == 0) {
             return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "empty value"), raw);
         }
-        final RequestRecord common = EventScanner.scan(raw);
-        return common != null ? new Accepted(common) : parseWithJackson(raw);
+        if (raw.length > limits.maxRecordBytes()) {
+            return new Rejected(new Rejection(Rejection.TOO_LARGE, "record is " + raw.length
+                    + " bytes, over the limit of " + limits.maxRecordBytes() + " (limits.record.bytes)"), raw);
+        }
+        final RequestRecord common = EventScanner.scan(raw, limits.maxAttributes());
+        final Result r = common != null ? new Accepted(common) : parseWithJackson(raw, limits);
+        return r instanceof Accepted a ? withinLimits(a, limits) : r;
+    }
+
+    private static Result withinLimits(final Accepted a, final InputLimits limits) {
+        final RequestRecord e = a.event();
+        final int max = limits.maxFieldLength();
+        String field = null;
+        int length = 0;
+        if (e.service().length() > max) {
+            field = "service";
+            length = e.service().length();
+        } else if (e.operation() != null && e.operation().length() > max) {
+            field = "operation";
+            length = e.operation().length();
+        } else {
+            for (final Map.Entry<String, String> at : e.attributes().entrySet()) {
+                if (at.getKey().length() > max) {
+                    field = "an attribute key";
+                    length = at.getKey().length();
+                    break;
+                }
+                if (at.getValue().length() > max) {
+                    field = "attributes." + at.getKey();
+                    length = at.getValue().length();
+                    break;
+                }
+            }
+        }
+        if (field == null) {
+            return a;
+        }
+        return new Rejected(new Rejection(Rejection.LIMIT_EXCEEDED, field + " is " + length
+                + " characters, over the limit of " + max + " (limits.field.length)"), e.raw());
     }
 
     /**
@@ -50,11 +96,15 @@ public final class EventParser {
      * does not take (public for the benchmarks that compare the two).
      */
     public static Result parseWithJackson(final byte[] raw) {
+        return parseWithJackson(raw, InputLimits.DEFAULTS);
+    }
+
+    private static Result parseWithJackson(final byte[] raw, final InputLimits limits) {
         if (raw == null || raw.length == 0) {
             return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "empty value"), raw);
         }
         try (JsonParser p = FACTORY.createParser(raw)) {
-            return new Accepted(read(p, raw));
+            return new Accepted(read(p, raw, limits));
         } catch (Rejection.Failure f) {
             return new Rejected(f.rejection, raw);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -64,7 +114,8 @@ public final class EventParser {
         }
     }
 
-    private static RequestRecord read(final JsonParser p, final byte[] raw) throws IOException, Rejection.Failure {
+    private static RequestRecord read(final JsonParser p, final byte[] raw, final InputLimits limits)
+            throws IOException, Rejection.Failure {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new Rejection.Failure(Rejection.MALFORMED_JSON, "not a JSON object");
         }
@@ -75,10 +126,14 @@ public final class EventParser {
         String outcome = null;
         String operation = null;
         Map<String, String> attributes = Map.of();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             final String field = p.currentName();
             final JsonToken v = p.nextToken();
+            if (KNOWN.contains(field) && !seen.add(field)) {
+                throw invalid(field, "appears twice (an event must say each field once)");
+            }
             switch (field) {
                 case "service":
                     if (v != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
@@ -95,12 +150,15 @@ public final class EventParser {
                     }
                     latency = p.getDoubleValue();
                     if (!(latency >= 0) || Double.isInfinite(latency)) {
-                        throw invalid("latencyMs", "must be >= 0, got " + p.getText());
+                        throw invalid("latencyMs", "must be >= 0, got " + abbreviate(p.getText()));
                     }
                     break;
                 case "status":
                     if (v != JsonToken.VALUE_NUMBER_INT) {
                         throw invalid("status", "must be an integer HTTP status");
+                    }
+                    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                        throw invalid("status", "must be between 100 and 599, got " + abbreviate(p.getText()));
                     }
                     final long s = p.getLongValue();
                     if (s < 100 || s > 599) {
@@ -117,7 +175,7 @@ public final class EventParser {
                     }
                     outcome = p.getText().toLowerCase(Locale.ROOT);
                     if (!"ok".equals(outcome) && !"error".equals(outcome)) {
-                        throw invalid("outcome", "must be \"ok\" or \"error\", got \"" + p.getText() + "\"");
+                        throw invalid("outcome", "must be \"ok\" or \"error\", got \"" + abbreviate(p.getText()) + "\"");
                     }
                     break;
                 case "operation":
@@ -130,7 +188,7 @@ public final class EventParser {
                     operation = p.getText();
                     break;
                 case "attributes":
-                    attributes = attributes(p, v);
+                    attributes = attributes(p, v, limits.maxAttributes());
                     break;
                 default:
                     p.skipChildren();
@@ -160,9 +218,12 @@ public final class EventParser {
 
     private static long timestamp(final JsonParser p, final JsonToken v) throws IOException, Rejection.Failure {
         if (v == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw outOfRange(abbreviate(p.getText()));
+            }
             final long ms = p.getLongValue();
-            if (ms < 0) {
-                throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP, "timestamp must be epoch milliseconds >= 0, got " + ms);
+            if (!InputLimits.plausibleTime(ms)) {
+                throw outOfRange(Long.toString(ms));
             }
             return ms;
         }
@@ -171,19 +232,35 @@ public final class EventParser {
             if (text.length() > 10 && (text.charAt(10) == ' ' || text.charAt(10) == 't')) {
                 text = text.substring(0, 10) + 'T' + text.substring(11);
             }
+            final long ms;
             try {
-                return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                ms = OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
                 throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP,
-                        "timestamp \"" + p.getText() + "\" is neither epoch milliseconds nor RFC 3339");
+                        "timestamp \"" + abbreviate(p.getText()) + "\" is neither epoch milliseconds nor RFC 3339");
             }
+            if (!InputLimits.plausibleTime(ms)) {
+                throw outOfRange("\"" + abbreviate(p.getText()) + "\"");
+            }
+            return ms;
         }
         throw new Rejection.Failure(Rejection.INVALID_TIMESTAMP,
                 "timestamp must be epoch milliseconds or an RFC 3339 string, got " + describe(v));
     }
 
-    private static Map<String, String> attributes(final JsonParser p, final JsonToken v)
+    private static Rejection.Failure outOfRange(final String got) {
+        return new Rejection.Failure(Rejection.INVALID_TIMESTAMP, "timestamp must lie in [2000-01-01T00:00:00Z, "
+                + "2100-01-01T00:00:00Z) (epoch ms " + InputLimits.MIN_TIMESTAMP + " to " + InputLimits.MAX_TIMESTAMP
+                + "), got " + got);
+    }
+
+    /** At most 64 characters of {@code s}, for messages about hostile input. */
+    static String abbreviate(final String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+
+    private static Map<String, String> attributes(final JsonParser p, final JsonToken v, final int maxAttributes)
             throws IOException, Rejection.Failure {
         if (v == JsonToken.VALUE_NULL) {
             return Map.of();
@@ -196,10 +273,14 @@ public final class EventParser {
             final String key = p.currentName();
             final JsonToken value = p.nextToken();
             if (value.isStructStart()) {
-                throw invalid("attributes." + key, "must be a string, not a nested value");
+                throw invalid("attributes." + abbreviate(key), "must be a string, not a nested value");
             }
-            if (value != JsonToken.VALUE_NULL) {
-                out.put(key, p.getText());
+            if (value != JsonToken.VALUE_NULL && out.put(key, p.getText()) != null) {
+                throw invalid("attributes." + abbreviate(key), "appears twice");
+            }
+            if (out.size() > maxAttributes) {
+                throw new Rejection.Failure(Rejection.LIMIT_EXCEEDED, "more than " + maxAttributes
+                        + " attributes (limits.attributes)");
             }
         }
         return out;

@@ -28,7 +28,12 @@ final class EventScanner {
 
     /** The event, or null when the input is not of the common shape (the caller asks Jackson). */
     static RequestRecord scan(final byte[] raw) {
-        return new Scanner(raw).scan();
+        return scan(raw, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #scan(byte[])}, giving up (null) past {@code maxAttributes} attributes. */
+    static RequestRecord scan(final byte[] raw, final int maxAttributes) {
+        return new Scanner(raw, maxAttributes).scan();
     }
 
     /** One pass over the bytes; any surprise returns null (= let Jackson decide). */
@@ -43,12 +48,25 @@ final class EventScanner {
         private boolean outcomeSeen;
         private String operation;
         private Map<String, String> attributes = Map.of();
+        private final int maxAttributes;
+        /** Known fields seen so far, one bit each: a repeated field is Jackson's to refuse. */
+        private int seen;
         // string result of the last str() call
         private int strStart;
         private int strEnd;
 
-        Scanner(final byte[] b) {
+        Scanner(final byte[] b, final int maxAttributes) {
             this.b = b;
+            this.maxAttributes = maxAttributes;
+        }
+
+        /** Marks field {@code bit} seen; false when it was already. */
+        private boolean first(final int bit) {
+            if ((seen & bit) != 0) {
+                return false;
+            }
+            seen |= bit;
+            return true;
         }
 
         RequestRecord scan() {
@@ -99,6 +117,9 @@ final class EventScanner {
             switch (kl) {
                 case 6:
                     if (is(ks, "status")) {
+                        if (!first(1)) {
+                            return false;
+                        }
                         final long v = integer(3);
                         if (v < 100 || v > 599) {
                             return false;
@@ -109,14 +130,14 @@ final class EventScanner {
                     return false;
                 case 7:
                     if (is(ks, "service")) {
-                        if (!str() || strEnd == strStart) {
+                        if (!first(2) || !str() || strEnd == strStart) {
                             return false;
                         }
                         service = ascii();
                         return true;
                     }
                     if (is(ks, "outcome")) {
-                        if (!str()) {
+                        if (!first(4) || !str()) {
                             return false;
                         }
                         final String o = ascii();
@@ -133,15 +154,21 @@ final class EventScanner {
                     return false;
                 case 9:
                     if (is(ks, "timestamp")) {
+                        if (!first(8)) {
+                            return false;
+                        }
                         timestamp = integer(18);
-                        return timestamp >= 0;
+                        return InputLimits.plausibleTime(timestamp);
                     }
                     if (is(ks, "latencyMs")) {
+                        if (!first(16)) {
+                            return false;
+                        }
                         latency = decimal();
                         return latency >= 0;
                     }
                     if (is(ks, "operation")) {
-                        if (!str()) {
+                        if (!first(32) || !str()) {
                             return false;
                         }
                         operation = ascii();
@@ -150,7 +177,7 @@ final class EventScanner {
                     return false;
                 case 10:
                     if (is(ks, "attributes")) {
-                        return attributes();
+                        return first(64) && attributes();
                     }
                     return false;
                 default:
@@ -182,7 +209,9 @@ final class EventScanner {
                 if (!str()) {
                     return false;
                 }
-                out.put(key, ascii());
+                if (out.put(key, ascii()) != null || out.size() > maxAttributes) {
+                    return false;
+                }
                 ws();
                 if (eat(',')) {
                     continue;

@@ -48,6 +48,12 @@ public final class Names {
     public static final String HEADER_TOPIC = "burnrate.error.topic";
     public static final String HEADER_PARTITION = "burnrate.error.partition";
     public static final String HEADER_OFFSET = "burnrate.error.offset";
+    /** Set when the dead letter holds only the first bytes of the value: the original size in bytes. */
+    public static final String HEADER_TRUNCATED = "burnrate.error.truncated";
+    /** Set when the key was cut to fit: the original key's size in bytes. */
+    public static final String HEADER_KEY_TRUNCATED = "burnrate.error.key.truncated";
+    /** Set when the original headers were too large to copy: how many were dropped. */
+    public static final String HEADER_HEADERS_DROPPED = "burnrate.error.headers.dropped";
 
     private Names() {
     }

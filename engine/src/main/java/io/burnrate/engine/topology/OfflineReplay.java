@@ -3,7 +3,6 @@ package io.burnrate.engine.topology;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.DeadLetter;
 import io.burnrate.schemas.Json;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,11 @@ public final class OfflineReplay {
 
     public static Summary run(final List<SloSpecParser.Parsed> slos, final Path events, final Path outDir,
                               final EngineConfig baseConfig) throws IOException {
-        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true).withMaxFutureSkew(null);
+        // no wall clock here: the time guard judges events against the input's own time
+        final ReplayTimeGuard guard = new ReplayTimeGuard(baseConfig.maxFutureSkew(), baseConfig.maxEventAge(),
+                baseConfig.grace());
+        final EngineConfig config = baseConfig.withIdleAdvanceAfter(null).withInMemoryState(true)
+                .withMaxFutureSkew(null).withMaxEventAge(null);
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         Files.createDirectories(outDir);
         final Path stateDir = Files.createTempDirectory(outDir, ".replay-state");
@@ -66,11 +71,12 @@ public final class OfflineReplay {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "burnrate-replay");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put("processing.exception.handler.global.enabled", "true");
-        long lines = 0;
+        props.putAll(ErrorHandlers.configure(config.dlqTopic()));
         final TreeMap<String, byte[]> finalStatus = new TreeMap<>();
+        final LineReader in = new LineReader(Files.newInputStream(events),
+                Math.max(config.limits().maxRecordBytes(), config.limits().maxDeadLetterBytes()));
         try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
-             BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8);
+             in;
              BufferedWriter alerts = Files.newBufferedWriter(outDir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
              BufferedWriter dlq = Files.newBufferedWriter(outDir.resolve(DLQ_FILE), StandardCharsets.UTF_8);
              BufferedWriter policy = Files.newBufferedWriter(outDir.resolve(BUDGET_POLICY_FILE), StandardCharsets.UTF_8);
@@ -81,29 +87,20 @@ public final class OfflineReplay {
             for (final SloSpecParser.Parsed p : slos) {
                 sloTopic.pipeInput(p.spec().id(), SloSpecParser.toJson(p.document()), 0L);
             }
-            final TestInputTopic<String, byte[]> requests = driver.createInputTopic(config.requestsTopic(),
-                    new StringSerializer(), new ByteArraySerializer());
-            final Outputs outputs = new Outputs(driver, config);
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines++;
-                if (line.isBlank()) {
-                    continue;
+            final Feed feed = new Feed(driver, config, guard, built.counters(),
+                    new Outputs(driver, config), alerts, dlq, policy, compliance, finalStatus);
+            while (in.next()) {
+                if (!in.blank()) {
+                    feed.add(in.number(), in.bytes(), in.length());
                 }
-                final Headers headers = new RecordHeaders();
-                headers.add(LINE_HEADER, Long.toString(lines).getBytes(StandardCharsets.UTF_8));
-                final byte[] value = line.getBytes(StandardCharsets.UTF_8);
-                // key by service as producers should, so replay takes the same path as keyed live traffic
-                final EventParser.Result parsed = EventParser.parse(value);
-                final String key = parsed instanceof EventParser.Accepted a ? a.event().service() : null;
-                requests.pipeInput(new TestRecord<>(key, value, headers, 0L));
-                if (lines % DRAIN_EVERY == 0) {
-                    outputs.drain(alerts, dlq, policy, compliance, finalStatus);
+                if (in.number() % DRAIN_EVERY == 0) {
+                    feed.drain();
                 }
             }
+            feed.finish();
             built.inputEnd().reach();
             driver.advanceWallClockTime(config.statusInterval());
-            outputs.drain(alerts, dlq, policy, compliance, finalStatus);
+            feed.drain();
         } finally {
             deleteRecursively(stateDir);
         }
@@ -116,7 +113,220 @@ public final class OfflineReplay {
         final EngineCounters c = built.counters();
         final Map<String, Long> rejected = new TreeMap<>();
         c.rejectedByReason().forEach((k, v) -> rejected.put(k, v.sum()));
-        return new Summary(lines, c.accepted.sum(), c.unmatched.sum(), rejected, c.transitions.sum(), slos.size());
+        return new Summary(in.number(), c.accepted.sum(), c.unmatched.sum(), rejected, c.transitions.sum(),
+                slos.size());
+    }
+
+    /** An input line waiting for its turn: parsed once, here, and again by the topology as live traffic is. */
+    private record Line(long number, byte[] bytes, long length, EventParser.Result parsed) {
+    }
+
+    /**
+     * Feeds lines to the topology in file order, holding an event back while the time
+     * guard needs the events after it; lines refused before the topology (too large, a
+     * broken clock) are written to the dead-letter file in the same order.
+     */
+    private static final class Feed {
+        /** Bound on the lines held back for the time guard's lookahead. */
+        private static final int MAX_PENDING = 10_000;
+        private final TestInputTopic<String, byte[]> requests;
+        private final EngineConfig config;
+        private final ReplayTimeGuard guard;
+        private final EngineCounters counters;
+        private final Outputs outputs;
+        private final BufferedWriter alerts;
+        private final BufferedWriter dlq;
+        private final BufferedWriter policy;
+        private final BufferedWriter compliance;
+        private final Map<String, byte[]> finalStatus;
+        private final ArrayDeque<Line> pending = new ArrayDeque<>();
+        private final long[] next = new long[ReplayTimeGuard.LOOKAHEAD];
+
+        Feed(final TopologyTestDriver driver, final EngineConfig config, final ReplayTimeGuard guard,
+             final EngineCounters counters, final Outputs outputs, final BufferedWriter alerts,
+             final BufferedWriter dlq, final BufferedWriter policy, final BufferedWriter compliance,
+             final Map<String, byte[]> finalStatus) {
+            this.requests = driver.createInputTopic(config.requestsTopic(), new StringSerializer(),
+                    new ByteArraySerializer());
+            this.config = config;
+            this.guard = guard;
+            this.counters = counters;
+            this.outputs = outputs;
+            this.alerts = alerts;
+            this.dlq = dlq;
+            this.policy = policy;
+            this.compliance = compliance;
+            this.finalStatus = finalStatus;
+        }
+
+        void add(final long number, final byte[] bytes, final long length) throws IOException {
+            final EventParser.Result parsed = length > config.limits().maxRecordBytes() ? null
+                    : EventParser.parse(bytes, config.limits());
+            pending.addLast(new Line(number, bytes, length, parsed));
+            release(false);
+        }
+
+        void finish() throws IOException {
+            release(true);
+        }
+
+        void drain() throws IOException {
+            outputs.drain(alerts, dlq, policy, compliance, finalStatus);
+        }
+
+        private void release(final boolean end) throws IOException {
+            while (!pending.isEmpty()) {
+                final Line head = pending.peekFirst();
+                if (head.parsed() instanceof EventParser.Accepted a) {
+                    final long ts = a.event().timestamp();
+                    int n = 0;
+                    if (guard.needsLookahead(ts)) {
+                        final java.util.Iterator<Line> it = pending.iterator();
+                        it.next();
+                        while (it.hasNext() && n < next.length) {
+                            if (it.next().parsed() instanceof EventParser.Accepted f) {
+                                next[n++] = f.event().timestamp();
+                            }
+                        }
+                        if (n < next.length && !end && pending.size() < MAX_PENDING) {
+                            return; // wait for more of the input
+                        }
+                    }
+                    final Rejection clock = guard.check(ts, next, n);
+                    if (clock != null) {
+                        refuse(head, clock);
+                    } else {
+                        pipe(head, a.event().service());
+                    }
+                } else if (head.parsed() == null) {
+                    refuse(head, new Rejection(Rejection.TOO_LARGE, "line is " + head.length()
+                            + " bytes, over the limit of " + config.limits().maxRecordBytes() + " (limits.record.bytes)"));
+                } else {
+                    pipe(head, null);
+                }
+                pending.removeFirst();
+            }
+        }
+
+        private void pipe(final Line line, final String key) {
+            final Headers headers = new RecordHeaders();
+            headers.add(LINE_HEADER, Long.toString(line.number()).getBytes(StandardCharsets.UTF_8));
+            // key by service as producers should, so replay takes the same path as keyed live traffic
+            requests.pipeInput(new TestRecord<>(key, line.bytes(), headers, 0L));
+        }
+
+        /** A line the topology never sees: written after everything the topology put out before it. */
+        private void refuse(final Line line, final Rejection why) throws IOException {
+            counters.rejected(why.reason());
+            drain();
+            final byte[] kept = DeadLetters.value(line.bytes(), config.limits());
+            final boolean cut = line.length() > kept.length;
+            dlq.write(Json.MAPPER.writeValueAsString(new DeadLetter(line.number(), why.reason(), why.detail(),
+                    new String(kept, StandardCharsets.UTF_8), cut ? line.length() : null)));
+            dlq.write('\n');
+        }
+    }
+
+    /**
+     * Reads an input file as lines of bytes: a line ends at LF (a CR before it is dropped,
+     * a CR anywhere else is part of the line, as {@code wc -l} counts), bytes need not be
+     * UTF-8 (the parser refuses such a line, the rest of the file goes on), and a line
+     * longer than {@code keep} bytes is kept only up to there, its length still counted.
+     */
+    static final class LineReader implements java.io.Closeable {
+        private final java.io.InputStream in;
+        private final int keep;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int limit;
+        private byte[] line = new byte[256];
+        private int kept;
+        private long length;
+        private long number;
+        private boolean eof;
+
+        LineReader(final java.io.InputStream in, final int keep) {
+            this.in = in;
+            this.keep = keep;
+        }
+
+        /** Reads the next line; false at the end of the input. */
+        boolean next() throws IOException {
+            if (eof) {
+                return false;
+            }
+            kept = 0;
+            length = 0;
+            byte last = 0;
+            boolean any = false;
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        eof = true;
+                        if (!any) {
+                            return false;
+                        }
+                        break;
+                    }
+                }
+                any = true;
+                final byte b = buf[pos++];
+                if (b == '\n') {
+                    break;
+                }
+                last = b;
+                length++;
+                if (kept < keep) {
+                    if (kept == line.length) {
+                        line = Arrays.copyOf(line, Math.min(keep, line.length * 2));
+                    }
+                    line[kept++] = b;
+                }
+            }
+            if (length > 0 && last == '\r') {
+                if (kept == length) {
+                    kept--;
+                }
+                length--;
+            }
+            number++;
+            return true;
+        }
+
+        long number() {
+            return number;
+        }
+
+        /** The line's bytes (at most {@code keep} of them). */
+        byte[] bytes() {
+            return Arrays.copyOf(line, kept);
+        }
+
+        /** The line's full length in bytes. */
+        long length() {
+            return length;
+        }
+
+        boolean blank() {
+            if (length > kept) {
+                return false;
+            }
+            for (int i = 0; i < kept; i++) {
+                final byte b = line[i];
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** Reads the three output topics of the driver into the files. */
@@ -155,10 +365,12 @@ public final class OfflineReplay {
                 finalStatus.put(r.key(), r.value());
             }
             for (final TestRecord<String, byte[]> r : dlq.readRecordsToList()) {
+                final String cut = header(r.headers(), Names.HEADER_TRUNCATED, null);
                 final DeadLetter d = new DeadLetter(Long.parseLong(header(r.headers(), LINE_HEADER, "0")),
                         header(r.headers(), Names.HEADER_REASON, "unknown"),
                         header(r.headers(), Names.HEADER_DETAIL, ""),
-                        r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8));
+                        r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8),
+                        cut == null ? null : Long.valueOf(cut));
                 dlqOut.write(Json.MAPPER.writeValueAsString(d));
                 dlqOut.write('\n');
             }

@@ -1,12 +1,8 @@
 package io.burnrate.engine.topology;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Step 1: validates raw request bytes. Accepted events move on with their event time as
@@ -16,10 +12,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ParseProcessor implements FixedKeyProcessor<String, byte[], EventParser.Result> {
 
     private final EngineCounters counters;
+    private final InputLimits limits;
     private FixedKeyProcessorContext<String, EventParser.Result> context;
 
-    ParseProcessor(final EngineCounters counters) {
+    ParseProcessor(final EngineCounters counters, final InputLimits limits) {
         this.counters = counters;
+        this.limits = limits;
     }
 
     @Override
@@ -29,29 +27,16 @@ final class ParseProcessor implements FixedKeyProcessor<String, byte[], EventPar
 
     @Override
     public void process(final FixedKeyRecord<String, byte[]> record) {
-        final EventParser.Result result = EventParser.parse(record.value());
+        final EventParser.Result result = EventParser.parse(record.value(), limits);
         if (result instanceof EventParser.Accepted accepted) {
             context.forward(record.withValue(result).withTimestamp(accepted.event().timestamp()));
         } else {
-            final Rejection r = ((EventParser.Rejected) result).rejection();
+            final EventParser.Rejected rejected = (EventParser.Rejected) result;
+            final Rejection r = rejected.rejection();
             counters.rejected(r.reason());
-            context.forward(record.withValue(result).withHeaders(deadLetterHeaders(record.headers(), r, context)));
+            context.forward(record.withValue(new EventParser.Rejected(r, DeadLetters.value(rejected.raw(), limits)))
+                    .withHeaders(DeadLetters.headers(record.headers(), record.key(), rejected.raw(), r, context,
+                            limits)));
         }
-    }
-
-    static Headers deadLetterHeaders(final Headers original, final Rejection r,
-                                     final org.apache.kafka.streams.processor.api.ProcessingContext context) {
-        final Headers h = new RecordHeaders(original.toArray());
-        h.remove(Names.HEADER_REASON);
-        h.remove(Names.HEADER_DETAIL);
-        h.add(Names.HEADER_REASON, r.reason().getBytes(StandardCharsets.UTF_8));
-        h.add(Names.HEADER_DETAIL, r.detail().getBytes(StandardCharsets.UTF_8));
-        final RecordMetadata meta = context.recordMetadata().orElse(null);
-        if (meta != null && !h.headers(Names.HEADER_TOPIC).iterator().hasNext()) {
-            h.add(Names.HEADER_TOPIC, meta.topic().getBytes(StandardCharsets.UTF_8));
-            h.add(Names.HEADER_PARTITION, Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
-            h.add(Names.HEADER_OFFSET, Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
-        }
-        return h;
     }
 }

@@ -11,6 +11,12 @@ public record Rejection(String reason, String detail) {
     public static final String INVALID_FIELD = "invalid-field";
     public static final String INVALID_TIMESTAMP = "invalid-timestamp";
     public static final String LATE = "late";
+    /** The record is over {@link InputLimits#maxRecordBytes}. */
+    public static final String TOO_LARGE = "too-large";
+    /** A field is over one of the {@link InputLimits}: too long, too many attributes. */
+    public static final String LIMIT_EXCEEDED = "limit-exceeded";
+    /** Processing the record failed unexpectedly (a bug): it is set aside, the stream goes on. */
+    public static final String PROCESSING_ERROR = "processing-error";
 
     /** Thrown inside the parser; carries the rejection without a stack trace. */
     static final class Failure extends Exception {

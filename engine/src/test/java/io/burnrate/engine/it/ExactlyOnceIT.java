@@ -159,7 +159,8 @@ class ExactlyOnceIT {
                 "--partitions", "1",
                 "--http-port", "0", "--http-bind", "127.0.0.1",
                 "--set", "commit.interval.ms=" + commitInterval,
-                "--set", "idle.advance.after=off"));
+                "--set", "idle.advance.after=off",
+                "--set", "max.event.age=off"));
         for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy",
                 "compliance")) {
             cmd.add("--topic");

@@ -38,6 +38,7 @@ public final class KafkaTestSupport {
                 .with(Settings.STATE_DIR, stateDir.toAbsolutePath())
                 .with(Settings.PARTITIONS, 2)
                 .with(Settings.IDLE_ADVANCE, "off")
+                .with(Settings.MAX_EVENT_AGE, "off")
                 .with(Settings.HTTP_PORT, 0)
                 .with(Settings.HTTP_BIND, "127.0.0.1")
                 .with(Settings.TOPIC_PREFIX + "requests", prefix + ".requests")

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 public final class Drivers {
 
     /** The engine's defaults without the wall clock: event time comes from the test alone. */
-    public static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null);
+    public static final EngineConfig CONFIG = EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null)
+            .withMaxEventAge(null);
 
     private Drivers() {
     }

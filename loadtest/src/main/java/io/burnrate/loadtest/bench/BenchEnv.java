@@ -113,6 +113,7 @@ public final class BenchEnv implements AutoCloseable {
         s.put(Settings.GUARANTEE, "exactly_once_v2");
         s.put(Settings.PARTITIONS, Integer.toString(partitions));
         s.put(Settings.IDLE_ADVANCE, "off");
+        s.put(Settings.MAX_EVENT_AGE, "off");
         s.put(Settings.TOPIC_PREFIX + "requests", requestsTopic);
         s.put(Settings.TOPIC_PREFIX + "slos", prefix + ".slos");
         s.put(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts");
