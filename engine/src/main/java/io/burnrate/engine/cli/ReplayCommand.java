@@ -40,6 +40,17 @@ final class ReplayCommand implements Callable<Integer> {
             description = "how late an event may be and still count (default: ${DEFAULT-VALUE})")
     private String grace;
 
+    @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "1h",
+            description = {"an event further ahead of the input's event time counts only when the events after it",
+                    "follow it (a gap in the traffic), not when they go back (a broken clock); 'off' disables",
+                    "(default: ${DEFAULT-VALUE})"})
+    private String maxFutureSkew;
+
+    @Option(names = "--max-event-age", paramLabel = "DURATION", defaultValue = "7d",
+            description = {"the first event may lie at most this far before the events after it, and the last",
+                    "events of the input may jump at most this far ahead; 'off' disables (default: ${DEFAULT-VALUE})"})
+    private String maxEventAge;
+
     @Override
     public Integer call() {
         final PrintWriter err = spec.commandLine().getErr();
@@ -55,10 +66,14 @@ final class ReplayCommand implements Callable<Integer> {
             return BurnrateCli.UNUSABLE_INPUT;
         }
         final Duration graceDuration;
+        final Duration skew;
+        final Duration age;
         try {
-            graceDuration = io.burnrate.engine.slo.Durations.parse(grace);
+            graceDuration = duration("--grace", grace);
+            skew = duration("--max-future-skew", maxFutureSkew);
+            age = duration("--max-event-age", maxEventAge);
         } catch (IllegalArgumentException e) {
-            err.println("burnrate replay: --grace: " + e.getMessage());
+            err.println("burnrate replay: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
         try {
@@ -69,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final OfflineReplay.Summary s;
         try {
-            s = OfflineReplay.run(parsed, events, out, EngineConfig.defaults().withGrace(graceDuration));
+            s = OfflineReplay.run(parsed, events, out, EngineConfig.defaults().withGrace(graceDuration)
+                    .withMaxFutureSkew(skew).withMaxEventAge(age));
         } catch (IOException e) {
             err.println("burnrate replay: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
@@ -80,5 +96,20 @@ final class ReplayCommand implements Callable<Integer> {
                 s.lines(), s.slos(), s.accepted(), rejected, rejected == 0 ? "" : " " + s.rejected(), s.unmatched(),
                 s.transitions(), out);
         return 0;
+    }
+
+    /** A duration flag; "off" (or 0) is null, except for --grace where it is zero. */
+    private static Duration duration(final String flag, final String value) {
+        if (value.equalsIgnoreCase("off") || value.equals("0")) {
+            if (flag.equals("--grace")) {
+                return Duration.ZERO;
+            }
+            return null;
+        }
+        try {
+            return io.burnrate.engine.slo.Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
     }
 }
