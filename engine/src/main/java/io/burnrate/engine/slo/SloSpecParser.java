@@ -166,6 +166,10 @@ public final class SloSpecParser {
      * after 40 characters (with the length) so a 10,000-character name does not flood
      * the output.
      */
+    public static String quote(final String name) {
+        return quoteName(name);
+    }
+
     static String quoteName(final String name) {
         if (name == null) {
             return "'?'";
