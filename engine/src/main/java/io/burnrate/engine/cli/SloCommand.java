@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 SloCommand.ListSlos.class})
 final class SloCommand {
 
-    /** The SLO limits, as options of validate and apply (the engine reads the same keys from burnrate.yaml). */
+    /** The SLO limits, as options of validate and apply (named by their setting keys in every refusal). */
     static final class LimitOptions {
         @Option(names = "--max-slos", paramLabel = "N", description = "SLOs one engine holds and one file may define "
                 + "(slo.max-slos, default 100000)")
