@@ -21,6 +21,45 @@ import picocli.CommandLine.Spec;
                 SloCommand.ListSlos.class})
 final class SloCommand {
 
+    /** The SLO limits, as options of validate and apply (named by their setting keys in every refusal). */
+    static final class LimitOptions {
+        @Option(names = "--max-slos", paramLabel = "N", description = "SLOs one engine holds and one file may define "
+                + "(slo.max-slos, default 100000)")
+        int maxSlos = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSlos();
+
+        @Option(names = "--max-selector-entries", paramLabel = "N", description = "conditions in one selector "
+                + "(slo.max-selector-entries, default 64)")
+        int maxSelectorEntries = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSelectorEntries();
+
+        @Option(names = "--max-selector-bytes", paramLabel = "N", description = "UTF-8 bytes of one selector's keys and "
+                + "values (slo.max-selector-bytes, default 1024)")
+        int maxSelectorBytes = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSelectorBytes();
+
+        @Option(names = "--max-file-bytes", paramLabel = "N", description = "size of one SLO file "
+                + "(slo.max-file-bytes, default 16777216)")
+        long maxFileBytes = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxFileBytes();
+
+        io.burnrate.engine.slo.SloLimits limits() {
+            return new io.burnrate.engine.slo.SloLimits(maxSlos, maxSelectorEntries, maxSelectorBytes, maxFileBytes);
+        }
+    }
+
+    /**
+     * Refuses an apply that would leave more SLOs on the topic than an engine holds:
+     * {@code existing} are the names on the topic now.
+     */
+    static String engineLimitProblem(final java.util.Set<String> existing, final List<SloSpecParser.Parsed> slos,
+                                     final io.burnrate.engine.slo.SloLimits limits) {
+        final java.util.Set<String> all = new java.util.HashSet<>(existing);
+        slos.forEach(p -> all.add(p.spec().id()));
+        if (all.size() <= limits.maxSlos()) {
+            return null;
+        }
+        return "applying this file would define " + all.size() + " SLOs (" + existing.size() + " on the topic, "
+                + (all.size() - existing.size()) + " new), more than the limit of " + limits.maxSlos() + " ("
+                + io.burnrate.engine.slo.SloLimits.MAX_SLOS + "); nothing was published";
+    }
+
     /** {@code burnrate slo validate FILE}. */
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = {"Check an SLO file (YAML, documents separated by ---) without running anything.",
@@ -35,6 +74,9 @@ final class SloCommand {
         @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "the SLO file (same as the argument)")
         private Path option;
 
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Limits:%n")
+        private LimitOptions limitOptions = new LimitOptions();
+
         @Override
         public Integer call() {
             final PrintWriter out = spec.commandLine().getOut();
@@ -44,7 +86,14 @@ final class SloCommand {
                 err.println("burnrate slo validate: name the SLO file (burnrate slo validate FILE)");
                 return BurnrateCli.UNUSABLE_INPUT;
             }
-            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, err);
+            final io.burnrate.engine.slo.SloLimits limits;
+            try {
+                limits = limitOptions.limits();
+            } catch (IllegalArgumentException e) {
+                err.println("burnrate slo validate: " + e.getMessage());
+                return BurnrateCli.UNUSABLE_INPUT;
+            }
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, err);
             if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
@@ -84,15 +133,30 @@ final class SloCommand {
         @picocli.CommandLine.Mixin
         private KafkaOptions kafka;
 
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Limits:%n")
+        private LimitOptions limitOptions = new LimitOptions();
+
         @Override
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
-            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, err);
+            final io.burnrate.engine.slo.SloLimits limits;
+            try {
+                limits = limitOptions.limits();
+            } catch (IllegalArgumentException e) {
+                err.println("burnrate slo apply: " + e.getMessage());
+                return BurnrateCli.UNUSABLE_INPUT;
+            }
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, err);
             if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
             return withKafka(err, settings -> {
-                new io.burnrate.engine.runtime.SloPublisher(settings).apply(slos);
+                final var publisher = new io.burnrate.engine.runtime.SloPublisher(settings);
+                final String over = engineLimitProblem(publisher.list().keySet(), slos, limits);
+                if (over != null) {
+                    throw new IllegalArgumentException(over);
+                }
+                publisher.apply(slos);
                 for (final SloSpecParser.Parsed p : slos) {
                     spec.commandLine().getOut().println("applied " + p.spec().id());
                 }

@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
 import java.io.IOException;
@@ -26,8 +27,13 @@ final class SloFiles {
 
     /** Loads the file, or prints every problem as {@code invalid: ...} and returns null. */
     static List<SloSpecParser.Parsed> loadOrReport(final Path file, final java.io.PrintWriter err) {
+        return loadOrReport(file, SloLimits.DEFAULTS, err);
+    }
+
+    static List<SloSpecParser.Parsed> loadOrReport(final Path file, final SloLimits limits,
+                                                    final java.io.PrintWriter err) {
         try {
-            return load(file);
+            return load(file, limits);
         } catch (Unusable e) {
             e.lines.forEach(line -> err.println("invalid: " + line));
             return null;
@@ -35,11 +41,15 @@ final class SloFiles {
     }
 
     static List<SloSpecParser.Parsed> load(final Path file) throws Unusable {
+        return load(file, SloLimits.DEFAULTS);
+    }
+
+    static List<SloSpecParser.Parsed> load(final Path file, final SloLimits limits) throws Unusable {
         if (!Files.isRegularFile(file)) {
             throw new Unusable(List.of("SLO file " + file + " does not exist or is not a file"));
         }
         try {
-            return SloSpecParser.parseFile(file);
+            return SloSpecParser.parseFile(file, limits);
         } catch (SloValidationException e) {
             throw new Unusable(e.problems());
         } catch (NoSuchFileException e) {

@@ -36,11 +36,25 @@ final class StatusPage {
     }
 
     static String index(final List<SloView> slos) {
+        return index(slos, List.of());
+    }
+
+    /** The index, with a warning per SLO whose latest document on the SLO topic was refused. */
+    static String index(final List<SloView> slos,
+                        final java.util.Collection<io.burnrate.engine.topology.SloRegistry.Invalid> invalid) {
         final Set<String> longWindows = new LinkedHashSet<>();
         slos.forEach(v -> v.rules().forEach(r -> longWindows.add(r.longWindow())));
         final StringBuilder b = new StringBuilder();
         b.append("<!doctype html><html><head><meta charset=utf-8><title>burnrate: SLO status</title>").append(STYLE)
-                .append("</head><body><h1>burnrate: SLO status</h1>")
+                .append("</head><body><h1>burnrate: SLO status</h1>");
+        for (final var i : invalid) {
+            b.append("<p class=invalid><span class=firing>invalid definition</span> SLO <b>").append(esc(
+                    io.burnrate.engine.slo.SloSpecParser.quote(i.id()))).append("</b>: the SLO topic holds a refused "
+                    + "document (").append(esc(i.reason())).append(", offset ").append(i.offset()).append("); ")
+                    .append(i.keptPrevious() ? "the last valid version stays in force" : "no valid version: not evaluated")
+                    .append(". ").append(esc(i.detail())).append("</p>");
+        }
+        b
                 .append("<input id=filter placeholder='filter: name, service, team, tier, firing' autofocus>")
                 .append("<table id=slos><thead><tr>");
         final List<String> headers = new ArrayList<>(List.of("SLO", "service", "team", "tier", "objective",

@@ -108,6 +108,8 @@ public final class StatusServer implements AutoCloseable {
             } else if (path.equals("/readyz")) {
                 final boolean ready = streams.state() == KafkaStreams.State.RUNNING;
                 send(ex, ready ? 200 : 503, "text/plain", (ready ? "ready" : "not ready: " + streams.state()) + "\n");
+            } else if (path.equals("/api/v1/slo-definitions/invalid")) {
+                sendJson(ex, 200, Map.of("invalid", built.registry().snapshot().invalid().values()));
             } else if (path.equals("/api/v1/slos")) {
                 sendJson(ex, 200, Map.of("slos", list(local)));
             } else if (path.startsWith("/api/v1/slos/")) {
@@ -118,7 +120,8 @@ public final class StatusServer implements AutoCloseable {
                     sendJson(ex, 200, v);
                 }
             } else if (path.equals("/") || path.equals("/index.html")) {
-                send(ex, 200, "text/html; charset=utf-8", StatusPage.index(list(false)));
+                send(ex, 200, "text/html; charset=utf-8", StatusPage.index(list(false),
+                        built.registry().snapshot().invalid().values()));
             } else if (path.startsWith("/slos/")) {
                 final SloView v = one(decode(path.substring("/slos/".length())), false);
                 if (v == null) {

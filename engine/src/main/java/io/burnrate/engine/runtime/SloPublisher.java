@@ -35,9 +35,14 @@ public final class SloPublisher {
     /** Publishes validated SLOs, keyed by id; waits for the broker to acknowledge each. */
     public void apply(final List<SloSpecParser.Parsed> slos) throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
+            // send all, then wait: 10,000 SLOs in one file are one batch, not 10,000 round trips
+            final List<java.util.concurrent.Future<?>> sent = new ArrayList<>(slos.size());
             for (final SloSpecParser.Parsed p : slos) {
-                producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
-                        SloSpecParser.toJson(p.document()))).get(30, TimeUnit.SECONDS);
+                sent.add(producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
+                        SloSpecParser.toJson(p.document()))));
+            }
+            for (final java.util.concurrent.Future<?> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
             }
         }
     }

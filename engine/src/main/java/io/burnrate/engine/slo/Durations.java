@@ -18,6 +18,10 @@ public final class Durations {
         final String trimmed = text.trim().toLowerCase(Locale.ROOT);
         final Matcher m = SHORT.matcher(trimmed);
         if (m.matches()) {
+            // 10 digits of days is already 27 million years: longer is a typo, not a window
+            if (m.group(1).length() > 10) {
+                throw new IllegalArgumentException("'" + text + "' is too long a duration");
+            }
             final long n = Long.parseLong(m.group(1));
             switch (m.group(2)) {
                 case "s": return Duration.ofSeconds(n);

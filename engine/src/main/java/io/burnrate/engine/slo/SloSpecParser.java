@@ -1,6 +1,7 @@
 package io.burnrate.engine.slo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,8 +38,15 @@ public final class SloSpecParser {
     public static final String API_VERSION = "burnrate/v1";
     public static final String KIND = "SLO";
 
-    private static final ObjectMapper YAML = new YAMLMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = yamlMapper(SloLimits.DEFAULTS);
+    /**
+     * SLO names become Kafka keys, state-store key prefixes (before a NUL separator),
+     * alert keys ({@code name/rule}), metric labels and URL path segments: DNS-name-like,
+     * 1 to 253 characters, no '/', spaces or control characters.
+     */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?");
+    static final String NAME_RULE = "must be 1 to 253 lower-case letters, digits, '-', '.' or '_', starting and ending "
+            + "with a letter or digit";
     private static final Duration MIN_WINDOW = Duration.ofHours(1);
     private static final Duration MAX_WINDOW = Duration.ofDays(90);
 
@@ -49,16 +57,54 @@ public final class SloSpecParser {
     public record Parsed(SloSpec spec, JsonNode document) {
     }
 
+    private static ObjectMapper yamlMapper(final SloLimits limits) {
+        return new YAMLMapper(YAMLFactory.builder().loaderOptions(YamlGuard.loaderOptions(limits))
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    }
+
     /** Reads a YAML (or JSON) file of one or more SLO documents. */
     public static List<Parsed> parseFile(final Path file) throws SloValidationException, IOException {
+        return parseFile(file, SloLimits.DEFAULTS);
+    }
+
+    /** Reads a YAML (or JSON) file of one or more SLO documents, refusing it past {@code limits}. */
+    public static List<Parsed> parseFile(final Path file, final SloLimits limits)
+            throws SloValidationException, IOException {
         final String source = file.getFileName().toString();
-        return parseYaml(Files.readString(file, StandardCharsets.UTF_8), source);
+        final long size = Files.size(file);
+        if (size > limits.maxFileBytes()) {
+            throw new SloValidationException(List.of(tooLarge(source, size, limits)));
+        }
+        return parseYaml(Files.readString(file, StandardCharsets.UTF_8), source, limits);
     }
 
     /** Reads YAML text with one or more documents; {@code source} names it in errors. */
     public static List<Parsed> parseYaml(final String text, final String source) throws SloValidationException {
+        return parseYaml(text, source, SloLimits.DEFAULTS);
+    }
+
+    /**
+     * Reads YAML text with one or more documents within {@code limits}. Two passes: the
+     * event-level {@link YamlGuard} (aliases, anchors, tags, duplicate keys, non-finite
+     * numbers, document count), then the tree reader and the field checks.
+     */
+    public static List<Parsed> parseYaml(final String text, final String source, final SloLimits limits)
+            throws SloValidationException {
+        final long bytes = utf8Length(text);
+        if (bytes > limits.maxFileBytes()) {
+            throw new SloValidationException(List.of(tooLarge(source, bytes, limits)));
+        }
+        try {
+            final List<String> structural = YamlGuard.check(text, source, limits);
+            if (!structural.isEmpty()) {
+                throw new SloValidationException(structural);
+            }
+        } catch (YamlGuard.Refused e) {
+            throw new SloValidationException(List.of(e.getMessage()));
+        }
+        final ObjectMapper yaml = limits.equals(SloLimits.DEFAULTS) ? YAML : yamlMapper(limits);
         final List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+        try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(text)) {
             while (it.hasNextValue()) {
                 final JsonNode doc = it.nextValue();
                 if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
@@ -73,34 +119,101 @@ public final class SloSpecParser {
         }
         final List<String> problems = new ArrayList<>();
         final List<Parsed> parsed = new ArrayList<>();
-        final Set<String> seen = new HashSet<>();
-        for (int i = 0; i < docs.size(); i++) {
+        final Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < docs.size() && problems.size() <= YamlGuard.MAX_PROBLEMS; i++) {
             final String where = source + " (document " + (i + 1) + ")";
-            final Parsed p = parseDocument(docs.get(i), where, problems);
+            final Parsed p = parseDocument(docs.get(i), where, problems, limits);
             if (p != null) {
-                if (!seen.add(p.spec().id())) {
-                    problems.add(where + ": SLO '" + p.spec().id() + "': metadata.name is used by an earlier document");
+                final Integer earlier = seen.putIfAbsent(p.spec().id(), i + 1);
+                if (earlier != null) {
+                    problems.add(where + ": SLO " + quoteName(p.spec().id())
+                            + ": metadata.name is used by an earlier document (document " + earlier + ")");
                 } else {
                     parsed.add(p);
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new SloValidationException(problems);
+            throw new SloValidationException(problems.size() > YamlGuard.MAX_PROBLEMS
+                    ? concat(problems.subList(0, YamlGuard.MAX_PROBLEMS), "... more problems not shown (fix these first)")
+                    : problems);
         }
         return parsed;
     }
 
+    private static List<String> concat(final List<String> head, final String last) {
+        final List<String> out = new ArrayList<>(head);
+        out.add(last);
+        return out;
+    }
+
+    private static String tooLarge(final String source, final long size, final SloLimits limits) {
+        return source + ": larger than the limit of " + limits.maxFileBytes() + " bytes (" + SloLimits.MAX_FILE_BYTES
+                + " = " + limits.maxFileBytes() + "; it is " + size + " bytes): split it into several files";
+    }
+
+    private static long utf8Length(final String text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
+    }
+
+    /**
+     * An SLO name as shown in messages: quoted, control characters escaped, and cut
+     * after 40 characters (with the length) so a 10,000-character name does not flood
+     * the output.
+     */
+    public static String quote(final String name) {
+        return quoteName(name);
+    }
+
+    static String quoteName(final String name) {
+        if (name == null) {
+            return "'?'";
+        }
+        final int cut = name.length() > 64 ? 40 : name.length();
+        final StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < cut; i++) {
+            final char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c)) || c == '\\' || c == '\'') {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        b.append(cut < name.length() ? "...' (" + name.length() + " characters)" : "'");
+        if (cut == name.length() && name.length() > 253) {
+            b.append(" (").append(name.length()).append(" characters)");
+        }
+        return b.toString();
+    }
+
     /** Reads one JSON document, as stored on the SLO topic. */
     public static SloSpec parseJson(final byte[] json, final String source) throws SloValidationException {
+        return parseJson(json, source, SloLimits.DEFAULTS);
+    }
+
+    /** Reads one JSON document within {@code limits}; duplicate keys are refused, as in YAML. */
+    public static SloSpec parseJson(final byte[] json, final String source, final SloLimits limits)
+            throws SloValidationException {
+        if (json.length > limits.maxFileBytes()) {
+            throw new SloValidationException(List.of(tooLarge(source, json.length, limits)));
+        }
         final JsonNode doc;
         try {
-            doc = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new SloValidationException(List.of(source + ": not valid JSON: " + firstLine(e.getMessage())));
+            doc = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(json);
+        } catch (IOException | RuntimeException e) {
+            throw new SloValidationException(List.of(source + ": not valid JSON: "
+                    + firstLine(e.getMessage()).replaceFirst("^Duplicate (field|Object property) ", "duplicate key ")));
+        }
+        if (doc == null || doc.isMissingNode()) {
+            throw new SloValidationException(List.of(source + ": not valid JSON: empty"));
         }
         final List<String> problems = new ArrayList<>();
-        final Parsed p = parseDocument(doc, source, problems);
+        final Parsed p = parseDocument(doc, source, problems, limits);
         if (!problems.isEmpty() || p == null) {
             throw new SloValidationException(problems);
         }
@@ -116,13 +229,28 @@ public final class SloSpecParser {
         }
     }
 
-    private static Parsed parseDocument(final JsonNode doc, final String where, final List<String> problems) {
+    private static Parsed parseDocument(final JsonNode doc, final String where, final List<String> problems,
+                                        final SloLimits limits) {
+        final String name = doc.path("metadata").path("name").isValueNode()
+                ? doc.path("metadata").path("name").asText(null) : null;
+        try {
+            return parseDocumentChecked(doc, where, problems, limits);
+        } catch (RuntimeException e) {
+            // a check this parser lacks must still name the SLO, not escape as a stack trace
+            problems.add(where + ": SLO " + quoteName(name) + ": cannot be read: " + e);
+            return null;
+        }
+    }
+
+    private static Parsed parseDocumentChecked(final JsonNode doc, final String where, final List<String> problems,
+                                               final SloLimits limits) {
         if (!doc.isObject()) {
             problems.add(where + ": an SLO document must be a mapping");
             return null;
         }
-        final String name = doc.path("metadata").path("name").asText(null);
-        final Fields f = new Fields(where + ": SLO '" + (name == null ? "?" : name) + "'", problems);
+        final JsonNode nameNode = doc.path("metadata").path("name");
+        final String name = nameNode.isTextual() ? nameNode.asText() : null;
+        final Fields f = new Fields(where + ": SLO " + quoteName(name), problems);
         f.allowOnly(doc, "", "apiVersion", "kind", "metadata", "spec");
         final String apiVersion = f.text(doc, "apiVersion", true);
         if (apiVersion != null && !API_VERSION.equals(apiVersion)) {
@@ -138,10 +266,13 @@ public final class SloSpecParser {
             return null;
         }
         f.allowOnly(metadata, "metadata.", "name", "labels", "annotations");
-        if (name == null) {
+        if (nameNode.isMissingNode() || nameNode.isNull()) {
             f.problem("metadata.name", "is required");
-        } else if (!NAME.matcher(name).matches()) {
-            f.problem("metadata.name", "must be lower-case letters, digits, '-', '.' or '_' (at most 253), not '" + name + "'");
+        } else if (!nameNode.isTextual()) {
+            f.problem("metadata.name", "must be a string, not " + nameNode + (nameNode.isNumber() ? " (a number: quote it)"
+                    : ""));
+        } else if (name.length() > 253 || !NAME.matcher(name).matches()) {
+            f.problem("metadata.name", NAME_RULE + ", not " + quoteName(name));
         }
         final Map<String, String> labels = f.stringMap(metadata, "labels", "metadata.labels");
 
@@ -149,6 +280,7 @@ public final class SloSpecParser {
                 "budgetPolicy", "budgetingMethod", "timeSliceTarget", "timeSliceWindow");
         final String service = f.text(spec, "service", true, "spec.service");
         final Map<String, String> selector = f.stringMap(spec, "selector", "spec.selector");
+        checkSelector(selector, limits, f);
         final Indicator indicator = indicator(spec.path("indicator"), f);
         final double objective = objective(spec.path("objective"), f);
         final CalendarPeriod calendar = calendar(spec.path("window"), f);
@@ -200,6 +332,22 @@ public final class SloSpecParser {
         return new Parsed(parsed, canonical);
     }
 
+    private static void checkSelector(final Map<String, String> selector, final SloLimits limits, final Fields f) {
+        if (selector.size() > limits.maxSelectorEntries()) {
+            f.problem("spec.selector", "has " + selector.size() + " entries, more than the limit of "
+                    + limits.maxSelectorEntries() + " (" + SloLimits.MAX_SELECTOR_ENTRIES + ")");
+            return;
+        }
+        long bytes = 0;
+        for (final Map.Entry<String, String> e : selector.entrySet()) {
+            bytes += utf8Length(e.getKey()) + utf8Length(e.getValue());
+        }
+        if (bytes > limits.maxSelectorBytes()) {
+            f.problem("spec.selector", "is " + bytes + " bytes, more than the limit of " + limits.maxSelectorBytes()
+                    + " (" + SloLimits.MAX_SELECTOR_BYTES + ")");
+        }
+    }
+
     private static Indicator indicator(final JsonNode node, final Fields f) {
         if (node.isMissingNode() || node.isNull()) {
             f.problem("spec.indicator", "is required (availability or latency)");
@@ -243,7 +391,7 @@ public final class SloSpecParser {
             f.problem("spec.objective", "is required (percent, e.g. 99.9)");
             return Double.NaN;
         }
-        if (!node.isNumber() || !(node.asDouble() > 0 && node.asDouble() < 100)) {
+        if (!node.isNumber() || !Double.isFinite(node.asDouble()) || !(node.asDouble() > 0 && node.asDouble() < 100)) {
             f.problem("spec.objective", "must be a percentage above 0 and below 100, not " + node);
             return Double.NaN;
         }
@@ -540,7 +688,7 @@ public final class SloSpecParser {
             if (v == null || v.isNull()) {
                 return dflt;
             }
-            if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
+            if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < min || v.asDouble() > max) {
                 problem(path, "must be a number between " + fmt(min) + " and " + fmt(max) + ", not " + v);
                 return dflt;
             }

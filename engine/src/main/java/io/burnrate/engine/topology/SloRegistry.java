@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +17,36 @@ import java.util.TreeMap;
  */
 public final class SloRegistry {
 
-    /** One immutable version of the registry. */
-    public record Snapshot(long version, Map<String, SloSpec> byId, Map<String, List<SloSpec>> byService) {
+    /**
+     * The latest document on the SLO topic for {@code id} was refused.
+     *
+     * @param reason       stable code: {@code invalid-slo}, {@code key-mismatch}, {@code limit}
+     * @param detail       every problem, for people
+     * @param offset       where on the topic (-1 when unknown)
+     * @param keptPrevious whether an earlier valid version of the SLO stays in force
+     */
+    public record Invalid(String id, String reason, String detail, long offset, boolean keptPrevious) {
+    }
+
+    /** Hears about every refused document as it is read (the engine dead-letters it). */
+    public interface RejectionListener {
+        void rejected(String key, byte[] value, Invalid why);
+    }
+
+    /** Rejection codes. */
+    public static final String INVALID_SLO = "invalid-slo";
+    public static final String KEY_MISMATCH = "key-mismatch";
+    public static final String LIMIT = "limit";
+    public static final String MISSING_KEY = "missing-key";
+
+    /**
+     * One immutable version of the registry.
+     *
+     * @param invalid SLO ids whose latest topic document was refused: with
+     *                {@link Invalid#keptPrevious()} the previous version is still in {@code byId}
+     */
+    public record Snapshot(long version, Map<String, SloSpec> byId, Map<String, List<SloSpec>> byService,
+                           Map<String, Invalid> invalid) {
 
         public List<SloSpec> forService(final String service) {
             final List<SloSpec> specs = byService.get(service);
@@ -25,8 +54,46 @@ public final class SloRegistry {
         }
     }
 
-    private volatile Snapshot current = new Snapshot(0, Map.of(), Map.of());
+    private volatile Snapshot current = new Snapshot(0, Map.of(), Map.of(), Map.of());
     private volatile boolean loaded;
+    private volatile SloLimits limits = SloLimits.DEFAULTS;
+    private volatile RejectionListener listener = (k, v, why) -> { };
+    private final Map<String, java.util.concurrent.atomic.LongAdder> rejected =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The limits documents on the topic are held to ({@link SloLimits#DEFAULTS} unless set before start). */
+    public void useLimits(final SloLimits l) {
+        this.limits = l;
+    }
+
+    public SloLimits limits() {
+        return limits;
+    }
+
+    public void onRejection(final RejectionListener l) {
+        this.listener = l;
+    }
+
+    RejectionListener listener() {
+        return listener;
+    }
+
+    /** Documents refused since start, by reason (also counts re-reads after a restore). */
+    public long rejectedCount(final String reason) {
+        final var a = rejected.get(reason);
+        return a == null ? 0 : a.sum();
+    }
+
+    void countRejected(final String reason) {
+        rejected.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** Records that the latest document of {@code why.id()} was refused; the SLO's valid version, if any, stays. */
+    public synchronized void reject(final Invalid why) {
+        final Map<String, Invalid> invalid = new TreeMap<>(current.invalid());
+        invalid.put(why.id(), why);
+        publish(current.byId(), invalid);
+    }
 
     public Snapshot snapshot() {
         return current;
@@ -35,19 +102,33 @@ public final class SloRegistry {
     public synchronized void put(final SloSpec spec) {
         final Map<String, SloSpec> byId = new TreeMap<>(current.byId());
         byId.put(spec.id(), spec);
-        publish(byId);
+        publish(byId, without(current.invalid(), spec.id()));
     }
 
     public synchronized void remove(final String id) {
-        if (current.byId().containsKey(id)) {
+        if (current.byId().containsKey(id) || current.invalid().containsKey(id)) {
             final Map<String, SloSpec> byId = new TreeMap<>(current.byId());
             byId.remove(id);
-            publish(byId);
+            publish(byId, without(current.invalid(), id));
         }
+    }
+
+    private static Map<String, Invalid> without(final Map<String, Invalid> invalid, final String id) {
+        if (!invalid.containsKey(id)) {
+            return invalid;
+        }
+        final Map<String, Invalid> out = new TreeMap<>(invalid);
+        out.remove(id);
+        return out;
     }
 
     /** Loads the initial definitions once (from the restored global store). */
     public synchronized void loadOnce(final Collection<SloSpec> specs) {
+        loadOnce(specs, List.of());
+    }
+
+    /** Loads the initial definitions and the recorded refusals once (from the restored global store). */
+    public synchronized void loadOnce(final Collection<SloSpec> specs, final Collection<Invalid> refused) {
         if (loaded) {
             return;
         }
@@ -56,20 +137,24 @@ public final class SloRegistry {
         for (final SloSpec s : specs) {
             byId.putIfAbsent(s.id(), s);
         }
-        publish(byId);
+        final Map<String, Invalid> invalid = new TreeMap<>(current.invalid());
+        for (final Invalid i : refused) {
+            invalid.putIfAbsent(i.id(), i);
+        }
+        publish(byId, invalid);
     }
 
     public boolean loaded() {
         return loaded;
     }
 
-    private void publish(final Map<String, SloSpec> byId) {
+    private void publish(final Map<String, SloSpec> byId, final Map<String, Invalid> invalid) {
         final Map<String, List<SloSpec>> byService = new HashMap<>();
         for (final SloSpec s : byId.values()) {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
         }
         byService.replaceAll((k, v) -> List.copyOf(v));
         current = new Snapshot(current.version() + 1, Collections.unmodifiableMap(byId),
-                Collections.unmodifiableMap(byService));
+                Collections.unmodifiableMap(byService), Collections.unmodifiableMap(invalid));
     }
 }

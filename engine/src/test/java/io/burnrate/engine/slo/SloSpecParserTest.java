@@ -81,7 +81,7 @@ class SloSpecParserTest {
         "window: 30d|window: 30 days|spec.window: '30 days' is not a duration",
         "policy: google-30d|policy: google-7d|spec.alerting.policy: unknown policy 'google-7d'",
         "availability: {badStatusMin: 500}|latency: {}|spec.indicator.latency.thresholdMs: is required",
-        "name: checkout-availability|name: Checkout_Availability|metadata.name: must be lower-case",
+        "name: checkout-availability|name: Checkout_Availability|metadata.name: must be 1 to 253 lower-case letters",
         "minEventsPerWindow: 0|minEventsPerWindow: -3|spec.alerting.minEventsPerWindow: must be a whole number >= 0",
         "window: 30d|window: {calendar: year}|spec.window.calendar: calendar must be week or month, not 'year'",
         "window: 30d|window: {calendar: month, timeZone: Mars/Olympus}|spec.window.timeZone: 'Mars/Olympus' is not a time zone",
