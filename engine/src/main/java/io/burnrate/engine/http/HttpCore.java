@@ -96,7 +96,8 @@ final class HttpCore implements AutoCloseable {
         }
     }
 
-    private enum State { HEAD, BUSY, WRITE }
+    /** DRAIN: answered and half-closed; reading what the client still sends, so closing does not reset the answer. */
+    private enum State { HEAD, BUSY, WRITE, DRAIN }
 
     private final class Conn {
         final SocketChannel ch;
@@ -276,7 +277,7 @@ final class HttpCore implements AutoCloseable {
     /** At the cap: drops the oldest connection that is waiting for (the rest of) a request head. */
     private boolean evictOneWaiting() {
         for (final Conn c : conns) {
-            if (c.state == State.HEAD && c.out.remaining() == 0) {
+            if (c.state == State.DRAIN || c.state == State.HEAD && c.out.remaining() == 0) {
                 shed.incrementAndGet();
                 close(c);
                 return true;
@@ -329,6 +330,21 @@ final class HttpCore implements AutoCloseable {
     }
 
     private void read(final Conn c) throws IOException {
+        if (c.state == State.DRAIN) {
+            final ByteBuffer scratch = ByteBuffer.allocate(8192);
+            for (int k = 0; k < 8; k++) {
+                scratch.clear();
+                final int got = c.ch.read(scratch);
+                if (got < 0) {
+                    close(c);
+                    return;
+                }
+                if (got == 0) {
+                    return;
+                }
+            }
+            return;
+        }
         final int n;
         if (c.tls == null) {
             if (!c.in.hasRemaining()) {
@@ -627,7 +643,10 @@ final class HttpCore implements AutoCloseable {
         }
         if (c.state == State.WRITE) {
             if (c.closeAfterWrite) {
-                close(c);
+                c.state = State.DRAIN;
+                c.deadline = now() + 2_000;
+                c.ch.shutdownOutput();
+                c.key.interestOps(SelectionKey.OP_READ);
                 return;
             }
             c.state = State.HEAD;
