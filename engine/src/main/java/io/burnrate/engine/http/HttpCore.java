@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -677,17 +676,5 @@ final class HttpCore implements AutoCloseable {
             case 505 -> "HTTP Version Not Supported";
             default -> "Status";
         };
-    }
-
-    /** Connections open now (tests). */
-    int openConnections() {
-        final java.util.concurrent.CompletableFuture<Integer> n = new java.util.concurrent.CompletableFuture<>();
-        loopTasks.add(() -> n.complete(conns.size()));
-        selector.wakeup();
-        return n.join();
-    }
-
-    static List<String> allowedMethods() {
-        return List.of("GET", "HEAD");
     }
 }

@@ -147,4 +147,19 @@ class StatusServerSecurityTest {
         assertThatThrownBy(() -> HttpSecurity.from(new Settings().with(HttpSecurity.AUTH_TOKEN_FILE, spaced)))
                 .hasMessageContaining("printable ASCII").hasMessageNotContaining("two words");
     }
+
+    @Test
+    void shouldRefuseUnusableSecretFilesOnTheCommandLineBeforeStarting() throws Exception {
+        final Path badBasic = Files.writeString(dir.resolve("basic"), "pa55-w0rd-only");
+        for (final String command : List.of("run", "demo")) {
+            final io.burnrate.engine.testing.Cli.Run missing = io.burnrate.engine.testing.Cli.run(command,
+                    "--http-auth-token-file", dir.resolve("missing").toString());
+            assertThat(missing.code()).as(command).isEqualTo(io.burnrate.engine.cli.BurnrateCli.UNUSABLE_INPUT);
+            assertThat(missing.err()).as(command).contains("http.auth.token.file").contains("is not a readable file");
+            final io.burnrate.engine.testing.Cli.Run basic = io.burnrate.engine.testing.Cli.run(command,
+                    "--http-basic-auth-file", badBasic.toString());
+            assertThat(basic.code()).as(command).isEqualTo(io.burnrate.engine.cli.BurnrateCli.UNUSABLE_INPUT);
+            assertThat(basic.err()).as(command).contains("user:password").doesNotContain("pa55-w0rd");
+        }
+    }
 }
