@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.runtime.DemoTraffic;
 import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Engine;
@@ -71,6 +72,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "status page and /metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port)")
     private int httpPort;
 
+    @Option(names = "--http-auth-token-file", paramLabel = "FILE",
+            description = "require this bearer token (the file's content) on every HTTP path but /healthz and /readyz; "
+                    + "or BURNRATE_HTTP_AUTH_TOKEN")
+    private Path authTokenFile;
+
+    @Option(names = "--http-basic-auth-file", paramLabel = "FILE",
+            description = "also accept HTTP basic auth with the credentials in FILE (one line user:password)")
+    private Path basicAuthFile;
+
+    @Option(names = "--http-tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12 or JKS keystore")
+    private Path tlsKeystore;
+
+    @Option(names = "--http-tls-keystore-password-file", paramLabel = "FILE",
+            description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
+    private Path tlsKeystorePasswordFile;
+
     @Override
     public Integer call() throws Exception {
         // the table below shows every transition; the engine's own log line for each would repeat it
@@ -91,6 +108,19 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
             return BurnrateCli.UNUSABLE_INPUT;
         }
+        final Settings http = new Settings()
+                .with(HttpSecurity.AUTH_TOKEN, System.getenv("BURNRATE_HTTP_AUTH_TOKEN"))
+                .with(HttpSecurity.AUTH_TOKEN_FILE, authTokenFile)
+                .with(HttpSecurity.AUTH_BASIC_FILE, basicAuthFile)
+                .with(HttpSecurity.TLS_KEYSTORE, tlsKeystore)
+                .with(HttpSecurity.TLS_KEYSTORE_PASSWORD, System.getenv("BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD"))
+                .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
+        try {
+            HttpSecurity.from(http);
+        } catch (java.io.IOException e) {
+            err.println("burnrate demo: " + e.getMessage());
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
         final Path dir = dataDir != null ? dataDir : Files.createTempDirectory("burnrate-demo");
         out.println("burnrate demo: starting an embedded Apache Kafka broker (KRaft) ...");
         out.flush();
@@ -104,6 +134,11 @@ final class DemoCommand implements Callable<Integer> {
                 .with(Settings.MAX_FUTURE_SKEW, "off")
                 .with(Settings.MAX_EVENT_AGE, "off")
                 .with(Settings.HTTP_PORT, portOrFree(httpPort));
+        for (final String key : List.of(HttpSecurity.AUTH_TOKEN, HttpSecurity.AUTH_TOKEN_FILE, HttpSecurity.AUTH_BASIC_FILE,
+                HttpSecurity.TLS_KEYSTORE, HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE)) {
+            settings.with(key, http.get(key));
+        }
+        final String scheme = tlsKeystore != null ? "https" : "http";
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
         try (Admin admin = Topics.admin(settings)) {
             Topics.ensure(admin, settings);
@@ -125,8 +160,8 @@ final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf("burnrate demo: broker at %s, data in %s%n", broker.bootstrapServers(), dir);
-        out.printf("  status page http://127.0.0.1:%d/   metrics http://127.0.0.1:%d/metrics%n", engine.httpPort(),
-                engine.httpPort());
+        out.printf("  status page %s://127.0.0.1:%d/   metrics %s://127.0.0.1:%d/metrics%s%n", scheme, engine.httpPort(),
+                scheme, engine.httpPort(), HttpSecurity.from(http).authEnabled() ? " (credentials required)" : "");
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",

@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
@@ -76,6 +77,22 @@ final class RunCommand implements Callable<Integer> {
             description = "host other instances reach this one's HTTP server at (default: the bind address, or localhost)")
     private String advertisedHost;
 
+    @Option(names = "--http-auth-token-file", paramLabel = "FILE",
+            description = "require this bearer token (the file's content) on every HTTP path but /healthz and /readyz; "
+                    + "or BURNRATE_HTTP_AUTH_TOKEN")
+    private Path authTokenFile;
+
+    @Option(names = "--http-basic-auth-file", paramLabel = "FILE",
+            description = "also accept HTTP basic auth with the credentials in FILE (one line user:password)")
+    private Path basicAuthFile;
+
+    @Option(names = "--http-tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12 or JKS keystore")
+    private Path tlsKeystore;
+
+    @Option(names = "--http-tls-keystore-password-file", paramLabel = "FILE",
+            description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
+    private Path tlsKeystorePasswordFile;
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
     private Path dataDir;
 
@@ -102,8 +119,13 @@ final class RunCommand implements Callable<Integer> {
                     .with(Settings.EMBEDDED_PORT, embeddedPort)
                     .with(Settings.HTTP_PORT, httpPort)
                     .with(Settings.HTTP_BIND, httpBind)
-                    .with(Settings.HTTP_ADVERTISED_HOST, advertisedHost);
+                    .with(Settings.HTTP_ADVERTISED_HOST, advertisedHost)
+                    .with(HttpSecurity.AUTH_TOKEN_FILE, authTokenFile)
+                    .with(HttpSecurity.AUTH_BASIC_FILE, basicAuthFile)
+                    .with(HttpSecurity.TLS_KEYSTORE, tlsKeystore)
+                    .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
             settings.engineConfig();
+            HttpSecurity.from(settings);
             initial = slos == null ? List.of() : SloFiles.load(slos);
         } catch (SloFiles.Unusable e) {
             err.println("burnrate run: " + e.getMessage());

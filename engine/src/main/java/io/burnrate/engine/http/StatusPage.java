@@ -32,7 +32,24 @@ final class StatusPage {
             + "svg{background:#fff;border:1px solid #e3e6ea;margin:8px 0}td:last-child{white-space:normal}"
             + "</style>";
 
+    /**
+     * Sent with every page: nothing loads from anywhere, and the only script that runs is
+     * the page's own (by hash), so markup that slipped into an SLO string could not run.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src '"
+            + scriptHash() + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     private StatusPage() {
+    }
+
+    private static String scriptHash() {
+        final String body = SCRIPT.substring("<script>".length(), SCRIPT.length() - "</script>".length());
+        try {
+            return "sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String index(final List<SloView> slos) {
@@ -68,7 +85,7 @@ final class StatusPage {
         for (final SloView v : slos) {
             final StatusSnapshot s = v.status();
             b.append("<tr class=slo data-slo='").append(esc(v.id())).append("'>");
-            cell(b, "<a href='/slos/" + esc(v.id()) + "'>" + esc(v.id()) + "</a>", v.id(), false);
+            cell(b, "<a href='/slos/" + esc(url(v.id())) + "'>" + esc(v.id()) + "</a>", v.id(), false);
             cell(b, esc(v.service()), v.service(), false);
             cell(b, esc(v.labels().getOrDefault("team", "")), v.labels().getOrDefault("team", ""), false);
             cell(b, esc(v.labels().getOrDefault("tier", "")), v.labels().getOrDefault("tier", ""), false);
@@ -138,16 +155,17 @@ final class StatusPage {
         }
         b.append("<p>as of ").append(TIME.format(s.at())).append(" (event time): error budget left <b>")
                 .append(pct(s.errorBudgetRemaining(), 1)).append("</b>")
-                .append(s.timeToExhaustion() == null ? "" : ", exhausted in " + s.timeToExhaustion())
+                .append(s.timeToExhaustion() == null ? "" : ", exhausted in " + esc(String.valueOf(s.timeToExhaustion())))
                 .append("</p><table><thead><tr><th>rule</th><th>severity</th><th>long</th><th>short</th>"
                         + "<th>threshold</th><th>burn long</th><th>burn short</th><th>state</th></tr></thead><tbody>");
         for (final SloView.Rule r : v.rules()) {
             final boolean firing = s.firing().contains(r.name());
-            b.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(r.severity()).append("</td><td>")
-                    .append(r.longWindow()).append("</td><td>").append(r.shortWindow()).append("</td><td class=num>")
+            b.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(esc(r.severity())).append("</td><td>")
+                    .append(esc(r.longWindow())).append("</td><td>").append(esc(r.shortWindow()))
+                    .append("</td><td class=num>")
                     .append(fmt(r.threshold())).append("x</td><td class=num>").append(fmtOr(burnOf(s, r.longWindow())))
                     .append("</td><td class=num>").append(fmtOr(burnOf(s, r.shortWindow()))).append("</td><td>")
-                    .append(firing ? "<span class='firing" + (r.severity().equals("ticket") ? " ticket" : "") + "'>firing</span>"
+                    .append(firing ? "<span class='firing" + ("ticket".equals(r.severity()) ? " ticket" : "") + "'>firing</span>"
                             : "<span class=ok>ok</span>").append("</td></tr>");
         }
         b.append("</tbody></table>");
@@ -156,7 +174,7 @@ final class StatusPage {
                     + "<th>from</th><th>to</th><th>requests</th><th>attainment</th><th>met</th><th>budget left</th>"
                     + "<th>p99</th><th>bad minutes</th><th>alerts</th><th>in alert</th></tr></thead><tbody>");
             for (final ComplianceSummary c : v.compliance()) {
-                b.append("<tr><td>").append(c.period().kind()).append("</td><td>").append(TIME.format(c.period().start()))
+                b.append("<tr><td>").append(esc(c.period().kind())).append("</td><td>").append(TIME.format(c.period().start()))
                         .append("</td><td>").append(TIME.format(c.period().end())).append("</td><td class=num>")
                         .append(c.total()).append("</td><td class=num>")
                         .append(c.sli() == null ? "–" : pct(c.sli(), 4)).append("</td><td>")
@@ -196,7 +214,7 @@ final class StatusPage {
             thresholds.add(r.threshold());
         }
         b.append(chart(series, List.of("#c62828", "#ef6c00", "#6a1b9a", "#2e7d32", "#00838f"), names, thresholds));
-        b.append("<p class=muted>JSON: <a href='/api/v1/slos/").append(esc(v.id())).append("'>/api/v1/slos/")
+        b.append("<p class=muted>JSON: <a href='/api/v1/slos/").append(esc(url(v.id()))).append("'>/api/v1/slos/")
                 .append(esc(v.id())).append("</a></p></body></html>");
         return b.toString();
     }
@@ -298,6 +316,11 @@ final class StatusPage {
             return "–";
         }
         return String.format(Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
+    }
+
+    /** A path segment, percent-encoded. */
+    private static String url(final String segment) {
+        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String esc(final String s) {

@@ -1,18 +1,18 @@
 package io.burnrate.engine.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.Names;
 import io.burnrate.engine.topology.StatusBoard;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.channels.ServerSocketChannel;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -40,101 +39,229 @@ import org.slf4j.LoggerFactory;
  * partition. The API asks Kafka Streams for the owners ({@code application.server} must
  * be this server's advertised address) and merges their {@code ?scope=local} answers, so
  * any instance lists every SLO.
+ *
+ * <p>Exposure: GET and HEAD only (others 405), request heads bounded in size and time
+ * and read without a thread per client ({@link HttpCore}), so probes cannot be starved;
+ * optional bearer-token or basic auth on everything but the probes, optional TLS
+ * ({@link HttpSecurity}).
  */
 public final class StatusServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     private static final String LOCAL = "scope=local";
+    /** Worker threads (API, page, metrics); probes are answered on the selector thread. */
+    public static final String THREADS = "http.threads";
+    /** Connections open at once; at the cap the oldest one still sending its request is dropped. */
+    public static final String MAX_CONNECTIONS = "http.max.connections";
+    /** A request head must arrive within this (and a new connection must send one). */
+    public static final String REQUEST_TIMEOUT = "http.request.timeout";
 
-    private final HttpServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ServerSocketChannel channel;
+    private final HttpCore.Limits limits;
+    private final HttpSecurity security;
+    private HttpClient client;
+    private HttpCore core;
     private KafkaStreams streams;
     private BurnRateTopology.Built built;
     private EngineMetrics metrics;
     private HostInfo self;
+    private long unauthorized;
+    private long lastUnauthorizedLog = Long.MIN_VALUE;
 
-    private StatusServer(final HttpServer server) {
-        this.server = server;
+    private StatusServer(final ServerSocketChannel channel, final HttpCore.Limits limits,
+                         final HttpSecurity security) {
+        this.channel = channel;
+        this.limits = limits;
+        this.security = security;
     }
 
     /**
      * Binds {@code bind:port} (port 0 picks a free one) before the engine starts, so the
      * engine can advertise the address ({@code application.server}); serving starts
-     * with {@link #start}.
+     * with {@link #start}. Plain HTTP, no auth, default limits.
      */
     public static StatusServer bind(final String bind, final int port) throws IOException {
-        return new StatusServer(HttpServer.create(new InetSocketAddress(bind, port), 64));
+        return bind(bind, port, HttpCore.Limits.defaults(), HttpSecurity.none());
+    }
+
+    /** Binds {@code http.bind}:{@code http.port} with the {@code http.*} limits, auth and TLS settings. */
+    public static StatusServer bind(final Settings settings) throws IOException {
+        HttpCore.Limits limits = HttpCore.Limits.defaults();
+        try {
+            if (settings.get(THREADS) != null) {
+                limits = limits.withWorkers(settings.intValue(THREADS), limits.queue());
+            }
+            if (settings.get(MAX_CONNECTIONS) != null) {
+                limits = limits.withMaxConnections(settings.intValue(MAX_CONNECTIONS));
+            }
+            if (settings.duration(REQUEST_TIMEOUT) != null) {
+                limits = limits.withRequestTimeout(settings.duration(REQUEST_TIMEOUT));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
+        if (limits.workers() < 1 || limits.maxConnections() < 1) {
+            throw new IOException(THREADS + " and " + MAX_CONNECTIONS + " must be at least 1");
+        }
+        return bind(settings.get(Settings.HTTP_BIND), settings.intValue(Settings.HTTP_PORT), limits,
+                HttpSecurity.from(settings));
+    }
+
+    static StatusServer bind(final String bind, final int port, final HttpCore.Limits limits,
+                             final HttpSecurity security) throws IOException {
+        return new StatusServer(HttpCore.bind(new InetSocketAddress(bind, port)), limits, security);
     }
 
     /** Starts serving; {@code advertised} is the host:port other instances reach this one at. */
     public StatusServer start(final KafkaStreams kafkaStreams, final BurnRateTopology.Built topology,
-                              final EngineMetrics engineMetrics, final String advertisedHost) {
+                              final EngineMetrics engineMetrics, final String advertisedHost) throws IOException {
         this.streams = kafkaStreams;
         this.built = topology;
         this.metrics = engineMetrics;
         this.self = new HostInfo(advertisedHost, port());
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            final Thread t = new Thread(r, "burnrate-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
+        final HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (security.tls() != null) {
+            b.sslContext(security.tls());
+        }
+        this.client = b.build();
+        core = HttpCore.start(channel, limits, security.tls(), new HttpCore.Handler() {
+            @Override
+            public HttpCore.Response inline(final HttpCore.Request request) {
+                return StatusServer.this.inline(request);
+            }
+
+            @Override
+            public HttpCore.Response handle(final HttpCore.Request request) {
+                return StatusServer.this.handle(request);
+            }
+        });
+        LOG.info("HTTP on {}:{} ({}; {} worker thread(s), at most {} connections, request timeout {} s)",
+                channel.socket().getInetAddress().getHostAddress(), port(), security, limits.workers(),
+                limits.maxConnections(), limits.requestTimeout().toSeconds());
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return channel.socket().getLocalPort();
+    }
+
+    /** "https" with TLS, else "http". */
+    public String scheme() {
+        return security.tls() != null ? "https" : "http";
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        if (core != null) {
+            core.close();
+        } else {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
-    private void handle(final HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "read-only: GET only\n");
-                return;
+    /** On the selector thread: refusals and probes, nothing that can block. */
+    private HttpCore.Response inline(final HttpCore.Request req) {
+        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
+            return HttpCore.Response.text(405, "read-only: GET and HEAD only\n").with("Allow", "GET, HEAD");
+        }
+        final String path = safePath(req.path());
+        if (path == null) {
+            return HttpCore.Response.text(400, "bad path\n");
+        }
+        if (path.equals("/healthz")) {
+            final boolean alive = streams.state() != KafkaStreams.State.ERROR;
+            return HttpCore.Response.text(alive ? 200 : 503, alive ? "ok\n" : "engine failed\n");
+        }
+        if (path.equals("/readyz")) {
+            final KafkaStreams.State state = streams.state();
+            final boolean ready = state == KafkaStreams.State.RUNNING;
+            return HttpCore.Response.text(ready ? 200 : 503, (ready ? "ready" : "not ready: " + state) + "\n");
+        }
+        if (!security.authorized(req.header("authorization"))) {
+            unauthorized++;
+            final long now = System.nanoTime();
+            if (lastUnauthorizedLog == Long.MIN_VALUE || now - lastUnauthorizedLog > 60_000_000_000L) {
+                // the credential is never logged, only that one was missing or wrong
+                LOG.warn("HTTP: {} request(s) without valid credentials in the last minute (latest from {} for {})",
+                        unauthorized, req.remote().getAddress().getHostAddress(), path);
+                unauthorized = 0;
+                lastUnauthorizedLog = now;
             }
-            final String path = ex.getRequestURI().getPath();
-            final boolean local = LOCAL.equals(ex.getRequestURI().getQuery());
-            if (path.equals("/metrics")) {
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
-            } else if (path.equals("/healthz")) {
-                final boolean alive = streams.state() != KafkaStreams.State.ERROR;
-                send(ex, alive ? 200 : 503, "text/plain", alive ? "ok\n" : "engine failed\n");
-            } else if (path.equals("/readyz")) {
-                final boolean ready = streams.state() == KafkaStreams.State.RUNNING;
-                send(ex, ready ? 200 : 503, "text/plain", (ready ? "ready" : "not ready: " + streams.state()) + "\n");
-            } else if (path.equals("/api/v1/slo-definitions/invalid")) {
-                sendJson(ex, 200, Map.of("invalid", built.registry().snapshot().invalid().values()));
-            } else if (path.equals("/api/v1/slos")) {
-                sendJson(ex, 200, Map.of("slos", list(local)));
-            } else if (path.startsWith("/api/v1/slos/")) {
-                final SloView v = one(decode(path.substring("/api/v1/slos/".length())), local);
-                if (v == null) {
-                    sendJson(ex, 404, Map.of("error", "no SLO named " + path.substring("/api/v1/slos/".length())));
-                } else {
-                    sendJson(ex, 200, v);
-                }
-            } else if (path.equals("/") || path.equals("/index.html")) {
-                send(ex, 200, "text/html; charset=utf-8", StatusPage.index(list(false),
-                        built.registry().snapshot().invalid().values()));
-            } else if (path.startsWith("/slos/")) {
-                final SloView v = one(decode(path.substring("/slos/".length())), false);
-                if (v == null) {
-                    send(ex, 404, "text/html; charset=utf-8", StatusPage.notFound(path.substring("/slos/".length())));
-                } else {
-                    send(ex, 200, "text/html; charset=utf-8", StatusPage.detail(v));
-                }
-            } else {
-                send(ex, 404, "text/plain", "not found\n");
+            return HttpCore.Response.text(401, "credentials required\n")
+                    .with("WWW-Authenticate", security.challenge());
+        }
+        return null;
+    }
+
+    /**
+     * The decoded path when it is a plain absolute path: no dot segments, backslashes,
+     * control characters or bad escapes (the routes name no files, but ids flow into the
+     * URLs of requests to other instances); null otherwise.
+     */
+    static String safePath(final String raw) {
+        final String decoded;
+        try {
+            decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!decoded.startsWith("/") || decoded.contains("\\") || decoded.contains("//")) {
+            return null;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            if (decoded.charAt(i) < 0x20 || decoded.charAt(i) == 0x7f) {
+                return null;
             }
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP {} failed: {}", ex.getRequestURI(), e.toString());
-            send(ex, 500, "text/plain", "internal error: " + e.getMessage() + "\n");
+        }
+        for (final String segment : decoded.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return null;
+            }
+        }
+        return decoded;
+    }
+
+    /** On a worker thread: the API, the page and the metrics. */
+    private HttpCore.Response handle(final HttpCore.Request req) {
+        final String path = safePath(req.path());
+        final boolean local = LOCAL.equals(req.query());
+        if (path.equals("/metrics")) {
+            return new HttpCore.Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+        } else if (path.equals("/api/v1/slo-definitions/invalid")) {
+            return json(200, Map.of("invalid", built.registry().snapshot().invalid().values()));
+        } else if (path.equals("/api/v1/slos")) {
+            return json(200, Map.of("slos", list(local)));
+        } else if (path.startsWith("/api/v1/slos/")) {
+            final String id = path.substring("/api/v1/slos/".length());
+            final SloView v = one(id, local);
+            return v == null ? json(404, Map.of("error", "no SLO named " + id)) : json(200, v);
+        } else if (path.equals("/") || path.equals("/index.html")) {
+            return html(200, StatusPage.index(list(false), built.registry().snapshot().invalid().values()));
+        } else if (path.startsWith("/slos/")) {
+            final String id = path.substring("/slos/".length());
+            final SloView v = one(id, false);
+            return v == null ? html(404, StatusPage.notFound(id)) : html(200, StatusPage.detail(v));
+        }
+        return HttpCore.Response.text(404, "not found\n");
+    }
+
+    private static HttpCore.Response html(final int status, final String page) {
+        return new HttpCore.Response(status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Security-Policy", StatusPage.CONTENT_SECURITY_POLICY, "X-Frame-Options", "DENY",
+                        "Referrer-Policy", "no-referrer"));
+    }
+
+    private static HttpCore.Response json(final int status, final Object body) {
+        try {
+            return new HttpCore.Response(status, "application/json", Json.MAPPER.writeValueAsBytes(body), Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException("JSON: " + e.getMessage(), e);
         }
     }
 
@@ -172,8 +299,12 @@ public final class StatusServer implements AutoCloseable {
         if (entry != null || localOnly) {
             return SloView.of(spec, entry, true, built.board().compliance(id));
         }
-        final KeyQueryMetadata owner = streams.queryMetadataForKey(Names.STATE_STORE, spec.service(),
-                Serdes.String().serializer());
+        KeyQueryMetadata owner = null;
+        try {
+            owner = streams.queryMetadataForKey(Names.STATE_STORE, spec.service(), Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            // not running yet: this instance answers alone
+        }
         if (owner != null && owner.activeHost() != null && !owner.activeHost().equals(self)
                 && owner.activeHost().port() > 0) {
             final SloView remote = fetchOne(owner.activeHost(), id);
@@ -211,7 +342,7 @@ public final class StatusServer implements AutoCloseable {
 
     private SloView fetchOne(final HostInfo host, final String id) {
         try {
-            return Json.MAPPER.readValue(get(host, "/api/v1/slos/" + id + "?" + LOCAL), SloView.class);
+            return Json.MAPPER.readValue(get(host, "/api/v1/slos/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?" + LOCAL), SloView.class);
         } catch (IOException | InterruptedException e) {
             LOG.warn("instance {}:{} did not answer for {}: {}", host.host(), host.port(), id, e.toString());
             return null;
@@ -219,34 +350,16 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private String get(final HostInfo host, final String path) throws IOException, InterruptedException {
-        final HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                URI.create("http://" + host.host() + ":" + host.port() + path)).timeout(Duration.ofSeconds(3)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme() + "://" + host.host() + ":"
+                + host.port() + path)).timeout(Duration.ofSeconds(3));
+        if (security.clientAuthorization() != null) {
+            // instances share the credentials; this header is the only place the secret goes
+            request.header("Authorization", security.clientAuthorization());
+        }
+        final HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("HTTP " + r.statusCode());
         }
         return r.body();
-    }
-
-    private static String decode(final String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void sendJson(final HttpExchange ex, final int code, final Object body) throws IOException {
-        send(ex, code, "application/json", Json.MAPPER.writeValueAsString(body));
-    }
-
-    private static void send(final HttpExchange ex, final int code, final String type, final String body)
-            throws IOException {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        final boolean head = "HEAD".equals(ex.getRequestMethod());
-        ex.sendResponseHeaders(code, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 }

@@ -41,16 +41,14 @@ public final class Engine implements AutoCloseable {
         if (port < 0) {
             return startStreams(settings);
         }
-        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(
-                settings.get(Settings.HTTP_BIND), port);
+        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(settings);
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
         final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
                 settings.sloMetricLabels()).bind(engine.streams);
         engine.http = http.start(engine.streams, engine.built, metrics, settings.advertisedHost());
-        LOG.info("status page http://{}:{}/ , metrics http://{}:{}/metrics , API http://{}:{}/api/v1/slos",
-                settings.advertisedHost(), http.port(), settings.advertisedHost(), http.port(),
-                settings.advertisedHost(), http.port());
+        final String base = http.scheme() + "://" + settings.advertisedHost() + ":" + http.port();
+        LOG.info("status page {}/ , metrics {}/metrics , API {}/api/v1/slos", base, base, base);
         return engine;
     }
 

@@ -218,7 +218,8 @@ public final class Settings {
     public Map<String, Object> kafkaProperties() {
         final Map<String, Object> out = new TreeMap<>();
         values.forEach((k, v) -> {
-            if (!OWN.contains(k) && !k.startsWith(TOPIC_PREFIX) && !k.equals(REPLICATION)) {
+            // http.*: the HTTP server's own (auth and TLS secrets among them), never Kafka's
+            if (!OWN.contains(k) && !k.startsWith(TOPIC_PREFIX) && !k.startsWith("http.") && !k.equals(REPLICATION)) {
                 out.put(k, v);
             }
         });
