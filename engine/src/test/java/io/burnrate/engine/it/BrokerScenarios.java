@@ -161,4 +161,38 @@ abstract class BrokerScenarios {
         assertThat(last.windows().get(0).bad()).isEqualTo(1);
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
     }
+
+    /**
+     * Two records that stopped {@code run} for good: a 1,048,400-byte non-JSON value (its
+     * dead letter with headers exceeded the producer's max.request.size) and an RFC 3339
+     * time before 1970 (a negative record timestamp). Both are dead-lettered, the engine
+     * keeps running under exactly-once, and the events after them count.
+     */
+    @Test
+    void shouldDeadLetterAHugeRecordAndATimestampBefore1970AndKeepRunning() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("orders-availability", "orders", 0)));
+        final long t = Traffic.T0.toEpochMilli();
+        final List<String[]> kv = List.of(
+                new String[] {"orders", "x".repeat(1_048_400)},
+                new String[] {"orders", "{\"service\":\"orders\",\"timestamp\":\"1969-12-31T23:59:59Z\","
+                        + "\"latencyMs\":1,\"status\":200}"},
+                new String[] {"orders", "{\"service\":\"orders\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":200}"},
+                new String[] {"orders", "{\"service\":\"orders\",\"timestamp\":" + (t + 1000)
+                        + ",\"latencyMs\":3,\"status\":503}"});
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, null);
+
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+                seen -> seen.size() >= 2, WAIT);
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(Names.HEADER_REASON).value(),
+                StandardCharsets.UTF_8)).containsExactly("too-large", "invalid-timestamp");
+        assertThat(dead.get(0).value()).hasSize(65_536);
+        assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_TRUNCATED).value(),
+                StandardCharsets.UTF_8)).isEqualTo("1048400");
+
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+                seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("orders-availability")
+                        && s.windows().get(0).total() == 2 && s.windows().get(0).bad() == 1), WAIT);
+        assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
 }
