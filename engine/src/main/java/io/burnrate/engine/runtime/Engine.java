@@ -25,6 +25,7 @@ public final class Engine implements AutoCloseable {
     private final BurnRateTopology.Built built;
     private io.burnrate.engine.http.StatusServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private SloDeadLetters sloDeadLetters;
     private volatile Throwable failure;
 
     private Engine(final KafkaStreams streams, final BurnRateTopology.Built built) {
@@ -60,6 +61,9 @@ public final class Engine implements AutoCloseable {
     private static Engine startStreams(final Settings settings) {
         final EngineConfig config = settings.engineConfig();
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
+        built.registry().useLimits(settings.sloLimits());
+        final SloDeadLetters sloDeadLetters = new SloDeadLetters(settings);
+        built.registry().onRejection(sloDeadLetters);
         final Properties props = new Properties();
         props.putAll(settings.kafkaProperties());
         props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
@@ -75,6 +79,7 @@ public final class Engine implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         final KafkaStreams streams = new KafkaStreams(built.topology(), props);
         final Engine engine = new Engine(streams, built);
+        engine.sloDeadLetters = sloDeadLetters;
         streams.setUncaughtExceptionHandler(e -> {
             engine.failure = e;
             LOG.error("stream thread failed; stopping the engine", e);
@@ -135,6 +140,7 @@ public final class Engine implements AutoCloseable {
             http.close();
         }
         streams.close(Duration.ofSeconds(30));
+        sloDeadLetters.close();
         stopped.countDown();
     }
 }

@@ -66,7 +66,9 @@ public final class Settings {
 
     private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
             MAX_FUTURE_SKEW, MAX_EVENT_AGE, LIMIT_RECORD_BYTES, LIMIT_FIELD_LENGTH, LIMIT_ATTRIBUTES,
-            LIMIT_DLQ_VALUE_BYTES,
+            LIMIT_DLQ_VALUE_BYTES, io.burnrate.engine.slo.SloLimits.MAX_SLOS,
+            io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES, io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES,
+            io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES,
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
             Settings.METRICS_SLO_LABELS);
 
@@ -227,6 +229,17 @@ public final class Settings {
             out.put(REPLICATION, values.get(REPLICATION));
         }
         return out;
+    }
+
+    /** Limits SLO documents are held to ({@code slo.max-*}; defaults {@link io.burnrate.engine.slo.SloLimits#DEFAULTS}). */
+    public io.burnrate.engine.slo.SloLimits sloLimits() {
+        final io.burnrate.engine.slo.SloLimits d = io.burnrate.engine.slo.SloLimits.DEFAULTS;
+        return new io.burnrate.engine.slo.SloLimits(
+                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SLOS) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SLOS) : d.maxSlos(),
+                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES) : d.maxSelectorEntries(),
+                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES) : d.maxSelectorBytes(),
+                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES) ? Long.parseLong(values.get(io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES).trim())
+                        : d.maxFileBytes());
     }
 
     /** Kafka client settings only (no Streams keys): for admin, producers, consumers. */

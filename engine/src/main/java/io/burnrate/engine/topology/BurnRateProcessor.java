@@ -259,13 +259,17 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
                 final SloSpec spec = snap.byId().get(id);
                 if (spec != null) {
                     state.monitor(spec);
-                } else {
+                } else if (!snap.invalid().containsKey(id)) {
+                    // an SLO whose topic document is refused is not deleted: its state waits for a valid one
                     state.remove(id);
                 }
             }
         }
         for (final SloMonitor m : new ArrayList<>(state.monitors())) {
             final SloSpec spec = snap.byId().get(m.spec().id());
+            if (spec == null && snap.invalid().containsKey(m.spec().id())) {
+                continue; // refused document without a valid version known here: keep what we have
+            }
             if (spec == null) {
                 LOG.info("SLO {} deleted: resolving its alerts and dropping its state", m.spec().id());
                 m.resolveAll(emit);

@@ -195,4 +195,31 @@ abstract class BrokerScenarios {
                         && s.windows().get(0).total() == 2 && s.windows().get(0).bad() == 1), WAIT);
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
     }
+
+    /**
+     * A broken document published straight to the SLO topic (bypassing {@code slo apply})
+     * is dead-lettered with the reason, and the previous version stays in force.
+     */
+    @Test
+    void shouldDeadLetterABrokenSloDocumentAndKeepThePreviousVersion() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("cart-availability", "cart", 0)));
+        final long t = Traffic.T0.toEpochMilli();
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic("slos"), List.<String[]>of(
+                new String[] {"cart-availability", "{\"apiVersion\":\"burnrate/v1\",\"kind\":\"SLO\","
+                        + "\"metadata\":{\"name\":\"cart-availability\"},\"spec\":{\"objective\":\"lots\"}}"}), null);
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+                seen -> !seen.isEmpty(), WAIT);
+        assertThat(dead.get(0).key()).isEqualTo("cart-availability");
+        assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("invalid-slo");
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"objective\":\"lots\"");
+        // the 99.9 % version still counts the traffic
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), List.<String[]>of(
+                new String[] {"cart", "{\"service\":\"cart\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":500}"}),
+                null);
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+                seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("cart-availability")
+                        && s.objective() == 99.9 && s.windows().get(0).bad() == 1), WAIT);
+    }
 }
