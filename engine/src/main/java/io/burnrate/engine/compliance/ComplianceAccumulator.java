@@ -211,6 +211,16 @@ public final class ComplianceAccumulator {
      * The result is for summarizing; parts are unchanged.
      */
     public static ComplianceAccumulator merge(final CompliancePeriod period, final List<ComplianceAccumulator> parts) {
+        return merge(period, parts, period.end());
+    }
+
+    /**
+     * As {@link #merge(CompliancePeriod, List)}, with time in alert counted up to
+     * {@code asOf} at most (the end of a replay's input: a part closed early must not count
+     * alert time past it).
+     */
+    public static ComplianceAccumulator merge(final CompliancePeriod period, final List<ComplianceAccumulator> parts,
+                                              final Instant asOf) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
         }
@@ -220,7 +230,7 @@ public final class ComplianceAccumulator {
             m.absorb(p);
             m.pagesFired += p.pagesFired;
             m.ticketsFired += p.ticketsFired;
-            m.alertedMs += p.timeInAlert(p.period.end()).toMillis();
+            m.alertedMs += p.timeInAlert(asOf.isBefore(p.period.end()) ? asOf : p.period.end()).toMillis();
         }
         return m;
     }

@@ -283,7 +283,7 @@ public final class ComplianceTracker {
             }
         }
         if (!inside.isEmpty()) {
-            out.accept(ComplianceAccumulator.merge(window, inside).summary(spec, asOf));
+            out.accept(ComplianceAccumulator.merge(window, inside, asOf).summary(spec, asOf));
         }
         if (store != null) {
             // written ones are in the store; keep only those still to be written

@@ -148,4 +148,21 @@ class ReplayHostileInputTest {
         assertThat(d.get("line").asText()).hasSize(65_536);
         assertThat(d.get("originalBytes").asLong()).isEqualTo(2_000_000);
     }
+
+    /** Issue 13: the rolling summary counted alert time past the end of the input (12h59m for a 2 h outage). */
+    @Test
+    void shouldCountRollingAlertTimeOnlyUpToTheEndOfTheInput() throws IOException {
+        final List<String> lines = new ArrayList<>(traffic(T0, 60, 200));
+        lines.addAll(traffic(T0 + 60 * 60_000L, 120, 500));
+        final Path events = Files.write(dir.resolve("events.ndjson"), lines, StandardCharsets.UTF_8);
+        assertThat(replay(events)).isZero();
+        final List<JsonNode> summaries = read("compliance.ndjson");
+        final String day = summaries.stream().filter(x -> x.get("period").get("kind").asText().equals("day"))
+                .findFirst().orElseThrow().get("timeInAlert").asText();
+        final String rolling = summaries.stream().filter(x -> x.get("period").get("kind").asText().equals("rolling"))
+                .findFirst().orElseThrow().get("timeInAlert").asText();
+        // the input ends at 03:00 (last event 02:59:59); the page fired in the first minute of the outage
+        assertThat(java.time.Duration.parse(day)).isLessThan(java.time.Duration.ofHours(2));
+        assertThat(rolling).isEqualTo(day);
+    }
 }
