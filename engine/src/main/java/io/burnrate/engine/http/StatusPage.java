@@ -26,7 +26,8 @@ final class StatusPage {
             + "th{cursor:pointer;background:#f0f2f5;user-select:none}td.num{text-align:right;font-variant-numeric:tabular-nums}"
             + ".bar{width:120px;height:10px;background:#eceff3;border-radius:5px;display:inline-block;vertical-align:middle}"
             + ".bar i{display:block;height:10px;border-radius:5px}"
-            + ".firing{background:#c62828;color:#fff;border-radius:3px;padding:1px 6px;margin-right:4px;font-size:12px}"
+            + ".firing{background:#c62828;color:#fff;border-radius:3px;padding:1px 6px;margin-right:4px;font-size:12px;"
+            + "white-space:nowrap;display:inline-block}"
             + ".ticket{background:#ef6c00}.ok{color:#2e7d32}.muted{color:#7a8290}"
             + "input{padding:6px 8px;width:280px;margin-bottom:12px;border:1px solid #c9ced6;border-radius:4px}"
             + "svg{background:#fff;border:1px solid #e3e6ea;margin:8px 0}td:last-child{white-space:normal}"
@@ -194,6 +195,13 @@ final class StatusPage {
         if (v.burnDown() != null) {
             v.burnDown().forEach(p -> budget.add(new double[] {p.start().toEpochMilli(), p.errorBudgetRemaining() * 100}));
         }
+        // the time axis covers the data that exists: a 30-day window with an hour of traffic
+        // would otherwise draw a flat line with a cliff in its last pixel
+        int first = 0;
+        while (first < budget.size() - 2 && budget.get(first + 1)[1] == budget.get(0)[1]) {
+            first++;
+        }
+        budget.subList(0, first).clear();
         b.append(chart(List.of(budget), List.of("#1f5fbf"), List.of("budget left %"), List.of()));
         b.append("<h2>Burn rate per long window (recent history)</h2>");
         final List<List<double[]>> series = new ArrayList<>();
@@ -255,28 +263,30 @@ final class StatusPage {
         final double xs = (w - 2.0 * pad) / (maxX - minX);
         final double ys = (h - 2.0 * pad) / (maxY - minY);
         final double yBase = maxY;
-        final StringBuilder b = new StringBuilder("<svg width=" + w + " height=" + h + " viewBox='0 0 " + w + " " + h
-                + "' role=img>");
-        b.append(String.format(Locale.ROOT, "<text x=4 y=%d font-size=11 fill=#7a8290>%s</text>", pad,
+        // every attribute quoted: in HTML an unquoted value swallows the "/" of "/>", the element
+        // stays open and the lines after it become its children, which are not drawn
+        final StringBuilder b = new StringBuilder("<svg width='" + w + "' height='" + h + "' viewBox='0 0 " + w + " "
+                + h + "' role='img'>");
+        b.append(String.format(Locale.ROOT, "<text x='4' y='%d' font-size='11' fill='#7a8290'>%s</text>", pad,
                 fmt(maxY)));
-        b.append(String.format(Locale.ROOT, "<text x=4 y=%d font-size=11 fill=#7a8290>%s</text>", h - pad,
+        b.append(String.format(Locale.ROOT, "<text x='4' y='%d' font-size='11' fill='#7a8290'>%s</text>", h - pad,
                 fmt(minY)));
-        b.append(String.format(Locale.ROOT, "<line x1=%d y1=%.1f x2=%d y2=%.1f stroke=#c9ced6/>", pad,
+        b.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#c9ced6'/>", pad,
                 pad + (yBase - 0) * ys, w - pad, pad + (yBase - 0) * ys));
         for (int i = 0; i < thresholds.size(); i++) {
             final double y = pad + (yBase - thresholds.get(i)) * ys;
-            b.append(String.format(Locale.ROOT, "<line x1=%d y1=%.1f x2=%d y2=%.1f stroke='%s' stroke-dasharray='4 4' "
-                    + "opacity=.6/>", pad, y, w - pad, y, colors.get(i % colors.size())));
+            b.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='%s' "
+                    + "stroke-dasharray='4 4' opacity='.6'/>", pad, y, w - pad, y, colors.get(i % colors.size())));
         }
         for (int i = 0; i < series.size(); i++) {
             final StringBuilder pts = new StringBuilder();
             for (final double[] p : series.get(i)) {
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", pad + (p[0] - x0) * xs, pad + (yBase - p[1]) * ys));
             }
-            b.append("<polyline fill=none stroke-width=2 stroke='").append(colors.get(i % colors.size()))
-                    .append("' points='").append(pts).append("'/>");
-            b.append(String.format(Locale.ROOT, "<text x=%d y=%d font-size=11 fill='%s'>%s</text>", pad + 4 + 150 * i,
-                    h - 8, colors.get(i % colors.size()), esc(names.get(i))));
+            b.append("<polyline fill='none' stroke-width='2' stroke='").append(colors.get(i % colors.size()))
+                    .append("' points='").append(pts.toString().trim()).append("'/>");
+            b.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' fill='%s'>%s</text>",
+                    pad + 4 + 150 * i, h - 8, colors.get(i % colors.size()), esc(names.get(i))));
         }
         return b.append("</svg>").toString();
     }

@@ -149,7 +149,10 @@ class ObservabilityIT {
         chromium(chromium, List.of("--screenshot=" + target.resolve("status-page.png"), "--window-size=1400,500", url));
         assertThat(target.resolve("status-page.png")).isNotEmptyFile();
         final String detail = chromium(chromium, List.of("--dump-dom", url + "slos/checkout-availability"));
-        assertThat(detail).contains("<svg").contains("firing");
+        assertThat(detail).contains("<svg").contains("firing").contains("<polyline");
+        // as the browser parsed it: every line closed where it was written, so the polylines after it are drawn
+        // (an unquoted attribute before "/>" used to leave each line open with the rest of the chart inside)
+        assertThat(detail).doesNotContainPattern("<line[^>]*>(?!</line>)").doesNotContain("/\"");
     }
 
     private String chromium(final Path chromium, final List<String> args) throws Exception {
