@@ -108,7 +108,8 @@ final class SloCommand {
                         ? s.calendar().periodContaining(java.time.Instant.now()).length() : s.window();
                 for (final var w : s.alerts()) {
                     out.printf("  %-16s burn rate > %s over %s and %s%s%n", w.ruleName(),
-                            Numbers.plain(w.threshold(period)), Durations.format(w.longWindow()),
+                            Numbers.plain(Math.round(w.threshold(period) * 1000) / 1000.0),
+                            Durations.format(w.longWindow()),
                             Durations.format(w.shortWindow()), s.isCalendar() ? " (this " + s.calendar().kind().label()
                                     + ": " + Durations.format(period) + ")" : "");
                 }

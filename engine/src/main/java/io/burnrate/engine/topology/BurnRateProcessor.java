@@ -219,8 +219,10 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     }
 
     private void emitPolicyEvent(final io.burnrate.schemas.BudgetPolicyEvent e) {
-        LOG.info("budget {} {}% for {} (remaining {}){}", e.direction(), round(e.threshold()), e.sloId(),
-                round(e.remainingFraction()), e.action() == null ? "" : ", action " + e.action());
+        LOG.info("budget {} through {}% for {} (remaining {}%){}", e.direction(),
+                io.burnrate.engine.slo.Numbers.plain(e.threshold()), e.sloId(),
+                String.format(java.util.Locale.ROOT, "%.1f", e.remainingFraction() * 100),
+                e.action() == null ? "" : ", action " + e.action());
         state.markDirty(e.sloId());
         context.forward(new Record<String, Object>(e.sloId(), e, e.at().toEpochMilli()));
     }
