@@ -96,9 +96,9 @@ public final class EngineMetrics {
             return t == Long.MIN_VALUE ? Double.NaN : Math.max(0, System.currentTimeMillis() - t) / 1000.0;
         }).description("wall clock minus the newest event time evaluated").register(registry);
         final var slos = built.registry();
-        for (final String reason : List.of(io.burnrate.engine.topology.SloRegistry.INVALID_SLO,
-                io.burnrate.engine.topology.SloRegistry.KEY_MISMATCH, io.burnrate.engine.topology.SloRegistry.LIMIT,
-                io.burnrate.engine.topology.SloRegistry.MISSING_KEY)) {
+        for (final String reason : List.of(io.burnrate.engine.slo.SloRegistry.INVALID_SLO,
+                io.burnrate.engine.slo.SloRegistry.KEY_MISMATCH, io.burnrate.engine.slo.SloRegistry.LIMIT,
+                io.burnrate.engine.slo.SloRegistry.MISSING_KEY)) {
             FunctionCounter.builder("burnrate_slo_definitions_rejected", slos, x -> x.rejectedCount(reason))
                     .description("SLO documents on the SLO topic refused (dead-lettered; the previous version stays)")
                     .tag("reason", reason).register(registry);

@@ -59,7 +59,7 @@ final class StatusPage {
 
     /** The index, with a warning per SLO whose latest document on the SLO topic was refused. */
     static String index(final List<SloView> slos,
-                        final java.util.Collection<io.burnrate.engine.topology.SloRegistry.Invalid> invalid) {
+                        final java.util.Collection<io.burnrate.engine.slo.SloRegistry.Invalid> invalid) {
         final Set<String> longWindows = new LinkedHashSet<>();
         slos.forEach(v -> v.rules().forEach(r -> longWindows.add(r.longWindow())));
         final StringBuilder b = new StringBuilder();

@@ -45,7 +45,7 @@ public final class Settings {
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
     /** Events further behind the wall clock are dead-lettered; "off" disables the check. */
     public static final String MAX_EVENT_AGE = "max.event.age";
-    /** Input limits ({@link io.burnrate.engine.topology.InputLimits}). */
+    /** Input limits ({@link io.burnrate.engine.ingest.InputLimits}). */
     public static final String LIMIT_RECORD_BYTES = "limits.record.bytes";
     public static final String LIMIT_FIELD_LENGTH = "limits.field.length";
     public static final String LIMIT_ATTRIBUTES = "limits.attributes";
@@ -94,7 +94,7 @@ public final class Settings {
         values.put(IDLE_ADVANCE, "30s");
         values.put(MAX_FUTURE_SKEW, "1h");
         values.put(MAX_EVENT_AGE, "7d");
-        final io.burnrate.engine.topology.InputLimits limits = io.burnrate.engine.topology.InputLimits.DEFAULTS;
+        final io.burnrate.engine.ingest.InputLimits limits = io.burnrate.engine.ingest.InputLimits.DEFAULTS;
         values.put(LIMIT_RECORD_BYTES, Integer.toString(limits.maxRecordBytes()));
         values.put(LIMIT_FIELD_LENGTH, Integer.toString(limits.maxFieldLength()));
         values.put(LIMIT_ATTRIBUTES, Integer.toString(limits.maxAttributes()));
@@ -212,7 +212,7 @@ public final class Settings {
                 topic("budget-policy"), topic("compliance"),
                 grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
                 duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW), duration(MAX_EVENT_AGE),
-                new io.burnrate.engine.topology.InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
+                new io.burnrate.engine.ingest.InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
                         intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
     }
 

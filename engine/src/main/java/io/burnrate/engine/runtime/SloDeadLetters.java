@@ -1,9 +1,9 @@
 package io.burnrate.engine.runtime;
 
 import io.burnrate.engine.topology.DeadLetters;
-import io.burnrate.engine.topology.InputLimits;
+import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.topology.Names;
-import io.burnrate.engine.topology.SloRegistry;
+import io.burnrate.engine.slo.SloRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,12 +1,17 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.monitor.EngineCounters;
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -89,37 +94,24 @@ public final class BurnRateTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
                 .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE_REKEYED));
 
-        final KStream<String, Object> outputs = routes.get(Names.ROUTE + Names.ROUTE_KEYED)
+        routes.get(Names.ROUTE + Names.ROUTE_KEYED)
                 .merge(rekeyed, Named.as(Names.MERGE))
                 .process(() -> new BurnRateProcessor(config, registry, counters, board, inputEnd), Named.as(Names.EVALUATE),
                         Names.STATE_STORE);
 
-        final Map<String, KStream<String, Object>> out = outputs.split(Named.as(Names.OUTPUT))
-                .branch((k, v) -> v instanceof AlertTransition, Branched.as(Names.OUT_ALERTS))
-                .branch((k, v) -> v instanceof StatusSnapshot, Branched.as(Names.OUT_STATUS))
-                .branch((k, v) -> v instanceof BudgetPolicyEvent, Branched.as(Names.OUT_POLICY))
-                .branch((k, v) -> v instanceof ComplianceSummary, Branched.as(Names.OUT_COMPLIANCE))
-                .defaultBranch(Branched.as(Names.OUT_LATE));
-        out.get(Names.OUTPUT + Names.OUT_ALERTS)
-                .mapValues(v -> (AlertTransition) v, Named.as(Names.ALERT_VALUE))
-                .to(config.alertsTopic(), Produced.with(Serdes.String(), JsonSerde.of(AlertTransition.class))
-                        .withName(Names.ALERTS_SINK));
-        out.get(Names.OUTPUT + Names.OUT_STATUS)
-                .mapValues(v -> (StatusSnapshot) v, Named.as(Names.STATUS_VALUE))
-                .to(config.statusTopic(), Produced.with(Serdes.String(), JsonSerde.of(StatusSnapshot.class))
-                        .withName(Names.STATUS_SINK));
-        out.get(Names.OUTPUT + Names.OUT_POLICY)
-                .mapValues(v -> (BudgetPolicyEvent) v, Named.as(Names.POLICY_VALUE))
-                .to(config.budgetPolicyTopic(), Produced.with(Serdes.String(), JsonSerde.of(BudgetPolicyEvent.class))
-                        .withName(Names.POLICY_SINK));
-        out.get(Names.OUTPUT + Names.OUT_COMPLIANCE)
-                .mapValues(v -> (ComplianceSummary) v, Named.as(Names.COMPLIANCE_VALUE))
-                .to(config.complianceTopic(), Produced.with(Serdes.String(), JsonSerde.of(ComplianceSummary.class))
-                        .withName(Names.COMPLIANCE_SINK));
-        out.get(Names.OUTPUT + Names.OUT_LATE)
-                .mapValues(v -> ((EventParser.Rejected) v).raw(), Named.as(Names.LATE_VALUE))
-                .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.LATE_DLQ_SINK));
-
-        return new Built(builder.build(), registry, counters, board, inputEnd);
+        // the evaluator forwards each output to its sink by name (BurnRateProcessor implements
+        // the typed Emitter: a new output is a compile error until it is routed here)
+        final Topology topology = builder.build();
+        final StringSerializer keys = new StringSerializer();
+        topology.addSink(Names.ALERTS_SINK, config.alertsTopic(), keys,
+                JsonSerde.of(AlertTransition.class).serializer(), Names.EVALUATE);
+        topology.addSink(Names.STATUS_SINK, config.statusTopic(), keys,
+                JsonSerde.of(StatusSnapshot.class).serializer(), Names.EVALUATE);
+        topology.addSink(Names.POLICY_SINK, config.budgetPolicyTopic(), keys,
+                JsonSerde.of(BudgetPolicyEvent.class).serializer(), Names.EVALUATE);
+        topology.addSink(Names.COMPLIANCE_SINK, config.complianceTopic(), keys,
+                JsonSerde.of(ComplianceSummary.class).serializer(), Names.EVALUATE);
+        topology.addSink(Names.LATE_DLQ_SINK, config.dlqTopic(), keys, new ByteArraySerializer(), Names.EVALUATE);
+        return new Built(topology, registry, counters, board, inputEnd);
     }
 }

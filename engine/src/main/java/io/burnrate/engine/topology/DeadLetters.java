@@ -1,5 +1,7 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.InputLimits;
+import io.burnrate.engine.ingest.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.kafka.common.header.Header;

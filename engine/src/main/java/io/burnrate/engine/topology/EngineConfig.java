@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.InputLimits;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,8 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.InputLimits;
+import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.EventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

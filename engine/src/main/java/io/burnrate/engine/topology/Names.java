@@ -25,19 +25,8 @@ public final class Names {
     public static final String EVALUATE = "evaluate-burn-rates";
     /** Per-SLO bucketed counts and alert states (RocksDB, changelogged). */
     public static final String STATE_STORE = "slo-state";
-    public static final String OUTPUT = "output-";
-    public static final String OUT_ALERTS = "alerts";
-    public static final String OUT_STATUS = "status";
-    public static final String OUT_LATE = "late";
-    public static final String OUT_POLICY = "budget-policy";
-    public static final String POLICY_VALUE = "budget-policy-json";
     public static final String POLICY_SINK = "budget-policy-sink";
-    public static final String OUT_COMPLIANCE = "compliance";
-    public static final String COMPLIANCE_VALUE = "compliance-json";
     public static final String COMPLIANCE_SINK = "compliance-sink";
-    public static final String ALERT_VALUE = "alert-json";
-    public static final String STATUS_VALUE = "status-json";
-    public static final String LATE_VALUE = "late-original-bytes";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String STATUS_SINK = "status-sink";
     public static final String LATE_DLQ_SINK = "late-dlq-sink";

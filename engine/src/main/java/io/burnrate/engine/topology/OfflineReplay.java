@@ -1,5 +1,8 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.DeadLetter;
 import io.burnrate.schemas.Json;

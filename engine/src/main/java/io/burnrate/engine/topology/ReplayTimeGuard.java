@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.Rejection;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,7 +1,9 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.engine.alert.AlertStateMachine;
-import io.burnrate.engine.alert.SloMonitor;
+import io.burnrate.engine.monitor.MonitorStore;
+import io.burnrate.engine.monitor.SloMonitor;
+import io.burnrate.engine.monitor.TaskClock;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloSpec;
@@ -47,7 +49,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * accumulator, see {@link ComplianceTracker}). Entries per SLO are bounded by its layout
  * and window, whatever the traffic.
  */
-public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]> {
+public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]>, MonitorStore {
 
     private static final byte SEP = 0;
     private static final byte HEADER = 'H';
@@ -61,7 +63,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     /** Key types (header, chunks, periods) to delete per SLO at the next persist. */
     private final Map<String, Set<Byte>> drops = new java.util.LinkedHashMap<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
-    private long[] clock;
+    private TaskClock clock;
     private boolean clockDirty;
     private java.time.Duration grace = SloMonitor.DEFAULT_GRACE;
 
@@ -89,6 +91,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     /** The monitor of this SLO, from memory, from the store, or new. */
+    @Override
     public SloMonitor monitor(final SloSpec spec) {
         SloMonitor m = live.get(spec.id());
         if (m == null) {
@@ -99,16 +102,19 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     /** The in-memory monitor of an SLO, or null (no store read). */
+    @Override
     public SloMonitor live(final String id) {
         return live.get(id);
     }
 
     /** Monitors currently in memory. */
+    @Override
     public Collection<SloMonitor> monitors() {
         return live.values();
     }
 
     /** Ids of every SLO with persisted state (for reconciliation after a restore). */
+    @Override
     public List<String> storedIds() {
         final List<String> ids = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
@@ -128,6 +134,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      * dropped when the bucket layout changed (they no longer fit), stored compliance
      * periods when the definition needs a fresh tracker; what was kept stays valid.
      */
+    @Override
     public void replace(final SloMonitor previous, final SloMonitor next) {
         final String id = next.spec().id();
         live.put(id, next);
@@ -146,10 +153,12 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         drops.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(type);
     }
 
+    @Override
     public void markDirty(final String id) {
         dirty.add(id);
     }
 
+    @Override
     public void remove(final String id) {
         live.remove(id);
         dirty.remove(id);
@@ -159,28 +168,26 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     /**
-     * The task's clock: {newest accepted event time, event time of the last sweep}. Kept
-     * with the counts so that a restarted task makes the same decisions (lateness,
-     * sweeps) as one that never stopped.
+     * The task's clock, kept with the counts so that a restarted task makes the same
+     * decisions (lateness, sweeps) as one that never stopped.
      */
-    public long[] clock() {
+    @Override
+    public TaskClock clock() {
         if (clock == null) {
             final byte[] stored = inner.get(CLOCK_KEY);
-            clock = new long[] {WindowedCounts.NO_TIME, WindowedCounts.NO_TIME};
+            clock = TaskClock.NONE;
             if (stored != null && stored.length == 16) {
                 final ByteBuffer b = ByteBuffer.wrap(stored);
-                clock[0] = b.getLong();
-                clock[1] = b.getLong();
+                clock = new TaskClock(b.getLong(), b.getLong());
             }
         }
         return clock;
     }
 
-    public void setClock(final long taskTime, final long lastSweep) {
-        clock();
-        if (clock[0] != taskTime || clock[1] != lastSweep) {
-            clock[0] = taskTime;
-            clock[1] = lastSweep;
+    @Override
+    public void setClock(final TaskClock next) {
+        if (!clock().equals(next)) {
+            clock = next;
             clockDirty = true;
         }
     }
@@ -215,7 +222,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private void persist() {
         if (clockDirty) {
-            inner.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(clock[0]).putLong(clock[1]).array());
+            inner.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(clock.taskTime()).putLong(clock.lastSweep()).array());
             clockDirty = false;
         }
         drops.forEach((id, types) -> types.forEach(type -> deleteRange(id, type)));

@@ -1,5 +1,6 @@
 package io.burnrate.engine.alert;
 
+import io.burnrate.engine.monitor.SloMonitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -2,7 +2,7 @@ package io.burnrate.engine.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.engine.alert.SloMonitor;
+import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.ComplianceSummary;

@@ -1,5 +1,6 @@
 package io.burnrate.loadtest.bench;
 
+import io.burnrate.engine.ingest.EventParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +47,19 @@ public final class JfrSummary {
 
     /** Rules: class-name prefix → category, checked on each frame from the top of the stack down. */
     private static final String[][] RULES = {
-        {"io.burnrate.engine.topology.EventParser", "parse: EventParser (Jackson streaming)"},
+        {"io.burnrate.engine.ingest.EventParser", "parse: EventParser (Jackson streaming)"},
         {"com.fasterxml.jackson.databind", "Jackson databind"},
         {"com.fasterxml.jackson", "Jackson core"},
         {"io.burnrate.loadtest.bench.CeilingConsumer", "ceiling loop"},
         {"io.burnrate.engine.sli.", "SLO: bucket update + window sums (sli)"},
         {"io.burnrate.engine.alert.", "SLO: rule evaluation (alert)"},
         {"io.burnrate.engine.slo.", "SLO matching (slo)"},
-        {"io.burnrate.engine.topology.SloRegistry", "SLO matching (registry)"},
+        {"io.burnrate.engine.slo.SloRegistry", "SLO matching (registry)"},
         {"io.burnrate.engine.topology.SloStateStore", "state: persist dirty SLOs at commit"},
         {"io.burnrate.engine.topology.BurnRateProcessor", "BurnRateProcessor (own code)"},
         {"io.burnrate.engine.topology.ParseProcessor", "ParseProcessor (own code)"},
         {"io.burnrate.engine.topology.BurnRateTopology", "topology lambdas (split predicates, mapValues)"},
-        {"io.burnrate.engine.topology.EngineCounters", "engine counters"},
+        {"io.burnrate.engine.monitor.EngineCounters", "engine counters"},
         {"io.burnrate.schemas", "output serialization (JsonSerde)"},
         {"io.burnrate.", "burnrate (other)"},
         {"org.rocksdb", "RocksDB"},

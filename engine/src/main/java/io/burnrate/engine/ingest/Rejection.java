@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.ingest;
 
 /**
  * Why an input was refused. {@code reason} is a stable code (also the value of the

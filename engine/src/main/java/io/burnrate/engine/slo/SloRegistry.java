@@ -1,5 +1,6 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.slo;
 
+import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpec;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class SloRegistry {
         this.listener = l;
     }
 
-    RejectionListener listener() {
+    public RejectionListener listener() {
         return listener;
     }
 
@@ -84,7 +85,7 @@ public final class SloRegistry {
         return a == null ? 0 : a.sum();
     }
 
-    void countRejected(final String reason) {
+    public void countRejected(final String reason) {
         rejected.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 

@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

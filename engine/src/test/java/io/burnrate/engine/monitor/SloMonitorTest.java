@@ -1,4 +1,4 @@
-package io.burnrate.engine.alert;
+package io.burnrate.engine.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

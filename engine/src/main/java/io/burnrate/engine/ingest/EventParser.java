@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -256,7 +256,7 @@ public final class EventParser {
     }
 
     /** At most 64 characters of {@code s}, for messages about hostile input. */
-    static String abbreviate(final String s) {
+    public static String abbreviate(final String s) {
         return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 

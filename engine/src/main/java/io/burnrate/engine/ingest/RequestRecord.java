@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.ingest;
 
 import java.util.Map;
 

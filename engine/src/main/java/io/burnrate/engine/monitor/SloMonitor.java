@@ -1,5 +1,6 @@
-package io.burnrate.engine.alert;
+package io.burnrate.engine.monitor;
 
+import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.compliance.CompliancePeriod;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;

@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.monitor;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

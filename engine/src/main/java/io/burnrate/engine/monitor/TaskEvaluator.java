@@ -1,0 +1,286 @@
+package io.burnrate.engine.monitor;
+
+import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.RequestRecord;
+import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.SloRegistry;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
+import io.burnrate.schemas.ComplianceSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 2 to 4 for one task, in plain Java: match each event to the SLOs of its service,
+ * count it in each SLO's buckets, and run the alert state machines on event time.
+ *
+ * <p>Time: the task's event time is the newest timestamp of an event some SLO counted
+ * (events for no SLO do not move it). An event more than the grace period older is
+ * refused as {@code late}; one more than {@code maxFutureSkew} ahead of the wall clock, or
+ * more than {@code maxEventAge} behind it, as {@code invalid-timestamp}. Every SLO of the
+ * task is advanced to the task's event time at least every evaluation interval, so a quiet
+ * service resolves while others send traffic; when the whole task is idle for
+ * {@code idleAdvanceAfter} of wall-clock time, event time follows the wall clock. When the
+ * input ends (replay), every open compliance period closes.
+ */
+public final class TaskEvaluator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskEvaluator.class);
+
+    /**
+     * The time rules.
+     *
+     * @param grace              how far behind the task's event time an event may be and still count
+     * @param evaluationInterval every SLO is advanced and evaluated at least this often (event time)
+     * @param statusInterval     wall-clock interval of status snapshots for changed SLOs
+     * @param idleAdvanceAfter   wall-clock idleness after which event time follows the wall clock; null: never
+     * @param maxFutureSkew      how far ahead of the wall clock an event may be; null: unchecked
+     * @param maxEventAge        how far behind the wall clock an event may be; null: unchecked
+     */
+    public record Rules(Duration grace, Duration evaluationInterval, Duration statusInterval,
+                        Duration idleAdvanceAfter, Duration maxFutureSkew, Duration maxEventAge) {
+    }
+
+    private final Rules rules;
+    private final Supplier<SloRegistry.Snapshot> registry;
+    private final MonitorStore store;
+    private final Emitter out;
+    private final EngineCounters counters;
+    private final Consumer<AlertTransition> onAlert = this::alert;
+    private final Consumer<BudgetPolicyEvent> onPolicy = this::policy;
+    private final Consumer<ComplianceSummary> onSummary = this::summary;
+    private long registryVersion = -1;
+    private long taskTime = TaskClock.NO_TIME;
+    private long lastSweep = TaskClock.NO_TIME;
+    private long wallAtLastInput;
+    private long wallAtLastStatus;
+    private long taskTimeAtLastInput = TaskClock.NO_TIME;
+    private boolean closedAtInputEnd;
+
+    public TaskEvaluator(final Rules rules, final Supplier<SloRegistry.Snapshot> registry, final MonitorStore store,
+                         final Emitter out, final EngineCounters counters) {
+        this.rules = rules;
+        this.registry = registry;
+        this.store = store;
+        this.out = out;
+        this.counters = counters;
+    }
+
+    /** Resumes from the stored clock and applies SLO changes made while the task was away. */
+    public void start(final long wallNow) {
+        final TaskClock clock = store.clock();
+        taskTime = clock.taskTime();
+        lastSweep = clock.lastSweep();
+        taskTimeAtLastInput = taskTime;
+        wallAtLastInput = wallNow;
+        wallAtLastStatus = wallNow;
+        reconcile(true);
+    }
+
+    public TaskClock clock() {
+        return new TaskClock(taskTime, lastSweep);
+    }
+
+    /** Counts one event; returns why it was refused, or null when it counted (or matched no SLO). */
+    public Rejection onEvent(final RequestRecord event, final long wallNow) {
+        reconcile(false);
+        final long ts = event.timestamp();
+        final Rejection refused = check(ts, wallNow);
+        if (refused != null) {
+            counters.rejected(refused.reason());
+            return refused;
+        }
+        counters.accepted.increment();
+        wallAtLastInput = wallNow;
+        taskTimeAtLastInput = taskTime;
+        boolean matched = false;
+        for (final SloSpec spec : registry.get().forService(event.service())) {
+            if (!spec.selects(event.operation(), event.attributes())) {
+                continue;
+            }
+            matched = true;
+            final boolean bad = spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
+            final SloMonitor m = store.monitor(spec);
+            m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
+            store.markDirty(spec.id());
+            m.evaluate(onAlert);
+            m.observeBudget(onPolicy);
+        }
+        if (!matched) {
+            counters.unmatched.increment();
+        } else if (taskTime == TaskClock.NO_TIME || ts > taskTime) {
+            // only events some SLO counts move the clock: one from a broken clock for a
+            // service without SLOs must not make every SLO's later traffic late
+            taskTime = ts;
+            taskTimeAtLastInput = ts;
+            counters.eventTime.accumulate(ts);
+        }
+        if (taskTime != TaskClock.NO_TIME && (lastSweep == TaskClock.NO_TIME
+                || taskTime - lastSweep >= rules.evaluationInterval().toMillis())) {
+            sweep();
+        }
+        store.setClock(clock());
+        return null;
+    }
+
+    /** The time rules for an event at {@code ts}: null when it may count. */
+    Rejection check(final long ts, final long wallNow) {
+        if (taskTime != TaskClock.NO_TIME && ts < taskTime - rules.grace().toMillis()) {
+            return new Rejection(Rejection.LATE, "event time " + Instant.ofEpochMilli(ts)
+                    + " is more than the grace period " + rules.grace() + " behind the partition's event time "
+                    + Instant.ofEpochMilli(taskTime));
+        }
+        final Duration skew = rules.maxFutureSkew();
+        if (skew != null && ts > wallNow + skew.toMillis()) {
+            return new Rejection(Rejection.INVALID_TIMESTAMP, "event time " + Instant.ofEpochMilli(ts)
+                    + " is more than " + skew + " ahead of the wall clock");
+        }
+        final Duration age = rules.maxEventAge();
+        if (age != null && ts < wallNow - age.toMillis()) {
+            return new Rejection(Rejection.INVALID_TIMESTAMP, "event time " + Instant.ofEpochMilli(ts)
+                    + " is more than " + age + " behind the wall clock (max.event.age)");
+        }
+        return null;
+    }
+
+    /**
+     * Wall-clock work, every second: SLO changes, the close at the end of the input,
+     * idle advance, and status snapshots of changed SLOs.
+     */
+    public void onWallClock(final long wallNow, final boolean inputEnded) {
+        reconcile(false);
+        if (inputEnded && !closedAtInputEnd) {
+            closedAtInputEnd = true;
+            for (final SloMonitor m : store.monitors()) {
+                m.closeCompliance(onSummary);
+                store.markDirty(m.spec().id());
+            }
+        }
+        final Duration idle = rules.idleAdvanceAfter();
+        if (idle != null && taskTime != TaskClock.NO_TIME && wallNow - wallAtLastInput >= idle.toMillis()) {
+            final long advanced = taskTimeAtLastInput + (wallNow - wallAtLastInput);
+            if (advanced > taskTime) {
+                taskTime = advanced;
+                sweep();
+                store.setClock(clock());
+            }
+        }
+        if (wallNow - wallAtLastStatus >= rules.statusInterval().toMillis()) {
+            wallAtLastStatus = wallNow;
+            for (final SloMonitor m : store.monitors()) {
+                if (m.changed()) {
+                    out.status(m);
+                }
+            }
+        }
+    }
+
+    /** Advances every SLO of this task to the task's event time and evaluates it. */
+    private void sweep() {
+        lastSweep = taskTime;
+        for (final SloMonitor m : new ArrayList<>(store.monitors())) {
+            final int moved = m.advanceTo(taskTime);
+            m.settleCompliance(onSummary);
+            if (m.compliance().hasPendingWrites()) {
+                store.markDirty(m.spec().id());
+            }
+            // only the clock moved: every rule would decide as before, and a stale stored
+            // clock is safe to restore (advancing from it clears nothing that holds data)
+            if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
+                store.markDirty(m.spec().id());
+            }
+            if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
+                m.evaluate(onAlert);
+                m.observeBudget(onPolicy);
+            }
+        }
+    }
+
+    private void alert(final AlertTransition t) {
+        counters.transitions.increment();
+        LOG.info("alert {} {} {} (burn {} / {}, threshold {}, budget left {}%)", t.state(), t.sloId(), t.rule(),
+                round(t.burnRateLong()), round(t.burnRateShort()), round(t.threshold()),
+                String.format(Locale.ROOT, "%.1f", t.errorBudgetRemaining() * 100));
+        store.markDirty(t.sloId());
+        out.alert(t);
+        final SloMonitor m = store.live(t.sloId());
+        if (m != null) {
+            out.status(m);
+        }
+    }
+
+    private void policy(final BudgetPolicyEvent e) {
+        LOG.info("budget {} through {}% for {} (remaining {}%){}", e.direction(),
+                io.burnrate.engine.slo.Numbers.plain(e.threshold()), e.sloId(),
+                String.format(Locale.ROOT, "%.1f", e.remainingFraction() * 100),
+                e.action() == null ? "" : ", action " + e.action());
+        store.markDirty(e.sloId());
+        out.policy(e);
+    }
+
+    private void summary(final ComplianceSummary s) {
+        counters.summaries.increment();
+        LOG.debug("compliance {} {} [{}, {}): sli {} met {}", s.sloId(), s.period().kind(), s.period().start(),
+                s.period().end(), s.sli(), s.met());
+        out.summary(s);
+    }
+
+    /**
+     * Applies SLO changes: deleted SLOs resolve their firing rules and drop their state;
+     * redefined ones carry over what still fits. An SLO whose latest document was refused
+     * is neither: its state waits for a valid one.
+     */
+    private void reconcile(final boolean includeStored) {
+        final SloRegistry.Snapshot snap = registry.get();
+        if (snap.version() == registryVersion && !includeStored) {
+            return;
+        }
+        registryVersion = snap.version();
+        if (includeStored) {
+            for (final String id : store.storedIds()) {
+                final SloSpec spec = snap.byId().get(id);
+                if (spec != null) {
+                    store.monitor(spec);
+                } else if (!snap.invalid().containsKey(id)) {
+                    store.remove(id);
+                }
+            }
+        }
+        for (final SloMonitor m : new ArrayList<>(store.monitors())) {
+            final String id = m.spec().id();
+            final SloSpec spec = snap.byId().get(id);
+            if (spec == null && snap.invalid().containsKey(id)) {
+                continue;
+            }
+            if (spec == null) {
+                LOG.info("SLO {} deleted: resolving its alerts and dropping its state", id);
+                m.resolveAll(onAlert);
+                store.remove(id);
+                removed(id);
+            } else if (!spec.equals(m.spec())) {
+                LOG.info("SLO {} changed: applying the new definition", spec.id());
+                final SloMonitor next = m.redefine(spec, onAlert);
+                store.replace(m, next);
+                if (next.counts().now() != WindowedCounts.NO_TIME) {
+                    next.evaluate(onAlert);
+                }
+            }
+        }
+    }
+
+    /** Hook for the adapter: SLO {@code id} is gone (its status is no longer shown). */
+    private void removed(final String id) {
+        out.removed(id);
+    }
+
+    private static String round(final double d) {
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+}

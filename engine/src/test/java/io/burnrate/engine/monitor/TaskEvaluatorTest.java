@@ -1,0 +1,220 @@
+package io.burnrate.engine.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.RequestRecord;
+import io.burnrate.engine.slo.SloRegistry;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.testing.Specs;
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
+import io.burnrate.schemas.ComplianceSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The task's time rules in plain Java: no Kafka, no driver (grace 5 m, skew 1 h, age 7 d, sweep every 1 s). */
+class TaskEvaluatorTest {
+
+    private static final long T = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    private static final long S = 1000;
+    private static final long MIN = 60 * S;
+    private static final long DAY = 24 * 60 * MIN;
+    private static final TaskEvaluator.Rules RULES = new TaskEvaluator.Rules(Duration.ofMinutes(5),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofHours(1),
+            Duration.ofDays(7));
+
+    /** A task with one 99.9 % SLO on checkout, its clock at {@link #T} after one good event. */
+    private final Rig rig = new Rig();
+
+    static Stream<Arguments> timeRules() {
+        return Stream.of(
+                // event time relative to the task's T, wall clock relative to T, expected reason (null: counts)
+                Arguments.of("within grace", -5 * MIN, 0L, null),
+                Arguments.of("a millisecond past grace", -5 * MIN - 1, 0L, Rejection.LATE),
+                Arguments.of("ahead of the task, not of the wall", 30 * MIN, 0L, null),
+                Arguments.of("an hour ahead of the wall clock", 60 * MIN, 0L, null),
+                Arguments.of("past the future skew", 60 * MIN + 1, 0L, Rejection.INVALID_TIMESTAMP),
+                Arguments.of("a week behind the wall clock", -5 * MIN, 7 * DAY - 5 * MIN, null),
+                Arguments.of("past the event age", -5 * MIN, 7 * DAY - 5 * MIN + 1, Rejection.INVALID_TIMESTAMP));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timeRules")
+    void shouldApplyTheTimeRules(final String name, final long eventOffset, final long wallOffset,
+                                 final String reason) {
+        final Rejection r = rig.evaluator.onEvent(event("checkout", T + eventOffset, 200), T + wallOffset);
+        assertThat(r == null ? null : r.reason()).isEqualTo(reason);
+        assertThat(rig.counters.accepted.sum()).isEqualTo(reason == null ? 2 : 1);
+    }
+
+    @Test
+    void shouldMoveTheClockOnlyForEventsSomeSloCounts() {
+        assertThat(rig.evaluator.onEvent(event("search", T + 50 * MIN, 200), T)).isNull();
+        assertThat(rig.evaluator.clock().taskTime()).isEqualTo(T);
+        assertThat(rig.counters.unmatched.sum()).isEqualTo(1);
+        // so checkout's events 40 minutes "behind" the search event still count
+        assertThat(rig.evaluator.onEvent(event("checkout", T + 10 * MIN, 500), T)).isNull();
+        assertThat(rig.evaluator.clock().taskTime()).isEqualTo(T + 10 * MIN);
+    }
+
+    @Test
+    void shouldSweepEveryEvaluationIntervalAndPersistTheClock() {
+        rig.evaluator.onEvent(event("checkout", T + 500, 200), T);
+        assertThat(rig.store.clock()).isEqualTo(new TaskClock(T + 500, T));
+        rig.evaluator.onEvent(event("checkout", T + S, 200), T);
+        assertThat(rig.store.clock()).isEqualTo(new TaskClock(T + S, T + S));
+    }
+
+    @Test
+    void shouldFollowTheWallClockWhenTheTaskIsIdle() {
+        // 29 s idle: nothing; 31 s: event time moves by the wall time since the last input
+        rig.evaluator.onWallClock(T + 29 * S, false);
+        assertThat(rig.evaluator.clock().taskTime()).isEqualTo(T);
+        rig.evaluator.onWallClock(T + 31 * S, false);
+        assertThat(rig.evaluator.clock()).isEqualTo(new TaskClock(T + 31 * S, T + 31 * S));
+        assertThat(rig.store.clock()).isEqualTo(rig.evaluator.clock());
+    }
+
+    @Test
+    void shouldPageOnAnOutageAndCloseEveryPeriodWhenTheInputEnds() {
+        for (long t = T + S; t < T + 2 * MIN; t += S) {
+            assertThat(rig.evaluator.onEvent(event("checkout", t, 500), T)).isNull();
+        }
+        assertThat(rig.out.alerts).extracting(AlertTransition::rule).contains("page-1h-5m");
+        assertThat(rig.out.statuses).isPositive();
+        rig.evaluator.onWallClock(T + S, true);
+        // the open hour and day close at the end of the input (and the rolling window with the day)
+        assertThat(rig.out.summaries).extracting(s -> s.period().kind()).containsExactly("hour", "day", "rolling");
+        assertThat(rig.out.summaries.get(0).total()).isEqualTo(120);
+    }
+
+    @Test
+    void shouldResolveAndDropADeletedSloButKeepOneWhoseDocumentWasRefused() {
+        for (long t = T + S; t < T + 2 * MIN; t += S) {
+            rig.evaluator.onEvent(event("checkout", t, 500), T);
+        }
+        rig.registry.reject(new SloRegistry.Invalid("checkout-availability", SloRegistry.INVALID_SLO, "bad", 7, true));
+        rig.registry.remove("checkout-availability");
+        rig.registry.reject(new SloRegistry.Invalid("checkout-availability", SloRegistry.INVALID_SLO, "bad", 7, false));
+        rig.evaluator.onWallClock(T + S, false);
+        assertThat(rig.store.live("checkout-availability")).isNotNull();
+        assertThat(rig.out.removed).isEmpty();
+        rig.registry.remove("checkout-availability");
+        rig.evaluator.onWallClock(T + 2 * S, false);
+        assertThat(rig.store.live("checkout-availability")).isNull();
+        assertThat(rig.out.removed).containsExactly("checkout-availability");
+        assertThat(rig.out.alerts).extracting(AlertTransition::state).contains("resolved");
+    }
+
+    private static RequestRecord event(final String service, final long ts, final int status) {
+        return new RequestRecord(service, ts, 5, status, false, null, Map.of(), new byte[0]);
+    }
+
+    /** An evaluator over an in-memory store, recording what it puts out. */
+    private static final class Rig {
+        final SloRegistry registry = new SloRegistry();
+        final MemoryStore store = new MemoryStore();
+        final Recorder out = new Recorder();
+        final EngineCounters counters = new EngineCounters();
+        final TaskEvaluator evaluator;
+
+        Rig() {
+            final SloSpec spec = Specs.availability("checkout-availability", "checkout", 0);
+            registry.loadOnce(List.of(spec));
+            evaluator = new TaskEvaluator(RULES, registry::snapshot, store, out, counters);
+            evaluator.start(T);
+            assertThat(evaluator.onEvent(event("checkout", T, 200), T)).isNull();
+        }
+    }
+
+    private static final class Recorder implements Emitter {
+        final List<AlertTransition> alerts = new ArrayList<>();
+        final List<ComplianceSummary> summaries = new ArrayList<>();
+        final List<String> removed = new ArrayList<>();
+        int statuses;
+
+        @Override
+        public void alert(final AlertTransition t) {
+            alerts.add(t);
+        }
+
+        @Override
+        public void status(final SloMonitor m) {
+            statuses++;
+        }
+
+        @Override
+        public void policy(final BudgetPolicyEvent e) {
+        }
+
+        @Override
+        public void summary(final ComplianceSummary s) {
+            summaries.add(s);
+        }
+
+        @Override
+        public void removed(final String sloId) {
+            removed.add(sloId);
+        }
+    }
+
+    private static final class MemoryStore implements MonitorStore {
+        private final Map<String, SloMonitor> live = new LinkedHashMap<>();
+        private TaskClock clock = TaskClock.NONE;
+
+        @Override
+        public SloMonitor monitor(final SloSpec spec) {
+            return live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, RULES.grace()));
+        }
+
+        @Override
+        public SloMonitor live(final String id) {
+            return live.get(id);
+        }
+
+        @Override
+        public Collection<SloMonitor> monitors() {
+            return live.values();
+        }
+
+        @Override
+        public List<String> storedIds() {
+            return List.copyOf(live.keySet());
+        }
+
+        @Override
+        public void replace(final SloMonitor previous, final SloMonitor next) {
+            live.put(next.spec().id(), next);
+        }
+
+        @Override
+        public void remove(final String id) {
+            live.remove(id);
+        }
+
+        @Override
+        public void markDirty(final String id) {
+        }
+
+        @Override
+        public TaskClock clock() {
+            return clock;
+        }
+
+        @Override
+        public void setClock(final TaskClock c) {
+            clock = c;
+        }
+    }
+}
