@@ -64,17 +64,25 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory)")
     private Path dataDir;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "broker port (default: any free port)")
+    @Option(names = {"--broker-port", "--port"}, paramLabel = "PORT", defaultValue = "0",
+            description = "port of the embedded broker on 127.0.0.1 (default: any free port; --port is the old name)")
     private int port;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "status page and /metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port)")
+            description = "status page and /metrics port (default ${DEFAULT-VALUE}, or any free port when it is "
+                    + "taken; 0: any free port; -1: off)")
     private int httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address the HTTP server binds (default ${DEFAULT-VALUE})")
+    private String httpBind;
 
     @Override
     public Integer call() throws Exception {
         // the table below shows every transition; the engine's own log line for each would repeat it
         System.setProperty("org.slf4j.simpleLogger.log.io.burnrate.engine.topology", "warn");
+        // the demo prints where everything is itself; engine state changes would land inside the table
+        System.setProperty("org.slf4j.simpleLogger.log.io.burnrate.engine.runtime", "warn");
         // an in-process broker and client on one machine: only errors are worth a line here
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
@@ -91,24 +99,54 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        final Path dir = dataDir != null ? dataDir : Files.createTempDirectory("burnrate-demo");
+        if (port < 0 || port > 65_535 || httpPort < -1 || httpPort > 65_535) {
+            err.println("burnrate demo: --broker-port must be between 0 and 65535 and --http-port between -1 (off) "
+                    + "and 65535");
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        if (dataDir != null && !RunCommand.usableDirectory("demo", dataDir, "data directory", "--data-dir", err)) {
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        // a temporary directory is ours: removed when the demo ends, however it ends (short of SIGKILL)
+        final Path dir = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("burnrate-demo");
+        final Runnable cleanUp = dataDir != null ? () -> { } : () -> deleteTree(dir);
         out.println("burnrate demo: starting an embedded Apache Kafka broker (KRaft) ...");
         out.flush();
-        final EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), port);
+        final EmbeddedKafka broker;
+        try {
+            broker = EmbeddedKafka.start(dir.resolve("kafka"), port);
+        } catch (EmbeddedKafka.PortInUse e) {
+            cleanUp.run();
+            err.println("burnrate demo: the embedded broker's port " + e.port() + " on 127.0.0.1 is already in use; "
+                    + "choose another with --broker-port (0 picks a free port)");
+            return BurnrateCli.UNUSABLE_INPUT;
+        } catch (java.io.IOException e) {
+            cleanUp.run();
+            err.println("burnrate demo: " + e.getMessage());
+            return 1;
+        }
         final Settings settings = new Settings()
                 .with(Settings.BOOTSTRAP, broker.bootstrapServers())
                 .with(Settings.APPLICATION_ID, "burnrate-demo")
                 .with(Settings.DATA_DIR, dir)
                 .with(Settings.PARTITIONS, 3)
-                .with(Settings.HTTP_BIND, "127.0.0.1")
+                .with(Settings.HTTP_BIND, httpBind)
                 .with(Settings.MAX_FUTURE_SKEW, "off")
-                .with(Settings.HTTP_PORT, portOrFree(httpPort));
+                .with(Settings.HTTP_PORT, httpPort < 0 ? -1 : portOrFree(httpBind, httpPort));
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
-        try (Admin admin = Topics.admin(settings)) {
-            Topics.ensure(admin, settings);
+        final Engine engine;
+        try {
+            try (Admin admin = Topics.admin(settings)) {
+                Topics.ensure(admin, settings);
+            }
+            new SloPublisher(settings).apply(slos);
+            engine = Engine.start(settings);
+        } catch (Exception e) {
+            broker.close();
+            cleanUp.run();
+            err.println("burnrate demo: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return e instanceof java.io.IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
-        new SloPublisher(settings).apply(slos);
-        final Engine engine = Engine.start(settings);
         final long start = System.currentTimeMillis();
         final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic("requests"), start, speed,
                 rate);
@@ -120,12 +158,19 @@ final class DemoCommand implements Callable<Integer> {
             traffic.stop();
             engine.close();
             broker.close();
+            cleanUp.run();
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        out.printf("burnrate demo: broker at %s, data in %s%n", broker.bootstrapServers(), dir);
-        out.printf("  status page http://127.0.0.1:%d/   metrics http://127.0.0.1:%d/metrics%n", engine.httpPort(),
-                engine.httpPort());
+        out.printf("burnrate demo: broker at %s, data in %s%s%n", broker.bootstrapServers(), dir,
+                dataDir == null ? " (removed at exit)" : "");
+        if (engine.httpPort() < 0) {
+            out.printf("  HTTP off (--http-port -1): no status page or metrics%n");
+        } else {
+            final String host = httpBind.equals("0.0.0.0") || httpBind.equals("::") ? "127.0.0.1" : httpBind;
+            out.printf("  status page http://%s:%d/   metrics http://%s:%d/metrics%n", host, engine.httpPort(), host,
+                    engine.httpPort());
+        }
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
@@ -158,11 +203,29 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The requested port when it is free, otherwise any free port (a second demo still starts). */
-    private static int portOrFree(final int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int portOrFree(final String bind, final int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(bind))) {
             return s.getLocalPort();
         } catch (java.io.IOException busy) {
             return 0;
+        }
+    }
+
+    /** Deletes a directory tree, best effort (the demo is exiting). */
+    static void deleteTree(final Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException ignored) {
+                    // best effort: a file still open is left behind
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // best effort
         }
     }
 

@@ -37,12 +37,20 @@ public final class Engine implements AutoCloseable {
      * {@code http.port} is -1; returns once started (not yet RUNNING).
      */
     public static Engine start(final Settings settings) throws java.io.IOException {
-        final int port = settings.intValue(Settings.HTTP_PORT);
+        final int port = settings.port(Settings.HTTP_PORT, true);
+        // Kafka Streams would fail inside a stream thread, far from the cause: say it here
+        Settings.writableDirectory(settings.stateDir(), "state directory");
         if (port < 0) {
             return startStreams(settings);
         }
-        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(
-                settings.get(Settings.HTTP_BIND), port);
+        final io.burnrate.engine.http.StatusServer http;
+        try {
+            http = io.burnrate.engine.http.StatusServer.bind(settings.get(Settings.HTTP_BIND), port);
+        } catch (java.net.BindException e) {
+            throw new java.io.IOException("cannot serve HTTP on " + settings.get(Settings.HTTP_BIND) + ":" + port + ": "
+                    + e.getMessage() + " (choose another with --http-port / http.port; 0 picks a free port, "
+                    + "-1 turns HTTP off)", e);
+        }
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
         final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
@@ -64,8 +72,7 @@ public final class Engine implements AutoCloseable {
         final BurnRateTopology.Built built = BurnRateTopology.build(config);
         final Properties props = new Properties();
         props.putAll(settings.kafkaProperties());
-        props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
-                java.nio.file.Path.of(settings.get(Settings.DATA_DIR), "state").toAbsolutePath().toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
