@@ -61,12 +61,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "requests per service per event-time second (default ${DEFAULT-VALUE})")
     private int rate;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory, removed at exit)")
     private Path dataDir;
 
-    @Option(names = {"--broker-port", "--port"}, paramLabel = "PORT", defaultValue = "0",
-            description = "port of the embedded broker on 127.0.0.1 (default: any free port; --port is the old name)")
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "0",
+            description = "port of the embedded broker on 127.0.0.1 (default: any free port)")
     private int port;
+
+    /** The old name of --broker-port, kept so existing scripts work; not in the help. */
+    @Option(names = "--port", paramLabel = "PORT", hidden = true)
+    private Integer oldPortName;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
             description = "status page and /metrics port (default ${DEFAULT-VALUE}, or any free port when it is "
@@ -98,6 +102,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!(speed > 0) || rate < 1 || rate > 1000) {
             err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
             return BurnrateCli.UNUSABLE_INPUT;
+        }
+        if (oldPortName != null) {
+            port = oldPortName;
         }
         if (port < 0 || port > 65_535 || httpPort < -1 || httpPort > 65_535) {
             err.println("burnrate demo: --broker-port must be between 0 and 65535 and --http-port between -1 (off) "
