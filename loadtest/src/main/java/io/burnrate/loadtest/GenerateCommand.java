@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
                         + "which makes a run deterministic for a given --seed and --start."})
 final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
 
+    /** How long topic look-ups and creation may take before the broker counts as unreachable. */
+    static final int ADMIN_TIMEOUT_MS = 15_000;
+
     @Spec
     private CommandSpec spec;
 
@@ -186,8 +189,12 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         } catch (SloValidationException e) {
             err.println("burnrate-loadtest generate: " + e.getMessage());
             return LoadtestCli.UNUSABLE_INPUT;
+        } catch (java.util.concurrent.TimeoutException e) {
+            err.println("burnrate-loadtest generate: cannot reach Kafka at " + brokers + " within "
+                    + ADMIN_TIMEOUT_MS / 1000 + " s (is `burnrate run` or `burnrate demo` up? -b sets the brokers)");
+            return 1;
         } catch (IOException | ExecutionException | RuntimeException e) {
-            err.println("burnrate-loadtest generate: " + e.getMessage());
+            err.println("burnrate-loadtest generate: " + describe(e));
             return 1;
         } finally {
             for (final Generator.Sink s : sinks) {
@@ -196,17 +203,42 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void createTopic(final String brokers, final String name, final int parts, final Map<String, String> cfg)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    /**
+     * Admin client settings: the user's {@code -s} settings win; the timeouts default to
+     * {@link #ADMIN_TIMEOUT_MS} and keep {@code default.api.timeout.ms >= request.timeout.ms},
+     * which the admin client requires (it refused to start when only the API timeout was
+     * lowered below the 30 s request-timeout default).
+     */
+    static Map<String, Object> adminProperties(final String brokers, final Map<String, String> extra) {
         final Map<String, Object> props = new HashMap<>(extra);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(name)) {
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ADMIN_TIMEOUT_MS));
+        final long request = Long.parseLong(props.get(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG).toString().trim());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                Long.toString(Math.max(request, ADMIN_TIMEOUT_MS)));
+        return props;
+    }
+
+    /** An exception and its causes in one line ("Failed to create new KafkaAdminClient" alone says nothing). */
+    static String describe(final Throwable e) {
+        final StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            final String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (b.indexOf(m) < 0) {
+                b.append(b.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return b.toString();
+    }
+
+    private void createTopic(final String brokers, final String name, final int parts, final Map<String, String> cfg)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        try (Admin admin = Admin.create(adminProperties(brokers, extra))) {
+            if (admin.listTopics().names().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).contains(name)) {
                 return;
             }
             admin.createTopics(List.of(new NewTopic(name, Optional.of(parts), Optional.empty()).configs(cfg)))
-                    .all().get(15, TimeUnit.SECONDS);
+                    .all().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;

@@ -26,7 +26,8 @@ public final class LoadtestCli {
         final CommandLine cli = new CommandLine(new LoadtestCli());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("burnrate-loadtest: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("see 'burnrate-loadtest " + ex.getCommandLine().getCommandName()
+            // the full command path (burnrate-loadtest bench throughput), not the root name twice
+            ex.getCommandLine().getErr().println("see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help'");
             return UNUSABLE_INPUT;
         });

@@ -22,10 +22,18 @@ public final class BurnrateCli {
         final CommandLine cli = new CommandLine(new BurnrateCli());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("burnrate: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("see 'burnrate " + ex.getCommandLine().getCommandName() + " --help'");
+            ex.getCommandLine().getErr().println(helpHint(ex.getCommandLine()));
             return UNUSABLE_INPUT;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Where to read about the command that refused its arguments: the full command path
+     * ({@code burnrate slo validate}), never just the last word or the root twice.
+     */
+    static String helpHint(final CommandLine refused) {
+        return "see '" + refused.getCommandSpec().qualifiedName() + " --help'";
     }
 
     /** Version from the jar manifest. */

@@ -62,14 +62,20 @@ final class DemoCommand implements Callable<Integer> {
             description = "requests per service per event-time second (default ${DEFAULT-VALUE})")
     private int rate;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory, removed at exit)")
     private Path dataDir;
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "broker port (default: any free port)")
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "0",
+            description = "port of the embedded broker on 127.0.0.1 (default: any free port)")
     private int port;
 
+    /** The old name of --broker-port, kept so existing scripts work; not in the help. */
+    @Option(names = "--port", paramLabel = "PORT", hidden = true)
+    private Integer oldPortName;
+
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "status page and /metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port)")
+            description = "status page and /metrics port (default ${DEFAULT-VALUE}, or any free port when it is "
+                    + "taken; 0: any free port; -1: off)")
     private int httpPort;
 
     @Option(names = "--http-auth-token-file", paramLabel = "FILE",
@@ -88,10 +94,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
     private Path tlsKeystorePasswordFile;
 
+    @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address the HTTP server binds (default ${DEFAULT-VALUE})")
+    private String httpBind;
+
     @Override
     public Integer call() throws Exception {
         // the table below shows every transition; the engine's own log line for each would repeat it
         System.setProperty("org.slf4j.simpleLogger.log.io.burnrate.engine.topology", "warn");
+        // the demo prints where everything is itself; engine state changes would land inside the table
+        System.setProperty("org.slf4j.simpleLogger.log.io.burnrate.engine.runtime", "warn");
         // an in-process broker and client on one machine: only errors are worth a line here
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
@@ -108,6 +120,17 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
             return BurnrateCli.UNUSABLE_INPUT;
         }
+        if (oldPortName != null) {
+            port = oldPortName;
+        }
+        if (port < 0 || port > 65_535 || httpPort < -1 || httpPort > 65_535) {
+            err.println("burnrate demo: --broker-port must be between 0 and 65535 and --http-port between -1 (off) "
+                    + "and 65535");
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        if (dataDir != null && !RunCommand.usableDirectory("demo", dataDir, "data directory", "--data-dir", err)) {
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
         final Settings http = new Settings()
                 .with(HttpSecurity.AUTH_TOKEN, System.getenv("BURNRATE_HTTP_AUTH_TOKEN"))
                 .with(HttpSecurity.AUTH_TOKEN_FILE, authTokenFile)
@@ -121,30 +144,52 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        final Path dir = dataDir != null ? dataDir : Files.createTempDirectory("burnrate-demo");
+        // a temporary directory is ours: removed when the demo ends, however it ends (short of SIGKILL)
+        final Path dir = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("burnrate-demo");
+        final Runnable cleanUp = dataDir != null ? () -> { } : () -> deleteTree(dir);
         out.println("burnrate demo: starting an embedded Apache Kafka broker (KRaft) ...");
         out.flush();
-        final EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), port);
+        final EmbeddedKafka broker;
+        try {
+            broker = EmbeddedKafka.start(dir.resolve("kafka"), port);
+        } catch (EmbeddedKafka.PortInUse e) {
+            cleanUp.run();
+            err.println("burnrate demo: the embedded broker's port " + e.port() + " on 127.0.0.1 is already in use; "
+                    + "choose another with --broker-port (0 picks a free port)");
+            return BurnrateCli.UNUSABLE_INPUT;
+        } catch (java.io.IOException e) {
+            cleanUp.run();
+            err.println("burnrate demo: " + e.getMessage());
+            return 1;
+        }
         final Settings settings = new Settings()
                 .with(Settings.BOOTSTRAP, broker.bootstrapServers())
                 .with(Settings.APPLICATION_ID, "burnrate-demo")
                 .with(Settings.DATA_DIR, dir)
                 .with(Settings.PARTITIONS, 3)
-                .with(Settings.HTTP_BIND, "127.0.0.1")
+                .with(Settings.HTTP_BIND, httpBind)
                 .with(Settings.MAX_FUTURE_SKEW, "off")
                 .with(Settings.MAX_EVENT_AGE, "off")
-                .with(Settings.HTTP_PORT, portOrFree(httpPort));
+                .with(Settings.HTTP_PORT, httpPort < 0 ? -1 : portOrFree(httpBind, httpPort));
         for (final String key : List.of(HttpSecurity.AUTH_TOKEN, HttpSecurity.AUTH_TOKEN_FILE, HttpSecurity.AUTH_BASIC_FILE,
                 HttpSecurity.TLS_KEYSTORE, HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE)) {
             settings.with(key, http.get(key));
         }
         final String scheme = tlsKeystore != null ? "https" : "http";
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
-        try (Admin admin = Topics.admin(settings)) {
-            Topics.ensure(admin, settings);
+        final Engine engine;
+        try {
+            try (Admin admin = Topics.admin(settings)) {
+                Topics.ensure(admin, settings);
+            }
+            new SloPublisher(settings).apply(slos);
+            engine = Engine.start(settings);
+        } catch (Exception e) {
+            broker.close();
+            cleanUp.run();
+            err.println("burnrate demo: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return e instanceof java.io.IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
-        new SloPublisher(settings).apply(slos);
-        final Engine engine = Engine.start(settings);
         final long start = System.currentTimeMillis();
         final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic("requests"), start, speed,
                 rate);
@@ -156,12 +201,19 @@ final class DemoCommand implements Callable<Integer> {
             traffic.stop();
             engine.close();
             broker.close();
+            cleanUp.run();
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        out.printf("burnrate demo: broker at %s, data in %s%n", broker.bootstrapServers(), dir);
-        out.printf("  status page %s://127.0.0.1:%d/   metrics %s://127.0.0.1:%d/metrics%s%n", scheme, engine.httpPort(),
-                scheme, engine.httpPort(), HttpSecurity.from(http).authEnabled() ? " (credentials required)" : "");
+        out.printf("burnrate demo: broker at %s, data in %s%s%n", broker.bootstrapServers(), dir,
+                dataDir == null ? " (removed at exit)" : "");
+        if (engine.httpPort() < 0) {
+            out.printf("  HTTP off (--http-port -1): no status page or metrics%n");
+        } else {
+            final String host = httpBind.equals("0.0.0.0") || httpBind.equals("::") ? "127.0.0.1" : httpBind;
+            out.printf("  status page %s://%s:%d/   metrics %s://%s:%d/metrics%s%n", scheme, host, engine.httpPort(),
+                    scheme, host, engine.httpPort(), HttpSecurity.from(http).authEnabled() ? " (credentials required)" : "");
+        }
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
@@ -194,11 +246,29 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The requested port when it is free, otherwise any free port (a second demo still starts). */
-    private static int portOrFree(final int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+    private static int portOrFree(final String bind, final int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(bind))) {
             return s.getLocalPort();
         } catch (java.io.IOException busy) {
             return 0;
+        }
+    }
+
+    /** Deletes a directory tree, best effort (the demo is exiting). */
+    static void deleteTree(final Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException ignored) {
+                    // best effort: a file still open is left behind
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // best effort
         }
     }
 

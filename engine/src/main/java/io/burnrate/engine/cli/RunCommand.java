@@ -125,6 +125,8 @@ final class RunCommand implements Callable<Integer> {
                     .with(HttpSecurity.TLS_KEYSTORE, tlsKeystore)
                     .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
             settings.engineConfig();
+            settings.port(Settings.HTTP_PORT, true);
+            settings.port(Settings.EMBEDDED_PORT, false);
             HttpSecurity.from(settings);
             initial = slos == null ? List.of() : SloFiles.load(slos);
         } catch (SloFiles.Unusable e) {
@@ -140,9 +142,25 @@ final class RunCommand implements Callable<Integer> {
     static int run(final Settings settings, final List<SloSpecParser.Parsed> initial, final PrintWriter err)
             throws Exception {
         EmbeddedKafka broker = null;
+        final Path dir = Path.of(settings.get(Settings.DATA_DIR), "kafka").toAbsolutePath();
+        // before anything starts: a full disk or read-only mount is one line, not a broker stack trace
+        if (!usableDirectory("run", settings.embedded() ? dir : null, "embedded broker data directory",
+                "--data-dir", err)
+                || !usableDirectory("run", settings.stateDir(), "state directory", "--state-dir or --data-dir", err)) {
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
         if (settings.embedded()) {
-            final Path dir = Path.of(settings.get(Settings.DATA_DIR), "kafka").toAbsolutePath();
-            broker = EmbeddedKafka.start(dir, settings.intValue(Settings.EMBEDDED_PORT));
+            try {
+                broker = EmbeddedKafka.start(dir, settings.intValue(Settings.EMBEDDED_PORT));
+            } catch (EmbeddedKafka.PortInUse e) {
+                err.println("burnrate run: the embedded broker's port " + e.port() + " on 127.0.0.1 is already in use "
+                        + "(another burnrate run?); choose another with --embedded-port, or use a running broker "
+                        + "with --bootstrap-servers");
+                return BurnrateCli.UNUSABLE_INPUT;
+            } catch (java.io.IOException e) {
+                err.println("burnrate run: " + e.getMessage());
+                return 1;
+            }
             settings.with(Settings.BOOTSTRAP, broker.bootstrapServers());
             LOG.info("no bootstrap servers configured: started an embedded Apache Kafka broker (KRaft, single node) "
                     + "at {}, data in {}", broker.bootstrapServers(), dir);
@@ -187,5 +205,20 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** True when {@code dir} is null or writable; otherwise prints one line naming it and the flag. */
+    static boolean usableDirectory(final String command, final Path dir, final String what, final String flag,
+                                   final PrintWriter err) {
+        if (dir == null) {
+            return true;
+        }
+        try {
+            Settings.writableDirectory(dir, what);
+            return true;
+        } catch (java.io.IOException e) {
+            err.println("burnrate " + command + ": " + e.getMessage() + "; choose another with " + flag);
+            return false;
+        }
     }
 }

@@ -43,11 +43,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** The broker port asked for is taken by another process; callers name their flag for it. */
+    public static final class PortInUse extends IOException {
+        private final int port;
+
+        PortInUse(final int port) {
+            super("port " + port + " on 127.0.0.1 is already in use");
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+    }
+
     /**
      * Formats {@code dataDir} if needed and starts a broker on {@code port} (0 picks a free
      * one); returns once the broker answers metadata requests.
+     *
+     * @throws PortInUse when {@code port} is taken, before anything is started or written
+     * @throws IOException when the data directory cannot be created or written, or the broker
+     *         does not start
      */
     public static EmbeddedKafka start(final Path dataDir, final int port) throws IOException {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("broker port must be between 0 and 65535, not " + port);
+        }
+        if (port != 0 && !available(port)) {
+            throw new PortInUse(port);
+        }
         Files.createDirectories(dataDir);
         final int brokerPort = port == 0 ? freePort() : port;
         final int controllerPort = freePort();
@@ -84,7 +108,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         format(dataDir, propsFile);
         final KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            // the controller may be up while the broker failed: stop it, or its threads outlive us
+            try {
+                server.shutdown();
+            } catch (RuntimeException ignored) {
+                // the original failure is the one to report
+            }
+            if (boundFailed(e, brokerPort)) {
+                // taken between the check above and the broker's bind
+                throw new PortInUse(brokerPort);
+            }
+            throw new IOException("the embedded Kafka broker did not start: " + rootMessage(e), e);
+        }
         final String bootstrap = "127.0.0.1:" + brokerPort;
         final EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
         try {
@@ -157,6 +195,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("embedded Kafka broker did not shut down cleanly: {}", e.toString());
         }
+    }
+
+    /** Whether the broker could bind 127.0.0.1:{@code port} now (same socket options as the broker). */
+    static boolean available(final int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean boundFailed(final Throwable e, final int port) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(":" + port + ": Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(final Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
     private static int freePort() throws IOException {

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -38,11 +39,20 @@ public final class Engine implements AutoCloseable {
      * {@code http.port} is -1; returns once started (not yet RUNNING).
      */
     public static Engine start(final Settings settings) throws java.io.IOException {
-        final int port = settings.intValue(Settings.HTTP_PORT);
+        final int port = settings.port(Settings.HTTP_PORT, true);
+        // Kafka Streams would fail inside a stream thread, far from the cause: say it here
+        Settings.writableDirectory(settings.stateDir(), "state directory");
         if (port < 0) {
             return startStreams(settings);
         }
-        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(settings);
+        final io.burnrate.engine.http.StatusServer http;
+        try {
+            http = io.burnrate.engine.http.StatusServer.bind(settings);
+        } catch (java.net.BindException e) {
+            throw new java.io.IOException("cannot serve HTTP on " + settings.get(Settings.HTTP_BIND) + ":" + port + ": "
+                    + e.getMessage() + " (choose another with --http-port / http.port; 0 picks a free port, "
+                    + "-1 turns HTTP off)", e);
+        }
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
         final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
@@ -66,8 +76,7 @@ public final class Engine implements AutoCloseable {
         built.registry().onRejection(sloDeadLetters);
         final Properties props = new Properties();
         props.putAll(settings.kafkaProperties());
-        props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG,
-                java.nio.file.Path.of(settings.get(Settings.DATA_DIR), "state").toAbsolutePath().toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         // one record that fails to process or to write goes to the DLQ; it never stops a partition
@@ -139,7 +148,10 @@ public final class Engine implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        streams.close(Duration.ofSeconds(30));
+        // Leave the consumer group: otherwise a restart (same application id) waits out the
+        // previous member's session timeout in REBALANCING, 45 s with /readyz 503 (issue 13).
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         sloDeadLetters.close();
         stopped.countDown();
     }

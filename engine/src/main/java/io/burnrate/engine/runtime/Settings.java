@@ -204,6 +204,64 @@ public final class Settings {
         }
     }
 
+    /** The Kafka Streams state directory: {@code state.dir}, else {@code <data.dir>/state}. */
+    public Path stateDir() {
+        final String configured = values.get(STATE_DIR);
+        return (configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(values.get(DATA_DIR), "state")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * A port setting: 0 to 65535, or -1 (off) where {@code offAllowed}; the message names
+     * the key.
+     */
+    public int port(final String key, final boolean offAllowed) {
+        final int p = intValue(key);
+        if (p < (offAllowed ? -1 : 0) || p > 65_535) {
+            throw new IllegalArgumentException(key + " must be between " + (offAllowed ? "-1 (off)" : "0") + " and 65535, "
+                    + "not " + p);
+        }
+        return p;
+    }
+
+    /**
+     * Creates {@code dir} if needed and proves a file can be written in it, so a missing,
+     * read-only or full disk is one clear message at start instead of a failure deep inside
+     * Kafka. {@code what} names the directory's role in the message.
+     *
+     * @return the absolute directory
+     * @throws IOException whose message names the directory and the reason
+     */
+    public static Path writableDirectory(final Path dir, final String what) throws IOException {
+        final Path abs = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(abs);
+            final Path probe = Files.createTempFile(abs, ".burnrate-write-check-", ".tmp");
+            try {
+                Files.write(probe, new byte[4096]);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+            return abs;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new IOException(what + " " + abs + " is not usable: " + e.getFile() + " is a file, not a directory");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(what + " " + abs + " is not usable: permission denied"
+                    + (e.getFile() == null || Path.of(e.getFile()).equals(abs) ? "" : " (" + e.getFile() + ")"));
+        } catch (java.nio.file.FileSystemException e) {
+            for (Path p = abs; p != null; p = p.getParent()) {
+                if (Files.isRegularFile(p)) {
+                    throw new IOException(what + " " + abs + " is not usable: " + p + " is a file, not a directory");
+                }
+            }
+            final String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new IOException(what + " " + abs + " is not usable: " + reason
+                    + (e.getFile() == null || Path.of(e.getFile()).equals(abs) ? "" : " (" + e.getFile() + ")"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IOException(what + " " + abs + " is not usable: " + e.getMessage());
+        }
+    }
+
     /** The topology's configuration. */
     public EngineConfig engineConfig() {
         final EngineConfig d = EngineConfig.defaults();
