@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.channels.ServerSocketChannel;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * any instance lists every SLO.
  *
  * <p>Exposure: GET and HEAD only (others 405), request heads bounded in size and time
- * and read without a thread per client ({@link HttpCore}), so probes cannot be starved;
+ * and read without a thread per client (Eclipse Jetty, {@link JettyHttp}), probes answered
+ * without a worker so they cannot be starved;
  * optional bearer-token or basic auth on everything but the probes, optional TLS
  * ({@link HttpSecurity}).
  */
@@ -49,18 +49,17 @@ public final class StatusServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     private static final String LOCAL = "scope=local";
-    /** Worker threads (API, page, metrics); probes are answered on the selector thread. */
+    /** Worker threads (API, page, metrics); probes are answered on Jetty's I/O threads. */
     public static final String THREADS = "http.threads";
     /** Connections open at once; at the cap the oldest one still sending its request is dropped. */
     public static final String MAX_CONNECTIONS = "http.max.connections";
     /** A request head must arrive within this (and a new connection must send one). */
     public static final String REQUEST_TIMEOUT = "http.request.timeout";
 
-    private final ServerSocketChannel channel;
-    private final HttpCore.Limits limits;
+    private final JettyHttp http;
+    private final HttpLimits limits;
     private final HttpSecurity security;
     private HttpClient client;
-    private HttpCore core;
     private KafkaStreams streams;
     private BurnRateTopology.Built built;
     private EngineMetrics metrics;
@@ -68,9 +67,8 @@ public final class StatusServer implements AutoCloseable {
     private long unauthorized;
     private long lastUnauthorizedLog = Long.MIN_VALUE;
 
-    private StatusServer(final ServerSocketChannel channel, final HttpCore.Limits limits,
-                         final HttpSecurity security) {
-        this.channel = channel;
+    private StatusServer(final JettyHttp http, final HttpLimits limits, final HttpSecurity security) {
+        this.http = http;
         this.limits = limits;
         this.security = security;
     }
@@ -81,12 +79,12 @@ public final class StatusServer implements AutoCloseable {
      * with {@link #start}. Plain HTTP, no auth, default limits.
      */
     public static StatusServer bind(final String bind, final int port) throws IOException {
-        return bind(bind, port, HttpCore.Limits.defaults(), HttpSecurity.none());
+        return bind(bind, port, HttpLimits.defaults(), HttpSecurity.none());
     }
 
     /** Binds {@code http.bind}:{@code http.port} with the {@code http.*} limits, auth and TLS settings. */
     public static StatusServer bind(final Settings settings) throws IOException {
-        HttpCore.Limits limits = HttpCore.Limits.defaults();
+        HttpLimits limits = HttpLimits.defaults();
         try {
             if (settings.get(THREADS) != null) {
                 limits = limits.withWorkers(settings.intValue(THREADS), limits.queue());
@@ -107,9 +105,10 @@ public final class StatusServer implements AutoCloseable {
                 HttpSecurity.from(settings));
     }
 
-    static StatusServer bind(final String bind, final int port, final HttpCore.Limits limits,
+    static StatusServer bind(final String bind, final int port, final HttpLimits limits,
                              final HttpSecurity security) throws IOException {
-        return new StatusServer(HttpCore.bind(new InetSocketAddress(bind, port)), limits, security);
+        return new StatusServer(JettyHttp.bind(new InetSocketAddress(bind, port), limits, security.tls()), limits,
+                security);
     }
 
     /** Starts serving; {@code advertised} is the host:port other instances reach this one at. */
@@ -125,25 +124,25 @@ public final class StatusServer implements AutoCloseable {
             b.sslContext(security.tls());
         }
         this.client = b.build();
-        core = HttpCore.start(channel, limits, security.tls(), new HttpCore.Handler() {
+        http.start(new JettyHttp.Routes() {
             @Override
-            public HttpCore.Response inline(final HttpCore.Request request) {
+            public JettyHttp.Answer inline(final JettyHttp.Exchange request) {
                 return StatusServer.this.inline(request);
             }
 
             @Override
-            public HttpCore.Response handle(final HttpCore.Request request) {
+            public JettyHttp.Answer handle(final JettyHttp.Exchange request) {
                 return StatusServer.this.handle(request);
             }
         });
-        LOG.info("HTTP on {}:{} ({}; {} worker thread(s), at most {} connections, request timeout {} s)",
-                channel.socket().getInetAddress().getHostAddress(), port(), security, limits.workers(),
+        LOG.info("HTTP on {}:{} ({}; Jetty, {} worker thread(s), at most {} connections, request timeout {} s)",
+                http.host(), port(), security, limits.workers(),
                 limits.maxConnections(), limits.requestTimeout().toSeconds());
         return this;
     }
 
     public int port() {
-        return channel.socket().getLocalPort();
+        return http.port();
     }
 
     /** "https" with TLS, else "http". */
@@ -153,49 +152,45 @@ public final class StatusServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (core != null) {
-            core.close();
-        } else {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
+        http.close();
     }
 
-    /** On the selector thread: refusals and probes, nothing that can block. */
-    private HttpCore.Response inline(final HttpCore.Request req) {
+    /** On a Jetty I/O thread: refusals and probes, nothing that can block. */
+    private JettyHttp.Answer inline(final JettyHttp.Exchange req) {
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
-            return HttpCore.Response.text(405, "read-only: GET and HEAD only\n").with("Allow", "GET, HEAD");
+            return JettyHttp.Answer.text(405, "read-only: GET and HEAD only\n").with("Allow", "GET, HEAD");
         }
         final String path = safePath(req.path());
         if (path == null) {
-            return HttpCore.Response.text(400, "bad path\n");
+            return JettyHttp.Answer.text(400, "bad path\n");
         }
         if (path.equals("/healthz")) {
             final boolean alive = streams.state() != KafkaStreams.State.ERROR;
-            return HttpCore.Response.text(alive ? 200 : 503, alive ? "ok\n" : "engine failed\n");
+            return JettyHttp.Answer.text(alive ? 200 : 503, alive ? "ok\n" : "engine failed\n");
         }
         if (path.equals("/readyz")) {
             final KafkaStreams.State state = streams.state();
             final boolean ready = state == KafkaStreams.State.RUNNING;
-            return HttpCore.Response.text(ready ? 200 : 503, (ready ? "ready" : "not ready: " + state) + "\n");
+            return JettyHttp.Answer.text(ready ? 200 : 503, (ready ? "ready" : "not ready: " + state) + "\n");
         }
         if (!security.authorized(req.header("authorization"))) {
-            unauthorized++;
-            final long now = System.nanoTime();
-            if (lastUnauthorizedLog == Long.MIN_VALUE || now - lastUnauthorizedLog > 60_000_000_000L) {
-                // the credential is never logged, only that one was missing or wrong
-                LOG.warn("HTTP: {} request(s) without valid credentials in the last minute (latest from {} for {})",
-                        unauthorized, req.remote().getAddress().getHostAddress(), path);
-                unauthorized = 0;
-                lastUnauthorizedLog = now;
-            }
-            return HttpCore.Response.text(401, "credentials required\n")
+            noteUnauthorized(req, path);
+            return JettyHttp.Answer.text(401, "credentials required\n")
                     .with("WWW-Authenticate", security.challenge());
         }
         return null;
+    }
+
+    /** Counted on any I/O thread; one line a minute at most, never the credential itself. */
+    private synchronized void noteUnauthorized(final JettyHttp.Exchange req, final String path) {
+        unauthorized++;
+        final long now = System.nanoTime();
+        if (lastUnauthorizedLog == Long.MIN_VALUE || now - lastUnauthorizedLog > 60_000_000_000L) {
+            LOG.warn("HTTP: {} request(s) without valid credentials in the last minute (latest from {} for {})",
+                    unauthorized, req.remote() == null ? "?" : req.remote().getAddress().getHostAddress(), path);
+            unauthorized = 0;
+            lastUnauthorizedLog = now;
+        }
     }
 
     /**
@@ -227,11 +222,11 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /** On a worker thread: the API, the page and the metrics. */
-    private HttpCore.Response handle(final HttpCore.Request req) {
+    private JettyHttp.Answer handle(final JettyHttp.Exchange req) {
         final String path = safePath(req.path());
         final boolean local = LOCAL.equals(req.query());
         if (path.equals("/metrics")) {
-            return new HttpCore.Response(200, "text/plain; version=0.0.4; charset=utf-8",
+            return new JettyHttp.Answer(200, "text/plain; version=0.0.4; charset=utf-8",
                     metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
         } else if (path.equals("/api/v1/slo-definitions/invalid")) {
             return json(200, Map.of("invalid", built.registry().snapshot().invalid().values()));
@@ -248,18 +243,18 @@ public final class StatusServer implements AutoCloseable {
             final SloView v = one(id, false);
             return v == null ? html(404, StatusPage.notFound(id)) : html(200, StatusPage.detail(v));
         }
-        return HttpCore.Response.text(404, "not found\n");
+        return JettyHttp.Answer.text(404, "not found\n");
     }
 
-    private static HttpCore.Response html(final int status, final String page) {
-        return new HttpCore.Response(status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8),
+    private static JettyHttp.Answer html(final int status, final String page) {
+        return new JettyHttp.Answer(status, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Security-Policy", StatusPage.CONTENT_SECURITY_POLICY, "X-Frame-Options", "DENY",
                         "Referrer-Policy", "no-referrer"));
     }
 
-    private static HttpCore.Response json(final int status, final Object body) {
+    private static JettyHttp.Answer json(final int status, final Object body) {
         try {
-            return new HttpCore.Response(status, "application/json", Json.MAPPER.writeValueAsBytes(body), Map.of());
+            return new JettyHttp.Answer(status, "application/json", Json.MAPPER.writeValueAsBytes(body), Map.of());
         } catch (IOException e) {
             throw new IllegalStateException("JSON: " + e.getMessage(), e);
         }

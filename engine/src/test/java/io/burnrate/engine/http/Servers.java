@@ -38,14 +38,14 @@ final class Servers {
         final KafkaStreams streams;
         final StatusServer server;
 
-        Running(final Path stateDir, final BurnRateTopology.Built built, final HttpCore.Limits limits,
+        Running(final Path stateDir, final BurnRateTopology.Built built, final HttpLimits limits,
                 final HttpSecurity security) throws IOException {
             streams = idleStreams(stateDir);
             server = StatusServer.bind("127.0.0.1", 0, limits, security).start(streams, built,
                     new EngineMetrics(built, EngineMetrics.DEFAULT_SLO_LABELS), "127.0.0.1");
         }
 
-        Running(final Path stateDir, final HttpCore.Limits limits, final HttpSecurity security) throws IOException {
+        Running(final Path stateDir, final HttpLimits limits, final HttpSecurity security) throws IOException {
             this(stateDir, BurnRateTopology.build(Drivers.CONFIG), limits, security);
         }
 

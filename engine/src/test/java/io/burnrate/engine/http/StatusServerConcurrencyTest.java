@@ -39,7 +39,7 @@ class StatusServerConcurrencyTest {
     void shouldAnswerOrRefuseAThousandConcurrentRequestsWhileTheEngineKeepsProcessing() throws Exception {
         try (Drivers.Rig rig = new Drivers.Rig(dir.resolve("rig"));
              Servers.Running running = new Servers.Running(dir.resolve("streams"), rig.built,
-                     HttpCore.Limits.defaults().withMaxConnections(256), HttpSecurity.none())) {
+                     HttpLimits.defaults().withMaxConnections(256), HttpSecurity.none())) {
             rig.apply(Specs.availabilityYaml("checkout-availability", "checkout", 0));
             final Traffic traffic = Traffic.of("checkout", 1, Traffic.T0);
             traffic.next(Duration.ofMinutes(5), Traffic.none()).forEach(e -> rig.send(e.service(), e.json(),

@@ -40,7 +40,7 @@ class StatusServerSlowClientTest {
         }
     }
 
-    private int start(final HttpCore.Limits limits) throws Exception {
+    private int start(final HttpLimits limits) throws Exception {
         running = new Servers.Running(dir, limits, HttpSecurity.none());
         return running.port();
     }
@@ -67,7 +67,7 @@ class StatusServerSlowClientTest {
 
     @Test
     void shouldAnswerProbesMetricsAndApiWhileSixteenRequestsHangHalfSent() throws Exception {
-        final int port = start(HttpCore.Limits.defaults());
+        final int port = start(HttpLimits.defaults());
         halfOpen(port, 16);
         for (final String path : List.of("/healthz", "/readyz", "/metrics", "/api/v1/slos", "/")) {
             answersWithin(port, path, Duration.ofSeconds(2));
@@ -76,7 +76,7 @@ class StatusServerSlowClientTest {
 
     @Test
     void shouldDropTheOldestWaitingConnectionAtTheCapSoProbesStillGetIn() throws Exception {
-        final int port = start(HttpCore.Limits.defaults().withMaxConnections(8));
+        final int port = start(HttpLimits.defaults().withMaxConnections(8));
         halfOpen(port, 32);
         for (int i = 0; i < 5; i++) {
             answersWithin(port, "/healthz", Duration.ofSeconds(2));
@@ -89,7 +89,7 @@ class StatusServerSlowClientTest {
 
     @Test
     void shouldCloseARequestThatIsNotCompleteWithinTheRequestTimeout() throws Exception {
-        final int port = start(HttpCore.Limits.defaults().withRequestTimeout(Duration.ofSeconds(1)));
+        final int port = start(HttpLimits.defaults().withRequestTimeout(Duration.ofSeconds(1)));
         halfOpen(port, 1);
         final Socket idle = new Socket(InetAddress.getLoopbackAddress(), port);
         sockets.add(idle);
@@ -103,7 +103,7 @@ class StatusServerSlowClientTest {
 
     @Test
     void shouldRefuseOversizedRequestHeads() throws Exception {
-        final int port = start(HttpCore.Limits.defaults());
+        final int port = start(HttpLimits.defaults());
         final String big = Servers.raw(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
         assertThat(big).startsWith("HTTP/1.1 431 ");
         final StringBuilder many = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");

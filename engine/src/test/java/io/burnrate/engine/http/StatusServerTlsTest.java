@@ -65,7 +65,7 @@ class StatusServerTlsTest {
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, passwordFile)
                 .with(HttpSecurity.AUTH_TOKEN_FILE, tokenFile));
         assertThat(security.toString()).isEqualTo("https, bearer token");
-        running = new Servers.Running(dir, HttpCore.Limits.defaults(), security);
+        running = new Servers.Running(dir, HttpLimits.defaults(), security);
         final int port = running.port();
         // stuck clients: TCP connected, handshake never sent or half sent
         for (int i = 0; i < 16; i++) {
