@@ -159,8 +159,9 @@ final class JettyHttp implements AutoCloseable {
         try {
             connector.open();
         } catch (IOException e) {
-            throw new IOException("HTTP: cannot listen on " + address.getHostString() + ":" + address.getPort()
-                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new IOException("cannot serve HTTP on " + address.getHostString() + ":" + address.getPort()
+                    + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + " (choose another with --http-port / http.port; 0 picks a free port, -1 turns HTTP off)", e);
         }
         return new JettyHttp(limits, server, connector, workers, guard);
     }

@@ -45,14 +45,7 @@ public final class Engine implements AutoCloseable {
         if (port < 0) {
             return startStreams(settings);
         }
-        final io.burnrate.engine.http.StatusServer http;
-        try {
-            http = io.burnrate.engine.http.StatusServer.bind(settings);
-        } catch (java.net.BindException e) {
-            throw new java.io.IOException("cannot serve HTTP on " + settings.get(Settings.HTTP_BIND) + ":" + port + ": "
-                    + e.getMessage() + " (choose another with --http-port / http.port; 0 picks a free port, "
-                    + "-1 turns HTTP off)", e);
-        }
+        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(settings);
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
         final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
