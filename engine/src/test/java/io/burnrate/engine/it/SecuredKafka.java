@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -185,73 +184,47 @@ final class SecuredKafka implements AutoCloseable {
         }
     }
 
+    /** The keytool steps, in order, run in one JVM ({@link KeytoolBatch}): one JVM start instead of 14. */
     private void certificates(final Path dir) throws Exception {
         final Path ca = dir.resolve("ca.p12");
         final Path caPem = dir.resolve("ca.pem");
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+        final List<List<String>> steps = new ArrayList<>();
+        steps.add(List.of("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=burnrate-test-ca", "-ext", "bc:c", "-storetype", "PKCS12", "-keystore", ca.toString(),
-                "-storepass", caPassword);
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", caPassword,
-                "-file", caPem.toString());
-        // the truststore, the two CA-signed chains and the rogue (self-signed) client are independent
-        final List<CompletableFuture<Void>> steps = new ArrayList<>();
-        steps.add(async(() -> keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
-                "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", truststorePassword)));
-        steps.add(async(() -> signed(dir, "broker", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", brokerKeystore,
-                brokerKeystorePassword, ca, caPem)));
-        steps.add(async(() -> signed(dir, "client", "CN=burnrate-engine", null, clientKeystore,
-                clientKeystorePassword, ca, caPem)));
-        steps.add(async(() -> keytool("-genkeypair", "-alias", "rogue", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-storepass", caPassword));
+        steps.add(List.of("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", caPassword,
+                "-file", caPem.toString()));
+        steps.add(List.of("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
+                "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", truststorePassword));
+        signed(steps, dir, "broker", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost", brokerKeystore,
+                brokerKeystorePassword, ca, caPem);
+        signed(steps, dir, "client", "CN=burnrate-engine", null, clientKeystore, clientKeystorePassword, ca, caPem);
+        // same subject as the real client, but self-signed: the broker's CA never vouched for it
+        steps.add(List.of("-genkeypair", "-alias", "rogue", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-validity", "2", "-dname", "CN=burnrate-engine", "-storetype", "PKCS12",
-                "-keystore", rogueKeystore.toString(), "-storepass", rogueKeystorePassword)));
-        CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+                "-keystore", rogueKeystore.toString(), "-storepass", rogueKeystorePassword));
+        KeytoolBatch.run(dir.resolve("keytool-steps.txt"), steps);
     }
 
-    private void signed(final Path dir, final String alias, final String dname, final String san, final Path keystore,
-                        final String password, final Path ca, final Path caPem) throws Exception {
+    private void signed(final List<List<String>> steps, final Path dir, final String alias, final String dname,
+                        final String san, final Path keystore, final String password, final Path ca, final Path caPem) {
         final Path csr = dir.resolve(alias + ".csr");
         final Path pem = dir.resolve(alias + ".pem");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", dname, "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password);
-        keytool("-certreq", "-alias", alias, "-keystore", keystore.toString(), "-storepass", password,
-                "-file", csr.toString());
+        steps.add(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", dname, "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password));
+        steps.add(List.of("-certreq", "-alias", alias, "-keystore", keystore.toString(), "-storepass", password,
+                "-file", csr.toString()));
         final List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", ca.toString(),
                 "-storepass", caPassword, "-validity", "2", "-infile", csr.toString(), "-outfile", pem.toString(),
                 "-rfc"));
         if (san != null) {
             gencert.addAll(List.of("-ext", san));
         }
-        keytool(gencert.toArray(String[]::new));
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore",
-                keystore.toString(), "-storepass", password);
-        keytool("-importcert", "-alias", alias, "-file", pem.toString(), "-keystore", keystore.toString(),
-                "-storepass", password);
-    }
-
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static CompletableFuture<Void> async(final Step step) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                step.run();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private static void keytool(final String... args) throws Exception {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.add("-J-XX:TieredStopAtLevel=1");
-        cmd.addAll(List.of(args));
-        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("keytool " + args[0] + " failed: " + out);
-        }
+        steps.add(gencert);
+        steps.add(List.of("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore",
+                keystore.toString(), "-storepass", password));
+        steps.add(List.of("-importcert", "-alias", alias, "-file", pem.toString(), "-keystore", keystore.toString(),
+                "-storepass", password));
     }
 
     private static String secret() {
