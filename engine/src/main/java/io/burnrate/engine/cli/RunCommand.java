@@ -179,7 +179,8 @@ final class RunCommand implements Callable<Integer> {
             if (ownedBroker != null) {
                 ownedBroker.close();
             }
-            return 1;
+            // refused credentials or unusable TLS material are settings to fix, like a bad flag
+            return e instanceof Topics.Refused ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
         final Engine engine;
         try {

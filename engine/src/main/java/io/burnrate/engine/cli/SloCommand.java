@@ -221,7 +221,7 @@ final class SloCommand {
         }
     }
 
-    /** A Kafka action with settings; failures become one line and exit code 1. */
+    /** A Kafka action with settings; failures become one line and exit code 1 (2: refused credentials, bad input). */
     interface KafkaAction {
         void run(io.burnrate.engine.runtime.Settings settings) throws Exception;
     }
@@ -239,10 +239,12 @@ final class SloCommand {
             action.run(settings);
             return 0;
         } catch (io.burnrate.engine.runtime.Topics.Unavailable e) {
-            err.println("burnrate slo: " + e.getMessage() + (kafka.bootstrapServers == null
+            final boolean refused = e instanceof io.burnrate.engine.runtime.Topics.Refused;
+            err.println("burnrate slo: " + e.getMessage() + (kafka.bootstrapServers == null && !refused
                     ? " (no --bootstrap-servers given: this is the embedded broker's address; is 'burnrate run' "
                     + "running on this machine?)" : ""));
-            return 1;
+            // refused credentials or unusable TLS material are settings to fix (2), not an outage (1)
+            return refused ? BurnrateCli.UNUSABLE_INPUT : 1;
         } catch (IllegalArgumentException e) {
             err.println("burnrate slo: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;

@@ -304,8 +304,9 @@ public final class Settings {
     public Map<String, Object> clientProperties() {
         final Map<String, Object> out = new TreeMap<>();
         kafkaProperties().forEach((k, v) -> {
+            // config.providers*: secrets referenced as ${file:...:key} must resolve in these clients too
             if (k.equals(BOOTSTRAP) || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")
-                    || k.startsWith("client.dns.") || k.equals("client.id")) {
+                    || k.startsWith("config.providers") || k.startsWith("client.dns.") || k.equals("client.id")) {
                 out.put(k, v);
             }
         });

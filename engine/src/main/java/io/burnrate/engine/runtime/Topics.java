@@ -28,11 +28,25 @@ public final class Topics {
     static final int CONNECT_TIMEOUT_SECONDS = 15;
 
     /** A problem an operator has to fix; the message says how. */
-    public static final class Unavailable extends Exception {
+    public static class Unavailable extends Exception {
         public Unavailable(final String message) {
             super(message, null, false, false);
         }
     }
+
+    /**
+     * The brokers were reached but refused burnrate's credentials, or the TLS material could not
+     * be used: a settings problem, not an outage (the commands exit 2, not 1). The message names
+     * the broker and Kafka's reason, never a secret.
+     */
+    public static final class Refused extends Unavailable {
+        public Refused(final String message) {
+            super(message);
+        }
+    }
+
+    private static final String CHECK_SECURITY = "check the security settings (security.protocol, sasl.mechanism, "
+            + "sasl.jaas.config, ssl.keystore.*, ssl.truststore.*)";
 
     private Topics() {
     }
@@ -45,6 +59,11 @@ public final class Topics {
         try {
             return Admin.create(props);
         } catch (org.apache.kafka.common.KafkaException e) {
+            final String tls = tlsMaterialProblem(e);
+            if (tls != null) {
+                throw new Refused("cannot connect to Kafka at " + settings.get(Settings.BOOTSTRAP) + ": " + tls
+                        + "; " + CHECK_SECURITY);
+            }
             throw new Unavailable("cannot connect to Kafka at " + settings.get(Settings.BOOTSTRAP) + ": "
                     + rootMessage(e));
         }
@@ -54,7 +73,16 @@ public final class Topics {
     public static void checkReachable(final Admin admin, final String bootstrap) throws Unavailable {
         try {
             admin.describeCluster().clusterId().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (ExecutionException e) {
+            // SASL (wrong password, unknown user or mechanism) and TLS (certificate refused or not
+            // trusted): Kafka gives up at once rather than retrying, so do we
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                throw new Refused("Kafka at " + bootstrap + " refused the connection: authentication failed ("
+                        + rootMessage(e) + "); " + CHECK_SECURITY);
+            }
+            throw new Unavailable("cannot reach Kafka at " + bootstrap + " within " + CONNECT_TIMEOUT_SECONDS
+                    + " s (" + rootMessage(e) + "); check --bootstrap-servers and the security settings");
+        } catch (TimeoutException e) {
             throw new Unavailable("cannot reach Kafka at " + bootstrap + " within " + CONNECT_TIMEOUT_SECONDS
                     + " s (" + rootMessage(e) + "); check --bootstrap-servers and the security settings");
         } catch (InterruptedException e) {
@@ -125,6 +153,26 @@ public final class Topics {
 
     private static String names(final List<NewTopic> topics) {
         return String.join(", ", topics.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Kafka's reason when a keystore or truststore cannot be loaded (missing file, wrong
+     * password, wrong type): "Failed to load SSL keystore FILE of type T: keystore password was
+     * incorrect". Null for other failures.
+     */
+    static String tlsMaterialProblem(final Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            final String m = t.getMessage();
+            if (m != null && (m.startsWith("Failed to load SSL keystore") || m.startsWith("Failed to load SSL truststore")
+                    || m.startsWith("Failed to load PEM"))) {
+                final Throwable cause = t.getCause();
+                return cause == null || cause.getMessage() == null ? m : m + ": " + cause.getMessage();
+            }
+            if (t instanceof java.security.GeneralSecurityException) {
+                return rootMessage(t);
+            }
+        }
+        return null;
     }
 
     static String rootMessage(final Throwable e) {
