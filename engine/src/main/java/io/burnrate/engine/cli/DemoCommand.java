@@ -1,7 +1,6 @@
 package io.burnrate.engine.cli;
 
 import io.burnrate.engine.http.HttpSecurity;
-import io.burnrate.engine.runtime.DemoTraffic;
 import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
@@ -139,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD, System.getenv("BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD"))
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
         try {
-            HttpSecurity.from(http);
+            HttpSecurity.from(http::get);
         } catch (java.io.IOException e) {
             err.println("burnrate demo: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
@@ -212,7 +211,7 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             final String host = httpBind.equals("0.0.0.0") || httpBind.equals("::") ? "127.0.0.1" : httpBind;
             out.printf("  status page %s://%s:%d/   metrics %s://%s:%d/metrics%s%n", scheme, host, engine.httpPort(),
-                    scheme, host, engine.httpPort(), HttpSecurity.from(http).authEnabled() ? " (credentials required)" : "");
+                    scheme, host, engine.httpPort(), HttpSecurity.from(http::get).authEnabled() ? " (credentials required)" : "");
         }
         out.printf("  SLOs: %s%n", String.join(", ", slos.stream().map(p -> p.spec().id() + " ("
                 + p.spec().objective() + "%)").toList()));

@@ -2,7 +2,7 @@ package io.burnrate.engine.cli;
 
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.topology.EngineConfig;
-import io.burnrate.engine.topology.OfflineReplay;
+import io.burnrate.engine.replay.OfflineReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

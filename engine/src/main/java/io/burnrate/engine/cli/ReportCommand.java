@@ -2,7 +2,7 @@ package io.burnrate.engine.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.burnrate.engine.slo.Numbers;
-import io.burnrate.engine.topology.OfflineReplay;
+import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import java.io.IOException;

@@ -127,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             settings.engineConfig();
             settings.port(Settings.HTTP_PORT, true);
             settings.port(Settings.EMBEDDED_PORT, false);
-            HttpSecurity.from(settings);
+            HttpSecurity.from(settings::get);
             initial = slos == null ? List.of() : SloFiles.load(slos);
         } catch (SloFiles.Unusable e) {
             err.println("burnrate run: " + e.getMessage());

@@ -100,7 +100,7 @@ final class SloCommand {
             for (final SloSpecParser.Parsed p : slos) {
                 final var s = p.spec();
                 out.printf("%s: service %s, objective %s%%, window %s%s%n", s.id(), s.service(), s.objective(),
-                        s.windowLabel(), s.budgetingMethod() instanceof io.burnrate.engine.compliance.BudgetingMethod.Timeslices t
+                        s.windowLabel(), s.budgetingMethod() instanceof io.burnrate.engine.slo.BudgetingMethod.Timeslices t
                                 ? ", Timeslices (" + Durations.format(t.timeSliceWindow()) + " slices, target "
                                 + t.timeSliceTarget().toPlainString() + ")" : "");
                 // a calendar SLO's thresholds follow the period length: shown for the current one

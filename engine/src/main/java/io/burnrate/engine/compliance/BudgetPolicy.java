@@ -1,5 +1,6 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.schemas.BudgetPolicyEvent;
 import java.math.BigDecimal;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * An SLO's error-budget policy: thresholds on the remaining budget (default 50 %, 25 %,
@@ -35,44 +35,11 @@ public final class BudgetPolicy {
     /** How far (a fraction of the budget: one percentage point) above a crossed threshold the budget must recover. */
     public static final double HYSTERESIS = 0.01;
 
-    /** Action words: lowercase letters, digits and dashes, starting with a letter. */
-    public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-
-    /** A threshold in percent of the error budget, with an optional action word. */
-    public record Threshold(double percent, String action) {
-        public Threshold {
-            if (!(percent >= 0 && percent < 100)) {
-                throw new IllegalArgumentException("threshold must be a percentage from 0 to below 100, not " + percent);
-            }
-            if (action != null && !ACTION.matcher(action).matches()) {
-                throw new IllegalArgumentException("action must be a word such as freeze-releases "
-                        + "(lowercase letters, digits, dashes), not '" + action + "'");
-            }
-        }
-
-        public static Threshold of(final double percent) {
-            return new Threshold(percent, null);
-        }
-
-        public static Threshold of(final double percent, final String action) {
-            return new Threshold(percent, action);
-        }
-
-        /** percent / 100, in decimal (25 gives exactly 0.25). */
-        double fraction() {
-            return BigDecimal.valueOf(percent).movePointLeft(2).doubleValue();
-        }
-    }
-
-    /** 50 %, 25 %, 10 %, 0 %, without actions. */
-    public static final List<Threshold> DEFAULT_THRESHOLDS = List.of(
-            Threshold.of(50), Threshold.of(25), Threshold.of(10), Threshold.of(0));
-
     private final String sloId;
     private final String service;
     private final Map<String, String> labels;
     /** Highest first. */
-    private final List<Threshold> thresholds;
+    private final List<BudgetThreshold> thresholds;
     /** thresholds as fractions, computed once: observe() runs for every event. */
     private final double[] fractions;
     /** How many thresholds (a prefix of {@link #thresholds}) are crossed. */
@@ -82,12 +49,12 @@ public final class BudgetPolicy {
      * @param thresholds any order, distinct percentages; empty means no events ever
      */
     public BudgetPolicy(final String sloId, final String service, final Map<String, String> labels,
-                        final List<Threshold> thresholds) {
+                        final List<BudgetThreshold> thresholds) {
         this.sloId = Objects.requireNonNull(sloId, "sloId");
         this.service = Objects.requireNonNull(service, "service");
         this.labels = Collections.unmodifiableMap(new TreeMap<>(labels));
-        final List<Threshold> sorted = new ArrayList<>(thresholds);
-        sorted.sort(Comparator.comparingDouble(Threshold::percent).reversed());
+        final List<BudgetThreshold> sorted = new ArrayList<>(thresholds);
+        sorted.sort(Comparator.comparingDouble(BudgetThreshold::percent).reversed());
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).percent() == sorted.get(i - 1).percent()) {
                 throw new IllegalArgumentException("threshold " + Numbers.plain(sorted.get(i).percent()) + "% is listed twice");
@@ -100,13 +67,13 @@ public final class BudgetPolicy {
         }
     }
 
-    /** With {@link #DEFAULT_THRESHOLDS}. */
+    /** With {@link #BudgetThreshold.DEFAULTS}. */
     public BudgetPolicy(final String sloId, final String service, final Map<String, String> labels) {
-        this(sloId, service, labels, DEFAULT_THRESHOLDS);
+        this(sloId, service, labels, BudgetThreshold.DEFAULTS);
     }
 
     /** The thresholds, highest first. */
-    public List<Threshold> thresholds() {
+    public List<BudgetThreshold> thresholds() {
         return thresholds;
     }
 
@@ -116,7 +83,7 @@ public final class BudgetPolicy {
     }
 
     /** The lowest crossed threshold, or null when the budget is above all of them. */
-    public Threshold lowestCrossed() {
+    public BudgetThreshold lowestCrossed() {
         return crossed == 0 ? null : thresholds.get(crossed - 1);
     }
 
@@ -162,7 +129,7 @@ public final class BudgetPolicy {
         return out;
     }
 
-    private BudgetPolicyEvent event(final Threshold t, final String direction, final double remaining, final Instant at) {
+    private BudgetPolicyEvent event(final BudgetThreshold t, final String direction, final double remaining, final Instant at) {
         return new BudgetPolicyEvent(sloId, service, t.percent(), direction, remaining, t.action(), at, labels);
     }
 

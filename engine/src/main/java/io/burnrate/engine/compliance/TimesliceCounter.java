@@ -35,7 +35,7 @@ import java.util.TreeMap;
 public final class TimesliceCounter {
 
     /** The default slice length, as in OpenSLO. */
-    public static final Duration DEFAULT_SLICE = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_SLICE = io.burnrate.engine.slo.BudgetingMethod.DEFAULT_SLICE;
     /** The engine's default grace for late events. */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
 

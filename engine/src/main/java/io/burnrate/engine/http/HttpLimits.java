@@ -8,22 +8,22 @@ import java.time.Duration;
  * to send one), the keep-alive idle time, connections open at once
  * ({@code http.max.connections}), worker threads ({@code http.threads}) and their queue.
  */
-record HttpLimits(int maxHeadBytes, int maxHeaders, Duration requestTimeout, Duration idleTimeout,
+public record HttpLimits(int maxHeadBytes, int maxHeaders, Duration requestTimeout, Duration idleTimeout,
                   int maxConnections, int workers, int queue) {
 
-    static HttpLimits defaults() {
+    public static HttpLimits defaults() {
         return new HttpLimits(8 * 1024, 64, Duration.ofSeconds(10), Duration.ofSeconds(60), 512, 4, 64);
     }
 
-    HttpLimits withRequestTimeout(final Duration d) {
+    public HttpLimits withRequestTimeout(final Duration d) {
         return new HttpLimits(maxHeadBytes, maxHeaders, d, idleTimeout, maxConnections, workers, queue);
     }
 
-    HttpLimits withMaxConnections(final int n) {
+    public HttpLimits withMaxConnections(final int n) {
         return new HttpLimits(maxHeadBytes, maxHeaders, requestTimeout, idleTimeout, n, workers, queue);
     }
 
-    HttpLimits withWorkers(final int n, final int q) {
+    public HttpLimits withWorkers(final int n, final int q) {
         return new HttpLimits(maxHeadBytes, maxHeaders, requestTimeout, idleTimeout, maxConnections, n, q);
     }
 }

@@ -1,6 +1,5 @@
 package io.burnrate.engine.http;
 
-import io.burnrate.engine.runtime.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,9 +63,9 @@ public final class HttpSecurity {
     }
 
     /** From the {@code http.auth.*} and {@code http.tls.*} settings; the message never contains a secret. */
-    public static HttpSecurity from(final Settings settings) throws IOException {
+    public static HttpSecurity from(final java.util.function.Function<String, String> settings) throws IOException {
         String token = secret(settings, AUTH_TOKEN, AUTH_TOKEN_FILE, "bearer token");
-        final String basicFile = settings.get(AUTH_BASIC_FILE);
+        final String basicFile = settings.apply(AUTH_BASIC_FILE);
         String basic = null;
         if (basicFile != null && !basicFile.isBlank()) {
             basic = read(Path.of(basicFile), AUTH_BASIC_FILE);
@@ -80,7 +79,7 @@ public final class HttpSecurity {
                     + ") must be printable ASCII without spaces");
         }
         SSLContext tls = null;
-        final String keystore = settings.get(TLS_KEYSTORE);
+        final String keystore = settings.apply(TLS_KEYSTORE);
         if (keystore != null && !keystore.isBlank()) {
             final String password = secret(settings, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_PASSWORD_FILE,
                     "keystore password");
@@ -109,10 +108,10 @@ public final class HttpSecurity {
         }
     }
 
-    private static String secret(final Settings settings, final String valueKey, final String fileKey,
+    private static String secret(final java.util.function.Function<String, String> settings, final String valueKey, final String fileKey,
                                  final String what) throws IOException {
-        final String file = settings.get(fileKey);
-        final String value = settings.get(valueKey);
+        final String file = settings.apply(fileKey);
+        final String value = settings.apply(valueKey);
         if (file != null && !file.isBlank()) {
             if (value != null) {
                 throw new IOException("set either " + valueKey + " or " + fileKey + " for the " + what + ", not both");

@@ -1,11 +1,10 @@
 package io.burnrate.engine.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.Names;
-import io.burnrate.engine.topology.StatusBoard;
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -82,30 +81,8 @@ public final class StatusServer implements AutoCloseable {
         return bind(bind, port, HttpLimits.defaults(), HttpSecurity.none());
     }
 
-    /** Binds {@code http.bind}:{@code http.port} with the {@code http.*} limits, auth and TLS settings. */
-    public static StatusServer bind(final Settings settings) throws IOException {
-        HttpLimits limits = HttpLimits.defaults();
-        try {
-            if (settings.get(THREADS) != null) {
-                limits = limits.withWorkers(settings.intValue(THREADS), limits.queue());
-            }
-            if (settings.get(MAX_CONNECTIONS) != null) {
-                limits = limits.withMaxConnections(settings.intValue(MAX_CONNECTIONS));
-            }
-            if (settings.duration(REQUEST_TIMEOUT) != null) {
-                limits = limits.withRequestTimeout(settings.duration(REQUEST_TIMEOUT));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage());
-        }
-        if (limits.workers() < 1 || limits.maxConnections() < 1) {
-            throw new IOException(THREADS + " and " + MAX_CONNECTIONS + " must be at least 1");
-        }
-        return bind(settings.get(Settings.HTTP_BIND), settings.intValue(Settings.HTTP_PORT), limits,
-                HttpSecurity.from(settings));
-    }
-
-    static StatusServer bind(final String bind, final int port, final HttpLimits limits,
+    /** Binds {@code bind:port} with these limits, auth and TLS (port 0 picks a free one). */
+    public static StatusServer bind(final String bind, final int port, final HttpLimits limits,
                              final HttpSecurity security) throws IOException {
         return new StatusServer(JettyHttp.bind(new InetSocketAddress(bind, port), limits, security.tls()), limits,
                 security);

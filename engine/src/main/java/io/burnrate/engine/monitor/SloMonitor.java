@@ -1,7 +1,7 @@
 package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.alert.AlertStateMachine;
-import io.burnrate.engine.compliance.CompliancePeriod;
+import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;

@@ -1,5 +1,8 @@
 package io.burnrate.engine.runtime;
 
+import io.burnrate.engine.http.HttpLimits;
+import io.burnrate.engine.http.HttpSecurity;
+import io.burnrate.engine.http.StatusServer;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.EngineConfig;
 import java.time.Duration;
@@ -45,7 +48,7 @@ public final class Engine implements AutoCloseable {
         if (port < 0) {
             return startStreams(settings);
         }
-        final io.burnrate.engine.http.StatusServer http = io.burnrate.engine.http.StatusServer.bind(settings);
+        final StatusServer http = bindHttp(settings);
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
         final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
@@ -54,6 +57,30 @@ public final class Engine implements AutoCloseable {
         final String base = http.scheme() + "://" + settings.advertisedHost() + ":" + http.port();
         LOG.info("status page {}/ , metrics {}/metrics , API {}/api/v1/slos", base, base, base);
         return engine;
+    }
+
+    /** Binds {@code http.bind}:{@code http.port} with the {@code http.*} limits, auth and TLS settings. */
+    static StatusServer bindHttp(final Settings settings) throws java.io.IOException {
+        HttpLimits limits = HttpLimits.defaults();
+        try {
+            if (settings.get(StatusServer.THREADS) != null) {
+                limits = limits.withWorkers(settings.intValue(StatusServer.THREADS), limits.queue());
+            }
+            if (settings.get(StatusServer.MAX_CONNECTIONS) != null) {
+                limits = limits.withMaxConnections(settings.intValue(StatusServer.MAX_CONNECTIONS));
+            }
+            if (settings.duration(StatusServer.REQUEST_TIMEOUT) != null) {
+                limits = limits.withRequestTimeout(settings.duration(StatusServer.REQUEST_TIMEOUT));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new java.io.IOException(e.getMessage());
+        }
+        if (limits.workers() < 1 || limits.maxConnections() < 1) {
+            throw new java.io.IOException(StatusServer.THREADS + " and " + StatusServer.MAX_CONNECTIONS
+                    + " must be at least 1");
+        }
+        return StatusServer.bind(settings.get(Settings.HTTP_BIND), settings.intValue(Settings.HTTP_PORT), limits,
+                HttpSecurity.from(settings::get));
     }
 
     /** The HTTP server's port, or -1 when it is off. */

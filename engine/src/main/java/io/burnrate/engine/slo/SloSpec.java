@@ -1,8 +1,6 @@
 package io.burnrate.engine.slo;
 
-import io.burnrate.engine.compliance.BudgetPolicy;
-import io.burnrate.engine.compliance.BudgetingMethod;
-import io.burnrate.engine.compliance.CalendarPeriod;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,7 @@ public record SloSpec(
         long minEventsPerWindow,
         String runbook,
         Map<String, String> labels,
-        List<BudgetPolicy.Threshold> budgetThresholds,
+        List<BudgetThreshold> budgetThresholds,
         CalendarPeriod calendar,
         BudgetingMethod budgetingMethod) {
 
@@ -57,7 +55,7 @@ public record SloSpec(
     public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
                    final double objective, final Duration window, final List<AlertWindow> alerts,
                    final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
-                   final List<BudgetPolicy.Threshold> budgetThresholds) {
+                   final List<BudgetThreshold> budgetThresholds) {
         this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
                 budgetThresholds, null, BudgetingMethod.OCCURRENCES);
     }

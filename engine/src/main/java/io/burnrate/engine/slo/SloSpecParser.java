@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.burnrate.engine.compliance.BudgetPolicy;
-import io.burnrate.engine.compliance.BudgetingMethod;
-import io.burnrate.engine.compliance.CalendarPeriod;
-import io.burnrate.engine.compliance.TimesliceCounter;
+
+
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -321,7 +319,7 @@ public final class SloSpecParser {
                 }
             }
         }
-        final List<BudgetPolicy.Threshold> thresholds = budgetPolicy(
+        final List<BudgetThreshold> thresholds = budgetPolicy(
                 spec.path("budgetPolicy"), f);
         if (!f.ok()) {
             return null;
@@ -456,7 +454,7 @@ public final class SloSpecParser {
                     : "must be a fraction above 0 and at most 1, e.g. 0.95, not " + target);
             return BudgetingMethod.OCCURRENCES;
         }
-        Duration slice = TimesliceCounter.DEFAULT_SLICE;
+        Duration slice = BudgetingMethod.DEFAULT_SLICE;
         if (!sliceWindow.isMissingNode() && !sliceWindow.isNull()) {
             try {
                 slice = Durations.parse(sliceWindow.asText());
@@ -540,11 +538,11 @@ public final class SloSpecParser {
     }
 
     /** {@code budgetPolicy: {thresholds: [{percent: 50}, {percent: 0, action: freeze-releases}]}}. */
-    private static List<BudgetPolicy.Threshold> budgetPolicy(final JsonNode node,
+    private static List<BudgetThreshold> budgetPolicy(final JsonNode node,
                                                                                       final Fields f) {
-        final List<BudgetPolicy.Threshold> out = new ArrayList<>();
+        final List<BudgetThreshold> out = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
-            return BudgetPolicy.DEFAULT_THRESHOLDS;
+            return BudgetThreshold.DEFAULTS;
         }
         if (!node.isObject()) {
             f.problem("spec.budgetPolicy", "must be a mapping {thresholds: [...]}");
@@ -579,7 +577,7 @@ public final class SloSpecParser {
                 continue;
             }
             try {
-                out.add(BudgetPolicy.Threshold.of(percent, action));
+                out.add(BudgetThreshold.of(percent, action));
             } catch (IllegalArgumentException e) {
                 f.problem(path, e.getMessage());
             }

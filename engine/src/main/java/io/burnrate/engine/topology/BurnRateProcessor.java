@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;

@@ -1,5 +1,6 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.BudgetThreshold;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -21,10 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BudgetPolicyTest {
 
     private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
-    private static final List<BudgetPolicy.Threshold> FIFTY_25_0 = List.of(
-            BudgetPolicy.Threshold.of(50), BudgetPolicy.Threshold.of(25), BudgetPolicy.Threshold.of(0, "freeze-releases"));
+    private static final List<BudgetThreshold> FIFTY_25_0 = List.of(
+            BudgetThreshold.of(50), BudgetThreshold.of(25), BudgetThreshold.of(0, "freeze-releases"));
 
-    private static BudgetPolicy policy(final List<BudgetPolicy.Threshold> thresholds) {
+    private static BudgetPolicy policy(final List<BudgetThreshold> thresholds) {
         return new BudgetPolicy("checkout-availability", "checkout", Map.of("team", "payments"), thresholds);
     }
 
@@ -54,7 +55,7 @@ class BudgetPolicyTest {
             assertThat(e.service()).isEqualTo("checkout");
             assertThat(e.labels()).containsEntry("team", "payments");
         });
-        assertThat(p.lowestCrossed()).isEqualTo(BudgetPolicy.Threshold.of(0, "freeze-releases"));
+        assertThat(p.lowestCrossed()).isEqualTo(BudgetThreshold.of(0, "freeze-releases"));
     }
 
     @Test
@@ -81,7 +82,7 @@ class BudgetPolicyTest {
     @Test
     void shouldAlsoCrossTenPercentWithTheDefaultThresholds() {
         final BudgetPolicy p = new BudgetPolicy("search", "search", Map.of());
-        assertThat(p.thresholds()).extracting(BudgetPolicy.Threshold::percent).containsExactly(50.0, 25.0, 10.0, 0.0);
+        assertThat(p.thresholds()).extracting(BudgetThreshold::percent).containsExactly(50.0, 25.0, 10.0, 0.0);
 
         assertThat(p.observe(1.0, T0)).isEmpty();
         assertThat(rows(p.observe(0.4, T0))).containsExactly(tuple(50.0, "down"));
@@ -141,10 +142,10 @@ class BudgetPolicyTest {
         assertThat(p.observe(0.2, T0)).isEmpty();
         assertThat(rows(p.observe(-0.2, T0))).containsExactly(tuple(0.0, "down"));
 
-        assertThatThrownBy(() -> policy(List.of(BudgetPolicy.Threshold.of(25), BudgetPolicy.Threshold.of(25))))
+        assertThatThrownBy(() -> policy(List.of(BudgetThreshold.of(25), BudgetThreshold.of(25))))
                 .hasMessage("threshold 25% is listed twice");
-        assertThatThrownBy(() -> BudgetPolicy.Threshold.of(100)).hasMessageContaining("from 0 to below 100");
-        assertThatThrownBy(() -> BudgetPolicy.Threshold.of(0, "Freeze Releases")).hasMessageContaining("action must be a word");
+        assertThatThrownBy(() -> BudgetThreshold.of(100)).hasMessageContaining("from 0 to below 100");
+        assertThatThrownBy(() -> BudgetThreshold.of(0, "Freeze Releases")).hasMessageContaining("action must be a word");
         assertThatThrownBy(() -> p.restore(4)).hasMessageContaining("0..3");
         assertThat(policy(List.of()).observe(-5, T0)).isEmpty();
     }
@@ -156,7 +157,7 @@ class BudgetPolicyTest {
      */
     @Test
     void shouldNotFlapWhileTheBudgetHoversAroundAThreshold() {
-        final BudgetPolicy p = policy(List.of(BudgetPolicy.Threshold.of(0, "freeze-releases")));
+        final BudgetPolicy p = policy(List.of(BudgetThreshold.of(0, "freeze-releases")));
         assertThat(rows(p.observe(-0.002, T0))).containsExactly(tuple(0.0, "down"));
         assertThat(p.observe(0.0, T0.plusSeconds(1))).isEmpty();
         assertThat(p.observe(-0.001, T0.plusSeconds(2))).isEmpty();

@@ -1,5 +1,8 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.CalendarPeriod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -74,7 +74,9 @@ class StatusServerConcurrencyTest {
             assertThat(tally.keySet()).isSubsetOf("200", "503", "closed");
             assertThat(tally.getOrDefault("200", 0)).isGreaterThan(100);
 
-            assertThat(total(base)).isEqualTo(600);
+            // connections of the flood may still be closing at the cap: ask until one gets in
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(total(base)).isEqualTo(600));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.send(HttpRequest.newBuilder(
                     URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(200));

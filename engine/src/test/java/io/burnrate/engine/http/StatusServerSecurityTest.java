@@ -131,27 +131,27 @@ class StatusServerSecurityTest {
     @Test
     void shouldReadSecretsFromFilesAndNeverPrintThem() throws Exception {
         final Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        final HttpSecurity s = HttpSecurity.from(new Settings().with(HttpSecurity.AUTH_TOKEN_FILE, token));
+        final HttpSecurity s = HttpSecurity.from((new Settings().with(HttpSecurity.AUTH_TOKEN_FILE, token))::get);
         assertThat(s.authEnabled()).isTrue();
         assertThat(s.authorized("Bearer " + TOKEN)).isTrue();
         assertThat(s.authorized("Bearer " + TOKEN + "\n")).isTrue();
         assertThat(s.authorized("Bearer nope")).isFalse();
         assertThat(s.toString()).isEqualTo("http, bearer token").doesNotContain(TOKEN);
         // the environment's value (BURNRATE_HTTP_AUTH_TOKEN) arrives as http.auth.token
-        final HttpSecurity env = HttpSecurity.from(new Settings().withEnvironment(
-                java.util.Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN)));
+        final HttpSecurity env = HttpSecurity.from((new Settings().withEnvironment(
+                java.util.Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN)))::get);
         assertThat(env.authorized("Bearer " + TOKEN)).isTrue();
         assertThat(new Settings().withEnvironment(java.util.Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN))
                 .kafkaProperties().toString()).doesNotContain(TOKEN);
-        assertThat(HttpSecurity.from(new Settings()).authEnabled()).isFalse();
+        assertThat(HttpSecurity.from((new Settings())::get).authEnabled()).isFalse();
 
         final Path badBasic = Files.writeString(dir.resolve("basic"), "pa55-w0rd-only\n");
-        assertThatThrownBy(() -> HttpSecurity.from(new Settings().with(HttpSecurity.AUTH_BASIC_FILE, badBasic)))
+        assertThatThrownBy(() -> HttpSecurity.from((new Settings().with(HttpSecurity.AUTH_BASIC_FILE, badBasic))::get))
                 .hasMessageContaining("user:password").hasMessageNotContaining("pa55-w0rd");
-        assertThatThrownBy(() -> HttpSecurity.from(new Settings().with(HttpSecurity.AUTH_TOKEN_FILE,
-                dir.resolve("missing")))).hasMessageContaining("is not a readable file");
+        assertThatThrownBy(() -> HttpSecurity.from((new Settings().with(HttpSecurity.AUTH_TOKEN_FILE,
+                dir.resolve("missing")))::get)).hasMessageContaining("is not a readable file");
         final Path spaced = Files.writeString(dir.resolve("spaced"), "two words");
-        assertThatThrownBy(() -> HttpSecurity.from(new Settings().with(HttpSecurity.AUTH_TOKEN_FILE, spaced)))
+        assertThatThrownBy(() -> HttpSecurity.from((new Settings().with(HttpSecurity.AUTH_TOKEN_FILE, spaced))::get))
                 .hasMessageContaining("printable ASCII").hasMessageNotContaining("two words");
     }
 

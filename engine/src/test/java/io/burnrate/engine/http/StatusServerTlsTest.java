@@ -60,10 +60,10 @@ class StatusServerTlsTest {
     void shouldServeHttpsWithAuthAndAnswerProbesWhileHandshakesHang() throws Exception {
         final Path passwordFile = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
         final Path tokenFile = Files.writeString(dir.resolve("token"), "tls-t0ken");
-        final HttpSecurity security = HttpSecurity.from(new Settings()
+        final HttpSecurity security = HttpSecurity.from((new Settings()
                 .with(HttpSecurity.TLS_KEYSTORE, keystore)
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, passwordFile)
-                .with(HttpSecurity.AUTH_TOKEN_FILE, tokenFile));
+                .with(HttpSecurity.AUTH_TOKEN_FILE, tokenFile))::get);
         assertThat(security.toString()).isEqualTo("https, bearer token");
         running = new Servers.Running(dir, HttpLimits.defaults(), security);
         final int port = running.port();
@@ -101,7 +101,7 @@ class StatusServerTlsTest {
     void shouldNameAWrongPasswordWithoutPrintingIt() throws Exception {
         final Settings s = new Settings().with(HttpSecurity.TLS_KEYSTORE, keystore)
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD, "wrong-pass-123");
-        assertThatThrownBy(() -> HttpSecurity.from(s)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> HttpSecurity.from(s::get)).isInstanceOf(IOException.class)
                 .hasMessageContaining(keystore.toString()).hasMessageNotContaining("wrong-pass-123");
     }
 }

@@ -8,7 +8,7 @@ import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.EngineConfig;
-import io.burnrate.engine.topology.OfflineReplay;
+import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;

@@ -113,11 +113,11 @@ class SloSpecParserTest {
     void shouldReadCalendarWindowsAndTimeslices() throws Exception {
         final SloSpec monthly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
                 "window: {calendar: month, timeZone: America/New_York}"), "slos.yaml").get(0).spec();
-        assertThat(monthly.calendar()).isEqualTo(io.burnrate.engine.compliance.CalendarPeriod.month(
+        assertThat(monthly.calendar()).isEqualTo(io.burnrate.engine.slo.CalendarPeriod.month(
                 java.time.ZoneId.of("America/New_York")));
         // the longest month: status window and bucket layout
         assertThat(monthly.window()).isEqualTo(Duration.ofDays(31));
-        assertThat(monthly.budgetingMethod()).isEqualTo(io.burnrate.engine.compliance.BudgetingMethod.OCCURRENCES);
+        assertThat(monthly.budgetingMethod()).isEqualTo(io.burnrate.engine.slo.BudgetingMethod.OCCURRENCES);
         final SloSpec weekly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d", String.join("\n",
                 "window: {calendar: week}", "  budgetingMethod: Timeslices", "  timeSliceTarget: 0.95",
                 "  timeSliceWindow: 5m")).replace("policy: google-30d",
@@ -125,7 +125,7 @@ class SloSpecParserTest {
                 .get(0).spec();
         assertThat(weekly.calendar().toString()).isEqualTo("week Z");
         assertThat(weekly.window()).isEqualTo(Duration.ofDays(7));
-        assertThat(weekly.budgetingMethod()).isEqualTo(new io.burnrate.engine.compliance.BudgetingMethod.Timeslices(
+        assertThat(weekly.budgetingMethod()).isEqualTo(new io.burnrate.engine.slo.BudgetingMethod.Timeslices(
                 new java.math.BigDecimal("0.95"), Duration.ofMinutes(5)));
     }
 

@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.replay.OfflineReplay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.slo.SloSpecParser;

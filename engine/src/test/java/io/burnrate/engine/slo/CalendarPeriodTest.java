@@ -1,5 +1,6 @@
-package io.burnrate.engine.compliance;
+package io.burnrate.engine.slo;
 
+import io.burnrate.engine.compliance.Periods;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

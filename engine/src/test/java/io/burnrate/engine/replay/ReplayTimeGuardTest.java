@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.replay;
 
 import io.burnrate.engine.ingest.Rejection;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.monitor;
 
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;

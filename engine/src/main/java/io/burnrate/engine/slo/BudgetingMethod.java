@@ -1,4 +1,4 @@
-package io.burnrate.engine.compliance;
+package io.burnrate.engine.slo;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -16,6 +16,9 @@ import java.util.Objects;
  * </ul>
  */
 public sealed interface BudgetingMethod {
+
+    /** The time slice of a Timeslices SLO unless it says otherwise. */
+    java.time.Duration DEFAULT_SLICE = java.time.Duration.ofMinutes(1);
 
     /** The default method. */
     BudgetingMethod OCCURRENCES = new Occurrences();
@@ -59,17 +62,12 @@ public sealed interface BudgetingMethod {
 
         /** 1-minute slices. */
         public Timeslices(final double timeSliceTarget) {
-            this(BigDecimal.valueOf(timeSliceTarget), TimesliceCounter.DEFAULT_SLICE);
+            this(BigDecimal.valueOf(timeSliceTarget), DEFAULT_SLICE);
         }
 
         @Override
         public String openSloName() {
             return "Timeslices";
-        }
-
-        /** A fresh counter for one period. */
-        public TimesliceCounter newCounter(final Duration grace) {
-            return new TimesliceCounter(timeSliceWindow, timeSliceTarget, grace);
         }
     }
 }

@@ -1,5 +1,10 @@
-package io.burnrate.engine.topology;
+package io.burnrate.engine.replay;
 
+import io.burnrate.engine.topology.BurnRateTopology;
+import io.burnrate.engine.topology.DeadLetters;
+import io.burnrate.engine.topology.EngineConfig;
+import io.burnrate.engine.topology.ErrorHandlers;
+import io.burnrate.engine.topology.Names;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.monitor.EngineCounters;

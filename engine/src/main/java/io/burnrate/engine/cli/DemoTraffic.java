@@ -1,4 +1,4 @@
-package io.burnrate.engine.runtime;
+package io.burnrate.engine.cli;
 
 import java.time.Duration;
 import java.util.List;

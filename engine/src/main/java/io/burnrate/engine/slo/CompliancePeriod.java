@@ -1,4 +1,4 @@
-package io.burnrate.engine.compliance;
+package io.burnrate.engine.slo;
 
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
