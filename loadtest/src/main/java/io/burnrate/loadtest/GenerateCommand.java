@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "Event time: with --rate and no --event-time-rate, each event carries the wall clock when it is "
                         + "produced (live). Otherwise event i carries start + i / event-time-rate seconds (paced), "
                         + "which makes a run deterministic for a given --seed and --start."})
-final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
+final class GenerateCommand implements Callable<Integer> {
 
     /** How long topic look-ups and creation may take before the broker counts as unreachable. */
     static final int ADMIN_TIMEOUT_MS = 15_000;
@@ -189,7 +191,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
         } catch (SloValidationException e) {
             err.println("burnrate-loadtest generate: " + e.getMessage());
             return LoadtestCli.UNUSABLE_INPUT;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             err.println("burnrate-loadtest generate: cannot reach Kafka at " + brokers + " within "
                     + ADMIN_TIMEOUT_MS / 1000 + " s (is `burnrate run` or `burnrate demo` up? -b sets the brokers)");
             return 1;
@@ -232,7 +234,7 @@ final class GenerateCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private void createTopic(final String brokers, final String name, final int parts, final Map<String, String> cfg)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(adminProperties(brokers, extra))) {
             if (admin.listTopics().names().get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).contains(name)) {
                 return;

@@ -1,8 +1,9 @@
 package io.burnrate.loadtest;
 
+import io.burnrate.loadtest.bench.Report;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code burnrate-loadtest}: the traffic generator and the benchmarks. */
 @Command(name = "burnrate-loadtest", mixinStandardHelpOptions = true,
@@ -21,7 +22,7 @@ public final class LoadtestCli {
     }
 
     public static int run(final String... argv) {
-        io.burnrate.loadtest.bench.Report.init();
+        Report.init();
         args = List.of(argv);
         final CommandLine cli = new CommandLine(new LoadtestCli());
         cli.setParameterExceptionHandler((ex, a) -> {

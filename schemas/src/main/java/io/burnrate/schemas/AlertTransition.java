@@ -1,5 +1,6 @@
 package io.burnrate.schemas;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,6 @@ public record AlertTransition(
     public record Annotations(
             String summary,
             String description,
-            @com.fasterxml.jackson.annotation.JsonProperty("runbook_url") String runbookUrl) {
+            @JsonProperty("runbook_url") String runbookUrl) {
     }
 }

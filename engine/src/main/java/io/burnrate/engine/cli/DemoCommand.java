@@ -12,23 +12,30 @@ import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
@@ -139,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
                 .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
         try {
             HttpSecurity.from(http::get);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("burnrate demo: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
@@ -156,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: the embedded broker's port " + e.port() + " on 127.0.0.1 is already in use; "
                     + "choose another with --broker-port (0 picks a free port)");
             return BurnrateCli.UNUSABLE_INPUT;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             cleanUp.run();
             err.println("burnrate demo: " + e.getMessage());
             return 1;
@@ -187,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
             broker.close();
             cleanUp.run();
             err.println("burnrate demo: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return e instanceof java.io.IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
+            return e instanceof IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
         final long start = System.currentTimeMillis();
         final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic("requests"), start, speed,
@@ -246,9 +253,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The requested port when it is free, otherwise any free port (a second demo still starts). */
     private static int portOrFree(final String bind, final int port) {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(bind))) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(bind))) {
             return s.getLocalPort();
-        } catch (java.io.IOException busy) {
+        } catch (IOException busy) {
             return 0;
         }
     }
@@ -258,15 +265,15 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.exists(dir)) {
             return;
         }
-        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // best effort: a file still open is left behind
                 }
             });
-        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+        } catch (IOException | UncheckedIOException ignored) {
             // best effort
         }
     }
@@ -300,7 +307,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.flush();
                 }
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             // shutting down
         }
     }

@@ -1,8 +1,9 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.replay.OfflineReplay;
+import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.topology.EngineConfig;
-import io.burnrate.engine.replay.OfflineReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return io.burnrate.engine.slo.Durations.parse(value);
+            return Durations.parse(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage());
         }

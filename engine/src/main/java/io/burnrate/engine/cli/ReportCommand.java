@@ -1,8 +1,9 @@
 package io.burnrate.engine.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.replay.OfflineReplay;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
@@ -124,7 +125,7 @@ final class ReportCommand implements Callable<Integer> {
                     bar(s.errorBudget().remainingFraction()), percent(s.errorBudget().remainingFraction()),
                     s.latency().p99Ms() == null ? "-" : String.format(Locale.ROOT, "%.1f ms", s.latency().p99Ms()),
                     s.badMinutes(), s.alerts().page() + " pg " + s.alerts().ticket() + " tk",
-                    io.burnrate.engine.slo.Durations.elapsed(s.timeInAlert()));
+                    Durations.elapsed(s.timeInAlert()));
             out.printf(Locale.ROOT, "  %-26s sli %s%n", "", s.sli() == null ? "- (no traffic)"
                     : String.format(Locale.ROOT, "%.6f (%d good / %d requests; %d bad of %s allowed)", s.sli(),
                     s.good(), s.total(), s.errorBudget().consumedBad(), Numbers.plain(s.errorBudget().allowedBad())));

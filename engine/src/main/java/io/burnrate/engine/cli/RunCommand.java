@@ -7,11 +7,13 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.SloSpecParser;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -132,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (SloFiles.Unusable e) {
             err.println("burnrate run: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             err.println("burnrate run: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
@@ -157,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
                         + "(another burnrate run?); choose another with --embedded-port, or use a running broker "
                         + "with --bootstrap-servers");
                 return BurnrateCli.UNUSABLE_INPUT;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 err.println("burnrate run: " + e.getMessage());
                 return 1;
             }
@@ -185,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
         final Engine engine;
         try {
             engine = Engine.start(settings);
-        } catch (org.apache.kafka.common.config.ConfigException | java.io.IOException e) {
+        } catch (ConfigException | IOException e) {
             err.println("burnrate run: " + e.getMessage());
             if (ownedBroker != null) {
                 ownedBroker.close();
@@ -217,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             Settings.writableDirectory(dir, what);
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("burnrate " + command + ": " + e.getMessage() + "; choose another with " + flag);
             return false;
         }

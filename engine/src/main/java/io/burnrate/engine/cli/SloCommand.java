@@ -1,11 +1,22 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.runtime.SloPublisher;
+import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Numbers;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpecParser;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,22 +36,22 @@ final class SloCommand {
     static final class LimitOptions {
         @Option(names = "--max-slos", paramLabel = "N", description = "SLOs one engine holds and one file may define "
                 + "(slo.max-slos, default 100000)")
-        int maxSlos = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSlos();
+        int maxSlos = SloLimits.DEFAULTS.maxSlos();
 
         @Option(names = "--max-selector-entries", paramLabel = "N", description = "conditions in one selector "
                 + "(slo.max-selector-entries, default 64)")
-        int maxSelectorEntries = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSelectorEntries();
+        int maxSelectorEntries = SloLimits.DEFAULTS.maxSelectorEntries();
 
         @Option(names = "--max-selector-bytes", paramLabel = "N", description = "UTF-8 bytes of one selector's keys and "
                 + "values (slo.max-selector-bytes, default 1024)")
-        int maxSelectorBytes = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxSelectorBytes();
+        int maxSelectorBytes = SloLimits.DEFAULTS.maxSelectorBytes();
 
         @Option(names = "--max-file-bytes", paramLabel = "N", description = "size of one SLO file "
                 + "(slo.max-file-bytes, default 16777216)")
-        long maxFileBytes = io.burnrate.engine.slo.SloLimits.DEFAULTS.maxFileBytes();
+        long maxFileBytes = SloLimits.DEFAULTS.maxFileBytes();
 
-        io.burnrate.engine.slo.SloLimits limits() {
-            return new io.burnrate.engine.slo.SloLimits(maxSlos, maxSelectorEntries, maxSelectorBytes, maxFileBytes);
+        SloLimits limits() {
+            return new SloLimits(maxSlos, maxSelectorEntries, maxSelectorBytes, maxFileBytes);
         }
     }
 
@@ -48,16 +59,16 @@ final class SloCommand {
      * Refuses an apply that would leave more SLOs on the topic than an engine holds:
      * {@code existing} are the names on the topic now.
      */
-    static String engineLimitProblem(final java.util.Set<String> existing, final List<SloSpecParser.Parsed> slos,
-                                     final io.burnrate.engine.slo.SloLimits limits) {
-        final java.util.Set<String> all = new java.util.HashSet<>(existing);
+    static String engineLimitProblem(final Set<String> existing, final List<SloSpecParser.Parsed> slos,
+                                     final SloLimits limits) {
+        final Set<String> all = new HashSet<>(existing);
         slos.forEach(p -> all.add(p.spec().id()));
         if (all.size() <= limits.maxSlos()) {
             return null;
         }
         return "applying this file would define " + all.size() + " SLOs (" + existing.size() + " on the topic, "
                 + (all.size() - existing.size()) + " new), more than the limit of " + limits.maxSlos() + " ("
-                + io.burnrate.engine.slo.SloLimits.MAX_SLOS + "); nothing was published";
+                + SloLimits.MAX_SLOS + "); nothing was published";
     }
 
     /** {@code burnrate slo validate FILE}. */
@@ -86,7 +97,7 @@ final class SloCommand {
                 err.println("burnrate slo validate: name the SLO file (burnrate slo validate FILE)");
                 return BurnrateCli.UNUSABLE_INPUT;
             }
-            final io.burnrate.engine.slo.SloLimits limits;
+            final SloLimits limits;
             try {
                 limits = limitOptions.limits();
             } catch (IllegalArgumentException e) {
@@ -100,12 +111,12 @@ final class SloCommand {
             for (final SloSpecParser.Parsed p : slos) {
                 final var s = p.spec();
                 out.printf("%s: service %s, objective %s%%, window %s%s%n", s.id(), s.service(), s.objective(),
-                        s.windowLabel(), s.budgetingMethod() instanceof io.burnrate.engine.slo.BudgetingMethod.Timeslices t
+                        s.windowLabel(), s.budgetingMethod() instanceof BudgetingMethod.Timeslices t
                                 ? ", Timeslices (" + Durations.format(t.timeSliceWindow()) + " slices, target "
                                 + t.timeSliceTarget().toPlainString() + ")" : "");
                 // a calendar SLO's thresholds follow the period length: shown for the current one
-                final java.time.Duration period = s.isCalendar()
-                        ? s.calendar().periodContaining(java.time.Instant.now()).length() : s.window();
+                final Duration period = s.isCalendar()
+                        ? s.calendar().periodContaining(Instant.now()).length() : s.window();
                 for (final var w : s.alerts()) {
                     out.printf("  %-16s burn rate > %s over %s and %s%s%n", w.ruleName(),
                             Numbers.plain(Math.round(w.threshold(period) * 1000) / 1000.0),
@@ -140,7 +151,7 @@ final class SloCommand {
         @Override
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
-            final io.burnrate.engine.slo.SloLimits limits;
+            final SloLimits limits;
             try {
                 limits = limitOptions.limits();
             } catch (IllegalArgumentException e) {
@@ -152,7 +163,7 @@ final class SloCommand {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
             return withKafka(err, settings -> {
-                final var publisher = new io.burnrate.engine.runtime.SloPublisher(settings);
+                final var publisher = new SloPublisher(settings);
                 final String over = engineLimitProblem(publisher.list().keySet(), slos, limits);
                 if (over != null) {
                     throw new IllegalArgumentException(over);
@@ -182,7 +193,7 @@ final class SloCommand {
         @Override
         public Integer call() {
             return withKafka(spec.commandLine().getErr(), settings -> {
-                final var publisher = new io.burnrate.engine.runtime.SloPublisher(settings);
+                final var publisher = new SloPublisher(settings);
                 if (!publisher.list().containsKey(name)) {
                     throw new IllegalArgumentException("no SLO named " + name);
                 }
@@ -206,7 +217,7 @@ final class SloCommand {
         public Integer call() {
             return withKafka(spec.commandLine().getErr(), settings -> {
                 final PrintWriter out = spec.commandLine().getOut();
-                final var all = new io.burnrate.engine.runtime.SloPublisher(settings).list();
+                final var all = new SloPublisher(settings).list();
                 out.printf("%-32s %-20s %-10s %-6s %s%n", "NAME", "SERVICE", "OBJECTIVE", "WINDOW", "RULES");
                 all.forEach((id, s) -> {
                     if (s == null) {
@@ -214,7 +225,7 @@ final class SloCommand {
                     } else {
                         out.printf("%-32s %-20s %-10s %-6s %s%n", id, s.service(), s.objective() + "%",
                                 s.windowLabel(), String.join(",",
-                                        s.alerts().stream().map(io.burnrate.engine.slo.AlertWindow::ruleName).toList()));
+                                        s.alerts().stream().map(AlertWindow::ruleName).toList()));
                     }
                 });
             }, kafka);
@@ -223,23 +234,23 @@ final class SloCommand {
 
     /** A Kafka action with settings; failures become one line and exit code 1 (2: refused credentials, bad input). */
     interface KafkaAction {
-        void run(io.burnrate.engine.runtime.Settings settings) throws Exception;
+        void run(Settings settings) throws Exception;
     }
 
     static int withKafka(final PrintWriter err, final KafkaAction action, final KafkaOptions kafka) {
-        final io.burnrate.engine.runtime.Settings settings;
+        final Settings settings;
         try {
             settings = kafka.clientSettings();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("burnrate slo: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        try (var admin = io.burnrate.engine.runtime.Topics.admin(settings)) {
-            io.burnrate.engine.runtime.Topics.checkReachable(admin, settings.get(io.burnrate.engine.runtime.Settings.BOOTSTRAP));
+        try (var admin = Topics.admin(settings)) {
+            Topics.checkReachable(admin, settings.get(Settings.BOOTSTRAP));
             action.run(settings);
             return 0;
-        } catch (io.burnrate.engine.runtime.Topics.Unavailable e) {
-            final boolean refused = e instanceof io.burnrate.engine.runtime.Topics.Refused;
+        } catch (Topics.Unavailable e) {
+            final boolean refused = e instanceof Topics.Refused;
             err.println("burnrate slo: " + e.getMessage() + (kafka.bootstrapServers == null && !refused
                     ? " (no --bootstrap-servers given: this is the embedded broker's address; is 'burnrate run' "
                     + "running on this machine?)" : ""));

@@ -4,6 +4,7 @@ import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,12 +27,12 @@ final class SloFiles {
     }
 
     /** Loads the file, or prints every problem as {@code invalid: ...} and returns null. */
-    static List<SloSpecParser.Parsed> loadOrReport(final Path file, final java.io.PrintWriter err) {
+    static List<SloSpecParser.Parsed> loadOrReport(final Path file, final PrintWriter err) {
         return loadOrReport(file, SloLimits.DEFAULTS, err);
     }
 
     static List<SloSpecParser.Parsed> loadOrReport(final Path file, final SloLimits limits,
-                                                    final java.io.PrintWriter err) {
+                                                    final PrintWriter err) {
         try {
             return load(file, limits);
         } catch (Unusable e) {

@@ -1,7 +1,8 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.CalendarPeriod;
+import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -111,7 +113,7 @@ public final class ComplianceTracker {
     /** Whether {@code other} can keep accumulating into this tracker's periods (same numbers, same periods). */
     public boolean compatibleWith(final SloSpec other) {
         return other.objective() == spec.objective() && other.budgetingMethod().equals(spec.budgetingMethod())
-                && java.util.Objects.equals(other.calendar(), spec.calendar()) && other.window().equals(spec.window());
+                && Objects.equals(other.calendar(), spec.calendar()) && other.window().equals(spec.window());
     }
 
     /**
@@ -416,7 +418,7 @@ public final class ComplianceTracker {
                 bad += h.badUnits();
             }
         }
-        return io.burnrate.engine.sli.BurnRate.budgetRemaining(bad, units, spec.errorBudget());
+        return BurnRate.budgetRemaining(bad, units, spec.errorBudget());
     }
 
     /** Closed parts of the rolling window held in memory. */

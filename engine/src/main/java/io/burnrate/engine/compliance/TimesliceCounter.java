@@ -1,5 +1,6 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.BudgetingMethod;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.TreeMap;
 public final class TimesliceCounter {
 
     /** The default slice length, as in OpenSLO. */
-    public static final Duration DEFAULT_SLICE = io.burnrate.engine.slo.BudgetingMethod.DEFAULT_SLICE;
+    public static final Duration DEFAULT_SLICE = BudgetingMethod.DEFAULT_SLICE;
     /** The engine's default grace for late events. */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
 

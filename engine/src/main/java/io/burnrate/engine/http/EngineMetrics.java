@@ -1,10 +1,11 @@
 package io.burnrate.engine.http;
 
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
-import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,10 +20,14 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -68,9 +73,9 @@ public final class EngineMetrics {
     /** The definition each SLO's series were registered for: a redefined SLO re-registers. */
     private final Map<String, SloSpec> registeredFor = new HashMap<>();
     /** Period kinds whose compliance series each SLO has (they appear as periods close). */
-    private final Map<String, java.util.Set<String>> complianceKinds = new HashMap<>();
+    private final Map<String, Set<String>> complianceKinds = new HashMap<>();
     /** ... and the windows of the snapshot the per-window series index into. */
-    private final Map<String, List<java.time.Duration>> registeredWindows = new HashMap<>();
+    private final Map<String, List<Duration>> registeredWindows = new HashMap<>();
 
     public EngineMetrics(final BurnRateTopology.Built built, final List<String> sloLabels) {
         this.built = built;
@@ -96,9 +101,9 @@ public final class EngineMetrics {
             return t == Long.MIN_VALUE ? Double.NaN : Math.max(0, System.currentTimeMillis() - t) / 1000.0;
         }).description("wall clock minus the newest event time evaluated").register(registry);
         final var slos = built.registry();
-        for (final String reason : List.of(io.burnrate.engine.slo.SloRegistry.INVALID_SLO,
-                io.burnrate.engine.slo.SloRegistry.KEY_MISMATCH, io.burnrate.engine.slo.SloRegistry.LIMIT,
-                io.burnrate.engine.slo.SloRegistry.MISSING_KEY)) {
+        for (final String reason : List.of(SloRegistry.INVALID_SLO,
+                SloRegistry.KEY_MISMATCH, SloRegistry.LIMIT,
+                SloRegistry.MISSING_KEY)) {
             FunctionCounter.builder("burnrate_slo_definitions_rejected", slos, x -> x.rejectedCount(reason))
                     .description("SLO documents on the SLO topic refused (dead-lettered; the previous version stays)")
                     .tag("reason", reason).register(registry);
@@ -147,7 +152,7 @@ public final class EngineMetrics {
                 registeredWindows.put(id, windowsOf(e.latest()));
             }
             if (spec != null) {
-                final java.util.Set<String> kinds = complianceKinds.computeIfAbsent(id, k -> new java.util.HashSet<>());
+                final Set<String> kinds = complianceKinds.computeIfAbsent(id, k -> new HashSet<>());
                 for (final ComplianceSummary c : board.compliance(id)) {
                     if (kinds.add(c.period().kind())) {
                         perSlo.get(id).addAll(registerCompliance(spec, c.period().kind()));
@@ -196,7 +201,7 @@ public final class EngineMetrics {
         final String id = spec.id();
         final Tags base = baseTags(spec);
         final List<Meter> meters = new ArrayList<>();
-        meters.add(gauge("burnrate_slo_objective_ratio", "SLO objective as a fraction", base, s -> java.math.BigDecimal.valueOf(s.objective()).movePointLeft(2).doubleValue(), id));
+        meters.add(gauge("burnrate_slo_objective_ratio", "SLO objective as a fraction", base, s -> BigDecimal.valueOf(s.objective()).movePointLeft(2).doubleValue(), id));
         meters.add(gauge("burnrate_slo_error_budget_remaining_ratio",
                 "fraction of the SLO window's error budget left (negative when overspent)", base,
                 StatusSnapshot::errorBudgetRemaining, id));
@@ -249,7 +254,7 @@ public final class EngineMetrics {
         return Tags.of(tags);
     }
 
-    private static List<java.time.Duration> windowsOf(final StatusSnapshot s) {
+    private static List<Duration> windowsOf(final StatusSnapshot s) {
         return s.windows().stream().map(StatusSnapshot.WindowStatus::window).toList();
     }
 

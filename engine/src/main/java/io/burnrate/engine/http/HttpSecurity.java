@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -63,7 +64,7 @@ public final class HttpSecurity {
     }
 
     /** From the {@code http.auth.*} and {@code http.tls.*} settings; the message never contains a secret. */
-    public static HttpSecurity from(final java.util.function.Function<String, String> settings) throws IOException {
+    public static HttpSecurity from(final Function<String, String> settings) throws IOException {
         String token = secret(settings, AUTH_TOKEN, AUTH_TOKEN_FILE, "bearer token");
         final String basicFile = settings.apply(AUTH_BASIC_FILE);
         String basic = null;
@@ -108,7 +109,7 @@ public final class HttpSecurity {
         }
     }
 
-    private static String secret(final java.util.function.Function<String, String> settings, final String valueKey, final String fileKey,
+    private static String secret(final Function<String, String> settings, final String valueKey, final String fileKey,
                                  final String what) throws IOException {
         final String file = settings.apply(fileKey);
         final String value = settings.apply(valueKey);

@@ -1,10 +1,19 @@
 package io.burnrate.engine.http;
 
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloRegistry;
+import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
-import java.time.format.DateTimeFormatter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +55,9 @@ final class StatusPage {
     private static String scriptHash() {
         final String body = SCRIPT.substring("<script>".length(), SCRIPT.length() - "</script>".length());
         try {
-            return "sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
-                    .getInstance("SHA-256").digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return "sha256-" + Base64.getEncoder().encodeToString(MessageDigest
+                    .getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -59,7 +68,7 @@ final class StatusPage {
 
     /** The index, with a warning per SLO whose latest document on the SLO topic was refused. */
     static String index(final List<SloView> slos,
-                        final java.util.Collection<io.burnrate.engine.slo.SloRegistry.Invalid> invalid) {
+                        final Collection<SloRegistry.Invalid> invalid) {
         final Set<String> longWindows = new LinkedHashSet<>();
         slos.forEach(v -> v.rules().forEach(r -> longWindows.add(r.longWindow())));
         final StringBuilder b = new StringBuilder();
@@ -67,7 +76,7 @@ final class StatusPage {
                 .append("</head><body><h1>burnrate: SLO status</h1>");
         for (final var i : invalid) {
             b.append("<p class=invalid><span class=firing>invalid definition</span> SLO <b>").append(esc(
-                    io.burnrate.engine.slo.SloSpecParser.quote(i.id()))).append("</b>: the SLO topic holds a refused "
+                    SloSpecParser.quote(i.id()))).append("</b>: the SLO topic holds a refused "
                     + "document (").append(esc(i.reason())).append(", offset ").append(i.offset()).append("); ")
                     .append(i.keptPrevious() ? "the last valid version stays in force" : "no valid version: not evaluated")
                     .append(". ").append(esc(i.detail())).append("</p>");
@@ -99,7 +108,7 @@ final class StatusPage {
             } else {
                 final StatusSnapshot.WindowStatus sloWindow = s.windows().get(s.windows().size() - 1);
                 cell(b, sloWindow.sli() == null ? "–" : pct(sloWindow.sli(), 3) + " ("
-                        + io.burnrate.engine.slo.Durations.format(sloWindow.window()) + ")",
+                        + Durations.format(sloWindow.window()) + ")",
                         sloWindow.sli() == null ? "" : Double.toString(sloWindow.sli()), true);
                 cell(b, bar(s.errorBudgetRemaining()) + " " + pct(s.errorBudgetRemaining(), 1),
                         Double.toString(s.errorBudgetRemaining()), true);
@@ -185,7 +194,7 @@ final class StatusPage {
                                 : fmt(Math.round(c.latency().p99Ms() * 10) / 10.0) + " ms")
                         .append("</td><td class=num>").append(c.badMinutes()).append("</td><td>")
                         .append(c.alerts().page()).append(" page, ").append(c.alerts().ticket()).append(" ticket")
-                        .append("</td><td>").append(io.burnrate.engine.slo.Durations.elapsed(c.timeInAlert())).append("</td></tr>");
+                        .append("</td><td>").append(Durations.elapsed(c.timeInAlert())).append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
@@ -293,7 +302,7 @@ final class StatusPage {
 
     private static Double burnOf(final StatusSnapshot s, final String window) {
         for (final StatusSnapshot.WindowStatus w : s.windows()) {
-            if (io.burnrate.engine.slo.Durations.format(w.window()).equals(window)) {
+            if (Durations.format(w.window()).equals(window)) {
                 return w.burnRate();
             }
         }
@@ -330,7 +339,7 @@ final class StatusPage {
 
     /** A path segment, percent-encoded. */
     private static String url(final String segment) {
-        return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String esc(final String s) {

@@ -2,6 +2,7 @@ package io.burnrate.engine.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
@@ -9,8 +10,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Validates and reads one request event: the common shape through a byte scanner
@@ -35,7 +38,7 @@ public final class EventParser {
     }
 
     /** The fields an event may say at most once. */
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("service", "timestamp", "latencyMs", "status",
+    private static final Set<String> KNOWN = Set.of("service", "timestamp", "latencyMs", "status",
             "outcome", "operation", "attributes");
 
     private EventParser() {
@@ -107,7 +110,7 @@ public final class EventParser {
             return new Accepted(read(p, raw, limits));
         } catch (Rejection.Failure f) {
             return new Rejected(f.rejection, raw);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage()), raw);
         } catch (IOException e) {
             return new Rejected(new Rejection(Rejection.MALFORMED_JSON, "not valid JSON: " + e.getMessage()), raw);
@@ -126,7 +129,7 @@ public final class EventParser {
         String outcome = null;
         String operation = null;
         Map<String, String> attributes = Map.of();
-        final java.util.Set<String> seen = new java.util.HashSet<>();
+        final Set<String> seen = new HashSet<>();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             final String field = p.currentName();

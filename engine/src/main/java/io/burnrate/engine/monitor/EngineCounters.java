@@ -2,6 +2,7 @@ package io.burnrate.engine.monitor;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Engine-wide event counts (accepted, rejected by reason, unmatched, late, transitions, summaries). */
@@ -13,8 +14,8 @@ public final class EngineCounters {
     /** Compliance summaries published. */
     public final LongAdder summaries = new LongAdder();
     /** Newest event time accepted by any task (ms); evaluation lag = wall clock - this. */
-    public final java.util.concurrent.atomic.LongAccumulator eventTime =
-            new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);
+    public final LongAccumulator eventTime =
+            new LongAccumulator(Math::max, Long.MIN_VALUE);
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     public void rejected(final String reason) {

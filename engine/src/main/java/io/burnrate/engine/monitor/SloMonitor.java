@@ -1,15 +1,17 @@
 package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.alert.AlertStateMachine;
-import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.compliance.BudgetPolicy;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -43,7 +46,7 @@ public final class SloMonitor {
     private final AlertStateMachine[] machines;
     private final int sloWindow;
     private final int ttxWindow;
-    private final io.burnrate.engine.compliance.BudgetPolicy policy;
+    private final BudgetPolicy policy;
     private final Duration grace;
     private ComplianceTracker compliance;
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
@@ -91,7 +94,7 @@ public final class SloMonitor {
         }
         this.sloWindow = layout.indexOf(spec.window());
         this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
-        this.policy = new io.burnrate.engine.compliance.BudgetPolicy(spec.id(), spec.service(), spec.labels(),
+        this.policy = new BudgetPolicy(spec.id(), spec.service(), spec.labels(),
                 spec.budgetThresholds());
     }
 
@@ -99,7 +102,7 @@ public final class SloMonitor {
      * Reports remaining-budget threshold crossings (either direction) at the current
      * event time; nothing while the budget stays within the same band.
      */
-    public void observeBudget(final Consumer<io.burnrate.schemas.BudgetPolicyEvent> out) {
+    public void observeBudget(final Consumer<BudgetPolicyEvent> out) {
         if (counts.now() == WindowedCounts.NO_TIME) {
             return;
         }
@@ -419,7 +422,7 @@ public final class SloMonitor {
     }
 
     private static String fmt(final double d) {
-        return String.format(java.util.Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
+        return String.format(Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
     }
 
     /** 16 hex characters of SHA-256(sloId NUL rule): stable across restarts and instances. */

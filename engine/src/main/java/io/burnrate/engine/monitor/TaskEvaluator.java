@@ -3,6 +3,7 @@ package io.burnrate.engine.monitor;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
@@ -218,7 +219,7 @@ public final class TaskEvaluator {
 
     private void policy(final BudgetPolicyEvent e) {
         LOG.info("budget {} through {}% for {} (remaining {}%){}", e.direction(),
-                io.burnrate.engine.slo.Numbers.plain(e.threshold()), e.sloId(),
+                Numbers.plain(e.threshold()), e.sloId(),
                 String.format(Locale.ROOT, "%.1f", e.remainingFraction() * 100),
                 e.action() == null ? "" : ", action " + e.action());
         store.markDirty(e.sloId());

@@ -1,18 +1,20 @@
 package io.burnrate.engine.replay;
 
+import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.monitor.EngineCounters;
+import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.DeadLetters;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.engine.topology.ErrorHandlers;
 import io.burnrate.engine.topology.Names;
-import io.burnrate.engine.ingest.Rejection;
-import io.burnrate.engine.ingest.EventParser;
-import io.burnrate.engine.monitor.EngineCounters;
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.schemas.DeadLetter;
 import io.burnrate.schemas.Json;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -189,7 +192,7 @@ public final class OfflineReplay {
                     final long ts = a.event().timestamp();
                     int n = 0;
                     if (guard.needsLookahead(ts)) {
-                        final java.util.Iterator<Line> it = pending.iterator();
+                        final Iterator<Line> it = pending.iterator();
                         it.next();
                         while (it.hasNext() && n < next.length) {
                             if (it.next().parsed() instanceof EventParser.Accepted f) {
@@ -241,8 +244,8 @@ public final class OfflineReplay {
      * UTF-8 (the parser refuses such a line, the rest of the file goes on), and a line
      * longer than {@code keep} bytes is kept only up to there, its length still counted.
      */
-    static final class LineReader implements java.io.Closeable {
-        private final java.io.InputStream in;
+    static final class LineReader implements Closeable {
+        private final InputStream in;
         private final int keep;
         private final byte[] buf = new byte[1 << 16];
         private int pos;
@@ -253,7 +256,7 @@ public final class OfflineReplay {
         private long number;
         private boolean eof;
 
-        LineReader(final java.io.InputStream in, final int keep) {
+        LineReader(final InputStream in, final int keep) {
             this.in = in;
             this.keep = keep;
         }

@@ -3,6 +3,7 @@ package io.burnrate.engine.replay;
 import io.burnrate.engine.ingest.Rejection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.LongPredicate;
 
 /**
  * Replay's guard against broken clocks, the counterpart of {@code max.future.skew} and
@@ -80,7 +81,7 @@ final class ReplayTimeGuard {
                 + " (a broken clock? replay --max-future-skew)");
     }
 
-    private static boolean supported(final long[] next, final int n, final java.util.function.LongPredicate near) {
+    private static boolean supported(final long[] next, final int n, final LongPredicate near) {
         int agree = 0;
         for (int i = 0; i < n; i++) {
             if (near.test(next[i])) {

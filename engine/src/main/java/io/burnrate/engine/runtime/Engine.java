@@ -1,10 +1,13 @@
 package io.burnrate.engine.runtime;
 
+import io.burnrate.engine.http.EngineMetrics;
 import io.burnrate.engine.http.HttpLimits;
 import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.http.StatusServer;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.EngineConfig;
+import io.burnrate.engine.topology.ErrorHandlers;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +30,7 @@ public final class Engine implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final BurnRateTopology.Built built;
-    private io.burnrate.engine.http.StatusServer http;
+    private StatusServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private SloDeadLetters sloDeadLetters;
     private volatile Throwable failure;
@@ -41,7 +44,7 @@ public final class Engine implements AutoCloseable {
      * Builds and starts the engine with its HTTP server (/metrics, API, status page) unless
      * {@code http.port} is -1; returns once started (not yet RUNNING).
      */
-    public static Engine start(final Settings settings) throws java.io.IOException {
+    public static Engine start(final Settings settings) throws IOException {
         final int port = settings.port(Settings.HTTP_PORT, true);
         // Kafka Streams would fail inside a stream thread, far from the cause: say it here
         Settings.writableDirectory(settings.stateDir(), "state directory");
@@ -51,7 +54,7 @@ public final class Engine implements AutoCloseable {
         final StatusServer http = bindHttp(settings);
         settings.with(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.advertisedHost() + ":" + http.port());
         final Engine engine = startStreams(settings);
-        final io.burnrate.engine.http.EngineMetrics metrics = new io.burnrate.engine.http.EngineMetrics(engine.built,
+        final EngineMetrics metrics = new EngineMetrics(engine.built,
                 settings.sloMetricLabels()).bind(engine.streams);
         engine.http = http.start(engine.streams, engine.built, metrics, settings.advertisedHost());
         final String base = http.scheme() + "://" + settings.advertisedHost() + ":" + http.port();
@@ -60,7 +63,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Binds {@code http.bind}:{@code http.port} with the {@code http.*} limits, auth and TLS settings. */
-    static StatusServer bindHttp(final Settings settings) throws java.io.IOException {
+    static StatusServer bindHttp(final Settings settings) throws IOException {
         HttpLimits limits = HttpLimits.defaults();
         try {
             if (settings.get(StatusServer.THREADS) != null) {
@@ -73,10 +76,10 @@ public final class Engine implements AutoCloseable {
                 limits = limits.withRequestTimeout(settings.duration(StatusServer.REQUEST_TIMEOUT));
             }
         } catch (IllegalArgumentException e) {
-            throw new java.io.IOException(e.getMessage());
+            throw new IOException(e.getMessage());
         }
         if (limits.workers() < 1 || limits.maxConnections() < 1) {
-            throw new java.io.IOException(StatusServer.THREADS + " and " + StatusServer.MAX_CONNECTIONS
+            throw new IOException(StatusServer.THREADS + " and " + StatusServer.MAX_CONNECTIONS
                     + " must be at least 1");
         }
         return StatusServer.bind(settings.get(Settings.HTTP_BIND), settings.intValue(Settings.HTTP_PORT), limits,
@@ -100,7 +103,7 @@ public final class Engine implements AutoCloseable {
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         // one record that fails to process or to write goes to the DLQ; it never stops a partition
-        io.burnrate.engine.topology.ErrorHandlers.configure(config.dlqTopic()).forEach(props::putIfAbsent);
+        ErrorHandlers.configure(config.dlqTopic()).forEach(props::putIfAbsent);
         // A task reads the requests partition and its re-key partition. Streams would hold
         // records back to interleave the two in timestamp order; burnrate does not need
         // that (late events within grace count exactly), and the bookkeeping cost 38 % of

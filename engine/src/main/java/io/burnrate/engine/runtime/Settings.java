@@ -2,17 +2,25 @@ package io.burnrate.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.topology.EngineConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -64,11 +72,11 @@ public final class Settings {
     /** Default port of the embedded broker, so {@code slo apply} finds it without flags. */
     public static final int DEFAULT_EMBEDDED_PORT = 19092;
 
-    private static final java.util.Set<String> OWN = java.util.Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
+    private static final Set<String> OWN = Set.of(PARTITIONS, CREATE_TOPICS, GRACE, IDLE_ADVANCE,
             MAX_FUTURE_SKEW, MAX_EVENT_AGE, LIMIT_RECORD_BYTES, LIMIT_FIELD_LENGTH, LIMIT_ATTRIBUTES,
-            LIMIT_DLQ_VALUE_BYTES, io.burnrate.engine.slo.SloLimits.MAX_SLOS,
-            io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES, io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES,
-            io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES,
+            LIMIT_DLQ_VALUE_BYTES, SloLimits.MAX_SLOS,
+            SloLimits.MAX_SELECTOR_ENTRIES, SloLimits.MAX_SELECTOR_BYTES,
+            SloLimits.MAX_FILE_BYTES,
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
             Settings.METRICS_SLO_LABELS);
 
@@ -94,7 +102,7 @@ public final class Settings {
         values.put(IDLE_ADVANCE, "30s");
         values.put(MAX_FUTURE_SKEW, "1h");
         values.put(MAX_EVENT_AGE, "7d");
-        final io.burnrate.engine.ingest.InputLimits limits = io.burnrate.engine.ingest.InputLimits.DEFAULTS;
+        final InputLimits limits = InputLimits.DEFAULTS;
         values.put(LIMIT_RECORD_BYTES, Integer.toString(limits.maxRecordBytes()));
         values.put(LIMIT_FIELD_LENGTH, Integer.toString(limits.maxFieldLength()));
         values.put(LIMIT_ATTRIBUTES, Integer.toString(limits.maxAttributes()));
@@ -114,10 +122,10 @@ public final class Settings {
         return bind == null || bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind;
     }
 
-    public java.util.List<String> sloMetricLabels() {
+    public List<String> sloMetricLabels() {
         final String v = values.get(METRICS_SLO_LABELS);
-        return v == null || v.isBlank() ? java.util.List.of()
-                : java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return v == null || v.isBlank() ? List.of()
+                : Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** Reads a {@code .properties} file, or YAML otherwise. */
@@ -243,12 +251,12 @@ public final class Settings {
                 Files.deleteIfExists(probe);
             }
             return abs;
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             throw new IOException(what + " " + abs + " is not usable: " + e.getFile() + " is a file, not a directory");
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             throw new IOException(what + " " + abs + " is not usable: permission denied"
                     + (e.getFile() == null || Path.of(e.getFile()).equals(abs) ? "" : " (" + e.getFile() + ")"));
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             for (Path p = abs; p != null; p = p.getParent()) {
                 if (Files.isRegularFile(p)) {
                     throw new IOException(what + " " + abs + " is not usable: " + p + " is a file, not a directory");
@@ -270,7 +278,7 @@ public final class Settings {
                 topic("budget-policy"), topic("compliance"),
                 grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
                 duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW), duration(MAX_EVENT_AGE),
-                new io.burnrate.engine.ingest.InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
+                new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
                         intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
     }
 
@@ -290,13 +298,13 @@ public final class Settings {
     }
 
     /** Limits SLO documents are held to ({@code slo.max-*}; defaults {@link io.burnrate.engine.slo.SloLimits#DEFAULTS}). */
-    public io.burnrate.engine.slo.SloLimits sloLimits() {
-        final io.burnrate.engine.slo.SloLimits d = io.burnrate.engine.slo.SloLimits.DEFAULTS;
-        return new io.burnrate.engine.slo.SloLimits(
-                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SLOS) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SLOS) : d.maxSlos(),
-                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_ENTRIES) : d.maxSelectorEntries(),
-                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES) ? intValue(io.burnrate.engine.slo.SloLimits.MAX_SELECTOR_BYTES) : d.maxSelectorBytes(),
-                values.containsKey(io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES) ? Long.parseLong(values.get(io.burnrate.engine.slo.SloLimits.MAX_FILE_BYTES).trim())
+    public SloLimits sloLimits() {
+        final SloLimits d = SloLimits.DEFAULTS;
+        return new SloLimits(
+                values.containsKey(SloLimits.MAX_SLOS) ? intValue(SloLimits.MAX_SLOS) : d.maxSlos(),
+                values.containsKey(SloLimits.MAX_SELECTOR_ENTRIES) ? intValue(SloLimits.MAX_SELECTOR_ENTRIES) : d.maxSelectorEntries(),
+                values.containsKey(SloLimits.MAX_SELECTOR_BYTES) ? intValue(SloLimits.MAX_SELECTOR_BYTES) : d.maxSelectorBytes(),
+                values.containsKey(SloLimits.MAX_FILE_BYTES) ? Long.parseLong(values.get(SloLimits.MAX_FILE_BYTES).trim())
                         : d.maxFileBytes());
     }
 

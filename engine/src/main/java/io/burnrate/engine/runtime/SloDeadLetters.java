@@ -1,10 +1,11 @@
 package io.burnrate.engine.runtime;
 
-import io.burnrate.engine.topology.DeadLetters;
 import io.burnrate.engine.ingest.InputLimits;
-import io.burnrate.engine.topology.Names;
 import io.burnrate.engine.slo.SloRegistry;
+import io.burnrate.engine.topology.DeadLetters;
+import io.burnrate.engine.topology.Names;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +73,6 @@ final class SloDeadLetters implements SloRegistry.RejectionListener, AutoCloseab
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,12 +37,12 @@ public final class SloPublisher {
     public void apply(final List<SloSpecParser.Parsed> slos) throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // send all, then wait: 10,000 SLOs in one file are one batch, not 10,000 round trips
-            final List<java.util.concurrent.Future<?>> sent = new ArrayList<>(slos.size());
+            final List<Future<?>> sent = new ArrayList<>(slos.size());
             for (final SloSpecParser.Parsed p : slos) {
                 sent.add(producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
                         SloSpecParser.toJson(p.document()))));
             }
-            for (final java.util.concurrent.Future<?> f : sent) {
+            for (final Future<?> f : sent) {
                 f.get(60, TimeUnit.SECONDS);
             }
         }

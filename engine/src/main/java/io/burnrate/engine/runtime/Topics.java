@@ -1,5 +1,6 @@
 package io.burnrate.engine.runtime;
 
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +61,7 @@ public final class Topics {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try {
             return Admin.create(props);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             final String tls = tlsMaterialProblem(e);
             if (tls != null) {
                 throw new Refused("cannot connect to Kafka at " + settings.get(Settings.BOOTSTRAP) + ": " + tls
@@ -76,7 +79,7 @@ public final class Topics {
         } catch (ExecutionException e) {
             // SASL (wrong password, unknown user or mechanism) and TLS (certificate refused or not
             // trusted): Kafka gives up at once rather than retrying, so do we
-            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+            if (e.getCause() instanceof AuthenticationException) {
                 throw new Refused("Kafka at " + bootstrap + " refused the connection: authentication failed ("
                         + rootMessage(e) + "); " + CHECK_SECURITY);
             }
@@ -168,7 +171,7 @@ public final class Topics {
                 final Throwable cause = t.getCause();
                 return cause == null || cause.getMessage() == null ? m : m + ": " + cause.getMessage();
             }
-            if (t instanceof java.security.GeneralSecurityException) {
+            if (t instanceof GeneralSecurityException) {
                 return rootMessage(t);
             }
         }

@@ -2,6 +2,7 @@ package io.burnrate.engine.sli;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -44,7 +45,7 @@ public record BucketLayout(long[] resolutions, int[] tierBuckets, List<Duration>
         final List<Duration> ordered = new ArrayList<>(resolutionOf.keySet());
         final int[] tierOf = new int[ordered.size()];
         for (int i = 0; i < ordered.size(); i++) {
-            tierOf[i] = java.util.Arrays.binarySearch(res, resolutionOf.get(ordered.get(i)));
+            tierOf[i] = Arrays.binarySearch(res, resolutionOf.get(ordered.get(i)));
         }
         return new BucketLayout(res, len, List.copyOf(ordered), tierOf);
     }
@@ -89,19 +90,19 @@ public record BucketLayout(long[] resolutions, int[] tierBuckets, List<Duration>
     @Override
     public boolean equals(final Object o) {
         return o instanceof BucketLayout other
-                && java.util.Arrays.equals(resolutions, other.resolutions)
-                && java.util.Arrays.equals(tierBuckets, other.tierBuckets)
+                && Arrays.equals(resolutions, other.resolutions)
+                && Arrays.equals(tierBuckets, other.tierBuckets)
                 && windows.equals(other.windows);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Arrays.hashCode(resolutions) + windows.hashCode();
+        return 31 * Arrays.hashCode(resolutions) + windows.hashCode();
     }
 
     @Override
     public String toString() {
-        return "BucketLayout" + windows + " tiers " + java.util.Arrays.toString(resolutions)
-                + " x " + java.util.Arrays.toString(tierBuckets);
+        return "BucketLayout" + windows + " tiers " + Arrays.toString(resolutions)
+                + " x " + Arrays.toString(tierBuckets);
     }
 }

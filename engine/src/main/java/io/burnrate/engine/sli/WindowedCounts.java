@@ -1,5 +1,7 @@
 package io.burnrate.engine.sli;
 
+import java.util.Arrays;
+
 /**
  * Good/bad counts of one SLO in tiers of ring-buffered buckets, with the sum of every
  * window maintained incrementally: adding an event touches one bucket per tier and one
@@ -110,7 +112,7 @@ public final class WindowedCounts {
                     result |= SLOTS_CLEARED | SUMS_CHANGED;
                 }
                 slots[t].clearAll();
-                java.util.Arrays.fill(dirty[t], -1L);
+                Arrays.fill(dirty[t], -1L);
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
                         winTotal[w] = 0;
@@ -189,7 +191,7 @@ public final class WindowedCounts {
 
     public void clearDirty() {
         for (final long[] d : dirty) {
-            java.util.Arrays.fill(d, 0);
+            Arrays.fill(d, 0);
         }
     }
 
@@ -310,11 +312,11 @@ public final class WindowedCounts {
 
         void clearAll() {
             if (wideTotal != null) {
-                java.util.Arrays.fill(wideTotal, 0);
-                java.util.Arrays.fill(wideBad, 0);
+                Arrays.fill(wideTotal, 0);
+                Arrays.fill(wideBad, 0);
             } else {
-                java.util.Arrays.fill(narrowTotal, 0);
-                java.util.Arrays.fill(narrowBad, 0);
+                Arrays.fill(narrowTotal, 0);
+                Arrays.fill(narrowBad, 0);
             }
         }
     }

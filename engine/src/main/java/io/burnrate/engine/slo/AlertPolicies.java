@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Named alert policies. {@code google-30d} is the SRE Workbook's multi-window,
@@ -28,7 +29,7 @@ public final class AlertPolicies {
         return Optional.ofNullable(CATALOG.get(name));
     }
 
-    public static java.util.Set<String> names() {
+    public static Set<String> names() {
         return CATALOG.keySet();
     }
 }

@@ -1,5 +1,6 @@
 package io.burnrate.engine.slo;
 
+import io.burnrate.engine.sli.BurnRate;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,7 @@ public record AlertWindow(String severity, double budgetPercent, Duration longWi
 
     /** The burn rate both windows must exceed, for an SLO measured over {@code sloWindow}. */
     public double threshold(final Duration sloWindow) {
-        return io.burnrate.engine.sli.BurnRate.threshold(budgetPercent, sloWindow, longWindow);
+        return BurnRate.threshold(budgetPercent, sloWindow, longWindow);
     }
 
     /** {@code <severity>-<long>-<short>}, e.g. {@code page-1h-5m}. */

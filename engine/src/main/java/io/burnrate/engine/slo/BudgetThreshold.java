@@ -1,6 +1,7 @@
 package io.burnrate.engine.slo;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** A threshold in percent of the error budget, with an optional action word. */
@@ -10,7 +11,7 @@ public record BudgetThreshold(double percent, String action) {
     public static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     /** Thresholds of an SLO that names none: 50, 25, 10 and 0 %. */
-    public static final java.util.List<BudgetThreshold> DEFAULTS = java.util.List.of(of(50), of(25), of(10), of(0));
+    public static final List<BudgetThreshold> DEFAULTS = List.of(of(50), of(25), of(10), of(0));
 
     public BudgetThreshold {
         if (!(percent >= 0 && percent < 100)) {

@@ -18,7 +18,7 @@ import java.util.Objects;
 public sealed interface BudgetingMethod {
 
     /** The time slice of a Timeslices SLO unless it says otherwise. */
-    java.time.Duration DEFAULT_SLICE = java.time.Duration.ofMinutes(1);
+    Duration DEFAULT_SLICE = Duration.ofMinutes(1);
 
     /** The default method. */
     BudgetingMethod OCCURRENCES = new Occurrences();
@@ -56,7 +56,7 @@ public sealed interface BudgetingMethod {
             if (ms < 1000 || MAX_SLICE_MS % ms != 0) {
                 throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide 15m (1m, 5m, "
                         + "15m, ...), so that slices never straddle an hour in any time zone; not "
-                        + io.burnrate.engine.slo.Durations.format(timeSliceWindow));
+                        + Durations.format(timeSliceWindow));
             }
         }
 

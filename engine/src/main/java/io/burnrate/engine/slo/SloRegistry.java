@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live SLO definitions of one engine instance, indexed by service. Written by the
@@ -58,8 +60,8 @@ public final class SloRegistry {
     private volatile boolean loaded;
     private volatile SloLimits limits = SloLimits.DEFAULTS;
     private volatile RejectionListener listener = (k, v, why) -> { };
-    private final Map<String, java.util.concurrent.atomic.LongAdder> rejected =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongAdder> rejected =
+            new ConcurrentHashMap<>();
 
     /** The limits documents on the topic are held to ({@link SloLimits#DEFAULTS} unless set before start). */
     public void useLimits(final SloLimits l) {
@@ -85,7 +87,7 @@ public final class SloRegistry {
     }
 
     public void countRejected(final String reason) {
-        rejected.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+        rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     /** Records that the latest document of {@code why.id()} was refused; the SLO's valid version, if any, stays. */

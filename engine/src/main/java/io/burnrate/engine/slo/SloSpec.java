@@ -1,11 +1,14 @@
 package io.burnrate.engine.slo;
 
 
+import io.burnrate.engine.sli.BurnRate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -48,7 +51,7 @@ public record SloSpec(
         Objects.requireNonNull(service, "service");
         selector = Map.copyOf(selector);
         alerts = List.copyOf(alerts);
-        labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+        labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     }
 
     /** A rolling-window, Occurrences SLO. */
@@ -72,7 +75,7 @@ public record SloSpec(
 
     /** The allowed bad fraction: 1 - objective / 100. */
     public double errorBudget() {
-        return io.burnrate.engine.sli.BurnRate.errorBudget(objective);
+        return BurnRate.errorBudget(objective);
     }
 
     /**

@@ -8,21 +8,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-
 import io.burnrate.schemas.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +119,7 @@ public final class SloSpecParser {
         }
         final List<String> problems = new ArrayList<>();
         final List<Parsed> parsed = new ArrayList<>();
-        final Map<String, Integer> seen = new java.util.HashMap<>();
+        final Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < docs.size() && problems.size() <= YamlGuard.MAX_PROBLEMS; i++) {
             final String where = source + " (document " + (i + 1) + ")";
             final Parsed p = parseDocument(docs.get(i), where, problems, limits);
@@ -177,7 +179,7 @@ public final class SloSpecParser {
         for (int i = 0; i < cut; i++) {
             final char c = name.charAt(i);
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c)) || c == '\\' || c == '\'') {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 b.append(c);
             }
@@ -448,7 +450,7 @@ public final class SloSpecParser {
             return BudgetingMethod.OCCURRENCES;
         }
         if (!target.isNumber() || !(target.decimalValue().signum() > 0
-                && target.decimalValue().compareTo(java.math.BigDecimal.ONE) <= 0)) {
+                && target.decimalValue().compareTo(BigDecimal.ONE) <= 0)) {
             f.problem("spec.timeSliceTarget", target.isMissingNode()
                     ? "is required with budgetingMethod: Timeslices (the good fraction a slice must reach, e.g. 0.95)"
                     : "must be a fraction above 0 and at most 1, e.g. 0.95, not " + target);
@@ -501,7 +503,7 @@ public final class SloSpecParser {
             final var named = AlertPolicies.named(node.asText());
             if (named.isEmpty()) {
                 f.problem("spec.alerting.policy", "unknown policy '" + node.asText() + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(AlertPolicies.names())) + ", or a list of windows)");
+                        + String.join(", ", new TreeSet<>(AlertPolicies.names())) + ", or a list of windows)");
                 return null;
             }
             return named.get();

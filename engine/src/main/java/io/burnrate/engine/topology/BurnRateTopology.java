@@ -1,8 +1,8 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.monitor.EngineCounters;
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -85,12 +86,12 @@ public final class BurnRateTopology {
 
         routes.get(Names.ROUTE + Names.ROUTE_REJECTED)
                 // the key too must fit (the value and headers are cut in ParseProcessor)
-                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(DeadLetters.key(k), ((EventParser.Rejected) v).raw()),
+                .map((k, v) -> KeyValue.pair(DeadLetters.key(k), ((EventParser.Rejected) v).raw()),
                         Named.as(Names.REJECTED_TO_BYTES))
                 .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.DLQ_SINK));
 
         final KStream<String, EventParser.Result> rekeyed = routes.get(Names.ROUTE + Names.ROUTE_REKEY)
-                .map((k, v) -> org.apache.kafka.streams.KeyValue.pair(((EventParser.Accepted) v).event().service(),
+                .map((k, v) -> KeyValue.pair(((EventParser.Accepted) v).event().service(),
                         ((EventParser.Accepted) v).event().raw()), Named.as(Names.REKEY))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
                 .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE_REKEYED));

@@ -1,8 +1,8 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.ingest.Rejection;
-import io.burnrate.engine.ingest.EventParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ public final class ErrorHandlers {
     private static Headers headers(final Headers original, final Rejection why, final byte[] raw, final String topic,
                                    final int partition, final long offset) {
         final Headers h = DeadLetters.headers(original == null ? new RecordHeaders() : original, null, raw, why,
-                (org.apache.kafka.streams.processor.api.RecordMetadata) null, InputLimits.DEFAULTS);
+                (RecordMetadata) null, InputLimits.DEFAULTS);
         if (topic != null && !h.headers(Names.HEADER_TOPIC).iterator().hasNext()) {
             h.add(Names.HEADER_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
             h.add(Names.HEADER_PARTITION, Integer.toString(partition).getBytes(StandardCharsets.UTF_8));

@@ -1,15 +1,17 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.slo.SloRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -164,7 +166,7 @@ final class SloRegistryProcessor implements Processor<String, byte[], Void, Void
                 }
             }
         }
-        final java.util.Set<String> ids = new java.util.HashSet<>();
+        final Set<String> ids = new HashSet<>();
         specs.forEach(s -> ids.add(s.id()));
         final List<SloRegistry.Invalid> stillRefused = new ArrayList<>();
         for (final SloRegistry.Invalid i : refused) {

@@ -1,27 +1,33 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.engine.alert.AlertStateMachine;
+import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.monitor.MonitorStore;
 import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.monitor.TaskClock;
-import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloSpec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -61,11 +67,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private final Map<String, SloMonitor> live = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Key types (header, chunks, periods) to delete per SLO at the next persist. */
-    private final Map<String, Set<Byte>> drops = new java.util.LinkedHashMap<>();
+    private final Map<String, Set<Byte>> drops = new LinkedHashMap<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
     private TaskClock clock;
     private boolean clockDirty;
-    private java.time.Duration grace = SloMonitor.DEFAULT_GRACE;
+    private Duration grace = SloMonitor.DEFAULT_GRACE;
 
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
         this.inner = inner;
@@ -86,7 +92,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     // ---- monitors ----
 
     /** The engine's grace for late events (compliance periods close that long after their end). */
-    public void useGrace(final java.time.Duration g) {
+    public void useGrace(final Duration g) {
         this.grace = g;
     }
 
@@ -150,7 +156,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     /** Deletes every stored key of {@code id} of this type at the next persist, before the writes. */
     private void drop(final String id, final byte type) {
-        drops.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(type);
+        drops.computeIfAbsent(id, k -> new TreeSet<>()).add(type);
     }
 
     @Override
@@ -246,7 +252,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             h.put((byte) (sm.firing() ? 1 : 0)).putLong(sm.firingSince());
         }
         h.putInt(m.budgetThresholdsCrossed());
-        inner.put(key(id, HEADER, -1, -1), java.util.Arrays.copyOf(h.array(), h.position()));
+        inner.put(key(id, HEADER, -1, -1), Arrays.copyOf(h.array(), h.position()));
         for (int t = 0; t < c.tiers(); t++) {
             for (int k = 0; k < c.chunks(t); k++) {
                 if (c.isDirty(t, k)) {
@@ -280,7 +286,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      * {@code role} (0: all), key suffix ({@link ComplianceTracker#storageKey}) to bytes.
      */
     private Map<String, byte[]> storedPeriods(final String id, final char role) {
-        final Map<String, byte[]> out = new java.util.TreeMap<>();
+        final Map<String, byte[]> out = new TreeMap<>();
         final int skip = prefix(id, SEP, PERIOD).length;
         final Bytes from = periodKey(id, role == 0 ? "" : String.valueOf(role));
         final Bytes to = role == 0 ? Bytes.wrap(prefix(id, SEP, (byte) (PERIOD + 1)))
@@ -309,14 +315,14 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private static Bytes periodKey(final String id, final String suffix) {
         final byte[] p = prefix(id, SEP, PERIOD);
         final byte[] s = suffix.getBytes(StandardCharsets.US_ASCII);
-        final byte[] k = java.util.Arrays.copyOf(p, p.length + s.length);
+        final byte[] k = Arrays.copyOf(p, p.length + s.length);
         System.arraycopy(s, 0, k, p.length, s.length);
         return Bytes.wrap(k);
     }
 
     private static byte[] prefix(final String id, final byte sep, final byte type) {
         final byte[] p = prefix(id, sep);
-        final byte[] k = java.util.Arrays.copyOf(p, p.length + 1);
+        final byte[] k = Arrays.copyOf(p, p.length + 1);
         k[p.length] = type;
         return k;
     }
@@ -420,7 +426,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private static byte[] prefix(final String id, final byte sep) {
         final byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        final byte[] p = java.util.Arrays.copyOf(idBytes, idBytes.length + 1);
+        final byte[] p = Arrays.copyOf(idBytes, idBytes.length + 1);
         p[idBytes.length] = sep;
         return p;
     }
@@ -475,7 +481,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     @Override
-    public org.apache.kafka.streams.query.Position getPosition() {
+    public Position getPosition() {
         return inner.getPosition();
     }
 

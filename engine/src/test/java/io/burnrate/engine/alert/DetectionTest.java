@@ -1,9 +1,9 @@
 package io.burnrate.engine.alert;
 
-import io.burnrate.engine.monitor.SloMonitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,7 +114,7 @@ class DetectionTest {
     void shouldFireOnlyTheSlowTicketOnTwiceTheBudgetRate() {
         final Run run = new Run(SLO, 10).feed(Duration.ofDays(3), Traffic.everyNth(500));
         assertThat(run.alerts).extracting(AlertTransition::rule, AlertTransition::state)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("ticket-3d-6h", "firing"));
+                .containsExactly(Tuple.tuple("ticket-3d-6h", "firing"));
         assertThat(run.alerts.get(0).severity()).isEqualTo("ticket");
         assertThat(run.alerts.get(0).burnRateLong()).isCloseTo(2.0, within(1e-9));
     }

@@ -2,11 +2,15 @@ package io.burnrate.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.runtime.Engine;
+import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.testing.Cli;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,13 +104,13 @@ class CliStartupErrorsTest {
             final int port = taken.getLocalPort();
             // run and demo reach Engine.start only with a broker up: ask the engine directly (it binds HTTP
             // before it connects anywhere)
-            final var settings = new io.burnrate.engine.runtime.Settings()
-                    .with(io.burnrate.engine.runtime.Settings.BOOTSTRAP, "127.0.0.1:1")
-                    .with(io.burnrate.engine.runtime.Settings.STATE_DIR, dir.resolve("state"))
-                    .with(io.burnrate.engine.runtime.Settings.HTTP_BIND, "127.0.0.1")
-                    .with(io.burnrate.engine.runtime.Settings.HTTP_PORT, port);
-            final Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                    () -> io.burnrate.engine.runtime.Engine.start(settings));
+            final var settings = new Settings()
+                    .with(Settings.BOOTSTRAP, "127.0.0.1:1")
+                    .with(Settings.STATE_DIR, dir.resolve("state"))
+                    .with(Settings.HTTP_BIND, "127.0.0.1")
+                    .with(Settings.HTTP_PORT, port);
+            final Exception e = Assertions.assertThrows(IOException.class,
+                    () -> Engine.start(settings));
             assertThat(e.getMessage()).contains("cannot serve HTTP on 127.0.0.1:" + port, "--http-port");
         }
     }

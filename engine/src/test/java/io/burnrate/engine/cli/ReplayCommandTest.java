@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,7 +102,7 @@ class ReplayCommandTest {
         assertThat(month.get("bad").asLong()).isEqualTo(1_200);
         // 1,200 bad of 9.6 allowed
         assertThat(status.get(0).get("errorBudgetRemaining").asDouble()).isCloseTo(1 - 1200 / 9.6,
-                org.assertj.core.api.Assertions.within(1e-9));
+                Assertions.within(1e-9));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,9 +82,9 @@ class ReplayHostileInputTest {
     void shouldRefuseOneEventFromABrokenClockWithoutMakingLaterTrafficLate() throws IOException {
         final List<String> lines = new ArrayList<>(traffic(T0, 30, 200));
         // year 2099 (within the parser's bounds) for a service without SLOs, then for checkout
-        lines.add(event("search", java.time.Instant.parse("2099-06-01T00:00:00Z").toEpochMilli(), 200));
+        lines.add(event("search", Instant.parse("2099-06-01T00:00:00Z").toEpochMilli(), 200));
         lines.addAll(traffic(T0 + 30 * 60_000L, 10, 500));
-        lines.add(event("checkout", java.time.Instant.parse("2099-06-01T00:00:00Z").toEpochMilli(), 200));
+        lines.add(event("checkout", Instant.parse("2099-06-01T00:00:00Z").toEpochMilli(), 200));
         lines.addAll(traffic(T0 + 40 * 60_000L, 20, 200));
         lines.add(event("checkout", Long.MAX_VALUE, 200));
         final Path events = Files.write(dir.resolve("events.ndjson"), lines, StandardCharsets.UTF_8);
@@ -107,7 +108,7 @@ class ReplayHostileInputTest {
     @Test
     void shouldRefuseAFirstEventFarBeforeTheRest() throws IOException {
         final List<String> lines = new ArrayList<>();
-        lines.add(event("checkout", java.time.Instant.parse("2001-01-01T00:00:00Z").toEpochMilli(), 200));
+        lines.add(event("checkout", Instant.parse("2001-01-01T00:00:00Z").toEpochMilli(), 200));
         lines.addAll(traffic(T0, 5, 200));
         final Path events = Files.write(dir.resolve("events.ndjson"), lines, StandardCharsets.UTF_8);
         assertThat(replay(events)).isZero();
@@ -162,7 +163,7 @@ class ReplayHostileInputTest {
         final String rolling = summaries.stream().filter(x -> x.get("period").get("kind").asText().equals("rolling"))
                 .findFirst().orElseThrow().get("timeInAlert").asText();
         // the input ends at 03:00 (last event 02:59:59); the page fired in the first minute of the outage
-        assertThat(java.time.Duration.parse(day)).isLessThan(java.time.Duration.ofHours(2));
+        assertThat(Duration.parse(day)).isLessThan(Duration.ofHours(2));
         assertThat(rolling).isEqualTo(day);
     }
 }

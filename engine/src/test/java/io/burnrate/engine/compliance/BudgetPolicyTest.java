@@ -1,6 +1,5 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.slo.BudgetThreshold;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -8,12 +7,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.schemas.BudgetPolicyEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -132,7 +133,7 @@ class BudgetPolicyTest {
                         tuple(0.0, "up", T0.plusSeconds(120 * 60)),
                         tuple(25.0, "up", T0.plusSeconds(121 * 60)),
                         tuple(50.0, "up", T0.plusSeconds(122 * 60)));
-        assertThat(events.get(3).remainingFraction()).isEqualTo(1 - 56 / 60.0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(events.get(3).remainingFraction()).isEqualTo(1 - 56 / 60.0, Assertions.within(1e-12));
     }
 
     @Test

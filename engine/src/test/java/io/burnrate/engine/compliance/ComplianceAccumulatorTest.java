@@ -1,17 +1,18 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.slo.BudgetingMethod;
-import io.burnrate.engine.slo.CompliancePeriod;
-import io.burnrate.engine.slo.CalendarPeriod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.CalendarPeriod;
+import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import io.burnrate.schemas.JsonSerde;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -167,7 +168,7 @@ class ComplianceAccumulatorTest {
                  "latency":{"p50Ms":%s,"p95Ms":%s,"p99Ms":%s},
                  "badMinutes":1,"alerts":{"page":1,"ticket":0},"timeInAlert":"PT30M"}
                 """.formatted(p, p, p)));
-        assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"sloId\":");
+        assertThat(new String(json, StandardCharsets.UTF_8)).startsWith("{\"sloId\":");
         assertThat(s.key()).isEqualTo("checkout-availability/hour/2026-03-02T10:00:00Z");
     }
 

@@ -3,6 +3,7 @@ package io.burnrate.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.BurnRateTopology;
@@ -10,6 +11,8 @@ import io.burnrate.engine.topology.EngineConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -21,12 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Prometheus exposition for SLOs driven through the real topology. */
 class EngineMetricsTest {
 
-    private static final EngineConfig CONFIG = io.burnrate.engine.testing.Drivers.CONFIG;
+    private static final EngineConfig CONFIG = Drivers.CONFIG;
 
     @TempDir
     Path stateDir;
 
-    private io.burnrate.engine.testing.Drivers.Rig rig;
+    private Drivers.Rig rig;
     private TopologyTestDriver driver;
     private BurnRateTopology.Built built;
     private TestInputTopic<String, byte[]> slos;
@@ -35,7 +38,7 @@ class EngineMetricsTest {
 
     @BeforeEach
     void start() {
-        rig = new io.burnrate.engine.testing.Drivers.Rig(stateDir);
+        rig = new Drivers.Rig(stateDir);
         built = rig.built;
         driver = rig.driver;
         slos = rig.slos;
@@ -58,10 +61,10 @@ class EngineMetricsTest {
         }
         final Traffic checkout = Traffic.of("checkout", 1, Traffic.T0);
         final Traffic search = Traffic.of("search", 1, Traffic.T0);
-        final List<Traffic.Event> events = new java.util.ArrayList<>(checkout.next(Duration.ofHours(1), Traffic.none()));
+        final List<Traffic.Event> events = new ArrayList<>(checkout.next(Duration.ofHours(1), Traffic.none()));
         events.addAll(checkout.next(Duration.ofMinutes(3), Traffic.all()));
         events.addAll(search.next(Duration.ofMinutes(63), Traffic.none()));
-        events.sort(java.util.Comparator.comparingLong(Traffic.Event::timestamp));
+        events.sort(Comparator.comparingLong(Traffic.Event::timestamp));
         events.forEach(e -> requests.pipeInput(e.service(), e.json().getBytes(StandardCharsets.UTF_8), e.timestamp()));
         driver.advanceWallClockTime(CONFIG.statusInterval());
     }

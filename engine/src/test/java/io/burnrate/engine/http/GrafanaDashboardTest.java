@@ -3,6 +3,8 @@ package io.burnrate.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.testing.Drivers;
+import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.schemas.Json;
@@ -46,13 +48,13 @@ class GrafanaDashboardTest {
 
     private Set<String> exportedNames() {
         final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null));
-        try (TopologyTestDriver driver = io.burnrate.engine.testing.Drivers.of(built, stateDir)) {
+        try (TopologyTestDriver driver = Drivers.of(built, stateDir)) {
             EngineMetricsTest.outage(
                     driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(), new ByteArraySerializer()),
                     driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(), new ByteArraySerializer()),
                     driver);
             // one more event closes the 00:00 hour: the compliance series appear
-            final long at = io.burnrate.engine.testing.Traffic.T0.plusSeconds(66 * 60).toEpochMilli();
+            final long at = Traffic.T0.plusSeconds(66 * 60).toEpochMilli();
             driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(),
                     new ByteArraySerializer()).pipeInput("search", ("{\"service\":\"search\",\"timestamp\":" + at
                     + ",\"latencyMs\":5,\"status\":200}").getBytes(StandardCharsets.UTF_8), at);

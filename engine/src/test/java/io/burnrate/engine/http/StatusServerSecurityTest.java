@@ -3,7 +3,9 @@ package io.burnrate.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.engine.cli.BurnrateCli;
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.testing.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,9 +142,9 @@ class StatusServerSecurityTest {
         assertThat(s.toString()).isEqualTo("http, bearer token").doesNotContain(TOKEN);
         // the environment's value (BURNRATE_HTTP_AUTH_TOKEN) arrives as http.auth.token
         final HttpSecurity env = HttpSecurity.from((new Settings().withEnvironment(
-                java.util.Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN)))::get);
+                Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN)))::get);
         assertThat(env.authorized("Bearer " + TOKEN)).isTrue();
-        assertThat(new Settings().withEnvironment(java.util.Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN))
+        assertThat(new Settings().withEnvironment(Map.of("BURNRATE_HTTP_AUTH_TOKEN", TOKEN))
                 .kafkaProperties().toString()).doesNotContain(TOKEN);
         assertThat(HttpSecurity.from((new Settings())::get).authEnabled()).isFalse();
 
@@ -159,13 +162,13 @@ class StatusServerSecurityTest {
     void shouldRefuseUnusableSecretFilesOnTheCommandLineBeforeStarting() throws Exception {
         final Path badBasic = Files.writeString(dir.resolve("basic"), "pa55-w0rd-only");
         for (final String command : List.of("run", "demo")) {
-            final io.burnrate.engine.testing.Cli.Run missing = io.burnrate.engine.testing.Cli.run(command,
+            final Cli.Run missing = Cli.run(command,
                     "--http-auth-token-file", dir.resolve("missing").toString());
-            assertThat(missing.code()).as(command).isEqualTo(io.burnrate.engine.cli.BurnrateCli.UNUSABLE_INPUT);
+            assertThat(missing.code()).as(command).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
             assertThat(missing.err()).as(command).contains("http.auth.token.file").contains("is not a readable file");
-            final io.burnrate.engine.testing.Cli.Run basic = io.burnrate.engine.testing.Cli.run(command,
+            final Cli.Run basic = Cli.run(command,
                     "--http-basic-auth-file", badBasic.toString());
-            assertThat(basic.code()).as(command).isEqualTo(io.burnrate.engine.cli.BurnrateCli.UNUSABLE_INPUT);
+            assertThat(basic.code()).as(command).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
             assertThat(basic.err()).as(command).contains("user:password").doesNotContain("pa55-w0rd");
         }
     }

@@ -2,6 +2,7 @@ package io.burnrate.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -121,7 +122,7 @@ class StatusServerSlowClientTest {
                 for (int i = 0; i < 64; i++) {
                     out.write(chunk);
                 }
-            } catch (java.io.IOException closedByServer) {
+            } catch (IOException closedByServer) {
                 // the server answered and closed while the client was still writing
             }
             final String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);

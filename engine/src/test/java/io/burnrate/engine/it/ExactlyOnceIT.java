@@ -2,13 +2,14 @@ package io.burnrate.engine.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.EngineConfig;
-import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -76,7 +78,7 @@ class ExactlyOnceIT {
 
         // the uninterrupted run of the same input
         final Path slosFile = Files.writeString(dir.resolve("slos.yaml"), slosYaml);
-        OfflineReplay.run(io.burnrate.engine.slo.SloSpecParser.parseFile(slosFile), eventsFile, dir.resolve("replay"),
+        OfflineReplay.run(SloSpecParser.parseFile(slosFile), eventsFile, dir.resolve("replay"),
                 EngineConfig.defaults());
         final List<AlertTransition> expectedAlerts = readNdjson(dir.resolve("replay/alerts.ndjson"), AlertTransition.class);
         final List<StatusSnapshot> expectedStatus = readNdjson(dir.resolve("replay/status.ndjson"), StatusSnapshot.class);
@@ -186,11 +188,11 @@ class ExactlyOnceIT {
     private static Map<String, StatusSnapshot> latest(final List<ConsumerRecord<String, StatusSnapshot>> records) {
         final Map<String, StatusSnapshot> out = new LinkedHashMap<>();
         records.forEach(r -> out.put(r.key(), r.value()));
-        return new java.util.TreeMap<>(out);
+        return new TreeMap<>(out);
     }
 
     private static Map<String, StatusSnapshot> byId(final List<StatusSnapshot> snapshots) {
-        final Map<String, StatusSnapshot> out = new java.util.TreeMap<>();
+        final Map<String, StatusSnapshot> out = new TreeMap<>();
         snapshots.forEach(s -> out.put(s.sloId(), s));
         return out;
     }

@@ -2,6 +2,7 @@ package io.burnrate.engine.it;
 
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.file.Path;
@@ -132,8 +133,8 @@ public final class KafkaTestSupport {
         return JsonSerde.of(StatusSnapshot.class).deserializer();
     }
 
-    public static Deserializer<io.burnrate.schemas.ComplianceSummary> compliance() {
-        return JsonSerde.of(io.burnrate.schemas.ComplianceSummary.class).deserializer();
+    public static Deserializer<ComplianceSummary> compliance() {
+        return JsonSerde.of(ComplianceSummary.class).deserializer();
     }
 
     public static Deserializer<byte[]> bytes() {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -274,7 +275,7 @@ class SecuredBrokerIT {
     }
 
     private static List<AlertTransition> readUntil(final Map<String, Object> client, final String topic,
-                                                   final java.util.function.Predicate<List<AlertTransition>> done) {
+                                                   final Predicate<List<AlertTransition>> done) {
         final Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

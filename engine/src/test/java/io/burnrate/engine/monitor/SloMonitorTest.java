@@ -3,9 +3,11 @@ package io.burnrate.engine.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SloMonitorTest {
@@ -41,8 +43,8 @@ class SloMonitorTest {
                 "  service: api", "  indicator: {availability: {}}", "  objective: 99.9",
                 "  window: {calendar: month, timeZone: America/New_York}",
                 "  alerting: {policy: [{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}]}", "");
-        final SloMonitor m = new SloMonitor(io.burnrate.engine.slo.SloSpecParser.parseYaml(yaml, "s.yaml").get(0).spec());
-        final long feb = java.time.Instant.parse("2026-02-10T12:00:00Z").toEpochMilli();
+        final SloMonitor m = new SloMonitor(SloSpecParser.parseYaml(yaml, "s.yaml").get(0).spec());
+        final long feb = Instant.parse("2026-02-10T12:00:00Z").toEpochMilli();
         for (int i = 0; i < 2000; i++) {
             m.record(feb + i * 1000L, 1, i == 7 ? 1 : 0, 5);
         }
@@ -53,9 +55,9 @@ class SloMonitorTest {
         final long[][] starts = new long[1][];
         final float[] left = m.burnDown(starts);
         assertThat(left).hasSize(224);
-        assertThat(starts[0][0]).isEqualTo(java.time.Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
+        assertThat(starts[0][0]).isEqualTo(Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
         assertThat(left[223]).isEqualTo(0.5f);
-        m.advanceTo(java.time.Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
+        m.advanceTo(Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
         m.settleCompliance(s -> { });
         assertThat(m.threshold(0)).isCloseTo(14.86, within(1e-9));
         assertThat(m.budgetWindow()).isEqualTo(Duration.ofHours(743));

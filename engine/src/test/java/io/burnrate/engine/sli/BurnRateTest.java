@@ -3,6 +3,7 @@ package io.burnrate.engine.sli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.slo.Durations;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,7 @@ class BurnRateTest {
     @CsvSource({"2, 1h, 14.4", "5, 6h, 6", "10, 1d, 3", "10, 3d, 1", "2, 1h, 14.4"})
     void shouldDeriveTheWorkbookThresholds(final double budgetPercent, final String longWindow, final double expected) {
         assertThat(BurnRate.threshold(budgetPercent, Duration.ofDays(30),
-                io.burnrate.engine.slo.Durations.parse(longWindow))).isEqualTo(expected);
+                Durations.parse(longWindow))).isEqualTo(expected);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.burnrate.engine.slo;
 
-import io.burnrate.engine.compliance.Periods;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.engine.compliance.Periods;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -94,7 +94,7 @@ class CalendarPeriodTest {
      */
     @Test
     void shouldTileEveryLocalDayWithHoursEvenAcrossAHalfHourDaylightSavingShift() {
-        final java.time.ZoneId lordHowe = java.time.ZoneId.of("Australia/Lord_Howe");
+        final ZoneId lordHowe = ZoneId.of("Australia/Lord_Howe");
         final CalendarPeriod hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, lordHowe);
         final CalendarPeriod days = new CalendarPeriod(CalendarPeriod.Kind.DAY, lordHowe);
         final CompliancePeriod dstDay = days.periodContaining(Instant.parse("2026-04-05T00:00:00Z"));

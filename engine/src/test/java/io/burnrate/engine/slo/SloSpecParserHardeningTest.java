@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -233,7 +234,7 @@ class SloSpecParserHardeningTest {
 
     @Test
     void shouldKeepAcceptingTheShippedExamples() throws Exception {
-        final var file = java.nio.file.Path.of("..", "examples", "slos.yaml");
+        final var file = Path.of("..", "examples", "slos.yaml");
         assertThat(SloSpecParser.parseFile(file)).extracting(p -> p.spec().id())
                 .containsExactly("checkout-availability", "payments-monthly");
     }

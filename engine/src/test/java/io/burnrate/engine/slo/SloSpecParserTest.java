@@ -3,7 +3,9 @@ package io.burnrate.engine.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -113,11 +115,11 @@ class SloSpecParserTest {
     void shouldReadCalendarWindowsAndTimeslices() throws Exception {
         final SloSpec monthly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
                 "window: {calendar: month, timeZone: America/New_York}"), "slos.yaml").get(0).spec();
-        assertThat(monthly.calendar()).isEqualTo(io.burnrate.engine.slo.CalendarPeriod.month(
-                java.time.ZoneId.of("America/New_York")));
+        assertThat(monthly.calendar()).isEqualTo(CalendarPeriod.month(
+                ZoneId.of("America/New_York")));
         // the longest month: status window and bucket layout
         assertThat(monthly.window()).isEqualTo(Duration.ofDays(31));
-        assertThat(monthly.budgetingMethod()).isEqualTo(io.burnrate.engine.slo.BudgetingMethod.OCCURRENCES);
+        assertThat(monthly.budgetingMethod()).isEqualTo(BudgetingMethod.OCCURRENCES);
         final SloSpec weekly = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d", String.join("\n",
                 "window: {calendar: week}", "  budgetingMethod: Timeslices", "  timeSliceTarget: 0.95",
                 "  timeSliceWindow: 5m")).replace("policy: google-30d",
@@ -125,8 +127,8 @@ class SloSpecParserTest {
                 .get(0).spec();
         assertThat(weekly.calendar().toString()).isEqualTo("week Z");
         assertThat(weekly.window()).isEqualTo(Duration.ofDays(7));
-        assertThat(weekly.budgetingMethod()).isEqualTo(new io.burnrate.engine.slo.BudgetingMethod.Timeslices(
-                new java.math.BigDecimal("0.95"), Duration.ofMinutes(5)));
+        assertThat(weekly.budgetingMethod()).isEqualTo(new BudgetingMethod.Timeslices(
+                new BigDecimal("0.95"), Duration.ofMinutes(5)));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -56,7 +57,7 @@ public final class Traffic {
     }
 
     /** Same as {@link #next} without materialising the list (days of traffic). */
-    public void forEach(final Duration duration, final LongPredicate bad, final java.util.function.Consumer<Event> sink) {
+    public void forEach(final Duration duration, final LongPredicate bad, final Consumer<Event> sink) {
         final long end = next + duration.toMillis();
         long i = 0;
         while (next < end) {

@@ -7,12 +7,15 @@ import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
@@ -185,10 +188,10 @@ class BurnRateTopologyTest {
     void shouldKeepTheSameNumberOfStoredBucketsWhenTrafficGrowsTenfold() {
         apply(Specs.availabilityYaml("slow", "slow", 0) + "---\n" + Specs.availabilityYaml("fast", "fast", 0));
         // same two hours, interleaved in time order as a real partition would carry them
-        final List<Traffic.Event> events = new java.util.ArrayList<>(
+        final List<Traffic.Event> events = new ArrayList<>(
                 Traffic.of("slow", 1, Traffic.T0).next(Duration.ofHours(2), Traffic.everyNth(100)));
         events.addAll(Traffic.of("fast", 10, Traffic.T0).next(Duration.ofHours(2), Traffic.everyNth(100)));
-        events.sort(java.util.Comparator.comparingLong(Traffic.Event::timestamp));
+        events.sort(Comparator.comparingLong(Traffic.Event::timestamp));
         events.forEach(e -> requests.pipeInput(e.service(), e.json().getBytes(StandardCharsets.UTF_8), e.timestamp()));
         assertThat(dlq.isEmpty()).isTrue();
 
@@ -224,7 +227,7 @@ class BurnRateTopologyTest {
     @Test
     void shouldEmitBudgetPolicyCrossingsDownAndBackUpAsTheWindowSlides() {
         final var policyTopic = driver.createOutputTopic(CONFIG.budgetPolicyTopic(), new StringDeserializer(),
-                JsonSerde.of(io.burnrate.schemas.BudgetPolicyEvent.class).deserializer());
+                JsonSerde.of(BudgetPolicyEvent.class).deserializer());
         apply(String.join("\n",
                 "apiVersion: burnrate/v1",
                 "kind: SLO",
@@ -244,7 +247,7 @@ class BurnRateTopologyTest {
         // 1,800 good events allow 18 bad at 99 %: remaining 1 - b / (0.01 (1,800 + b)) falls to
         // 50 % at the 10th bad event, 25 % at the 14th and 0 % at the 19th
         send(traffic, Duration.ofSeconds(20), Traffic.all());
-        final List<io.burnrate.schemas.BudgetPolicyEvent> down = policyTopic.readValuesToList();
+        final List<BudgetPolicyEvent> down = policyTopic.readValuesToList();
         assertThat(down).extracting(e -> e.threshold() + " " + e.direction())
                 .containsExactly("50.0 down", "25.0 down", "0.0 down");
         assertThat(down.get(0).at()).isEqualTo(Traffic.T0.plus(Duration.ofMinutes(30)).plusSeconds(9));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -246,7 +247,7 @@ class ComplianceTopologyTest {
         final List<ComplianceSummary> all = compliance.readValuesToList();
         final List<ComplianceSummary> days = ofKind(all, "day");
         assertThat(days).extracting(ComplianceSummary::period, ComplianceSummary::total).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(new ComplianceSummary.Period("day", monday,
+                Tuple.tuple(new ComplianceSummary.Period("day", monday,
                         Instant.parse("2026-03-02T18:30:00Z")), 1440L));
         final List<ComplianceSummary> hours = ofKind(all, "hour");
         assertThat(hours).hasSize(24);

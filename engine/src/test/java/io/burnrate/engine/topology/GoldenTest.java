@@ -1,13 +1,14 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.replay.OfflineReplay;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.SloSpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -54,7 +55,7 @@ class GoldenTest {
     private static List<String> fixedInput() {
         final Random r = new Random(7);
         final List<String> lines = new ArrayList<>();
-        final long start = java.time.Instant.parse("2026-03-31T21:00:00Z").toEpochMilli();
+        final long start = Instant.parse("2026-03-31T21:00:00Z").toEpochMilli();
         for (long t = start; t < start + 3 * 3_600_000L; t += 500) {
             final long m = (t - start) / 60_000;
             final boolean outage = m >= 60 && m < 70;

@@ -1,8 +1,8 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.ingest.Rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
@@ -10,8 +10,10 @@ import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -186,9 +188,9 @@ class HostileInputFuzzTest {
             final Map<Integer, Kind> sent = new TreeMap<>();
             final Traffic traffic = Traffic.of("checkout", 1, Traffic.T0);
             final List<Traffic.Event> valid = new ArrayList<>();
-            valid.addAll(traffic.next(java.time.Duration.ofHours(1), Traffic.none()));
-            valid.addAll(traffic.next(java.time.Duration.ofMinutes(10), Traffic.everyNth(2)));
-            valid.addAll(traffic.next(java.time.Duration.ofMinutes(110), Traffic.none()));
+            valid.addAll(traffic.next(Duration.ofHours(1), Traffic.none()));
+            valid.addAll(traffic.next(Duration.ofMinutes(10), Traffic.everyNth(2)));
+            valid.addAll(traffic.next(Duration.ofMinutes(110), Traffic.none()));
             final double perValid = (double) hostile / valid.size();
             int made = 0;
             double due = 0;
@@ -217,7 +219,7 @@ class HostileInputFuzzTest {
             }
             dead.addAll(dlq.readRecordsToList());
             final Map<String, Long> perReason = new TreeMap<>();
-            final Set<Integer> rejected = new java.util.HashSet<>();
+            final Set<Integer> rejected = new HashSet<>();
             for (final TestRecord<String, byte[]> d : dead) {
                 final int c = Integer.parseInt(new String(d.headers().lastHeader(CASE).value(), StandardCharsets.UTF_8));
                 final String reason = new String(d.headers().lastHeader(Names.HEADER_REASON).value(),

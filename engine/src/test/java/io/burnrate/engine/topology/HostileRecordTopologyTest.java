@@ -9,6 +9,7 @@ import io.burnrate.schemas.AlertTransition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,7 @@ class HostileRecordTopologyTest {
     }
 
     private TestOutputTopic<String, byte[]> start(final EngineConfig config, final long wallMs) {
-        rig = new Drivers.Rig(config, stateDir, java.time.Instant.ofEpochMilli(wallMs));
+        rig = new Drivers.Rig(config, stateDir, Instant.ofEpochMilli(wallMs));
         rig.apply(Specs.availabilityYaml("checkout-availability", "checkout", 0));
         return rig.driver.createOutputTopic(config.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -108,7 +110,7 @@ class HostileRecordTopologyTest {
         assertThat(dlq.readRecordsToList()).isEmpty();
         assertThat(rig.built.counters().unmatched.sum()).isEqualTo(1);
         assertThat(alerts.readValuesToList()).extracting(AlertTransition::rule, AlertTransition::state)
-                .contains(org.assertj.core.groups.Tuple.tuple("page-1h-5m", "firing"));
+                .contains(Tuple.tuple("page-1h-5m", "firing"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -30,8 +31,8 @@ class SloStateStoreTest {
     @BeforeEach
     void open() {
         inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("slo-state"),
-                org.apache.kafka.common.serialization.Serdes.Bytes(),
-                org.apache.kafka.common.serialization.Serdes.ByteArray()).withLoggingDisabled().build();
+                Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         inner.init(context.getStateStoreContext(), inner);
     }

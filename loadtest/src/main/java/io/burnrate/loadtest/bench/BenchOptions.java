@@ -6,6 +6,7 @@ import io.burnrate.loadtest.gen.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class BenchOptions {
         final long spanMs = (long) (events * 1000.0 / eventTimeRate);
         final Generator g = new Generator(new Generator.Config(services, 8, 0, events, null,
                 System.currentTimeMillis() - spanMs, eventTimeRate, false, Scenario.STEADY, seed,
-                java.time.Duration.ofSeconds(5)));
+                Duration.ofSeconds(5)));
         try (Generator.Sink sink = new Generator.KafkaSink(Generator.bulkProducer(env.bootstrap()), topic)) {
             return g.run(List.of(sink), env.log(), () -> false);
         }

@@ -3,7 +3,9 @@ package io.burnrate.loadtest.bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,8 +75,8 @@ public final class CeilingConsumer {
             long lastWall = 0;
             long firstCpu = 0;
             long lastCpu = 0;
-            final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            final OperatingSystemMXBean os = (OperatingSystemMXBean)
+                    ManagementFactory.getOperatingSystemMXBean();
             long checksum = 0;
             final long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (count < total) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +37,7 @@ public final class ChildJvm implements AutoCloseable {
     private final LinkedBlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private final Path logFile;
     private final Thread reader;
-    private final java.util.ArrayDeque<String> stdoutTail = new java.util.ArrayDeque<>();
+    private final ArrayDeque<String> stdoutTail = new ArrayDeque<>();
 
     private ChildJvm(final String name, final Process process, final Path logFile) {
         this.name = name;
@@ -150,7 +151,7 @@ public final class ChildJvm implements AutoCloseable {
      */
     public long cpuNanos() {
         try {
-            final String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            final String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // after the command: state(0) ppid(1) ... utime(11) stime(12), in clock ticks
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * (1_000_000_000L / CLOCK_TICKS);

@@ -2,10 +2,13 @@ package io.burnrate.loadtest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.engine.runtime.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,8 +55,8 @@ public final class EngineRun {
     static String reason(final ChildJvm child, final String fallback) {
         final List<String> lines = new ArrayList<>(child.stdoutTail());
         try {
-            lines.addAll(java.nio.file.Files.readAllLines(child.logFile()));
-        } catch (java.io.IOException | RuntimeException e) {
+            lines.addAll(Files.readAllLines(child.logFile()));
+        } catch (IOException | RuntimeException e) {
             // stdout only
         }
         for (final String line : lines) {
@@ -122,11 +125,11 @@ public final class EngineRun {
                 if (!child.alive()) {
                     child.waitFor(Duration.ofSeconds(10));
                     throw new Failed(reason(child, "the engine exited")
-                            + String.format(java.util.Locale.ROOT, " after %,d of %,d events", c, end), child.logFile());
+                            + String.format(Locale.ROOT, " after %,d of %,d events", c, end), child.logFile());
                 }
                 if (System.nanoTime() - lastProgressNs > STALL.toNanos()) {
                     throw new Failed(reason(child, "no progress for " + STALL.toSeconds() + " s")
-                            + String.format(java.util.Locale.ROOT, " at %,d of %,d events", c, end), child.logFile());
+                            + String.format(Locale.ROOT, " at %,d of %,d events", c, end), child.logFile());
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the engine committed " + c + " of " + end + " events within "

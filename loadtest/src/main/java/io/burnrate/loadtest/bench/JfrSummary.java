@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -138,7 +139,7 @@ public final class JfrSummary {
      */
     public static Summary summarize(final Path jfr, final String threads, final Instant from, final Instant to)
             throws IOException {
-        final java.util.regex.Pattern threadPattern = java.util.regex.Pattern.compile(threads);
+        final Pattern threadPattern = Pattern.compile(threads);
         long samples = 0;
         final Map<String, Long> categories = new HashMap<>();
         final Map<String, Long> self = new HashMap<>();

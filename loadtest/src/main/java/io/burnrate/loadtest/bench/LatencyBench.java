@@ -1,6 +1,7 @@
 package io.burnrate.loadtest.bench;
 
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.slo.Durations;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
 import io.burnrate.loadtest.gen.Scenario;
@@ -8,11 +9,13 @@ import io.burnrate.loadtest.gen.SloSet;
 import io.burnrate.schemas.AlertTransition;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Detection latency: live traffic at a fraction (default half) of the engine's measured
@@ -111,12 +114,12 @@ public final class LatencyBench {
         final Generator.Stats stats;
         final Generator.Stats warmStats;
         final long steadyThreshold = Math.max(2_000, (long) (rate * 0.25));
-        final java.util.concurrent.atomic.AtomicBoolean steady = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean steady = new AtomicBoolean();
         final long incidentsStart;
         final boolean steadyReached;
         final long lagAtEnd;
         final List<AlertWatcher.Seen> seen;
-        final List<long[]> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<long[]> lags = Collections.synchronizedList(new ArrayList<>());
         final long trafficStart;
         try (ChildJvm engine = EngineRun.start(env, s, common.heap, common.engineJvmArgs);
              AlertWatcher watcher = new AlertWatcher(env.bootstrap(), s.get(Settings.TOPIC_PREFIX + "alerts"))) {
@@ -125,7 +128,7 @@ public final class LatencyBench {
                     clean, 4, Duration.ofSeconds(5)));
             final Generator g = new Generator(new Generator.Config(services, 8, rate, 0, run, null, 0, true, scenario,
                     5, Duration.ofSeconds(5)));
-            final java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final AtomicBoolean sampling = new AtomicBoolean(true);
             final Thread sampler = new Thread(() -> {
                 // the engine's lag (end offsets - committed offsets) every 250 ms
                 while (sampling.get()) {
@@ -229,10 +232,10 @@ public final class LatencyBench {
                         + "condition true).%n%n",
                 rate, o.rateFraction * 100, maxRate, maxRateSource, stats.rate(), services.size(), slos,
                 common.partitions, o.warmup.toSeconds(), steadyThreshold,
-                io.burnrate.engine.slo.Durations.format(o.steadyWindow),
+                Durations.format(o.steadyWindow),
                 steadyReached ? "steady" : "**not steady** (gave up waiting)", (incidentsStart - trafficStart) / 1000.0,
-                o.incidents, io.burnrate.engine.slo.Durations.format(o.spacing), o.incidentErrorRate * 100,
-                o.incidentDuration.toMillis() % 1000 == 0 ? io.burnrate.engine.slo.Durations.format(o.incidentDuration)
+                o.incidents, Durations.format(o.spacing), o.incidentErrorRate * 100,
+                o.incidentDuration.toMillis() % 1000 == 0 ? Durations.format(o.incidentDuration)
                         : o.incidentDuration.toMillis() + " ms",
                 common.engineSettings.getOrDefault("commit.interval.ms", "100 ms (EOS default)"), common.threads,
                 common.heap));

@@ -5,7 +5,11 @@ import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
 import io.burnrate.loadtest.gen.Scenario;
 import io.burnrate.loadtest.gen.SloSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +79,7 @@ public final class ScalingBench {
                                final String heap) throws Exception {
         final Map<String, String> s = common.engine(env, prefix, topic, env.nextEngineId(prefix));
         final List<String> jvm = new ArrayList<>(common.engineJvmArgs);
-        final java.nio.file.Path jfr = env.workDir().resolve(s.get("application.id") + ".jfr");
+        final Path jfr = env.workDir().resolve(s.get("application.id") + ".jfr");
         if (o.profile) {
             jvm.addAll(JfrSummary.flags(JfrSummary.writeJfc(env.workDir()), jfr));
         }
@@ -83,11 +87,11 @@ public final class ScalingBench {
             final EngineRun.Result e = EngineRun.catchUp(env, s, heap, jvm, o.timeout);
             JfrSummary.Summary profile = null;
             if (o.profile) {
-                profile = JfrSummary.summarize(jfr, JfrSummary.STREAM_THREADS, java.time.Instant.ofEpochMilli(e.fromMs()),
-                        java.time.Instant.ofEpochMilli(e.toMs()));
-                java.nio.file.Files.createDirectories(common.profileDir);
-                java.nio.file.Files.copy(jfr, common.profileDir.resolve("scaling-k" + k + "-" + heap + ".jfr"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                profile = JfrSummary.summarize(jfr, JfrSummary.STREAM_THREADS, Instant.ofEpochMilli(e.fromMs()),
+                        Instant.ofEpochMilli(e.toMs()));
+                Files.createDirectories(common.profileDir);
+                Files.copy(jfr, common.profileDir.resolve("scaling-k" + k + "-" + heap + ".jfr"),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             ThroughputBench.check(e, events);
             final JsonNode store = e.stats().path("rocksdb").path("slo-state");

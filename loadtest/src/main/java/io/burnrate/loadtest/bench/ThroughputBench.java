@@ -10,9 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Throughput against the ceiling: one pre-filled topic; a plain consumer that parses
@@ -36,7 +38,7 @@ public final class ThroughputBench {
          * Engine settings of a variant measured alongside in every round (e.g. a proposed
          * configuration change: before/after in the same run); empty: none.
          */
-        public Map<String, String> variant = new java.util.LinkedHashMap<>();
+        public Map<String, String> variant = new LinkedHashMap<>();
     }
 
     public record Result(Generator.Stats prefill, List<Ceiling.Result> ceilings, List<EngineRun.Result> engines,
@@ -208,7 +210,7 @@ public final class ThroughputBench {
 
     static long averageEventBytes(final List<String> services) {
         final EventFactory f = new EventFactory(services, 8, Scenario.STEADY);
-        final java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        final SplittableRandom r = new SplittableRandom(1);
         long sum = 0;
         for (int i = 0; i < 1000; i++) {
             sum += f.next(i % services.size(), 1_767_225_600_000L + i, i, r).length;
