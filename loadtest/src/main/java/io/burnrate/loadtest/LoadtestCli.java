@@ -2,8 +2,8 @@ package io.burnrate.loadtest;
 
 import io.burnrate.loadtest.bench.Report;
 import java.util.List;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code burnrate-loadtest}: the traffic generator and the benchmarks. */
 @Command(name = "burnrate-loadtest", mixinStandardHelpOptions = true,

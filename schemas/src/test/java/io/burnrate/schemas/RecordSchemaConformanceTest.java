@@ -42,7 +42,8 @@ class RecordSchemaConformanceTest {
 
     @Test
     void shouldWriteAlertTransitionsInTheDocumentedShape() throws Exception {
-        final byte[] bytes = JsonSerde.of(AlertTransition.class).serializer().serialize("burnrate.alerts", RecordFixtures.firingAlert());
+        final byte[] bytes = JsonSerde.of(AlertTransition.class).serializer().serialize("burnrate.alerts",
+                RecordFixtures.firingAlert());
         assertThat(Json.MAPPER.readTree(bytes)).isEqualTo(Json.MAPPER.readTree("""
                 {"sloId":"checkout-availability","service":"checkout","rule":"page-1h-5m","severity":"page",
                  "state":"firing","at":"2025-03-01T12:00:00Z","startsAt":"2025-03-01T12:00:00Z","endsAt":null,
@@ -59,7 +60,8 @@ class RecordSchemaConformanceTest {
 
     @Test
     void shouldWriteStatusSnapshotsInTheDocumentedShape() throws Exception {
-        final byte[] bytes = JsonSerde.of(StatusSnapshot.class).serializer().serialize("burnrate.status", RecordFixtures.quietStatus());
+        final byte[] bytes = JsonSerde.of(StatusSnapshot.class).serializer().serialize("burnrate.status",
+                RecordFixtures.quietStatus());
         assertThat(Json.MAPPER.readTree(bytes)).isEqualTo(Json.MAPPER.readTree("""
                 {"sloId":"search","service":"search","at":"2025-03-01T12:00:00Z","objective":99.0,"window":"PT168H",
                  "windows":[{"window":"PT5M","total":0,"bad":0,"sli":null,"burnRate":0.0},
@@ -70,14 +72,16 @@ class RecordSchemaConformanceTest {
 
     @Test
     void shouldWriteRequestTimestampsAsEpochMillisAndOmitAbsentFields() throws Exception {
-        final byte[] bytes = JsonSerde.of(RequestEvent.class).serializer().serialize("burnrate.requests", RecordFixtures.outcomeRequest());
+        final byte[] bytes = JsonSerde.of(RequestEvent.class).serializer().serialize("burnrate.requests",
+                RecordFixtures.outcomeRequest());
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(
                 "{\"service\":\"billing-worker\",\"timestamp\":0,\"latencyMs\":0.0,\"outcome\":\"error\"}");
     }
 
     @Test
     void shouldWriteDeadLettersInTheDocumentedShape() {
-        final byte[] bytes = JsonSerde.of(DeadLetter.class).serializer().serialize("dlq", new DeadLetter(1, "late", "too old", "{}"));
+        final byte[] bytes = JsonSerde.of(DeadLetter.class).serializer().serialize("dlq", new DeadLetter(1, "late", "too old",
+                "{}"));
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(
                 "{\"lineNumber\":1,\"reason\":\"late\",\"detail\":\"too old\",\"line\":\"{}\"}");
     }

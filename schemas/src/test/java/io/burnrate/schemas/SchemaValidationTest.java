@@ -192,10 +192,10 @@ class SchemaValidationTest {
     private static void assertDescribed(final String resource, final String path, final JsonNode node) {
         if (node.isObject()) {
             final JsonNode properties = node.path("properties");
-            properties.fields().forEachRemaining(e -> assertThat(e.getValue().path("description").asText())
+            properties.properties().forEach(e -> assertThat(e.getValue().path("description").asText())
                     .as(resource + " " + path + "/properties/" + e.getKey() + " description")
                     .isNotBlank());
-            node.fields().forEachRemaining(e -> assertDescribed(resource, path + "/" + e.getKey(), e.getValue()));
+            node.properties().forEach(e -> assertDescribed(resource, path + "/" + e.getKey(), e.getValue()));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 assertDescribed(resource, path + "/" + i, node.get(i));

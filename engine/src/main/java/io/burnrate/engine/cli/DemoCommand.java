@@ -68,7 +68,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "requests per service per event-time second (default ${DEFAULT-VALUE})")
     private int rate;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "broker and state data (default: a fresh temporary directory, removed at exit)")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "broker and state data (default: a fresh temporary directory, removed at exit)")
     private Path dataDir;
 
     @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "0",

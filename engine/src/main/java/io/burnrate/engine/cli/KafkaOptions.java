@@ -22,7 +22,8 @@ final class KafkaOptions {
     String bootstrapServers;
 
     @Option(names = "--topic", paramLabel = "ROLE=NAME",
-            description = {"rename a topic; roles: requests, slos, alerts, status, dlq, budget-policy, compliance (default burnrate.<role>)"})
+            description = {"rename a topic; roles: requests, slos, alerts, status, dlq, budget-policy, compliance"
+                    + " (default burnrate.<role>)"})
     Map<String, String> topics = new LinkedHashMap<>();
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",

@@ -3,7 +3,6 @@ package io.burnrate.engine.compliance;
 import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.schemas.BudgetPolicyEvent;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

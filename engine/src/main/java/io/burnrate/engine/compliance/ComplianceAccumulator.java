@@ -1,8 +1,8 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
-import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.io.ByteArrayInputStream;
@@ -99,7 +99,8 @@ public final class ComplianceAccumulator {
         this.grace = Objects.requireNonNull(grace, "grace");
         this.latency = latency;
         this.minutes = TimesliceCounter.badMinutes(objective, grace);
-        this.slices = method instanceof BudgetingMethod.Timeslices t ? new TimesliceCounter(t.timeSliceWindow(), t.timeSliceTarget(), grace) : null;
+        this.slices = method instanceof BudgetingMethod.Timeslices t ? new TimesliceCounter(t.timeSliceWindow(),
+                t.timeSliceTarget(), grace) : null;
     }
 
     public CompliancePeriod period() {

@@ -1,7 +1,7 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.CalendarPeriod;
+import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;

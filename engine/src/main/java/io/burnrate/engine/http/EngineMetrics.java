@@ -201,7 +201,8 @@ public final class EngineMetrics {
         final String id = spec.id();
         final Tags base = baseTags(spec);
         final List<Meter> meters = new ArrayList<>();
-        meters.add(gauge("burnrate_slo_objective_ratio", "SLO objective as a fraction", base, s -> BigDecimal.valueOf(s.objective()).movePointLeft(2).doubleValue(), id));
+        meters.add(gauge("burnrate_slo_objective_ratio", "SLO objective as a fraction", base,
+                s -> BigDecimal.valueOf(s.objective()).movePointLeft(2).doubleValue(), id));
         meters.add(gauge("burnrate_slo_error_budget_remaining_ratio",
                 "fraction of the SLO window's error budget left (negative when overspent)", base,
                 StatusSnapshot::errorBudgetRemaining, id));

@@ -1,10 +1,10 @@
 package io.burnrate.engine.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.Instant;

@@ -349,12 +349,12 @@ final class StatusPage {
         final StringBuilder b = new StringBuilder(s.length());
         for (final char c : s.toCharArray()) {
             switch (c) {
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '&': b.append("&amp;"); break;
-                case '\'': b.append("&#39;"); break;
-                case '"': b.append("&quot;"); break;
-                default: b.append(c);
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '\'' -> b.append("&#39;");
+                case '"' -> b.append("&quot;");
+                default -> b.append(c);
             }
         }
         return b.toString();

@@ -1,10 +1,10 @@
 package io.burnrate.engine.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.Names;
-import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -314,7 +314,8 @@ public final class StatusServer implements AutoCloseable {
 
     private SloView fetchOne(final HostInfo host, final String id) {
         try {
-            return Json.MAPPER.readValue(get(host, "/api/v1/slos/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?" + LOCAL), SloView.class);
+            return Json.MAPPER.readValue(get(host, "/api/v1/slos/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?"
+                    + LOCAL), SloView.class);
         } catch (IOException | InterruptedException e) {
             LOG.warn("instance {}:{} did not answer for {}: {}", host.host(), host.port(), id, e.toString());
             return null;

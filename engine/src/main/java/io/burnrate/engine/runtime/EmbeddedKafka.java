@@ -200,7 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Whether the broker could bind 127.0.0.1:{@code port} now (same socket options as the broker). */
     static boolean available(final int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
+            return s.isBound();
         } catch (IOException e) {
             return false;
         }

@@ -302,7 +302,8 @@ public final class Settings {
         final SloLimits d = SloLimits.DEFAULTS;
         return new SloLimits(
                 values.containsKey(SloLimits.MAX_SLOS) ? intValue(SloLimits.MAX_SLOS) : d.maxSlos(),
-                values.containsKey(SloLimits.MAX_SELECTOR_ENTRIES) ? intValue(SloLimits.MAX_SELECTOR_ENTRIES) : d.maxSelectorEntries(),
+                values.containsKey(SloLimits.MAX_SELECTOR_ENTRIES) ? intValue(SloLimits.MAX_SELECTOR_ENTRIES)
+                        : d.maxSelectorEntries(),
                 values.containsKey(SloLimits.MAX_SELECTOR_BYTES) ? intValue(SloLimits.MAX_SELECTOR_BYTES) : d.maxSelectorBytes(),
                 values.containsKey(SloLimits.MAX_FILE_BYTES) ? Long.parseLong(values.get(SloLimits.MAX_FILE_BYTES).trim())
                         : d.maxFileBytes());

@@ -67,9 +67,9 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
         final String c = calendar == null ? "" : calendar.trim().toLowerCase(Locale.ROOT);
         final Kind kind;
         switch (c) {
-            case "week": kind = Kind.WEEK; break;
-            case "month": kind = Kind.MONTH; break;
-            default: throw new IllegalArgumentException("calendar must be week or month, not '" + calendar + "'");
+            case "week" -> kind = Kind.WEEK;
+            case "month" -> kind = Kind.MONTH;
+            default -> throw new IllegalArgumentException("calendar must be week or month, not '" + calendar + "'");
         }
         final ZoneId zone;
         try {

@@ -1,7 +1,5 @@
 package io.burnrate.engine.slo;
 
-import io.burnrate.engine.slo.SloLimits;
-import io.burnrate.engine.slo.SloSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

@@ -1,12 +1,12 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.monitor.Emitter;
 import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.monitor.SloMonitor;
+import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.monitor.TaskEvaluator;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.schemas.AlertTransition;

@@ -48,7 +48,8 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
-                "burnrate.dlq", "burnrate.budget-policy", "burnrate.compliance", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                "burnrate.dlq", "burnrate.budget-policy", "burnrate.compliance", Duration.ofMinutes(5), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
                 Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS);
     }
 

@@ -42,7 +42,11 @@ public final class ErrorHandlers {
     private ErrorHandlers() {
     }
 
-    /** Streams settings that install both handlers, dead-lettering to {@code dlqTopic}. */
+    /**
+     * Streams settings that install both handlers, dead-lettering to {@code dlqTopic}. The
+     * global-thread switch is deprecated only because Kafka 5.0 turns it on for good.
+     */
+    @SuppressWarnings("deprecation")
     public static Map<String, String> configure(final String dlqTopic) {
         return Map.of(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Processing.class.getName(),
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, Production.class.getName(),
@@ -110,6 +114,7 @@ public final class ErrorHandlers {
         }
 
         @Override
+        @SuppressWarnings("rawtypes") // the interface's own signature
         public Response handleSerializationError(final ErrorHandlerContext context, final ProducerRecord record,
                                                  final Exception exception,
                                                  final SerializationExceptionOrigin origin) {

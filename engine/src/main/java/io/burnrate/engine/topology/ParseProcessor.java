@@ -1,8 +1,8 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.ingest.Rejection;
-import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.monitor.EngineCounters;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;

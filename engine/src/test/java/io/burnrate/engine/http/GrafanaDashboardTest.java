@@ -47,11 +47,14 @@ class GrafanaDashboardTest {
     }
 
     private Set<String> exportedNames() {
-        final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null).withMaxFutureSkew(null));
+        final BurnRateTopology.Built built = BurnRateTopology.build(EngineConfig.defaults().withIdleAdvanceAfter(null)
+                .withMaxFutureSkew(null));
         try (TopologyTestDriver driver = Drivers.of(built, stateDir)) {
             EngineMetricsTest.outage(
-                    driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(), new ByteArraySerializer()),
-                    driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(), new ByteArraySerializer()),
+                    driver.createInputTopic(EngineConfig.defaults().slosTopic(), new StringSerializer(),
+                            new ByteArraySerializer()),
+                    driver.createInputTopic(EngineConfig.defaults().requestsTopic(), new StringSerializer(),
+                            new ByteArraySerializer()),
                     driver);
             // one more event closes the 00:00 hour: the compliance series appear
             final long at = Traffic.T0.plusSeconds(66 * 60).toEpochMilli();

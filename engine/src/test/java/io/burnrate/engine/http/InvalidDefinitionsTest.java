@@ -2,9 +2,9 @@ package io.burnrate.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.topology.BurnRateTopology;
-import io.burnrate.engine.slo.SloRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

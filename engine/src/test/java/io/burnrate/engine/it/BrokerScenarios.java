@@ -144,7 +144,8 @@ abstract class BrokerScenarios {
                 new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":200}"},
                 new String[] {"payments", "not json at all"},
                 new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + t + ",\"latencyMs\":3}"},
-                new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + (t + 1000) + ",\"latencyMs\":3,\"status\":503}"});
+                new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + (t + 1000)
+                        + ",\"latencyMs\":3,\"status\":503}"});
         KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, null);
 
         final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.burnrate.engine.slo.Durations;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class BucketLayoutTest {
 

@@ -31,7 +31,8 @@ class CalendarPeriodTest {
         // Berlin, DST ends 2026-10-25 03:00 CEST -> 02:00 CET
         "month, Europe/Berlin,    2026-10-25T12:00:00Z,     2026-09-30T22:00:00Z, 2026-10-31T23:00:00Z, 745",
         "month, UTC,              2026-02-10T00:00:00Z,     2026-02-01T00:00:00Z, 2026-03-01T00:00:00Z, 672",
-        // ISO week of Sunday 2026-03-29 (DST starts 02:00 CET -> 03:00 CEST): Monday 23 March 00:00 CET to Monday 30 March 00:00 CEST
+        // ISO week of Sunday 2026-03-29 (DST starts 02:00 CET -> 03:00 CEST):
+        // Monday 23 March 00:00 CET to Monday 30 March 00:00 CEST
         "week,  Europe/Berlin,    2026-03-29T12:00:00Z,     2026-03-22T23:00:00Z, 2026-03-29T22:00:00Z, 167",
         "week,  Europe/Berlin,    2026-03-22T23:00:00Z,     2026-03-22T23:00:00Z, 2026-03-29T22:00:00Z, 167",
         "week,  Europe/Berlin,    2026-03-22T22:59:59Z,     2026-03-15T23:00:00Z, 2026-03-22T23:00:00Z, 168",

@@ -88,12 +88,16 @@ class SloSpecParserHardeningTest {
         "objective: 99.9|objective: .nan|(document 1, line 9)|spec.objective: must be a finite number, not .nan",
         "objective: 99.9|objective: .inf|(document 1, line 9)|spec.objective: must be a finite number, not .inf",
         "objective: 99.9|objective: -.Inf|(document 1, line 9)|spec.objective: must be a finite number, not -.Inf",
-        "{availability: {}}|{availability: {badStatusMin: .NaN}}|(document 1, line 8)|spec.indicator.availability.badStatusMin: must be a finite number, not .NaN",
-        "{availability: {}}|{latency: {thresholdMs: .inf}}|(document 1, line 8)|spec.indicator.latency.thresholdMs: must be a finite number, not .inf",
-        "objective: 99.9|objective: 1e400|(document 1)|spec.objective: must be a percentage above 0 and below 100, not \"Infinity\"",
+        "{availability: {}}|{availability: {badStatusMin: .NaN}}|(document 1, line"
+                + " 8)|spec.indicator.availability.badStatusMin: must be a finite number, not .NaN",
+        "{availability: {}}|{latency: {thresholdMs: .inf}}|(document 1, line 8)|spec.indicator.latency.thresholdMs:"
+                + " must be a finite number, not .inf",
+        "objective: 99.9|objective: 1e400|(document 1)|spec.objective: must be a percentage above 0 and below 100, not"
+                + " \"Infinity\"",
         "window: 30d|window: 12345678901234567890d|(document 1)|spec.window: '12345678901234567890d' is too long a duration",
         "window: 30d|window: 9999999999999999d|(document 1)|spec.window: '9999999999999999d' is too long a duration",
-        "window: 30d|window: P9999999999999999D|(document 1)|spec.window: 'P9999999999999999D' is not a duration (use e.g. 5m, 1h, 30d)",
+        "window: 30d|window: P9999999999999999D|(document 1)|spec.window: 'P9999999999999999D' is not a duration (use"
+                + " e.g. 5m, 1h, 30d)",
     })
     void shouldNameTheSloAndFieldOfNonFiniteNumbersAndHugeDurations(final String from, final String to,
                                                                    final String where, final String message) {

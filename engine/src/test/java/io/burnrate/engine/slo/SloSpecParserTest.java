@@ -78,7 +78,8 @@ class SloSpecParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "objective: 99.9|objective: 100|slos.yaml (document 1): SLO 'checkout-availability': spec.objective: must be a percentage above 0 and below 100, not 100",
+        "objective: 99.9|objective: 100|slos.yaml (document 1): SLO 'checkout-availability': spec.objective: must be a"
+                + " percentage above 0 and below 100, not 100",
         "service: checkout|servce: checkout|spec.servce: unknown field",
         "window: 30d|window: 30 days|spec.window: '30 days' is not a duration",
         "policy: google-30d|policy: google-7d|spec.alerting.policy: unknown policy 'google-7d'",
@@ -91,7 +92,8 @@ class SloSpecParserTest {
         "window: 30d|window: {calendar: month, zone: UTC}|spec.window.zone: unknown field",
         "window: 30d|budgetingMethod: Slices|spec.budgetingMethod: must be Occurrences or Timeslices, not 'Slices'",
         "window: 30d|budgetingMethod: Timeslices|spec.timeSliceTarget: is required with budgetingMethod: Timeslices",
-        "window: 30d|timeSliceTarget: 0.9|spec.budgetingMethod: timeSliceTarget and timeSliceWindow need budgetingMethod: Timeslices",
+        "window: 30d|timeSliceTarget: 0.9|spec.budgetingMethod: timeSliceTarget and timeSliceWindow need"
+                + " budgetingMethod: Timeslices",
     })
     void shouldNameTheFileTheSloAndTheFieldOfEachProblem(final String from, final String to, final String message) {
         final String yaml = EXAMPLE.replace(from, to);

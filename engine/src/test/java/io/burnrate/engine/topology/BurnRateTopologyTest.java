@@ -108,7 +108,8 @@ class BurnRateTopologyTest {
         sendRaw("checkout", "{\"service\":\"checkout\",\"latencyMs\":5,\"status\":200}");
         sendRaw("checkout", "{\"service\":\"checkout\",\"timestamp\":" + t + ",\"latencyMs\":-4,\"status\":200}");
         sendRaw("checkout", "{\"service\":\"checkout\",\"timestamp\":\"yesterday\",\"latencyMs\":5,\"status\":200}");
-        sendRaw("checkout", "{\"service\":\"checkout\",\"timestamp\":\"2026-03-02T00:00:01Z\",\"latencyMs\":5,\"outcome\":\"error\"}");
+        sendRaw("checkout", "{\"service\":\"checkout\",\"timestamp\":\"2026-03-02T00:00:01Z\",\"latencyMs\":5,"
+                + "\"outcome\":\"error\"}");
 
         final List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
         assertThat(dead).extracting(r -> header(r.headers(), Names.HEADER_REASON))

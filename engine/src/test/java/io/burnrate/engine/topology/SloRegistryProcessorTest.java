@@ -1,9 +1,9 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.slo.SloRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.slo.SloLimits;
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.burnrate.loadtest.bench;
 
+import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
-import io.burnrate.engine.monitor.EngineCounters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;

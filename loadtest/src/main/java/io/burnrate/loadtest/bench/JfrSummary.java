@@ -1,6 +1,5 @@
 package io.burnrate.loadtest.bench;
 
-import io.burnrate.engine.ingest.EventParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -210,7 +210,8 @@ public final class LatencyBench {
                         Table.millis(earliest.readWallMs() - at), lag < 0 ? "–" : Table.count(lag) + " events");
             } else {
                 perIncident.row(incidents.indexOf(inc) + 1, inc.service(),
-                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0), "not detected", "", "", "");
+                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0), "not detected", "", "",
+                                "");
             }
         }
         final int falseAlerts = (int) firing(seen).stream()

@@ -118,7 +118,8 @@ public final class ScalingBench {
         final Row last = ok.isEmpty() ? null : ok.get(ok.size() - 1);
         final double change = first == null || last == first ? Double.NaN : last.rate() / first.rate() - 1;
         final Table t = new Table("SLOs", "heap", "services", "events", "events/s", "vs first",
-                "engine CPU µs/event", "vs first", "RocksDB (SST + memtables)", "per SLO", "per SLO, marginal", "state dir after close, per SLO", "heap after GC",
+                "engine CPU µs/event", "vs first", "RocksDB (SST + memtables)", "per SLO", "per SLO, marginal",
+                        "state dir after close, per SLO", "heap after GC",
                 "heap per SLO, marginal");
         for (final Row r : rows) {
             if (r.failure() != null) {

@@ -1,13 +1,13 @@
 package io.burnrate.loadtest.jmh;
 
+import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloSpecParser;
-import io.burnrate.engine.ingest.EventParser;
-import io.burnrate.engine.ingest.RequestRecord;
-import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Scenario;
 import io.burnrate.loadtest.gen.SloSet;
