@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class EngineProcess implements AutoCloseable {
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -42,7 +45,7 @@ final class EngineProcess implements AutoCloseable {
         final int http = freePort();
         final List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC",
+                "-Xmx384m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams=" + System.getProperty("burnrate.it.streams.log", "warn"),
                 "-cp", System.getProperty("java.class.path"),
                 "io.burnrate.engine.cli.BurnrateCli", "run",
                 "--bootstrap-servers", settings.get(Settings.BOOTSTRAP),
@@ -80,6 +83,21 @@ final class EngineProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** {@code /readyz} answers 200: Kafka Streams is RUNNING (not starting, rebalancing or stopped). */
+    boolean ready() {
+        try {
+            final java.net.http.HttpResponse<Void> r = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + httpPort + "/readyz")).timeout(Duration.ofSeconds(2))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     Path log() {
         return log;
     }
@@ -90,6 +108,21 @@ final class EngineProcess implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** For a failed test: the engine's threads (jcmd Thread.print) in {@code target/<name>-threads.txt}. */
+    Path threadDump() {
+        final Path out = Path.of("target", name + "-threads.txt");
+        try {
+            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** SIGKILL: no shutdown hook, no commit, no clean leave of the group. */

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * What an uninterrupted run of some input gives: the offline replay of the same SLOs and
  * events, and the check that a live engine's committed output (read with a
  * {@code read_committed} consumer) equals it after whatever fault the test inflicted:
- * every alert transition exactly once and in order per SLO, the same final status, and
+ * every alert transition exactly once and in order per SLO and rule, the same final status, and
  * the summary of every closed compliance period once with the same numbers.
  */
 final class ReplayOracle {
@@ -145,9 +145,9 @@ final class ReplayOracle {
             assertThat(all).as("every transition exactly once, as in an uninterrupted run")
                     .containsExactlyElementsOf(alerts);
         } else {
-            // order is kept per partition, so per SLO; across partitions there is none
-            assertThat(bySlo(all)).as("every transition exactly once and in order per SLO, as in an uninterrupted run")
-                    .isEqualTo(bySlo(alerts));
+            // order is kept per partition, so per record key (SLO and rule); across keys there is none
+            assertThat(byKey(all)).as("every transition exactly once and in order per SLO and rule, as in an "
+                    + "uninterrupted run").isEqualTo(byKey(alerts));
         }
 
         final List<ComplianceSummary> expectedSummaries = closedSummaries();
@@ -158,9 +158,10 @@ final class ReplayOracle {
                 .containsExactlyInAnyOrderElementsOf(expectedSummaries);
     }
 
-    static Map<String, List<AlertTransition>> bySlo(final List<AlertTransition> transitions) {
+    /** Transitions by their key on the alerts topic, {@code <sloId>/<rule>}, in order. */
+    static Map<String, List<AlertTransition>> byKey(final List<AlertTransition> transitions) {
         final Map<String, List<AlertTransition>> out = new TreeMap<>();
-        transitions.forEach(t -> out.computeIfAbsent(t.sloId(), k -> new ArrayList<>()).add(t));
+        transitions.forEach(t -> out.computeIfAbsent(t.sloId() + "/" + t.rule(), k -> new ArrayList<>()).add(t));
         return out;
     }
 
