@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The engine as an operator runs it: {@code burnrate run} in a child JVM started from
  * this JVM's class path, against the topics and application id of {@code settings}, its
  * output (stdout and stderr) in {@code target/<name>.log}. {@link #kill} is SIGKILL,
- * {@link #stop} SIGTERM.
+ * {@link #stop} SIGTERM. {@code -Dburnrate.it.streams.log=info} turns Kafka Streams' own
+ * log (assignments, restoration) on in the children.
  */
 final class EngineProcess implements AutoCloseable {
 
