@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.topology.ErrorHandlers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -141,6 +142,24 @@ final class RunCommand implements Callable<Integer> {
         return run(settings, initial, err);
     }
 
+    /**
+     * One line: the write that failed first (a later error is often its consequence, e.g.
+     * the aborted transaction's dead letter), and which of the engine's topics are gone.
+     */
+    static String stopReason(final Settings settings, final Throwable failure) {
+        final String output = ErrorHandlers.OUTPUT_FAILURE.get();
+        String why = output != null ? output : failure.getMessage();
+        if (why == null) {
+            why = failure.getClass().getSimpleName();
+        }
+        final List<String> missing = Topics.missing(settings);
+        if (!missing.isEmpty()) {
+            why = "topic " + String.join(", ", missing) + " does not exist (deleted while the engine ran?); "
+                    + (settings.createTopics() ? "a restart creates it" : "create it, then restart") + "; " + why;
+        }
+        return why.replaceAll("\\s*\\R\\s*", " ");
+    }
+
     static int run(final Settings settings, final List<SloSpecParser.Parsed> initial, final PrintWriter err)
             throws Exception {
         EmbeddedKafka broker = null;
@@ -204,7 +223,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         engine.awaitStop();
         if (engine.failure() != null) {
-            err.println("burnrate run: the engine stopped: " + engine.failure().getMessage());
+            err.println("burnrate run: the engine stopped: " + stopReason(settings, engine.failure()));
             return 1;
         }
         return 0;

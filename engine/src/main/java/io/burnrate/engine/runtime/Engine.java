@@ -117,6 +117,8 @@ public final class Engine implements AutoCloseable {
             LOG.error("stream thread failed; stopping the engine", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        // one line per restored store partition: records and time (state loss, takeover without standby)
+        streams.setGlobalStateRestoreListener(new RestoreLog());
         streams.setStateListener((next, previous) -> {
             LOG.info("engine {} -> {}", previous, next);
             if (next == KafkaStreams.State.NOT_RUNNING || next == KafkaStreams.State.ERROR) {

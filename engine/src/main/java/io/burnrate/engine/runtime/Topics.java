@@ -154,6 +154,30 @@ public final class Topics {
         }
     }
 
+    /**
+     * The engine's own topics that do not exist now, for the message when it stopped (a
+     * topic deleted under a running engine makes its writes time out); empty when the
+     * brokers cannot tell within the connect timeout.
+     */
+    public static List<String> missing(final Settings settings) {
+        try (Admin admin = admin(settings)) {
+            final Set<String> existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final List<String> out = new ArrayList<>();
+            for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy",
+                    "compliance")) {
+                if (!existing.contains(settings.topic(role))) {
+                    out.add(settings.topic(role));
+                }
+            }
+            return out;
+        } catch (Unavailable | ExecutionException | TimeoutException | RuntimeException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     private static String names(final List<NewTopic> topics) {
         return String.join(", ", topics.stream().map(NewTopic::name).toList());
     }

@@ -6,6 +6,7 @@ import io.burnrate.engine.ingest.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
@@ -16,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
@@ -34,6 +36,9 @@ public final class ErrorHandlers {
     public static final LongAdder PROCESSING_ERRORS = new LongAdder();
     /** Output records that could not be written (too large, not serializable), JVM-wide. */
     public static final LongAdder OUTPUT_DROPPED = new LongAdder();
+    /** The first write that stopped the engine ({@code cannot write to <topic>: <why>}), JVM-wide; null if none. */
+    public static final AtomicReference<String> OUTPUT_FAILURE =
+            new AtomicReference<>();
     /** Reason of an output record that could not be written. */
     public static final String OUTPUT_FAILED = "output-failed";
 
@@ -71,6 +76,11 @@ public final class ErrorHandlers {
         @Override
         public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record,
                                     final Exception exception) {
+            if (exception instanceof StreamsException) {
+                // not this record's fault: a write that failed (the production handler said
+                // fail) or a broken store; dead-lettering would only hide the cause
+                return Response.fail();
+            }
             PROCESSING_ERRORS.increment();
             LOG.error("processing failed in {} at {}-{} offset {}: {}; the record goes to {} as {}",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(),
@@ -93,7 +103,8 @@ public final class ErrorHandlers {
      * An output record could not be written. Too large or invalid records are dropped with
      * a dead letter naming the topic (their content is not copied: it is what did not fit);
      * everything else (the broker, authorization, a deleted topic) stops the engine, since
-     * every later record would fail the same way.
+     * every later record would fail the same way; the first such failure is kept in
+     * {@link #OUTPUT_FAILURE} for the stop message.
      */
     public static final class Production implements ProductionExceptionHandler {
         private String dlqTopic;
@@ -107,7 +118,9 @@ public final class ErrorHandlers {
         public Response handleError(final ErrorHandlerContext context, final ProducerRecord<byte[], byte[]> record,
                                     final Exception exception) {
             if (!(exception instanceof RecordTooLargeException) && !(exception instanceof InvalidRecordException)) {
-                LOG.error("cannot write to {}: {}; stopping", record.topic(), describe(exception));
+                final String why = "cannot write to " + record.topic() + ": " + describe(exception);
+                OUTPUT_FAILURE.compareAndSet(null, why);
+                LOG.error("{}; stopping", why);
                 return Response.fail();
             }
             return drop(record.topic(), record.key(), record.value(), exception, context);

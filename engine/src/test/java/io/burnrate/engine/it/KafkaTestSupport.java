@@ -5,13 +5,18 @@ import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /** Producing to and reading from a real broker in tests, without sleeps. */
 public final class KafkaTestSupport {
@@ -63,6 +69,73 @@ public final class KafkaTestSupport {
                 producer.send(new ProducerRecord<>(topic, null, ts, keyValues.get(i)[0], keyValues.get(i)[1]));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * Sends records in order from a background thread at about {@code perSecond}, so that
+     * a fault lands while the engine is busy; an idempotent producer with retries, so a
+     * broker restart neither loses nor duplicates input.
+     */
+    public static final class PacedProducer implements AutoCloseable {
+        private final Thread thread;
+        private final AtomicInteger sent = new AtomicInteger();
+        private final KafkaProducer<String, String> producer;
+        private volatile Throwable failure;
+
+        public PacedProducer(final String bootstrap, final String topic, final List<String[]> keyValues,
+                             final List<Long> timestamps, final int perSecond) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.LINGER_MS_CONFIG, 5,
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+            thread = new Thread(() -> {
+                final long start = System.nanoTime();
+                try {
+                    for (int i = 0; i < keyValues.size(); i++) {
+                        final long due = start + i * 1_000_000_000L / perSecond;
+                        final long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        producer.send(new ProducerRecord<>(topic, null, timestamps.get(i), keyValues.get(i)[0],
+                                keyValues.get(i)[1]), (m, e) -> {
+                                    if (e != null) {
+                                        failure = e;
+                                    }
+                                });
+                        sent.incrementAndGet();
+                    }
+                    producer.flush();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }, "paced-producer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Records handed to the producer so far. */
+        public int sent() {
+            return sent.get();
+        }
+
+        /** Waits until every record is acknowledged; fails if one was not. */
+        public void awaitDone(final Duration timeout) throws InterruptedException {
+            thread.join(timeout.toMillis());
+            if (thread.isAlive()) {
+                throw new AssertionError("producer still sending after " + timeout.toSeconds() + " s, sent " + sent());
+            }
+            if (failure != null) {
+                throw new AssertionError("producer failed: " + failure, failure);
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+            producer.close(Duration.ofSeconds(10));
         }
     }
 
@@ -123,6 +196,26 @@ public final class KafkaTestSupport {
             b.append(records.get(i).key()).append(' ');
         }
         return b.toString();
+    }
+
+    /** The partition the default partitioner gives {@code key} among {@code partitions}. */
+    public static int partition(final String key, final int partitions) {
+        return Utils.toPositive(Utils.murmur2(
+                key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** Sum of the end offsets of a topic's partitions (its record count when nothing was transactional). */
+    public static long endOffsets(final Admin admin, final String topic)
+            throws Exception {
+        final Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> query.put(new TopicPartition(topic, p.partition()),
+                        OffsetSpec.latest()));
+        long sum = 0;
+        for (final var e : admin.listOffsets(query).all().get().values()) {
+            sum += e.offset();
+        }
+        return sum;
     }
 
     public static Deserializer<AlertTransition> alerts() {
