@@ -63,7 +63,7 @@ final class RecordFixtures {
     }
 
     static RequestEvent outcomeRequest() {
-        return new RequestEvent("billing-worker", 0L, 0.0, null, "error", null, null);
+        return new RequestEvent("billing-worker", 946684800000L, 0.0, null, "error", null, null);
     }
 
     static DeadLetter deadLetter() {

@@ -75,7 +75,7 @@ class RecordSchemaConformanceTest {
         final byte[] bytes = JsonSerde.of(RequestEvent.class).serializer().serialize("burnrate.requests",
                 RecordFixtures.outcomeRequest());
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(
-                "{\"service\":\"billing-worker\",\"timestamp\":0,\"latencyMs\":0.0,\"outcome\":\"error\"}");
+                "{\"service\":\"billing-worker\",\"timestamp\":946684800000,\"latencyMs\":0.0,\"outcome\":\"error\"}");
     }
 
     @Test

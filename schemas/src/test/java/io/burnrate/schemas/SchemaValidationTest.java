@@ -59,7 +59,7 @@ class SchemaValidationTest {
                 invalid("invalid-request-timestamp-yesterday.json", Schemas.REQUEST_EVENT,
                         "$.timestamp: does not match the date-time pattern"),
                 invalid("invalid-request-negative-timestamp.json", Schemas.REQUEST_EVENT,
-                        "$.timestamp: must have a minimum value of 0"),
+                        "$.timestamp: must have a minimum value of 946684800000"),
                 invalid("invalid-request-status-out-of-range.json", Schemas.REQUEST_EVENT,
                         "$.status: must have a maximum value of 599"),
                 invalid("invalid-request-unknown-outcome.json", Schemas.REQUEST_EVENT,
