@@ -1,18 +1,15 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.monitor.MonitorStore;
 import io.burnrate.engine.monitor.SloMonitor;
+import io.burnrate.engine.monitor.SloStateCodec;
 import io.burnrate.engine.monitor.TaskClock;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloSpec;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,18 +54,16 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]>, MonitorStore {
 
-    private static final byte SEP = 0;
-    private static final byte HEADER = 'H';
-    private static final byte CHUNK = 'C';
-    private static final byte PERIOD = 'P';
-    private static final int FORMAT = 2;
+    private static final byte HEADER = SloStateCodec.HEADER;
+    private static final byte CHUNK = SloStateCodec.CHUNK;
+    private static final byte PERIOD = SloStateCodec.PERIOD;
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Key types (header, chunks, periods) to delete per SLO at the next persist. */
     private final Map<String, Set<Byte>> drops = new LinkedHashMap<>();
-    private static final Bytes CLOCK_KEY = Bytes.wrap(new byte[] {SEP, 'T'});
+    private static final Bytes CLOCK_KEY = Bytes.wrap(SloStateCodec.CLOCK_KEY);
     private TaskClock clock;
     private boolean clockDirty;
     private Duration grace = SloMonitor.DEFAULT_GRACE;
@@ -125,10 +120,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         final List<String> ids = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
             while (it.hasNext()) {
-                final byte[] key = it.next().key.get();
-                final int sep = indexOf(key, SEP);
-                if (sep > 0 && sep + 1 < key.length && key[sep + 1] == HEADER) {
-                    ids.add(new String(key, 0, sep, StandardCharsets.UTF_8));
+                final String id = SloStateCodec.idOfHeader(it.next().key.get());
+                if (id != null) {
+                    ids.add(id);
                 }
             }
         }
@@ -180,12 +174,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     @Override
     public TaskClock clock() {
         if (clock == null) {
-            final byte[] stored = inner.get(CLOCK_KEY);
-            clock = TaskClock.NONE;
-            if (stored != null && stored.length == 16) {
-                final ByteBuffer b = ByteBuffer.wrap(stored);
-                clock = new TaskClock(b.getLong(), b.getLong());
-            }
+            clock = SloStateCodec.decodeClock(inner.get(CLOCK_KEY));
         }
         return clock;
     }
@@ -228,7 +217,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private void persist() {
         if (clockDirty) {
-            inner.put(CLOCK_KEY, ByteBuffer.allocate(16).putLong(clock.taskTime()).putLong(clock.lastSweep()).array());
+            inner.put(CLOCK_KEY, SloStateCodec.encodeClock(clock));
             clockDirty = false;
         }
         drops.forEach((id, types) -> types.forEach(type -> deleteRange(id, type)));
@@ -245,18 +234,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private void write(final SloMonitor m) {
         final String id = m.spec().id();
         final WindowedCounts c = m.counts();
-        final ByteBuffer h = ByteBuffer.allocate(4 + 8 + 4 + 4 + m.ruleCount() * 9 + 4);
-        h.putInt(FORMAT).putLong(c.now()).putInt(c.layout().hashCode()).putInt(m.ruleCount());
-        for (int i = 0; i < m.ruleCount(); i++) {
-            final AlertStateMachine sm = m.machine(i);
-            h.put((byte) (sm.firing() ? 1 : 0)).putLong(sm.firingSince());
-        }
-        h.putInt(m.budgetThresholdsCrossed());
-        inner.put(key(id, HEADER, -1, -1), Arrays.copyOf(h.array(), h.position()));
+        inner.put(Bytes.wrap(SloStateCodec.headerKey(id)), SloStateCodec.encodeHeader(m));
         for (int t = 0; t < c.tiers(); t++) {
             for (int k = 0; k < c.chunks(t); k++) {
                 if (c.isDirty(t, k)) {
-                    inner.put(key(id, CHUNK, t, k), encodeChunk(c, t, k));
+                    inner.put(Bytes.wrap(SloStateCodec.chunkKey(id, t, k)), SloStateCodec.encodeChunk(c, t, k));
                 }
             }
         }
@@ -287,9 +269,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      */
     private Map<String, byte[]> storedPeriods(final String id, final char role) {
         final Map<String, byte[]> out = new TreeMap<>();
-        final int skip = prefix(id, SEP, PERIOD).length;
+        final int skip = SloStateCodec.prefix(id, PERIOD).length;
         final Bytes from = periodKey(id, role == 0 ? "" : String.valueOf(role));
-        final Bytes to = role == 0 ? Bytes.wrap(prefix(id, SEP, (byte) (PERIOD + 1)))
+        final Bytes to = role == 0 ? Bytes.wrap(SloStateCodec.prefix(id, (byte) (PERIOD + 1)))
                 : periodKey(id, String.valueOf((char) (role + 1)));
         try (KeyValueIterator<Bytes, byte[]> it = inner.range(from, to)) {
             while (it.hasNext()) {
@@ -303,8 +285,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private void deleteRange(final String id, final byte type) {
         final List<Bytes> keys = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(prefix(id, SEP, type)),
-                Bytes.wrap(prefix(id, SEP, (byte) (type + 1))))) {
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(SloStateCodec.prefix(id, type)),
+                Bytes.wrap(SloStateCodec.prefix(id, (byte) (type + 1))))) {
             while (it.hasNext()) {
                 keys.add(it.next().key);
             }
@@ -313,37 +295,24 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     private static Bytes periodKey(final String id, final String suffix) {
-        final byte[] p = prefix(id, SEP, PERIOD);
-        final byte[] s = suffix.getBytes(StandardCharsets.US_ASCII);
-        final byte[] k = Arrays.copyOf(p, p.length + s.length);
-        System.arraycopy(s, 0, k, p.length, s.length);
-        return Bytes.wrap(k);
-    }
-
-    private static byte[] prefix(final String id, final byte sep, final byte type) {
-        final byte[] p = prefix(id, sep);
-        final byte[] k = Arrays.copyOf(p, p.length + 1);
-        k[p.length] = type;
-        return k;
+        return Bytes.wrap(SloStateCodec.periodKey(id, suffix));
     }
 
     private SloMonitor load(final SloSpec spec) {
         final SloMonitor m = new SloMonitor(spec, grace);
         m.compliance().useStore(() -> storedPeriods(spec.id(), (char) ComplianceTracker.PART));
-        final byte[] header = inner.get(key(spec.id(), HEADER, -1, -1));
+        final byte[] header = inner.get(Bytes.wrap(SloStateCodec.headerKey(spec.id())));
         if (header == null || drops.getOrDefault(spec.id(), Set.of()).contains(HEADER)) {
             // nothing stored, or deleted and defined again before the next commit: start afresh
             return m;
         }
-        final ByteBuffer h = ByteBuffer.wrap(header);
+        final SloStateCodec.Header h = SloStateCodec.decodeHeader(header);
         final WindowedCounts c = m.counts();
-        if (h.getInt() != FORMAT) {
+        if (h == null) {
             return m;
         }
-        final long now = h.getLong();
-        final int layoutHash = h.getInt();
-        final int rules = h.getInt();
-        if (layoutHash != c.layout().hashCode() || rules != m.ruleCount()) {
+        final long now = h.now();
+        if (!h.fits(m)) {
             // definition changed while the state was stored: the counts start afresh; the
             // compliance periods carry on where they still fit (same objective, method, periods)
             drop(spec.id(), CHUNK);
@@ -353,16 +322,13 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             loadPeriods(m);
             return m;
         }
-        for (int i = 0; i < rules; i++) {
-            m.restoreMachine(i, new AlertStateMachine(h.get() == 1, h.getLong()));
-        }
-        m.restoreBudgetThresholdsCrossed(h.getInt());
+        SloStateCodec.restore(m, h);
         c.restoreTime(now);
         for (int t = 0; t < c.tiers(); t++) {
             for (int k = 0; k < c.chunks(t); k++) {
-                final byte[] chunk = inner.get(key(spec.id(), CHUNK, t, k));
+                final byte[] chunk = inner.get(Bytes.wrap(SloStateCodec.chunkKey(spec.id(), t, k)));
                 if (chunk != null) {
-                    decodeChunk(c, t, k, chunk);
+                    SloStateCodec.decodeChunk(c, t, k, chunk);
                 }
             }
         }
@@ -371,79 +337,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         return m;
     }
 
-    private static byte[] encodeChunk(final WindowedCounts c, final int tier, final int chunk) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(WindowedCounts.CHUNK * 2);
-        final int from = chunk * WindowedCounts.CHUNK;
-        final int to = Math.min(from + WindowedCounts.CHUNK, c.layout().tierBuckets()[tier]);
-        for (int s = from; s < to; s++) {
-            writeVarLong(out, c.slotTotal(tier, s));
-            writeVarLong(out, c.slotBad(tier, s));
-        }
-        return out.toByteArray();
-    }
-
-    private static void decodeChunk(final WindowedCounts c, final int tier, final int chunk, final byte[] data) {
-        final ByteBuffer in = ByteBuffer.wrap(data);
-        final int from = chunk * WindowedCounts.CHUNK;
-        final int to = Math.min(from + WindowedCounts.CHUNK, c.layout().tierBuckets()[tier]);
-        for (int s = from; s < to && in.hasRemaining(); s++) {
-            final long total = readVarLong(in);
-            final long bad = readVarLong(in);
-            c.setSlot(tier, s, total, bad);
-        }
-    }
-
-    private static void writeVarLong(final ByteArrayOutputStream out, final long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static long readVarLong(final ByteBuffer in) {
-        long result = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            final byte b = in.get();
-            result |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
-        }
-        throw new IllegalStateException("corrupt varint in SLO state");
-    }
-
-    private static Bytes key(final String id, final byte type, final int tier, final int chunk) {
-        final byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        final ByteBuffer b = ByteBuffer.allocate(idBytes.length + 2 + (type == CHUNK ? 3 : 0));
-        b.put(idBytes).put(SEP).put(type);
-        if (type == CHUNK) {
-            b.put((byte) tier).putShort((short) chunk);
-        }
-        return Bytes.wrap(b.array());
-    }
-
-    private static byte[] prefix(final String id, final byte sep) {
-        final byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        final byte[] p = Arrays.copyOf(idBytes, idBytes.length + 1);
-        p[idBytes.length] = sep;
-        return p;
-    }
-
-    private static int indexOf(final byte[] b, final byte v) {
-        for (int i = 0; i < b.length; i++) {
-            if (b[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Entries persisted for one SLO (tests and benchmarks: the state bound). */
     public int storedEntries(final String id) {
         int n = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(prefix(id, SEP)), Bytes.wrap(prefix(id, (byte) 1)))) {
+        try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(SloStateCodec.startOf(id)),
+                Bytes.wrap(SloStateCodec.endOf(id)))) {
             while (it.hasNext()) {
                 it.next();
                 n++;
