@@ -1,5 +1,8 @@
 package io.burnrate.engine.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.jar.Manifest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,12 +39,19 @@ public final class BurnrateCli {
         return "see '" + refused.getCommandSpec().qualifiedName() + " --help'";
     }
 
-    /** Version from the jar manifest. */
+    /** Version and commit from the jar manifest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
+        public String[] getVersion() throws IOException {
             final String v = BurnrateCli.class.getPackage().getImplementationVersion();
-            return new String[] {"burnrate " + (v == null ? "development build" : v)};
+            String commit = null;
+            try (InputStream in = BurnrateCli.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
+                if (in != null && v != null) {
+                    commit = new Manifest(in).getMainAttributes().getValue("Implementation-Build");
+                }
+            }
+            return new String[] {"burnrate " + (v == null ? "(not built as a jar: run ./burnrate)" : v)
+                    + (commit == null || commit.isBlank() || commit.startsWith("$") ? "" : " (commit " + commit + ")")};
         }
     }
 }
