@@ -53,9 +53,12 @@ class BrokerRestartIT {
                     "--set", "commit.interval.ms=100");
                  KafkaTestSupport.PacedProducer producer = new KafkaTestSupport.PacedProducer(bootstrap,
                          settings.topic("requests"), events.stream().map(e -> new String[] {e.service(), e.json()})
-                         .toList(), events.stream().map(Traffic.Event::timestamp).toList(), 1000)) {
+                         .toList(), events.stream().map(Traffic.Event::timestamp).toList(), 1000,
+                         events.size() * 5 / 8)) {
+                // the producer holds after 150 of the 240 minutes until both restarts happened
                 restartWhen(broker, settings, "alpha", false, engine, producer, events.size());
                 restartWhen(broker, settings, "beta", true, engine, producer, events.size());
+                producer.release();
                 producer.awaitDone(WAIT);
                 // the oracle is the replay of the input as the broker stored it: a producer retrying
                 // across a SIGKILLed broker may store a batch twice (a fault of the test's producer,

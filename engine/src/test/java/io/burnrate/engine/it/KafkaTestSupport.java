@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -82,9 +83,19 @@ public final class KafkaTestSupport {
         private final AtomicInteger sent = new AtomicInteger();
         private final KafkaProducer<String, String> producer;
         private volatile Throwable failure;
+        private final CountDownLatch released = new CountDownLatch(1);
 
         public PacedProducer(final String bootstrap, final String topic, final List<String[]> keyValues,
                              final List<Long> timestamps, final int perSecond) {
+            this(bootstrap, topic, keyValues, timestamps, perSecond, -1);
+        }
+
+        /**
+         * As above, holding record {@code holdAt} (and the rest) back until {@link #release}: a
+         * fault the test injects after an output then lands mid-stream however slow the engine.
+         */
+        public PacedProducer(final String bootstrap, final String topic, final List<String[]> keyValues,
+                             final List<Long> timestamps, final int perSecond, final int holdAt) {
             producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -94,6 +105,9 @@ public final class KafkaTestSupport {
                 final long start = System.nanoTime();
                 try {
                     for (int i = 0; i < keyValues.size(); i++) {
+                        if (i == holdAt) {
+                            released.await();
+                        }
                         final long due = start + i * 1_000_000_000L / perSecond;
                         final long wait = due - System.nanoTime();
                         if (wait > 0) {
@@ -110,10 +124,17 @@ public final class KafkaTestSupport {
                     producer.flush();
                 } catch (RuntimeException e) {
                     failure = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }, "paced-producer");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** Lets a held producer go on. */
+        public void release() {
+            released.countDown();
         }
 
         /** Records handed to the producer so far. */
