@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.runtime.SettingKeys;
 import io.burnrate.engine.runtime.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,10 +41,12 @@ final class KafkaOptions {
                 throw new IOException("settings file " + config + " does not exist");
             }
             s.withFile(config);
+            SettingKeys.check(s.fileKeys(), config.toString());
         }
         s.withEnvironment(System.getenv());
         s.with(Settings.BOOTSTRAP, bootstrapServers);
         topics.forEach((role, name) -> s.with(Settings.TOPIC_PREFIX + role, name));
+        SettingKeys.check(extra.keySet(), "--set");
         extra.forEach(s::with);
         return s;
     }

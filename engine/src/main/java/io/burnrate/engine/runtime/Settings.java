@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The engine's configuration as one flat key space, merged from (lowest first) defaults,
@@ -80,6 +82,7 @@ public final class Settings {
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
             Settings.METRICS_SLO_LABELS);
 
+    private final Set<String> fileKeys = new TreeSet<>();
     private final Map<String, String> values = new TreeMap<>();
 
     public Settings() {
@@ -128,6 +131,21 @@ public final class Settings {
                 : Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
+    /** Every key set now (defaults included). */
+    public Set<String> keys() {
+        return Collections.unmodifiableSet(values.keySet());
+    }
+
+    /** burnrate's own keys (the rest go to Kafka). */
+    public static Set<String> ownKeys() {
+        return OWN;
+    }
+
+    /** The keys the settings file set ({@link SettingKeys#check} refuses unknown ones). */
+    public Set<String> fileKeys() {
+        return Collections.unmodifiableSet(fileKeys);
+    }
+
     /** Reads a {@code .properties} file, or YAML otherwise. */
     public Settings withFile(final Path file) throws IOException {
         if (file.getFileName().toString().endsWith(".properties")) {
@@ -135,7 +153,10 @@ public final class Settings {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(r);
             }
-            p.forEach((k, v) -> values.put(k.toString().trim(), v.toString().trim()));
+            p.forEach((k, v) -> {
+                values.put(k.toString().trim(), v.toString().trim());
+                fileKeys.add(k.toString().trim());
+            });
         } else {
             final JsonNode root = new YAMLMapper().readTree(file.toFile());
             if (root != null && !root.isNull() && !root.isMissingNode()) {
@@ -329,6 +350,7 @@ public final class Settings {
                 flatten(key + ".", e.getValue());
             } else if (!e.getValue().isNull()) {
                 values.put(key, e.getValue().asText());
+                fileKeys.add(key);
             }
         }
     }
