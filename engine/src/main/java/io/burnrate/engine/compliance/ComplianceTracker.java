@@ -48,6 +48,7 @@ public final class ComplianceTracker {
     public static final byte OPEN = 'o';
     /** Key role of a closed part of a rolling window. */
     public static final byte PART = 'r';
+
     private SloSpec spec;
     private final Duration grace;
     private final PeriodSchedule schedule;
