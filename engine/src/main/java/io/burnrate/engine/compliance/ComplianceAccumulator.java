@@ -5,12 +5,6 @@ import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
@@ -45,8 +39,6 @@ import java.util.Objects;
  */
 public final class ComplianceAccumulator {
 
-    static final byte FORMAT_V1 = 1;
-
     private final CompliancePeriod period;
     private final long startMs;
     private final long endMs;
@@ -61,12 +53,8 @@ public final class ComplianceAccumulator {
     private long bad;
     private long pagesFired;
     private long ticketsFired;
-    private int pagesFiring;
-    private int ticketsFiring;
-    /** Epoch ms since when at least one rule fires (clipped to the period); valid while any fires. */
-    private long alertingSinceMs;
-    /** Closed alerting time inside the period, ms. */
-    private long alertedMs;
+    /** Rules firing and time in alert, clipped to the period. */
+    private AlertTime alertTime = AlertTime.NONE;
 
     /**
      * @param period     the period to summarize
@@ -85,8 +73,9 @@ public final class ComplianceAccumulator {
         this(period, objective, BudgetingMethod.OCCURRENCES, TimesliceCounter.DEFAULT_GRACE);
     }
 
-    private ComplianceAccumulator(final CompliancePeriod period, final double objective, final BudgetingMethod method,
-                                  final Duration grace, final LatencySketch latency) {
+    /** With {@code latency} as its sketch: for {@link AccumulatorCodec}. */
+    ComplianceAccumulator(final CompliancePeriod period, final double objective, final BudgetingMethod method,
+                          final Duration grace, final LatencySketch latency) {
         this.period = Objects.requireNonNull(period, "period");
         if (!(objective > 0 && objective < 100)) {
             throw new IllegalArgumentException("objective must be a percentage above 0 and below 100, not " + objective);
@@ -168,23 +157,11 @@ public final class ComplianceAccumulator {
                     ticketsFired++;
                 }
             }
-            startFiring(page, t);
+            alertTime = alertTime.fire(page, t);
         } else {
-            if (page ? pagesFiring == 0 : ticketsFiring == 0) {
-                return; // resolve of a rule this accumulator never saw firing
-            }
-            if (page) {
-                pagesFiring--;
-            } else {
-                ticketsFiring--;
-            }
-            if (pagesFiring + ticketsFiring == 0) {
-                alertedMs += Math.max(0, t - alertingSinceMs);
-            }
+            alertTime = alertTime.resolve(page, t); // unchanged for a rule this accumulator never saw firing
         }
     }
-
-
 
     /**
      * A rule of {@code severity} was already firing when this period opened, since
@@ -192,20 +169,8 @@ public final class ComplianceAccumulator {
      * alert fired in this period.
      */
     public void alreadyFiring(final String severity, final long sinceMs) {
-        startFiring(isPage(severity), clip(sinceMs));
+        alertTime = alertTime.fire(isPage(severity), clip(sinceMs));
     }
-
-    private void startFiring(final boolean page, final long t) {
-        if (pagesFiring + ticketsFiring == 0) {
-            alertingSinceMs = t;
-        }
-        if (page) {
-            pagesFiring++;
-        } else {
-            ticketsFiring++;
-        }
-    }
-
 
     /**
      * The accumulation over {@code period} of {@code parts}: accumulators of disjoint
@@ -233,7 +198,8 @@ public final class ComplianceAccumulator {
             m.absorb(p);
             m.pagesFired += p.pagesFired;
             m.ticketsFired += p.ticketsFired;
-            m.alertedMs += p.timeInAlert(asOf.isBefore(p.period.end()) ? asOf : p.period.end()).toMillis();
+            m.alertTime = m.alertTime.plusAlerted(p.timeInAlert(asOf.isBefore(p.period.end()) ? asOf : p.period.end())
+                    .toMillis());
         }
         return m;
     }
@@ -306,16 +272,12 @@ public final class ComplianceAccumulator {
 
     /** Whether any page or ticket rule is firing now. */
     public boolean alerting() {
-        return pagesFiring + ticketsFiring > 0;
+        return alertTime.alerting();
     }
 
     /** How long any rule was firing inside the period, up to {@code asOf} (clipped to the period). */
     public Duration timeInAlert(final Instant asOf) {
-        long ms = alertedMs;
-        if (alerting()) {
-            ms += Math.max(0, clip(asOf.toEpochMilli()) - alertingSinceMs);
-        }
-        return Duration.ofMillis(ms);
+        return Duration.ofMillis(alertTime.alertedUpTo(clip(asOf.toEpochMilli())));
     }
 
     /** Attainment: good / total, or good slices / slices with traffic; null without traffic. */
@@ -360,88 +322,28 @@ public final class ComplianceAccumulator {
                 badMinutes(), new ComplianceSummary.Alerts(pagesFired, ticketsFired), timeInAlert(asOf));
     }
 
-    /** The state as bytes, for a state store. */
-    public byte[] toBytes() {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT_V1);
-            out.writeUTF(period.kind());
-            out.writeLong(startMs);
-            out.writeLong(endMs);
-            out.writeDouble(objective);
-            out.writeLong(grace.toMillis());
-            if (method instanceof BudgetingMethod.Timeslices t) {
-                out.writeBoolean(true);
-                out.writeUTF(t.timeSliceTarget().toString());
-                out.writeLong(t.timeSliceWindow().toMillis());
-            } else {
-                out.writeBoolean(false);
-            }
-            final byte[] sketch = latency.toBytes();
-            out.writeInt(sketch.length);
-            out.write(sketch);
-            out.writeLong(total);
-            out.writeLong(bad);
-            out.writeLong(pagesFired);
-            out.writeLong(ticketsFired);
-            out.writeInt(pagesFiring);
-            out.writeInt(ticketsFiring);
-            out.writeLong(alertingSinceMs);
-            out.writeLong(alertedMs);
-            minutes.write(out);
-            if (slices != null) {
-                slices.write(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    // ---- for AccumulatorCodec ----
+
+    Duration grace() {
+        return grace;
     }
 
-    /**
-     * Reads what {@link #toBytes()} wrote.
-     *
-     * @throws IllegalArgumentException when the bytes are not an accumulator
-     */
-    public static ComplianceAccumulator fromBytes(final byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            final byte format = in.readByte();
-            if (format != FORMAT_V1) {
-                throw new IllegalArgumentException("not a compliance accumulator (format " + format + ")");
-            }
-            final CompliancePeriod period = new CompliancePeriod(in.readUTF(), Instant.ofEpochMilli(in.readLong()),
-                    Instant.ofEpochMilli(in.readLong()));
-            final double objective = in.readDouble();
-            final Duration grace = Duration.ofMillis(in.readLong());
-            final BudgetingMethod method = in.readBoolean()
-                    ? new BudgetingMethod.Timeslices(new BigDecimal(in.readUTF()), Duration.ofMillis(in.readLong()))
-                    : BudgetingMethod.OCCURRENCES;
-            final byte[] sketch = new byte[in.readInt()];
-            in.readFully(sketch);
-            final ComplianceAccumulator a = new ComplianceAccumulator(period, objective, method, grace,
-                    LatencySketch.fromBytes(sketch));
-            a.total = in.readLong();
-            a.bad = in.readLong();
-            a.pagesFired = in.readLong();
-            a.ticketsFired = in.readLong();
-            a.pagesFiring = in.readInt();
-            a.ticketsFiring = in.readInt();
-            a.alertingSinceMs = in.readLong();
-            a.alertedMs = in.readLong();
-            a.minutes.read(in);
-            if (a.slices != null) {
-                a.slices.read(in);
-            }
-            if (in.read() != -1) {
-                throw new IllegalArgumentException("corrupt compliance accumulator: trailing bytes");
-            }
-            return a;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IllegalArgumentException("corrupt compliance accumulator: " + e.getMessage(), e);
-        }
+    TimesliceCounter minutes() {
+        return minutes;
+    }
+
+    AlertTime alertTime() {
+        return alertTime;
+    }
+
+    /** Sets the counters of a decoded accumulator (its sketch, minutes and slices are read in place). */
+    void restoreCounts(final long totalCount, final long badCount, final long pages, final long tickets,
+                       final AlertTime time) {
+        this.total = totalCount;
+        this.bad = badCount;
+        this.pagesFired = pages;
+        this.ticketsFired = tickets;
+        this.alertTime = time;
     }
 
     private long clip(final long ms) {

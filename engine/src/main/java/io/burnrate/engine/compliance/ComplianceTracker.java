@@ -1,21 +1,15 @@
 package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.sli.BurnRate;
-import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -42,8 +36,11 @@ import java.util.function.Consumer;
  * <p>Periods follow each other without gaps once the tracker has started: an hour
  * without traffic closes with a summary of zero requests. Time moves forward only.
  *
- * <p>Persistence ({@link #pendingWrites}): every accumulator is stored under its own key
- * ({@link #storageKey}), written when it changed, deleted when it is dropped.
+ * <p>The tracker coordinates three parts: the {@link PeriodSchedule} says which periods
+ * open when, {@link RollingParts} keeps the trailing window's closed parts, and
+ * {@link PendingWrites} the persistence bookkeeping ({@link #pendingWrites}): every
+ * accumulator is stored under its own key ({@link #storageKey}), written when it changed,
+ * deleted when it is dropped.
  */
 public final class ComplianceTracker {
 
@@ -51,43 +48,25 @@ public final class ComplianceTracker {
     public static final byte OPEN = 'o';
     /** Key role of a closed part of a rolling window. */
     public static final byte PART = 'r';
-    /** Emptied periods to skip over at once at most; longer gaps restart the sequence at the current period. */
-    static final int MAX_FILL = 24 * 400;
 
     private SloSpec spec;
     private final Duration grace;
-    private final CalendarPeriod hours;
-    private final CalendarPeriod days;
-    private final CalendarPeriod calendar;
-    /** For rolling SLOs whose window is whole hours: the part length (day or hour); null otherwise. */
-    private final CalendarPeriod.Kind partKind;
+    private final PeriodSchedule schedule;
+    private final PendingWrites pending = new PendingWrites();
+    private final RollingParts parts;
     /** Open accumulators by storage key. */
     private final TreeMap<String, ComplianceAccumulator> open = new TreeMap<>();
-    /**
-     * Closed parts of the trailing window, by period start: all of them without a store,
-     * otherwise only those not yet written to it.
-     */
-    private final TreeMap<Instant, ComplianceAccumulator> parts = new TreeMap<>();
-    /** Where written parts are read back from; null keeps every part in memory. */
-    private PartStore store;
-    /** The latest period opened per kind: the next one opens when time reaches its end. */
-    private final Map<String, CompliancePeriod> latest = new TreeMap<>();
-    /** Storage keys to write at the next commit, and to delete. */
-    private final Set<String> dirty = new LinkedHashSet<>();
-    private final Set<String> removed = new LinkedHashSet<>();
     /** The open hours, as arrays for the per-event path, with their own dirty flags. */
     private String[] hotKeys = new String[0];
     private ComplianceAccumulator[] hotAccs = new ComplianceAccumulator[0];
     private boolean[] hotDirty = new boolean[0];
-    private int pagesFiring;
-    private int ticketsFiring;
+    /** The rules firing now, by severity (only the counts matter here; each period keeps its own time). */
+    private AlertTime rulesFiring = AlertTime.NONE;
     private long now = Long.MIN_VALUE;
     /** Event time this tracker first saw (restored trackers: their oldest open period's start). */
     private long startedAt = Long.MIN_VALUE;
     /** A calendar SLO's open week or month accumulator (the latest one), or null. */
     private ComplianceAccumulator calendarAcc;
-    /** The earliest end of the latest periods: until event time reaches it, no period opens. */
-    private long nextBoundary = Long.MIN_VALUE;
 
     /** The parts an SLO has stored: key suffix ({@link #storageKey}) to bytes. */
     @FunctionalInterface
@@ -98,16 +77,8 @@ public final class ComplianceTracker {
     public ComplianceTracker(final SloSpec spec, final Duration grace) {
         this.spec = spec;
         this.grace = grace;
-        this.calendar = spec.calendar();
-        final ZoneId zone = calendar == null ? ZoneOffset.UTC : calendar.zone();
-        this.hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, zone);
-        this.days = new CalendarPeriod(CalendarPeriod.Kind.DAY, zone);
-        final long windowMs = spec.window().toMillis();
-        if (calendar != null || windowMs % 3_600_000L != 0) {
-            this.partKind = null;
-        } else {
-            this.partKind = windowMs % 86_400_000L == 0 ? CalendarPeriod.Kind.DAY : CalendarPeriod.Kind.HOUR;
-        }
+        this.schedule = new PeriodSchedule(spec.calendar());
+        this.parts = new RollingParts(spec, pending);
     }
 
     /** Whether {@code other} can keep accumulating into this tracker's periods (same numbers, same periods). */
@@ -142,7 +113,7 @@ public final class ComplianceTracker {
 
     /**
      * The open hours as arrays for {@link #record}, which runs per event: no map
-     * iteration, no set insert. Their dirty flags fold into {@link #dirty} first.
+     * iteration, no set insert. Their dirty flags fold into the pending writes first.
      */
     private void rebuildHot() {
         foldHotDirty();
@@ -162,7 +133,7 @@ public final class ComplianceTracker {
     private void foldHotDirty() {
         for (int i = 0; i < hotDirty.length; i++) {
             if (hotDirty[i]) {
-                dirty.add(hotKeys[i]);
+                pending.write(hotKeys[i], hotAccs[i]);
                 hotDirty[i] = false;
             }
         }
@@ -171,29 +142,19 @@ public final class ComplianceTracker {
     /** A rule of {@code severity} started or stopped firing at {@code at} (event time order). */
     public void onAlert(final String severity, final boolean firing, final Instant at) {
         final boolean page = "page".equals(severity);
-        if (firing) {
-            if (page) {
-                pagesFiring++;
-            } else {
-                ticketsFiring++;
-            }
-        } else if (page ? pagesFiring == 0 : ticketsFiring == 0) {
+        if (!firing && !rulesFiring.firing(page)) {
             return;
-        } else if (page) {
-            pagesFiring--;
-        } else {
-            ticketsFiring--;
         }
+        rulesFiring = firing ? rulesFiring.fire(page, at.toEpochMilli()) : rulesFiring.resolve(page, at.toEpochMilli());
         for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
             e.getValue().onAlert(severity, firing, at);
-            dirty.add(e.getKey());
+            pending.write(e.getKey(), e.getValue());
         }
     }
 
     /** The rules firing when state was restored (the machines are persisted, not these counts). */
     public void restoreFiring(final int pages, final int tickets) {
-        pagesFiring = pages;
-        ticketsFiring = tickets;
+        rulesFiring = new AlertTime(pages, tickets, 0, 0);
     }
 
     /**
@@ -220,8 +181,7 @@ public final class ComplianceTracker {
      */
     public void closeAll(final long asOf, final Consumer<ComplianceSummary> out) {
         close(new ArrayList<>(open.values()), Instant.ofEpochMilli(asOf), out);
-        latest.clear();
-        nextBoundary = Long.MIN_VALUE;
+        schedule.clear();
     }
 
     private void close(final List<ComplianceAccumulator> due, final Instant asOf,
@@ -242,7 +202,7 @@ public final class ComplianceTracker {
                     if (outer != p && !outer.kind().equals(ComplianceSummary.HOUR) && !p.start().isBefore(outer.start())
                             && !p.end().isAfter(outer.end())) {
                         e.getValue().absorb(a);
-                        dirty.add(e.getKey());
+                        pending.write(e.getKey(), e.getValue());
                     }
                 }
             }
@@ -254,65 +214,15 @@ public final class ComplianceTracker {
                 calendarAcc = null;
             }
             open.remove(key);
-            dirty.remove(key);
-            removed.add(key);
-            if (partKind != null && p.kind().equals(partKind.label())) {
-                parts.put(p.start(), a);
-                dirty.add(storageKey(PART, p));
+            pending.delete(key);
+            if (parts.isPart(p)) {
+                parts.add(a);
             }
-            if (partKind != null && p.kind().equals(ComplianceSummary.DAY)) {
-                emitRolling(p.end(), at, out);
+            if (parts.rollsAt(p)) {
+                parts.emit(spec, p.end(), at, out);
             }
         }
         rebuildHot();
-    }
-
-    private void emitRolling(final Instant end, final Instant asOf, final Consumer<ComplianceSummary> out) {
-        final CompliancePeriod window = Periods.rolling(end, spec.window());
-        loadStoredParts();
-        final Iterator<Map.Entry<Instant, ComplianceAccumulator>> it = parts.entrySet().iterator();
-        while (it.hasNext()) {
-            final ComplianceAccumulator part = it.next().getValue();
-            if (part.period().start().isBefore(window.start())) {
-                it.remove();
-                final String key = storageKey(PART, part.period());
-                dirty.remove(key);
-                removed.add(key);
-            }
-        }
-        final List<ComplianceAccumulator> inside = new ArrayList<>();
-        for (final ComplianceAccumulator part : parts.values()) {
-            if (!part.period().end().isAfter(end)) {
-                inside.add(part);
-            }
-        }
-        if (!inside.isEmpty()) {
-            out.accept(ComplianceAccumulator.merge(window, inside, asOf).summary(spec, asOf));
-        }
-        if (store != null) {
-            // written ones are in the store; keep only those still to be written
-            parts.values().removeIf(p -> !dirty.contains(storageKey(PART, p.period())));
-        }
-    }
-
-    /** Reads the stored parts back into memory (those deleted or rewritten since are skipped). */
-    private void loadStoredParts() {
-        if (store == null) {
-            return;
-        }
-        for (final Map.Entry<String, byte[]> e : store.storedParts().entrySet()) {
-            if (removed.contains(e.getKey()) || dirty.contains(e.getKey())) {
-                continue;
-            }
-            try {
-                final ComplianceAccumulator a = ComplianceAccumulator.fromBytes(e.getValue());
-                if (a.objective() == spec.objective() && a.method().equals(spec.budgetingMethod())) {
-                    parts.putIfAbsent(a.period().start(), a);
-                }
-            } catch (IllegalArgumentException corrupt) {
-                removed.add(e.getKey());
-            }
-        }
     }
 
     /**
@@ -320,7 +230,7 @@ public final class ComplianceTracker {
      * SLO would otherwise hold 30 days' sketches on the heap.
      */
     public void useStore(final PartStore partStore) {
-        this.store = partStore;
+        parts.useStore(partStore);
     }
 
     private void openUpTo(final long ts) {
@@ -331,69 +241,27 @@ public final class ComplianceTracker {
             startedAt = ts;
         }
         now = ts;
-        if (ts < nextBoundary) {
-            return;
+        if (schedule.reach(ts, this::openPeriod)) {
+            rebuildHot();
         }
-        final Instant t = Instant.ofEpochMilli(ts);
-        openKind(hours, t);
-        openKind(days, t);
-        if (calendar != null) {
-            openKind(calendar, t);
-        }
-        nextBoundary = Long.MAX_VALUE;
-        for (final CompliancePeriod p : latest.values()) {
-            nextBoundary = Math.min(nextBoundary, p.end().toEpochMilli());
-        }
-        rebuildHot();
-    }
-
-    private void openKind(final CalendarPeriod rule, final Instant t) {
-        final String kind = rule.kind().label();
-        final CompliancePeriod last = latest.get(kind);
-        if (last != null && last.contains(t)) {
-            return;
-        }
-        CompliancePeriod p = last == null ? rule.periodContaining(t) : rule.next(last);
-        int filled = 0;
-        while (p.end().isBefore(t) || p.end().equals(t)) {
-            if (++filled > MAX_FILL) {
-                p = rule.periodContaining(t);
-                break;
-            }
-            openPeriod(p);
-            p = rule.next(p);
-        }
-        openPeriod(p);
     }
 
     private void openPeriod(final CompliancePeriod p) {
         final ComplianceAccumulator a = new ComplianceAccumulator(p, spec.objective(), spec.budgetingMethod(), grace);
         // rules firing when the period opens fired since its start, or since this tracker
         // started (a redefined SLO's fresh tracker does not know more)
-        for (int i = 0; i < pagesFiring; i++) {
+        for (int i = 0; i < rulesFiring.pagesFiring(); i++) {
             a.alreadyFiring("page", startedAt);
         }
-        for (int i = 0; i < ticketsFiring; i++) {
+        for (int i = 0; i < rulesFiring.ticketsFiring(); i++) {
             a.alreadyFiring("ticket", startedAt);
         }
         final String key = storageKey(OPEN, p);
         open.put(key, a);
-        dirty.add(key);
-        latest.put(p.kind(), p);
-        if (calendar != null && p.kind().equals(calendar.kind().label())) {
+        pending.write(key, a);
+        if (schedule.isCalendarPeriod(p)) {
             calendarAcc = a;
         }
-    }
-
-    /** The period rule this tracker uses for {@code kind}, or null when it does not track that kind. */
-    private CalendarPeriod ruleFor(final String kind) {
-        if (kind.equals(ComplianceSummary.HOUR)) {
-            return hours;
-        }
-        if (kind.equals(ComplianceSummary.DAY)) {
-            return days;
-        }
-        return calendar != null && kind.equals(calendar.kind().label()) ? calendar : null;
     }
 
     /**
@@ -402,7 +270,7 @@ public final class ComplianceTracker {
      * any traffic, NaN for a rolling SLO or before time reached a period.
      */
     public double calendarBudgetRemaining(final long ts) {
-        if (calendar == null) {
+        if (schedule.calendar() == null) {
             return Double.NaN;
         }
         final ComplianceAccumulator period = calendarAcc;
@@ -423,14 +291,14 @@ public final class ComplianceTracker {
 
     /** Closed parts of the rolling window held in memory. */
     public int partsInMemory() {
-        return parts.size();
+        return parts.inMemory();
     }
 
     // ---- persistence ----
 
     /** {@code role kind-initial startMillis}: orders and identifies one accumulator of this SLO. */
     public static String storageKey(final byte role, final CompliancePeriod p) {
-        return (char) role + p.kind().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
+        return PendingWrites.key(role, p);
     }
 
     /**
@@ -439,29 +307,15 @@ public final class ComplianceTracker {
      */
     public Map<String, byte[]> pendingWrites() {
         foldHotDirty();
-        final Map<String, byte[]> w = new TreeMap<>();
-        for (final String key : removed) {
-            w.put(key, null);
-        }
-        for (final String key : dirty) {
-            final ComplianceAccumulator a = key.charAt(0) == OPEN ? open.get(key)
-                    : parts.values().stream().filter(p -> storageKey(PART, p.period()).equals(key)).findFirst()
-                    .orElse(null);
-            w.put(key, a == null ? null : a.toBytes());
-        }
-        removed.clear();
-        dirty.clear();
-        if (store != null) {
-            parts.clear();
-        }
+        final Map<String, byte[]> w = pending.drain();
+        parts.written();
         return w;
     }
-
 
     /** Whether writes are pending. */
     public boolean hasPendingWrites() {
         foldHotDirty();
-        return !dirty.isEmpty() || !removed.isEmpty();
+        return !pending.isEmpty();
     }
 
     /**
@@ -473,7 +327,7 @@ public final class ComplianceTracker {
     public boolean restore(final String key, final byte[] bytes) {
         final ComplianceAccumulator a;
         try {
-            a = ComplianceAccumulator.fromBytes(bytes);
+            a = AccumulatorCodec.decode(bytes);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -481,26 +335,18 @@ public final class ComplianceTracker {
             return false;
         }
         if (key.charAt(0) == OPEN) {
-            final CalendarPeriod rule = ruleFor(a.period().kind());
-            if (rule == null || !rule.periodContaining(a.period().start()).equals(a.period())) {
+            if (!schedule.owns(a.period())) {
                 return false; // stored under another window or time zone
             }
             open.put(key, a);
             rebuildHot();
             final CompliancePeriod p = a.period();
-            final CompliancePeriod prev = latest.get(p.kind());
-            if (prev == null || p.start().isAfter(prev.start())) {
-                latest.put(p.kind(), p);
-                if (calendar != null && p.kind().equals(calendar.kind().label())) {
-                    calendarAcc = a;
-                }
+            if (schedule.restored(p) && schedule.isCalendarPeriod(p)) {
+                calendarAcc = a;
             }
             now = Math.max(now, p.start().toEpochMilli());
-            nextBoundary = Long.MIN_VALUE;
-        } else if (key.charAt(0) == PART && partKind != null) {
-            if (store == null) {
-                parts.put(a.period().start(), a);
-            }
+        } else if (key.charAt(0) == PART && parts.keepsParts()) {
+            parts.restore(a);
         } else {
             return false;
         }

@@ -1,6 +1,7 @@
 package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.alert.AlertStateMachine;
+import io.burnrate.engine.alert.AlertText;
 import io.burnrate.engine.compliance.BudgetPolicy;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
@@ -8,7 +9,6 @@ import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.CompliancePeriod;
-import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -313,10 +312,10 @@ public final class SloMonitor {
     /**
      * The error budget left after each bucket of the SLO window, oldest first: 1 minus the
      * bad events so far over the budget of every event in the window (for a calendar SLO:
-     * the buckets of the current period). Bucket starts are written to {@code starts}.
-     * The burn-down chart of the status page.
+     * the buckets of the current period), with each bucket's start. The burn-down chart of
+     * the status page.
      */
-    public float[] burnDown(final long[][] starts) {
+    public BurnDown burnDown() {
         // a calendar SLO's chart starts at the current period's start
         final long from = spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME
                 ? calendarPeriod().start().toEpochMilli()
@@ -342,8 +341,7 @@ public final class SloMonitor {
             at[i[0]] = start;
             out[i[0]++] = (float) (allowed <= 0 ? 1.0 : 1.0 - cumBad[0] / allowed);
         });
-        starts[0] = at;
-        return out;
+        return new BurnDown(at, out);
     }
 
     public double burn(final int window) {
@@ -403,13 +401,8 @@ public final class SloMonitor {
         final Instant at = instant(counts.now());
         final double remaining = budgetRemaining();
         final AlertWindow w = r.window();
-        final String summary = spec.id() + ": " + r.name() + (fired ? " firing" : " resolved") + ", error budget burning "
-                + fmt(burnLong) + "x over " + Durations.format(w.longWindow()) + " (threshold " + fmt(threshold) + "x)";
-        final String description = "SLO " + spec.id() + " (" + spec.service() + ", objective " + fmt(spec.objective())
-                + "% over " + (spec.isCalendar() ? "the calendar " + spec.calendar() : Durations.format(spec.window()))
-                + "): burn rate " + fmt(burnLong) + " over "
-                + Durations.format(w.longWindow()) + " and " + fmt(burnShort) + " over " + Durations.format(w.shortWindow())
-                + ", threshold " + fmt(threshold) + "; " + fmt(remaining * 100) + "% of the error budget left.";
+        final String summary = AlertText.summary(spec, r.name(), w, fired, burnLong, threshold);
+        final String description = AlertText.description(spec, w, burnLong, burnShort, threshold, remaining);
         return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
                 fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
@@ -419,10 +412,6 @@ public final class SloMonitor {
 
     private static Instant instant(final long ms) {
         return ms == WindowedCounts.NO_TIME ? null : Instant.ofEpochMilli(ms);
-    }
-
-    private static String fmt(final double d) {
-        return String.format(Locale.ROOT, "%.2f", d).replaceAll("\\.?0+$", "");
     }
 
     /** 16 hex characters of SHA-256(sloId NUL rule): stable across restarts and instances. */

@@ -3,6 +3,7 @@ package io.burnrate.engine.topology;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
+import io.burnrate.engine.monitor.BurnDown;
 import io.burnrate.engine.monitor.Emitter;
 import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.monitor.SloMonitor;
@@ -99,10 +100,8 @@ final class BurnRateProcessor implements Processor<String, EventParser.Result, S
     public void status(final SloMonitor m) {
         final StatusSnapshot s = m.snapshot();
         if (s.at() != null) {
-            final long[][] starts = new long[1][];
-            final float[] burnDown = m.burnDown(starts);
-            final long[] at = starts[0];
-            board.publish(s, at.length == 0 ? 0 : at[0], at.length < 2 ? 0 : at[1] - at[0], burnDown);
+            final BurnDown burnDown = m.burnDown();
+            board.publish(s, burnDown.firstStart(), burnDown.step(), burnDown.remaining());
             context.forward(new Record<String, Object>(s.sloId(), s, s.at().toEpochMilli()), Names.STATUS_SINK);
         }
     }

@@ -19,11 +19,11 @@ class SloMonitorTest {
         t.forEach(Duration.ofHours(2), Traffic.none(), e -> m.record(e.timestamp(), 1, 0));
         t.forEach(Duration.ofHours(1), Traffic.everyNth(100), e -> m.record(e.timestamp(), 1, e.bad() ? 1 : 0));
 
-        final long[][] starts = new long[1][];
-        final float[] left = m.burnDown(starts);
+        final BurnDown burnDown = m.burnDown();
+        final float[] left = burnDown.remaining();
         // 30d at 1 h buckets; the last three are the three hours of traffic
         assertThat(left).hasSize(720);
-        assertThat(starts[0][719]).isEqualTo(Traffic.T0.plus(Duration.ofHours(2)).toEpochMilli());
+        assertThat(burnDown.starts()[719]).isEqualTo(Traffic.T0.plus(Duration.ofHours(2)).toEpochMilli());
         assertThat(left[0]).isEqualTo(1.0f);
         assertThat(left[718]).isEqualTo(1.0f);
         // 10,800 events allow 10.8 bad; the third hour had 36: 1 - 36 / 10.8
@@ -52,10 +52,10 @@ class SloMonitorTest {
         assertThat(m.budgetRemaining()).isCloseTo(0.5, within(1e-9));
         assertThat(m.budgetWindow()).isEqualTo(Duration.ofDays(28));
         // burn-down from February's start (local midnight, 05:00Z) to the hour of 12:33Z on the 10th: 9 x 24 + 8 hours
-        final long[][] starts = new long[1][];
-        final float[] left = m.burnDown(starts);
+        final BurnDown burnDown = m.burnDown();
+        final float[] left = burnDown.remaining();
         assertThat(left).hasSize(224);
-        assertThat(starts[0][0]).isEqualTo(Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
+        assertThat(burnDown.starts()[0]).isEqualTo(Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
         assertThat(left[223]).isEqualTo(0.5f);
         m.advanceTo(Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
         m.settleCompliance(s -> { });

@@ -1,0 +1,123 @@
+package io.burnrate.engine.compliance;
+
+import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.CompliancePeriod;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The byte format of a {@link ComplianceAccumulator} in the state store, apart from its
+ * logic (the {@code P} values of {@code monitor.SloStateCodec}'s keys). Big-endian
+ * ({@link DataOutputStream}), in this order:
+ * <pre>
+ * byte    format (1)
+ * UTF     period kind          long period start ms      long period end ms
+ * double  objective            long grace ms
+ * boolean timeslices           [UTF slice target, long slice window ms]  (when timeslices)
+ * int     sketch length        bytes {@link LatencySketch#toBytes()}
+ * long    total                long bad
+ * long    pages fired          long tickets fired
+ * int     pages firing         int tickets firing        long alerting since ms   long alerted ms
+ * ...     the bad-minutes {@link TimesliceCounter}, then the timeslices one (when timeslices)
+ * </pre>
+ * Lives in {@code compliance} rather than next to {@code SloStateCodec}: the tracker
+ * reads stored parts back itself, and {@code compliance} must not depend on {@code monitor}.
+ */
+public final class AccumulatorCodec {
+
+    static final byte FORMAT_V1 = 1;
+
+    private AccumulatorCodec() {
+    }
+
+    /** The accumulator's state as bytes, for a state store. */
+    public static byte[] encode(final ComplianceAccumulator a) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            final CompliancePeriod period = a.period();
+            out.writeByte(FORMAT_V1);
+            out.writeUTF(period.kind());
+            out.writeLong(period.start().toEpochMilli());
+            out.writeLong(period.end().toEpochMilli());
+            out.writeDouble(a.objective());
+            out.writeLong(a.grace().toMillis());
+            if (a.method() instanceof BudgetingMethod.Timeslices t) {
+                out.writeBoolean(true);
+                out.writeUTF(t.timeSliceTarget().toString());
+                out.writeLong(t.timeSliceWindow().toMillis());
+            } else {
+                out.writeBoolean(false);
+            }
+            final byte[] sketch = a.latency().toBytes();
+            out.writeInt(sketch.length);
+            out.write(sketch);
+            out.writeLong(a.total());
+            out.writeLong(a.bad());
+            out.writeLong(a.pagesFired());
+            out.writeLong(a.ticketsFired());
+            final AlertTime time = a.alertTime();
+            out.writeInt(time.pagesFiring());
+            out.writeInt(time.ticketsFiring());
+            out.writeLong(time.alertingSinceMs());
+            out.writeLong(time.alertedMs());
+            a.minutes().write(out);
+            if (a.slices() != null) {
+                a.slices().write(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads what {@link #encode} wrote.
+     *
+     * @throws IllegalArgumentException when the bytes are not an accumulator
+     */
+    public static ComplianceAccumulator decode(final byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            final byte format = in.readByte();
+            if (format != FORMAT_V1) {
+                throw new IllegalArgumentException("not a compliance accumulator (format " + format + ")");
+            }
+            final CompliancePeriod period = new CompliancePeriod(in.readUTF(), Instant.ofEpochMilli(in.readLong()),
+                    Instant.ofEpochMilli(in.readLong()));
+            final double objective = in.readDouble();
+            final Duration grace = Duration.ofMillis(in.readLong());
+            final BudgetingMethod method = in.readBoolean()
+                    ? new BudgetingMethod.Timeslices(new BigDecimal(in.readUTF()), Duration.ofMillis(in.readLong()))
+                    : BudgetingMethod.OCCURRENCES;
+            final byte[] sketch = new byte[in.readInt()];
+            in.readFully(sketch);
+            final ComplianceAccumulator a = new ComplianceAccumulator(period, objective, method, grace,
+                    LatencySketch.fromBytes(sketch));
+            final long total = in.readLong();
+            final long bad = in.readLong();
+            final long pagesFired = in.readLong();
+            final long ticketsFired = in.readLong();
+            final AlertTime time = new AlertTime(in.readInt(), in.readInt(), in.readLong(), in.readLong());
+            a.restoreCounts(total, bad, pagesFired, ticketsFired, time);
+            a.minutes().read(in);
+            if (a.slices() != null) {
+                a.slices().read(in);
+            }
+            if (in.read() != -1) {
+                throw new IllegalArgumentException("corrupt compliance accumulator: trailing bytes");
+            }
+            return a;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("corrupt compliance accumulator: " + e.getMessage(), e);
+        }
+    }
+}
