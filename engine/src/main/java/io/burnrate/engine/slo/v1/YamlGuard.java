@@ -1,5 +1,6 @@
-package io.burnrate.engine.slo;
+package io.burnrate.engine.slo.v1;
 
+import io.burnrate.engine.slo.SloLimits;
 import java.io.StringReader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -246,10 +247,10 @@ final class YamlGuard {
         void flushInto(final List<String> problems, final String source) {
             for (final String[] p : pending) {
                 problems.add(source + " (document " + number + ", line " + p[0] + "): SLO "
-                        + SloSpecParser.quoteName(name) + ": " + p[1] + ": " + p[2]);
+                        + FieldReader.quote(name) + ": " + p[1] + ": " + p[2]);
             }
             if (anchorsAndAliases > 2) {
-                problems.add(source + " (document " + number + "): SLO " + SloSpecParser.quoteName(name) + ": "
+                problems.add(source + " (document " + number + "): SLO " + FieldReader.quote(name) + ": "
                         + (anchorsAndAliases - 2) + " more anchors and aliases not shown");
             }
             pending.clear();

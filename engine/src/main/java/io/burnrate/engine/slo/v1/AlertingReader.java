@@ -1,0 +1,115 @@
+package io.burnrate.engine.slo.v1;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.slo.AlertPolicies;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code spec.alerting}: the policy (a name from {@link AlertPolicies} or an explicit
+ * list of windows), {@code minEventsPerWindow} and {@code runbook}, and how the policy
+ * fits the SLO window.
+ */
+final class AlertingReader {
+
+    private AlertingReader() {
+    }
+
+    /** The alerting section; the default policy, 0 and no runbook when absent or not a mapping. */
+    static V1Document.Alerting read(final JsonNode alerting, final FieldReader f) {
+        List<AlertWindow> alerts = AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
+        long minEvents = 0;
+        String runbook = null;
+        if (!alerting.isMissingNode() && !alerting.isNull()) {
+            if (!alerting.isObject()) {
+                f.problem("spec.alerting", "must be a mapping");
+            } else {
+                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook");
+                alerts = policy(alerting.path("policy"), f);
+                final JsonNode min = alerting.path("minEventsPerWindow");
+                if (!min.isMissingNode() && !min.isNull()) {
+                    if (!min.canConvertToLong() || !min.isIntegralNumber() || min.asLong() < 0) {
+                        f.problem("spec.alerting.minEventsPerWindow", "must be a whole number >= 0, not " + min);
+                    } else {
+                        minEvents = min.asLong();
+                    }
+                }
+                runbook = f.text(alerting, "runbook", false, "spec.alerting.runbook");
+            }
+        }
+        return new V1Document.Alerting(alerts, minEvents, runbook);
+    }
+
+    /**
+     * The checks across sections: every rule's long window fits in the SLO window, and no
+     * two rules share a name. Skipped while the window or the policy is invalid.
+     */
+    static void checkAgainstWindow(final V1Document.Alerting alerting, final V1Document.Window window,
+                                   final FieldReader f) {
+        if (window == null || alerting.policy() == null) {
+            return;
+        }
+        final Duration length = window.length();
+        final Set<String> ruleNames = new HashSet<>();
+        for (final AlertWindow w : alerting.policy()) {
+            if (w.longWindow().compareTo(length) > 0) {
+                f.problem("spec.alerting.policy", "rule " + w.ruleName() + ": long window is longer than the SLO window "
+                        + Durations.format(length));
+            }
+            if (!ruleNames.add(w.ruleName())) {
+                f.problem("spec.alerting.policy", "rule " + w.ruleName() + " appears twice");
+            }
+        }
+    }
+
+    /** The named or listed windows; null when the policy is invalid as a whole. */
+    private static List<AlertWindow> policy(final JsonNode node, final FieldReader f) {
+        if (node.isMissingNode() || node.isNull()) {
+            return AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
+        }
+        if (node.isTextual()) {
+            final var named = AlertPolicies.named(node.asText());
+            if (named.isEmpty()) {
+                f.problem("spec.alerting.policy", "unknown policy '" + node.asText() + "' (known: "
+                        + String.join(", ", new TreeSet<>(AlertPolicies.names())) + ", or a list of windows)");
+                return null;
+            }
+            return named.get();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            f.problem("spec.alerting.policy", "must be a policy name or a non-empty list of windows");
+            return null;
+        }
+        final List<AlertWindow> windows = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            final JsonNode w = node.get(i);
+            final String path = "spec.alerting.policy[" + i + "]";
+            if (!w.isObject()) {
+                f.problem(path, "must be a mapping {severity, budgetPercent, longWindow, shortWindow}");
+                continue;
+            }
+            f.allowOnly(w, path + ".", "severity", "budgetPercent", "longWindow", "shortWindow");
+            final String severity = f.text(w, "severity", true, path + ".severity");
+            final double budget = f.number(w, "budgetPercent", path + ".budgetPercent", Double.NaN, 0, 100);
+            if (!w.has("budgetPercent")) {
+                f.problem(path + ".budgetPercent", "is required");
+            }
+            final Duration lw = f.duration(w, "longWindow", path + ".longWindow");
+            final Duration sw = f.duration(w, "shortWindow", path + ".shortWindow");
+            if (severity != null && lw != null && sw != null && !Double.isNaN(budget)) {
+                try {
+                    windows.add(new AlertWindow(severity, budget, lw, sw));
+                } catch (IllegalArgumentException e) {
+                    f.problem(path, e.getMessage());
+                }
+            }
+        }
+        return windows;
+    }
+}
