@@ -31,7 +31,7 @@ class ArchitectureTest {
 
     @Test
     void thePackagesFormNoCycle() {
-        slices().matching("io.burnrate.engine.(*)..").should().beFreeOfCycles().check(ENGINE);
+        slices().matching("io.burnrate.engine.(**)").should().beFreeOfCycles().check(ENGINE);
     }
 
     @Test

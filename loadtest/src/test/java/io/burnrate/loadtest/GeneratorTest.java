@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.cli.BurnrateCli;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
 import io.burnrate.loadtest.gen.Scenario;

@@ -2,7 +2,7 @@ package io.burnrate.engine.cli;
 
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.Durations;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.EngineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

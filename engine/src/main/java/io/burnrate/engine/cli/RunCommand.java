@@ -6,7 +6,7 @@ import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.ErrorHandlers;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -8,7 +8,7 @@ import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.SloLimits;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.burnrate.engine.cli;
 
 import io.burnrate.engine.slo.SloLimits;
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

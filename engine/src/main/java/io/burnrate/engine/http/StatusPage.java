@@ -2,7 +2,7 @@ package io.burnrate.engine.http;
 
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloRegistry;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.net.URLEncoder;

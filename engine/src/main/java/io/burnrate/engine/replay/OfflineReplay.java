@@ -3,7 +3,7 @@ package io.burnrate.engine.replay;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.monitor.EngineCounters;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.DeadLetters;
 import io.burnrate.engine.topology.EngineConfig;

@@ -1,8 +1,8 @@
 package io.burnrate.engine.runtime;
 
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

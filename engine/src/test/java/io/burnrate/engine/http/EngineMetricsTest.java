@@ -2,7 +2,7 @@ package io.burnrate.engine.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;

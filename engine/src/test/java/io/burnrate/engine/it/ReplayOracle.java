@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.runtime.Settings;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.schemas.AlertTransition;

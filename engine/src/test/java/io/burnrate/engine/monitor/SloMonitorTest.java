@@ -3,7 +3,7 @@ package io.burnrate.engine.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import java.time.Duration;

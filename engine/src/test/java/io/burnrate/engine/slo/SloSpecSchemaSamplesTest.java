@@ -3,6 +3,7 @@ package io.burnrate.engine.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.burnrate.engine.testing;
 
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.schemas.JsonSerde;

@@ -1,8 +1,8 @@
 package io.burnrate.engine.testing;
 
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.util.List;
 
 /** SLO specs for tests, written as users write them. */

@@ -3,7 +3,7 @@ package io.burnrate.engine.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.replay.OfflineReplay;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

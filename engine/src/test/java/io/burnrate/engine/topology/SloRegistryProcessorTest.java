@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloRegistry;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.burnrate.loadtest.gen;
 
 import io.burnrate.engine.runtime.Settings;
-import io.burnrate.engine.slo.SloSpecParser;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

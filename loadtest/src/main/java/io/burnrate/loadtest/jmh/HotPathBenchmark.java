@@ -7,7 +7,7 @@ import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
-import io.burnrate.engine.slo.SloSpecParser;
+import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Scenario;
 import io.burnrate.loadtest.gen.SloSet;

@@ -1,8 +1,14 @@
-package io.burnrate.engine.slo;
+package io.burnrate.engine.slo.v1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.CalendarPeriod;
+import io.burnrate.engine.slo.Indicator;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.slo.SloValidationException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneId;

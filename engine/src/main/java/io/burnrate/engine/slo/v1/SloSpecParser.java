@@ -1,11 +1,10 @@
-package io.burnrate.engine.slo;
+package io.burnrate.engine.slo.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.burnrate.engine.slo.v1.FieldReader;
-import io.burnrate.engine.slo.v1.SloDocumentReader;
-import io.burnrate.engine.slo.v1.V1Document;
-import io.burnrate.engine.slo.v1.V1Reader;
+import io.burnrate.engine.slo.SloLimits;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.nio.file.Path;
