@@ -3,6 +3,9 @@ package io.burnrate.engine.compliance;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.PeriodKind;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.io.ByteArrayInputStream;
@@ -82,7 +85,7 @@ public final class ComplianceAccumulator {
 
     /** Occurrences, default grace. */
     public ComplianceAccumulator(final CompliancePeriod period, final double objective) {
-        this(period, objective, BudgetingMethod.OCCURRENCES, TimesliceCounter.DEFAULT_GRACE);
+        this(period, objective, BudgetingMethod.OCCURRENCES, Grace.DEFAULT);
     }
 
     private ComplianceAccumulator(final CompliancePeriod period, final double objective, final BudgetingMethod method,
@@ -157,8 +160,8 @@ public final class ComplianceAccumulator {
      * as an alert fired; time in alert is the union of the intervals during which any
      * rule fires, clipped to the period. Feed transitions in event-time order.
      */
-    public void onAlert(final String severity, final boolean firing, final Instant at) {
-        final boolean page = isPage(severity);
+    public void onAlert(final Severity severity, final boolean firing, final Instant at) {
+        final boolean page = severity == Severity.PAGE;
         final long t = clip(at.toEpochMilli());
         if (firing) {
             if (period.contains(at)) {
@@ -191,8 +194,8 @@ public final class ComplianceAccumulator {
      * {@code sinceMs} (clipped to the period start): its time counts, but it is not an
      * alert fired in this period.
      */
-    public void alreadyFiring(final String severity, final long sinceMs) {
-        startFiring(isPage(severity), clip(sinceMs));
+    public void alreadyFiring(final Severity severity, final long sinceMs) {
+        startFiring(severity == Severity.PAGE, clip(sinceMs));
     }
 
     private void startFiring(final boolean page, final long t) {
@@ -365,7 +368,7 @@ public final class ComplianceAccumulator {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT_V1);
-            out.writeUTF(period.kind());
+            out.writeUTF(period.kind().label());
             out.writeLong(startMs);
             out.writeLong(endMs);
             out.writeDouble(objective);
@@ -409,8 +412,8 @@ public final class ComplianceAccumulator {
             if (format != FORMAT_V1) {
                 throw new IllegalArgumentException("not a compliance accumulator (format " + format + ")");
             }
-            final CompliancePeriod period = new CompliancePeriod(in.readUTF(), Instant.ofEpochMilli(in.readLong()),
-                    Instant.ofEpochMilli(in.readLong()));
+            final CompliancePeriod period = new CompliancePeriod(PeriodKind.ofLabel(in.readUTF()),
+                    Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()));
             final double objective = in.readDouble();
             final Duration grace = Duration.ofMillis(in.readLong());
             final BudgetingMethod method = in.readBoolean()
@@ -446,15 +449,5 @@ public final class ComplianceAccumulator {
 
     private long clip(final long ms) {
         return Math.max(startMs, Math.min(endMs, ms));
-    }
-
-    private static boolean isPage(final String severity) {
-        if ("page".equals(severity)) {
-            return true;
-        }
-        if ("ticket".equals(severity)) {
-            return false;
-        }
-        throw new IllegalArgumentException("severity must be page or ticket, not '" + severity + "'");
     }
 }

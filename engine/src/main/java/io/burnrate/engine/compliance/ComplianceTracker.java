@@ -3,6 +3,8 @@ package io.burnrate.engine.compliance;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.PeriodKind;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +63,7 @@ public final class ComplianceTracker {
     private final CalendarPeriod days;
     private final CalendarPeriod calendar;
     /** For rolling SLOs whose window is whole hours: the part length (day or hour); null otherwise. */
-    private final CalendarPeriod.Kind partKind;
+    private final PeriodKind partKind;
     /** Open accumulators by storage key. */
     private final TreeMap<String, ComplianceAccumulator> open = new TreeMap<>();
     /**
@@ -71,7 +74,7 @@ public final class ComplianceTracker {
     /** Where written parts are read back from; null keeps every part in memory. */
     private PartStore store;
     /** The latest period opened per kind: the next one opens when time reaches its end. */
-    private final Map<String, CompliancePeriod> latest = new TreeMap<>();
+    private final Map<PeriodKind, CompliancePeriod> latest = new EnumMap<>(PeriodKind.class);
     /** Storage keys to write at the next commit, and to delete. */
     private final Set<String> dirty = new LinkedHashSet<>();
     private final Set<String> removed = new LinkedHashSet<>();
@@ -100,13 +103,13 @@ public final class ComplianceTracker {
         this.grace = grace;
         this.calendar = spec.calendar();
         final ZoneId zone = calendar == null ? ZoneOffset.UTC : calendar.zone();
-        this.hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, zone);
-        this.days = new CalendarPeriod(CalendarPeriod.Kind.DAY, zone);
+        this.hours = new CalendarPeriod(PeriodKind.HOUR, zone);
+        this.days = new CalendarPeriod(PeriodKind.DAY, zone);
         final long windowMs = spec.window().toMillis();
         if (calendar != null || windowMs % 3_600_000L != 0) {
             this.partKind = null;
         } else {
-            this.partKind = windowMs % 86_400_000L == 0 ? CalendarPeriod.Kind.DAY : CalendarPeriod.Kind.HOUR;
+            this.partKind = windowMs % 86_400_000L == 0 ? PeriodKind.DAY : PeriodKind.HOUR;
         }
     }
 
@@ -149,7 +152,7 @@ public final class ComplianceTracker {
         final List<String> keys = new ArrayList<>();
         final List<ComplianceAccumulator> accs = new ArrayList<>();
         for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
-            if (e.getValue().period().kind().equals(ComplianceSummary.HOUR)) {
+            if (e.getValue().period().kind() == PeriodKind.HOUR) {
                 keys.add(e.getKey());
                 accs.add(e.getValue());
             }
@@ -169,8 +172,8 @@ public final class ComplianceTracker {
     }
 
     /** A rule of {@code severity} started or stopped firing at {@code at} (event time order). */
-    public void onAlert(final String severity, final boolean firing, final Instant at) {
-        final boolean page = "page".equals(severity);
+    public void onAlert(final Severity severity, final boolean firing, final Instant at) {
+        final boolean page = severity == Severity.PAGE;
         if (firing) {
             if (page) {
                 pagesFiring++;
@@ -236,10 +239,10 @@ public final class ComplianceTracker {
         });
         for (final ComplianceAccumulator a : due) {
             final CompliancePeriod p = a.period();
-            if (p.kind().equals(ComplianceSummary.HOUR)) {
+            if (p.kind() == PeriodKind.HOUR) {
                 for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
                     final CompliancePeriod outer = e.getValue().period();
-                    if (outer != p && !outer.kind().equals(ComplianceSummary.HOUR) && !p.start().isBefore(outer.start())
+                    if (outer != p && outer.kind() != PeriodKind.HOUR && !p.start().isBefore(outer.start())
                             && !p.end().isAfter(outer.end())) {
                         e.getValue().absorb(a);
                         dirty.add(e.getKey());
@@ -256,11 +259,11 @@ public final class ComplianceTracker {
             open.remove(key);
             dirty.remove(key);
             removed.add(key);
-            if (partKind != null && p.kind().equals(partKind.label())) {
+            if (partKind != null && p.kind() == partKind) {
                 parts.put(p.start(), a);
                 dirty.add(storageKey(PART, p));
             }
-            if (partKind != null && p.kind().equals(ComplianceSummary.DAY)) {
+            if (partKind != null && p.kind() == PeriodKind.DAY) {
                 emitRolling(p.end(), at, out);
             }
         }
@@ -348,8 +351,7 @@ public final class ComplianceTracker {
     }
 
     private void openKind(final CalendarPeriod rule, final Instant t) {
-        final String kind = rule.kind().label();
-        final CompliancePeriod last = latest.get(kind);
+        final CompliancePeriod last = latest.get(rule.kind());
         if (last != null && last.contains(t)) {
             return;
         }
@@ -371,29 +373,29 @@ public final class ComplianceTracker {
         // rules firing when the period opens fired since its start, or since this tracker
         // started (a redefined SLO's fresh tracker does not know more)
         for (int i = 0; i < pagesFiring; i++) {
-            a.alreadyFiring("page", startedAt);
+            a.alreadyFiring(Severity.PAGE, startedAt);
         }
         for (int i = 0; i < ticketsFiring; i++) {
-            a.alreadyFiring("ticket", startedAt);
+            a.alreadyFiring(Severity.TICKET, startedAt);
         }
         final String key = storageKey(OPEN, p);
         open.put(key, a);
         dirty.add(key);
         latest.put(p.kind(), p);
-        if (calendar != null && p.kind().equals(calendar.kind().label())) {
+        if (calendar != null && p.kind() == calendar.kind()) {
             calendarAcc = a;
         }
     }
 
     /** The period rule this tracker uses for {@code kind}, or null when it does not track that kind. */
-    private CalendarPeriod ruleFor(final String kind) {
-        if (kind.equals(ComplianceSummary.HOUR)) {
+    private CalendarPeriod ruleFor(final PeriodKind kind) {
+        if (kind == PeriodKind.HOUR) {
             return hours;
         }
-        if (kind.equals(ComplianceSummary.DAY)) {
+        if (kind == PeriodKind.DAY) {
             return days;
         }
-        return calendar != null && kind.equals(calendar.kind().label()) ? calendar : null;
+        return calendar != null && kind == calendar.kind() ? calendar : null;
     }
 
     /**
@@ -430,7 +432,7 @@ public final class ComplianceTracker {
 
     /** {@code role kind-initial startMillis}: orders and identifies one accumulator of this SLO. */
     public static String storageKey(final byte role, final CompliancePeriod p) {
-        return (char) role + p.kind().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
+        return (char) role + p.kind().label().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
     }
 
     /**
@@ -491,7 +493,7 @@ public final class ComplianceTracker {
             final CompliancePeriod prev = latest.get(p.kind());
             if (prev == null || p.start().isAfter(prev.start())) {
                 latest.put(p.kind(), p);
-                if (calendar != null && p.kind().equals(calendar.kind().label())) {
+                if (calendar != null && p.kind() == calendar.kind()) {
                     calendarAcc = a;
                 }
             }

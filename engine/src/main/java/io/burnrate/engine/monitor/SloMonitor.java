@@ -9,6 +9,8 @@ import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
@@ -54,16 +56,13 @@ public final class SloMonitor {
     private double[] calendarThresholds;
     private boolean changed;
 
-    /** The engine's default grace for late events. */
-    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
-
     /** One alert rule with everything precomputed. */
     private record Rule(AlertWindow window, String name, double threshold, int longIdx, int shortIdx,
                         String fingerprint) {
     }
 
     public SloMonitor(final SloSpec spec) {
-        this(spec, DEFAULT_GRACE);
+        this(spec, Grace.DEFAULT);
     }
 
     /** @param grace how late events may arrive: compliance periods close that long after their end */
@@ -192,7 +191,7 @@ public final class SloMonitor {
         int tickets = 0;
         for (int i = 0; i < rules.length; i++) {
             if (machines[i].firing()) {
-                if ("page".equals(rules[i].window().severity())) {
+                if (rules[i].window().severity() == Severity.PAGE) {
                     pages++;
                 } else {
                     tickets++;
@@ -410,7 +409,7 @@ public final class SloMonitor {
                 + "): burn rate " + fmt(burnLong) + " over "
                 + Durations.format(w.longWindow()) + " and " + fmt(burnShort) + " over " + Durations.format(w.shortWindow())
                 + ", threshold " + fmt(threshold) + "; " + fmt(remaining * 100) + "% of the error budget left.";
-        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity(),
+        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity().wire(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
                 fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
                 spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow()),

@@ -17,10 +17,10 @@ public final class AlertPolicies {
 
     private static final Map<String, List<AlertWindow>> CATALOG = Map.of(
             DEFAULT, List.of(
-                    new AlertWindow("page", 2, Duration.ofHours(1), Duration.ofMinutes(5)),
-                    new AlertWindow("page", 5, Duration.ofHours(6), Duration.ofMinutes(30)),
-                    new AlertWindow("ticket", 10, Duration.ofDays(1), Duration.ofHours(2)),
-                    new AlertWindow("ticket", 10, Duration.ofDays(3), Duration.ofHours(6))));
+                    new AlertWindow(Severity.PAGE, 2, Duration.ofHours(1), Duration.ofMinutes(5)),
+                    new AlertWindow(Severity.PAGE, 5, Duration.ofHours(6), Duration.ofMinutes(30)),
+                    new AlertWindow(Severity.TICKET, 10, Duration.ofDays(1), Duration.ofHours(2)),
+                    new AlertWindow(Severity.TICKET, 10, Duration.ofDays(3), Duration.ofHours(6))));
 
     private AlertPolicies() {
     }

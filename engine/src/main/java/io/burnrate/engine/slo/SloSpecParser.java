@@ -425,7 +425,7 @@ public final class SloSpecParser {
 
     /** The longest period of a calendar window: the status window and the bucket layout's SLO window. */
     private static Duration nominalLength(final CalendarPeriod calendar) {
-        return calendar.kind() == CalendarPeriod.Kind.WEEK
+        return calendar.kind() == PeriodKind.WEEK
                 ? Duration.ofDays(7) : Duration.ofDays(31);
     }
 
@@ -530,7 +530,7 @@ public final class SloSpecParser {
             final Duration sw = f.duration(w, "shortWindow", path + ".shortWindow");
             if (severity != null && lw != null && sw != null && !Double.isNaN(budget)) {
                 try {
-                    windows.add(new AlertWindow(severity, budget, lw, sw));
+                    windows.add(new AlertWindow(Severity.ofWire(severity), budget, lw, sw));
                 } catch (IllegalArgumentException e) {
                     f.problem(path, e.getMessage());
                 }

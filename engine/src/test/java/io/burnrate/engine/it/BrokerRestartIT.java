@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,13 +50,13 @@ class BrokerRestartIT {
             try (EngineProcess engine = EngineProcess.start("broker-restart-engine", settings, dir.resolve("state"),
                     "--set", "commit.interval.ms=100");
                  KafkaTestSupport.PacedProducer producer = new KafkaTestSupport.PacedProducer(bootstrap,
-                         settings.topic("requests"), events.stream().map(e -> new String[] {e.service(), e.json()})
+                         settings.topic(TopicRole.REQUESTS), events.stream().map(e -> new String[] {e.service(), e.json()})
                          .toList(), events.stream().map(Traffic.Event::timestamp).toList(), 1000)) {
                 restartWhen(broker, settings, "alpha", false, engine, producer, events.size());
                 restartWhen(broker, settings, "beta", true, engine, producer, events.size());
                 producer.awaitDone(WAIT);
                 try (Admin admin = Topics.admin(settings)) {
-                    assertThat(KafkaTestSupport.endOffsets(admin, settings.topic("requests")))
+                    assertThat(KafkaTestSupport.endOffsets(admin, settings.topic(TopicRole.REQUESTS)))
                             .as("the input is on the topic once (idempotent producer)").isEqualTo(events.size());
                 }
                 replay.assertLiveOutputEquals(bootstrap, settings, WAIT, "broker-restart");
@@ -76,7 +77,7 @@ class BrokerRestartIT {
     private static void restartWhen(final BrokerProcess broker, final Settings settings, final String service,
                                     final boolean kill, final EngineProcess engine,
                                     final KafkaTestSupport.PacedProducer producer, final int total) throws Exception {
-        KafkaTestSupport.readUntil(broker.bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+        KafkaTestSupport.readUntil(broker.bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> seen.stream().anyMatch(r -> r.value().service().equals(service)), WAIT);
         final int sentAtStop = producer.sent();
         final long down = System.nanoTime();
