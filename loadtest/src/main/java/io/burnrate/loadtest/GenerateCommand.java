@@ -3,6 +3,7 @@ package io.burnrate.loadtest;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
 import io.burnrate.loadtest.gen.Scenario;
@@ -163,7 +164,7 @@ final class GenerateCommand implements Callable<Integer> {
                 }
                 if (!noKafka) {
                     final Settings s = new Settings().with(Settings.BOOTSTRAP, brokers)
-                            .with(Settings.TOPIC_PREFIX + "slos", sloTopic);
+                            .withTopic(TopicRole.SLOS, sloTopic);
                     extra.forEach(s::with);
                     createTopic(brokers, sloTopic, 1, Map.of("cleanup.policy", "compact"));
                     System.out.printf("generate: published %,d SLOs to %s%n", SloSet.publish(s, yaml), sloTopic);

@@ -9,6 +9,7 @@ import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.v1.SloSpecParser;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
@@ -198,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
             return e instanceof IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
         final long start = System.currentTimeMillis();
-        final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic("requests"), start, speed,
+        final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic(TopicRole.REQUESTS), start, speed,
                 rate);
         final CountDownLatch done = new CountDownLatch(1);
         final Thread generator = new Thread(traffic, "demo-traffic");
@@ -289,10 +290,10 @@ final class DemoCommand implements Callable<Integer> {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(settings.topic("alerts"), settings.topic("compliance")));
+            consumer.subscribe(List.of(settings.topic(TopicRole.ALERTS), settings.topic(TopicRole.COMPLIANCE)));
             while (done.getCount() > 0) {
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    if (r.topic().equals(settings.topic("compliance"))) {
+                    if (r.topic().equals(settings.topic(TopicRole.COMPLIANCE))) {
                         printSummary(out, summaries.deserialize(r.topic(), r.value()), start);
                         continue;
                     }

@@ -2,6 +2,7 @@ package io.burnrate.engine.cli;
 
 import io.burnrate.engine.runtime.SettingKeys;
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ final class KafkaOptions {
                     + "and the slo commands talk to it (127.0.0.1:" + Settings.DEFAULT_EMBEDDED_PORT + ")."})
     String bootstrapServers;
 
+    /** The roles --topic lists; {@code KafkaOptionsTest} checks they are {@link TopicRole#roles()}. */
+    static final String TOPIC_ROLES = "requests, slos, alerts, status, dlq, budget-policy, compliance";
+
     @Option(names = "--topic", paramLabel = "ROLE=NAME",
-            description = {"rename a topic; roles: requests, slos, alerts, status, dlq, budget-policy, compliance"
-                    + " (default burnrate.<role>)"})
+            description = {"rename a topic; roles: " + TOPIC_ROLES + " (default burnrate.<role>)"})
     Map<String, String> topics = new LinkedHashMap<>();
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
@@ -45,7 +48,15 @@ final class KafkaOptions {
         }
         s.withEnvironment(System.getenv());
         s.with(Settings.BOOTSTRAP, bootstrapServers);
-        topics.forEach((role, name) -> s.with(Settings.TOPIC_PREFIX + role, name));
+        for (final Map.Entry<String, String> t : topics.entrySet()) {
+            final TopicRole role;
+            try {
+                role = TopicRole.ofRole(t.getKey());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("--topic " + t.getKey() + "=" + t.getValue() + ": " + e.getMessage());
+            }
+            s.withTopic(role, t.getValue());
+        }
         SettingKeys.check(extra.keySet(), "--set");
         extra.forEach(s::with);
         return s;

@@ -2,6 +2,7 @@ package io.burnrate.engine.cli;
 
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.EngineConfig;
 import java.io.IOException;
@@ -37,7 +38,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created if missing)")
     private Path out;
 
-    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = Grace.DEFAULT_TEXT,
             description = "how late an event may be and still count (default: ${DEFAULT-VALUE})")
     private String grace;
 

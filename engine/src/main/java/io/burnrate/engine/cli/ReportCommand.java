@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Numbers;
+import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
@@ -14,11 +15,12 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +36,10 @@ final class ReportCommand implements Callable<Integer> {
     private static final int BAR = 20;
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final Set<String> KINDS = Set.of("hour", "day", "week", "month", "rolling", "all");
+    private static final String ALL = "all";
+    /** The --kind values: every period kind's label, then all. */
+    private static final List<String> KINDS = Stream.concat(Arrays.stream(PeriodKind.values()).map(PeriodKind::label),
+            Stream.of(ALL)).toList();
 
     @Spec
     private CommandSpec spec;
@@ -55,7 +60,7 @@ final class ReportCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         for (final String k : kinds) {
             if (!KINDS.contains(k)) {
-                err.println("burnrate report: --kind must be one of hour, day, week, month, rolling, all; not '" + k + "'");
+                err.println("burnrate report: --kind must be one of " + String.join(", ", KINDS) + "; not '" + k + "'");
                 return BurnrateCli.UNUSABLE_INPUT;
             }
         }
@@ -89,7 +94,7 @@ final class ReportCommand implements Callable<Integer> {
                 rows.add(s);
             }
         }
-        rows.sort(Comparator.comparing(ComplianceSummary::sloId).thenComparing(s -> order(s.period().kind()))
+        rows.sort(Comparator.comparing(ComplianceSummary::sloId).thenComparing(s -> PeriodKind.displayRank(s.period().kind()))
                 .thenComparing(s -> s.period().start()));
         print(out, rows);
         out.flush();
@@ -101,13 +106,9 @@ final class ReportCommand implements Callable<Integer> {
             return false;
         }
         if (kinds.isEmpty()) {
-            return !ComplianceSummary.HOUR.equals(s.period().kind());
+            return !PeriodKind.HOUR.label().equals(s.period().kind());
         }
-        return kinds.contains("all") || kinds.contains(s.period().kind());
-    }
-
-    private static int order(final String kind) {
-        return List.of("month", "week", "rolling", "day", "hour").indexOf(kind);
+        return kinds.contains(ALL) || kinds.contains(s.period().kind());
     }
 
     static void print(final PrintWriter out, final List<ComplianceSummary> rows) {

@@ -6,6 +6,7 @@ import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.ErrorHandlers;
 import java.io.IOException;
@@ -66,7 +67,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--slos", paramLabel = "FILE", description = "validate and apply this SLO file at start-up")
     private Path slos;
 
-    @Option(names = "--grace", paramLabel = "DURATION", description = "how late an event may be and still count (default 5m)")
+    @Option(names = "--grace", paramLabel = "DURATION",
+            description = "how late an event may be and still count (default " + Grace.DEFAULT_TEXT + ")")
     private String grace;
 
     @Option(names = "--http-port", paramLabel = "PORT",

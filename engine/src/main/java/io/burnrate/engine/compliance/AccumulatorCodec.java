@@ -2,6 +2,7 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.PeriodKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -43,7 +44,7 @@ public final class AccumulatorCodec {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             final CompliancePeriod period = a.period();
             out.writeByte(FORMAT_V1);
-            out.writeUTF(period.kind());
+            out.writeUTF(period.kind().label());
             out.writeLong(period.start().toEpochMilli());
             out.writeLong(period.end().toEpochMilli());
             out.writeDouble(a.objective());
@@ -88,7 +89,8 @@ public final class AccumulatorCodec {
             if (format != FORMAT_V1) {
                 throw new IllegalArgumentException("not a compliance accumulator (format " + format + ")");
             }
-            final CompliancePeriod period = new CompliancePeriod(in.readUTF(), Instant.ofEpochMilli(in.readLong()),
+            final CompliancePeriod period = new CompliancePeriod(PeriodKind.ofLabel(in.readUTF()),
+                    Instant.ofEpochMilli(in.readLong()),
                     Instant.ofEpochMilli(in.readLong()));
             final double objective = in.readDouble();
             final Duration grace = Duration.ofMillis(in.readLong());

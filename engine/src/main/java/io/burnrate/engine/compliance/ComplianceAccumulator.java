@@ -3,6 +3,8 @@ package io.burnrate.engine.compliance;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.math.BigDecimal;
@@ -70,7 +72,7 @@ public final class ComplianceAccumulator {
 
     /** Occurrences, default grace. */
     public ComplianceAccumulator(final CompliancePeriod period, final double objective) {
-        this(period, objective, BudgetingMethod.OCCURRENCES, TimesliceCounter.DEFAULT_GRACE);
+        this(period, objective, BudgetingMethod.OCCURRENCES, Grace.DEFAULT);
     }
 
     /** With {@code latency} as its sketch: for {@link AccumulatorCodec}. */
@@ -146,8 +148,8 @@ public final class ComplianceAccumulator {
      * as an alert fired; time in alert is the union of the intervals during which any
      * rule fires, clipped to the period. Feed transitions in event-time order.
      */
-    public void onAlert(final String severity, final boolean firing, final Instant at) {
-        final boolean page = isPage(severity);
+    public void onAlert(final Severity severity, final boolean firing, final Instant at) {
+        final boolean page = severity == Severity.PAGE;
         final long t = clip(at.toEpochMilli());
         if (firing) {
             if (period.contains(at)) {
@@ -168,8 +170,8 @@ public final class ComplianceAccumulator {
      * {@code sinceMs} (clipped to the period start): its time counts, but it is not an
      * alert fired in this period.
      */
-    public void alreadyFiring(final String severity, final long sinceMs) {
-        alertTime = alertTime.fire(isPage(severity), clip(sinceMs));
+    public void alreadyFiring(final Severity severity, final long sinceMs) {
+        alertTime = alertTime.fire(severity == Severity.PAGE, clip(sinceMs));
     }
 
     /**
@@ -350,13 +352,4 @@ public final class ComplianceAccumulator {
         return Math.max(startMs, Math.min(endMs, ms));
     }
 
-    private static boolean isPage(final String severity) {
-        if ("page".equals(severity)) {
-            return true;
-        }
-        if ("ticket".equals(severity)) {
-            return false;
-        }
-        throw new IllegalArgumentException("severity must be page or ticket, not '" + severity + "'");
-    }
 }

@@ -2,6 +2,8 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.PeriodKind;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
@@ -120,7 +122,7 @@ public final class ComplianceTracker {
         final List<String> keys = new ArrayList<>();
         final List<ComplianceAccumulator> accs = new ArrayList<>();
         for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
-            if (e.getValue().period().kind().equals(ComplianceSummary.HOUR)) {
+            if (e.getValue().period().kind() == PeriodKind.HOUR) {
                 keys.add(e.getKey());
                 accs.add(e.getValue());
             }
@@ -140,8 +142,8 @@ public final class ComplianceTracker {
     }
 
     /** A rule of {@code severity} started or stopped firing at {@code at} (event time order). */
-    public void onAlert(final String severity, final boolean firing, final Instant at) {
-        final boolean page = "page".equals(severity);
+    public void onAlert(final Severity severity, final boolean firing, final Instant at) {
+        final boolean page = severity == Severity.PAGE;
         if (!firing && !rulesFiring.firing(page)) {
             return;
         }
@@ -196,10 +198,10 @@ public final class ComplianceTracker {
         });
         for (final ComplianceAccumulator a : due) {
             final CompliancePeriod p = a.period();
-            if (p.kind().equals(ComplianceSummary.HOUR)) {
+            if (p.kind() == PeriodKind.HOUR) {
                 for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
                     final CompliancePeriod outer = e.getValue().period();
-                    if (outer != p && !outer.kind().equals(ComplianceSummary.HOUR) && !p.start().isBefore(outer.start())
+                    if (outer != p && outer.kind() != PeriodKind.HOUR && !p.start().isBefore(outer.start())
                             && !p.end().isAfter(outer.end())) {
                         e.getValue().absorb(a);
                         pending.write(e.getKey(), e.getValue());
@@ -251,10 +253,10 @@ public final class ComplianceTracker {
         // rules firing when the period opens fired since its start, or since this tracker
         // started (a redefined SLO's fresh tracker does not know more)
         for (int i = 0; i < rulesFiring.pagesFiring(); i++) {
-            a.alreadyFiring("page", startedAt);
+            a.alreadyFiring(Severity.PAGE, startedAt);
         }
         for (int i = 0; i < rulesFiring.ticketsFiring(); i++) {
-            a.alreadyFiring("ticket", startedAt);
+            a.alreadyFiring(Severity.TICKET, startedAt);
         }
         final String key = storageKey(OPEN, p);
         open.put(key, a);

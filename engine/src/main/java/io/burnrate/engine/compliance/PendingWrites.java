@@ -19,7 +19,7 @@ final class PendingWrites {
 
     /** {@code role kind-initial startMillis}: orders and identifies one accumulator of an SLO. */
     static String key(final byte role, final CompliancePeriod p) {
-        return (char) role + p.kind().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
+        return (char) role + p.kind().label().substring(0, 1) + String.format("%016x", p.start().toEpochMilli());
     }
 
     /** {@code a}, stored under {@code key}, changed: write it at the next commit. */

@@ -2,12 +2,12 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
-import io.burnrate.schemas.ComplianceSummary;
+import io.burnrate.engine.slo.PeriodKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +26,7 @@ final class PeriodSchedule {
     private final CalendarPeriod days;
     private final CalendarPeriod calendar;
     /** The latest period opened per kind: the next one opens when time reaches its end. */
-    private final Map<String, CompliancePeriod> latest = new TreeMap<>();
+    private final Map<PeriodKind, CompliancePeriod> latest = new EnumMap<>(PeriodKind.class);
     /** The earliest end of the latest periods: until event time reaches it, no period opens. */
     private long nextBoundary = Long.MIN_VALUE;
 
@@ -34,8 +34,8 @@ final class PeriodSchedule {
     PeriodSchedule(final CalendarPeriod calendar) {
         this.calendar = calendar;
         final ZoneId zone = calendar == null ? ZoneOffset.UTC : calendar.zone();
-        this.hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, zone);
-        this.days = new CalendarPeriod(CalendarPeriod.Kind.DAY, zone);
+        this.hours = new CalendarPeriod(PeriodKind.HOUR, zone);
+        this.days = new CalendarPeriod(PeriodKind.DAY, zone);
     }
 
     /** The calendar SLO's period rule, or null. */
@@ -45,7 +45,7 @@ final class PeriodSchedule {
 
     /** Whether {@code p} is a calendar SLO's week or month. */
     boolean isCalendarPeriod(final CompliancePeriod p) {
-        return calendar != null && p.kind().equals(calendar.kind().label());
+        return calendar != null && p.kind() == calendar.kind();
     }
 
     /**
@@ -72,7 +72,7 @@ final class PeriodSchedule {
     }
 
     private void openKind(final CalendarPeriod rule, final Instant t, final Consumer<CompliancePeriod> open) {
-        final String kind = rule.kind().label();
+        final PeriodKind kind = rule.kind();
         final CompliancePeriod last = latest.get(kind);
         if (last != null && last.contains(t)) {
             return;
@@ -102,14 +102,14 @@ final class PeriodSchedule {
     }
 
     /** The period rule for {@code kind}, or null when this schedule does not have that kind. */
-    private CalendarPeriod ruleFor(final String kind) {
-        if (kind.equals(ComplianceSummary.HOUR)) {
+    private CalendarPeriod ruleFor(final PeriodKind kind) {
+        if (kind == PeriodKind.HOUR) {
             return hours;
         }
-        if (kind.equals(ComplianceSummary.DAY)) {
+        if (kind == PeriodKind.DAY) {
             return days;
         }
-        return calendar != null && kind.equals(calendar.kind().label()) ? calendar : null;
+        return calendar != null && kind == calendar.kind() ? calendar : null;
     }
 
     /**

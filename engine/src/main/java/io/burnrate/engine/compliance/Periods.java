@@ -2,7 +2,7 @@ package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
-import io.burnrate.schemas.ComplianceSummary;
+import io.burnrate.engine.slo.PeriodKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 /** The periods of the hourly, daily and trailing-window compliance summaries. */
 public final class Periods {
 
-    private static final CalendarPeriod UTC_HOURS = new CalendarPeriod(CalendarPeriod.Kind.HOUR, ZoneOffset.UTC);
+    private static final CalendarPeriod UTC_HOURS = new CalendarPeriod(PeriodKind.HOUR, ZoneOffset.UTC);
 
     private Periods() {
     }
@@ -23,7 +23,7 @@ public final class Periods {
 
     /** The day containing {@code t}, midnight to midnight in {@code zone} (23 h or 25 h across a DST change). */
     public static CompliancePeriod day(final Instant t, final ZoneId zone) {
-        return new CalendarPeriod(CalendarPeriod.Kind.DAY, zone).periodContaining(t);
+        return new CalendarPeriod(PeriodKind.DAY, zone).periodContaining(t);
     }
 
     /** The UTC day containing {@code t}. */
@@ -33,6 +33,6 @@ public final class Periods {
 
     /** The trailing window {@code [end - window, end)} of a rolling SLO. */
     public static CompliancePeriod rolling(final Instant end, final Duration window) {
-        return new CompliancePeriod(ComplianceSummary.ROLLING, end.minus(window), end);
+        return new CompliancePeriod(PeriodKind.ROLLING, end.minus(window), end);
     }
 }

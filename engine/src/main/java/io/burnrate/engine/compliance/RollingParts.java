@@ -1,7 +1,7 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.ComplianceSummary;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 final class RollingParts {
 
     /** The part length (day or hour), or null when the SLO keeps no parts. */
-    private final CalendarPeriod.Kind partKind;
+    private final PeriodKind partKind;
     private final PendingWrites pending;
     /**
      * Closed parts of the trailing window, by period start: all of them without a store,
@@ -38,7 +38,7 @@ final class RollingParts {
         if (spec.calendar() != null || windowMs % 3_600_000L != 0) {
             this.partKind = null;
         } else {
-            this.partKind = windowMs % 86_400_000L == 0 ? CalendarPeriod.Kind.DAY : CalendarPeriod.Kind.HOUR;
+            this.partKind = windowMs % 86_400_000L == 0 ? PeriodKind.DAY : PeriodKind.HOUR;
         }
     }
 
@@ -49,12 +49,12 @@ final class RollingParts {
 
     /** Whether closing {@code p} adds a part. */
     boolean isPart(final CompliancePeriod p) {
-        return partKind != null && p.kind().equals(partKind.label());
+        return partKind != null && p.kind() == partKind;
     }
 
     /** Whether closing {@code p} emits a rolling summary (a day of an SLO with parts). */
     boolean rollsAt(final CompliancePeriod p) {
-        return partKind != null && p.kind().equals(ComplianceSummary.DAY);
+        return partKind != null && p.kind() == PeriodKind.DAY;
     }
 
     /** Keeps {@code a}, a closed part, and writes it at the next commit. */

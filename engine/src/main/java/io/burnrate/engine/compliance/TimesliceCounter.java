@@ -1,6 +1,7 @@
 package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.Grace;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -37,8 +38,6 @@ public final class TimesliceCounter {
 
     /** The default slice length, as in OpenSLO. */
     public static final Duration DEFAULT_SLICE = BudgetingMethod.DEFAULT_SLICE;
-    /** The engine's default grace for late events. */
-    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
 
     private final long sliceMs;
     private final long graceMs;
@@ -80,7 +79,7 @@ public final class TimesliceCounter {
 
     /** 1-minute slices with the default grace; {@code target} as written, e.g. 0.95. */
     public TimesliceCounter(final double target) {
-        this(DEFAULT_SLICE, BigDecimal.valueOf(target), DEFAULT_GRACE);
+        this(DEFAULT_SLICE, BigDecimal.valueOf(target), Grace.DEFAULT);
     }
 
     /** The counter behind {@code badMinutes}: 1-minute slices against {@code objectivePercent} (e.g. 99.9). */
@@ -90,7 +89,7 @@ public final class TimesliceCounter {
 
     /** {@link #badMinutes(double, Duration)} with the default grace. */
     public static TimesliceCounter badMinutes(final double objectivePercent) {
-        return badMinutes(objectivePercent, DEFAULT_GRACE);
+        return badMinutes(objectivePercent, Grace.DEFAULT);
     }
 
     public Duration slice() {

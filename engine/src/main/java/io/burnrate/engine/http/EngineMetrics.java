@@ -61,7 +61,10 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class EngineMetrics {
 
-    /** SLO labels copied onto every per-SLO series (missing ones are exported empty). */
+    /**
+     * SLO labels copied onto every per-SLO series by default (setting {@code metrics.slo.labels});
+     * missing ones are exported empty.
+     */
     public static final List<String> DEFAULT_SLO_LABELS = List.of("team", "tier");
     private static final List<String> REJECT_REASONS = List.of("malformed-json", "missing-field", "invalid-field",
             "invalid-timestamp", "late");
@@ -225,7 +228,7 @@ public final class EngineMetrics {
                     s -> s.windows().get(w).bad(), id));
         }
         for (final AlertWindow rule : spec.alerts()) {
-            final Tags tags = base.and("rule", rule.ruleName()).and("severity", rule.severity());
+            final Tags tags = base.and("rule", rule.ruleName()).and("severity", rule.severity().wire());
             final String name = rule.ruleName();
             meters.add(gauge("burnrate_slo_alert_firing", "1 while the alert rule fires, else 0", tags,
                     s -> s.firing().contains(name) ? 1 : 0, id));

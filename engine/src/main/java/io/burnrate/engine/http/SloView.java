@@ -42,7 +42,7 @@ public record SloView(String id, String service, double objective, String window
         final List<Rule> rules = new ArrayList<>();
         for (final AlertWindow w : spec.alerts()) {
             // a calendar SLO's snapshot window is the current period's length
-            rules.add(new Rule(w.ruleName(), w.severity(), w.threshold(entry == null ? spec.window()
+            rules.add(new Rule(w.ruleName(), w.severity().wire(), w.threshold(entry == null ? spec.window()
                     : entry.latest().window()),
                     Durations.format(w.longWindow()), Durations.format(w.shortWindow())));
         }

@@ -1,6 +1,7 @@
 package io.burnrate.engine.http;
 
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.schemas.ComplianceSummary;
@@ -25,6 +26,7 @@ import java.util.Set;
  */
 final class StatusPage {
 
+    private static final String TICKET = Severity.TICKET.wire();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
     private static final String STYLE = "<style>"
@@ -118,7 +120,7 @@ final class StatusPage {
                 }
                 final StringBuilder firing = new StringBuilder();
                 for (final String rule : s.firing()) {
-                    firing.append("<span class='firing").append(rule.startsWith("ticket") ? " ticket" : "")
+                    firing.append("<span class='firing").append(isTicket(v, rule) ? " ticket" : "")
                             .append("'>").append(esc(rule)).append("</span>");
                 }
                 cell(b, firing.length() == 0 ? "<span class=ok>ok</span>" : firing.toString(),
@@ -175,7 +177,7 @@ final class StatusPage {
                     .append("</td><td class=num>")
                     .append(fmt(r.threshold())).append("x</td><td class=num>").append(fmtOr(burnOf(s, r.longWindow())))
                     .append("</td><td class=num>").append(fmtOr(burnOf(s, r.shortWindow()))).append("</td><td>")
-                    .append(firing ? "<span class='firing" + ("ticket".equals(r.severity()) ? " ticket" : "") + "'>firing</span>"
+                    .append(firing ? "<span class='firing" + (TICKET.equals(r.severity()) ? " ticket" : "") + "'>firing</span>"
                             : "<span class=ok>ok</span>").append("</td></tr>");
         }
         b.append("</tbody></table>");
@@ -298,6 +300,16 @@ final class StatusPage {
                     pad + 4 + 150 * i, h - 8, colors.get(i % colors.size()), esc(names.get(i))));
         }
         return b.append("</svg>").toString();
+    }
+
+    /** Whether {@code rule} is one of the SLO's ticket rules (tickets are drawn in a milder colour). */
+    private static boolean isTicket(final SloView v, final String rule) {
+        for (final SloView.Rule r : v.rules()) {
+            if (r.name().equals(rule)) {
+                return TICKET.equals(r.severity());
+            }
+        }
+        return false;
     }
 
     private static Double burnOf(final StatusSnapshot s, final String window) {

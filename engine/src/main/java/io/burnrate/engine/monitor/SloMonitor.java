@@ -9,6 +9,8 @@ import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
@@ -54,7 +56,7 @@ public final class SloMonitor {
     private boolean changed;
 
     /** The engine's default grace for late events. */
-    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_GRACE = Grace.DEFAULT;
 
     /** One alert rule with everything precomputed. */
     private record Rule(AlertWindow window, String name, double threshold, int longIdx, int shortIdx,
@@ -191,7 +193,7 @@ public final class SloMonitor {
         int tickets = 0;
         for (int i = 0; i < rules.length; i++) {
             if (machines[i].firing()) {
-                if ("page".equals(rules[i].window().severity())) {
+                if (rules[i].window().severity() == Severity.PAGE) {
                     pages++;
                 } else {
                     tickets++;
@@ -403,7 +405,7 @@ public final class SloMonitor {
         final AlertWindow w = r.window();
         final String summary = AlertText.summary(spec, r.name(), w, fired, burnLong, threshold);
         final String description = AlertText.description(spec, w, burnLong, burnShort, threshold, remaining);
-        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity(),
+        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity().wire(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
                 fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
                 spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow()),

@@ -1,5 +1,6 @@
 package io.burnrate.engine.monitor;
 
+import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.ArrayList;
@@ -37,8 +38,6 @@ public final class StatusBoard {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** The latest closed compliance summary per SLO and period kind. */
     private final Map<String, Map<String, ComplianceSummary>> compliance = new ConcurrentHashMap<>();
-    private static final List<String> KIND_ORDER = List.of(ComplianceSummary.MONTH, ComplianceSummary.WEEK,
-            ComplianceSummary.ROLLING, ComplianceSummary.DAY, ComplianceSummary.HOUR);
 
     public void publish(final StatusSnapshot s) {
         publish(s, 0, 0, new float[0]);
@@ -73,13 +72,13 @@ public final class StatusBoard {
         compliance.computeIfAbsent(s.sloId(), id -> new ConcurrentHashMap<>()).put(s.period().kind(), s);
     }
 
-    /** The latest summary of each period kind this instance closed for the SLO: month, week, rolling, day, hour. */
+    /** The latest summary of each period kind this instance closed for the SLO, in {@link PeriodKind#DISPLAY_ORDER}. */
     public List<ComplianceSummary> compliance(final String sloId) {
         final Map<String, ComplianceSummary> byKind = compliance.get(sloId);
         final List<ComplianceSummary> out = new ArrayList<>();
         if (byKind != null) {
-            for (final String kind : KIND_ORDER) {
-                final ComplianceSummary s = byKind.get(kind);
+            for (final PeriodKind kind : PeriodKind.DISPLAY_ORDER) {
+                final ComplianceSummary s = byKind.get(kind.label());
                 if (s != null) {
                     out.add(s);
                 }

@@ -2,10 +2,13 @@ package io.burnrate.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.http.EngineMetrics;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.topology.EngineConfig;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -31,9 +34,12 @@ import java.util.TreeSet;
  * flags.
  *
  * <p>burnrate's own keys: {@code bootstrap.servers} (absent: embedded broker),
- * {@code topic.requests|slos|alerts|status|dlq}, {@code partitions},
- * {@code replication.factor}, {@code create.topics}, {@code grace},
- * {@code idle.advance.after}, {@code embedded.port}, {@code data.dir}. Every other key
+ * {@code topic.<role>} for every {@link TopicRole} ({@code requests}, {@code slos},
+ * {@code alerts}, {@code status}, {@code dlq}, {@code budget-policy}, {@code compliance}),
+ * {@code partitions}, {@code replication.factor}, {@code create.topics}, {@code grace},
+ * {@code idle.advance.after}, {@code max.future.skew}, {@code max.event.age},
+ * {@code limits.*}, {@code slo.max-*}, {@code http.*}, {@code metrics.slo.labels},
+ * {@code embedded.port}, {@code data.dir}. Every other key
  * ({@code application.id}, {@code state.dir}, {@code processing.guarantee},
  * {@code num.stream.threads}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*},
  * ...) is passed to Kafka Streams and the Kafka clients unchanged. Nested YAML maps are
@@ -62,7 +68,6 @@ public final class Settings {
     public static final String LIMIT_DLQ_VALUE_BYTES = "limits.dlq.value.bytes";
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
-    public static final String TOPIC_PREFIX = "topic.";
     /** HTTP port of /metrics, the API and the status page; -1 turns the server off. */
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND = "http.bind";
@@ -94,14 +99,10 @@ public final class Settings {
         values.put(DATA_DIR, "burnrate-data");
         values.put(EMBEDDED_PORT, Integer.toString(DEFAULT_EMBEDDED_PORT));
         final EngineConfig d = EngineConfig.defaults();
-        values.put(TOPIC_PREFIX + "requests", d.requestsTopic());
-        values.put(TOPIC_PREFIX + "slos", d.slosTopic());
-        values.put(TOPIC_PREFIX + "alerts", d.alertsTopic());
-        values.put(TOPIC_PREFIX + "status", d.statusTopic());
-        values.put(TOPIC_PREFIX + "dlq", d.dlqTopic());
-        values.put(TOPIC_PREFIX + "budget-policy", d.budgetPolicyTopic());
-        values.put(TOPIC_PREFIX + "compliance", d.complianceTopic());
-        values.put(GRACE, "5m");
+        for (final TopicRole role : TopicRole.values()) {
+            values.put(role.key(), d.topic(role));
+        }
+        values.put(GRACE, Grace.DEFAULT_TEXT);
         values.put(IDLE_ADVANCE, "30s");
         values.put(MAX_FUTURE_SKEW, "1h");
         values.put(MAX_EVENT_AGE, "7d");
@@ -112,7 +113,7 @@ public final class Settings {
         values.put(LIMIT_DLQ_VALUE_BYTES, Integer.toString(limits.maxDeadLetterBytes()));
         values.put(HTTP_PORT, "8080");
         values.put(HTTP_BIND, "0.0.0.0");
-        values.put(METRICS_SLO_LABELS, "team,tier");
+        values.put(METRICS_SLO_LABELS, String.join(",", EngineMetrics.DEFAULT_SLO_LABELS));
     }
 
     /** The advertised HTTP host: configured, else the bind address, else localhost. */
@@ -196,8 +197,13 @@ public final class Settings {
         return b == null || b.isBlank();
     }
 
-    public String topic(final String role) {
-        return values.get(TOPIC_PREFIX + role);
+    public String topic(final TopicRole role) {
+        return values.get(role.key());
+    }
+
+    /** Names the topic of {@code role}. */
+    public Settings withTopic(final TopicRole role, final String name) {
+        return with(role.key(), name);
     }
 
     public int partitions() {
@@ -295,11 +301,12 @@ public final class Settings {
     public EngineConfig engineConfig() {
         final EngineConfig d = EngineConfig.defaults();
         final Duration grace = duration(GRACE);
-        return new EngineConfig(topic("requests"), topic("slos"), topic("alerts"), topic("status"), topic("dlq"),
-                topic("budget-policy"), topic("compliance"),
-                grace == null ? Duration.ZERO : grace, d.evaluationInterval(), d.statusInterval(),
-                duration(IDLE_ADVANCE), false, duration(MAX_FUTURE_SKEW), duration(MAX_EVENT_AGE),
-                new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
+        return d.withTopics(this::topic)
+                .withGrace(grace == null ? Duration.ZERO : grace)
+                .withIdleAdvanceAfter(duration(IDLE_ADVANCE))
+                .withMaxFutureSkew(duration(MAX_FUTURE_SKEW))
+                .withMaxEventAge(duration(MAX_EVENT_AGE))
+                .withLimits(new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
                         intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
     }
 
@@ -308,7 +315,7 @@ public final class Settings {
         final Map<String, Object> out = new TreeMap<>();
         values.forEach((k, v) -> {
             // http.*: the HTTP server's own (auth and TLS secrets among them), never Kafka's
-            if (!OWN.contains(k) && !k.startsWith(TOPIC_PREFIX) && !k.startsWith("http.") && !k.equals(REPLICATION)) {
+            if (!OWN.contains(k) && !k.startsWith(TopicRole.KEY_PREFIX) && !k.startsWith("http.") && !k.equals(REPLICATION)) {
                 out.put(k, v);
             }
         });

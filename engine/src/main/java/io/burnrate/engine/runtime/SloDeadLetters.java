@@ -4,6 +4,7 @@ import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.topology.DeadLetters;
 import io.burnrate.engine.topology.Names;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,8 +42,8 @@ final class SloDeadLetters implements SloRegistry.RejectionListener, AutoCloseab
         props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.get(Settings.APPLICATION_ID) + "-slo-dlq");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.dlqTopic = settings.topic("dlq");
-        this.slosTopic = settings.topic("slos");
+        this.dlqTopic = settings.topic(TopicRole.DLQ);
+        this.slosTopic = settings.topic(TopicRole.SLOS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.burnrate.engine.runtime;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.engine.slo.v1.SloSpecParser;
+import io.burnrate.engine.topology.TopicRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class SloPublisher {
             // send all, then wait: 10,000 SLOs in one file are one batch, not 10,000 round trips
             final List<Future<?>> sent = new ArrayList<>(slos.size());
             for (final SloSpecParser.Parsed p : slos) {
-                sent.add(producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
+                sent.add(producer.send(new ProducerRecord<>(settings.topic(TopicRole.SLOS), p.spec().id(),
                         SloSpecParser.toJson(p.document()))));
             }
             for (final Future<?> f : sent) {
@@ -51,7 +52,7 @@ public final class SloPublisher {
     /** Writes a tombstone; the engine resolves the SLO's firing alerts. */
     public void delete(final String id) throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(settings.topic("slos"), id, null)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(settings.topic(TopicRole.SLOS), id, null)).get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -65,7 +66,7 @@ public final class SloPublisher {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             final List<TopicPartition> parts = new ArrayList<>();
-            for (final PartitionInfo p : consumer.partitionsFor(settings.topic("slos"), Duration.ofSeconds(15))) {
+            for (final PartitionInfo p : consumer.partitionsFor(settings.topic(TopicRole.SLOS), Duration.ofSeconds(15))) {
                 parts.add(new TopicPartition(p.topic(), p.partition()));
             }
             consumer.assign(parts);

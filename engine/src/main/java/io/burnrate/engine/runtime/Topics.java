@@ -1,5 +1,6 @@
 package io.burnrate.engine.runtime;
 
+import io.burnrate.engine.topology.TopicRole;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks that the engine's topics exist and creates the missing ones when allowed:
- * {@code burnrate.slos} and {@code burnrate.status} compacted, the others with the
- * broker's retention. Fails fast, naming the broker or the topic, rather than hanging.
+ * {@code burnrate.slos}, {@code burnrate.status} and {@code burnrate.compliance} compacted
+ * ({@link #compacted}), the others with the broker's retention. Fails fast, naming the broker or the topic, rather than hanging.
  */
 public final class Topics {
 
@@ -99,15 +100,9 @@ public final class Topics {
         final String bootstrap = settings.get(Settings.BOOTSTRAP);
         checkReachable(admin, bootstrap);
         final Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
-        final Map<String, String> compacted = Map.of("cleanup.policy", "compact");
-        wanted.put(settings.topic("requests"), Map.of());
-        wanted.put(settings.topic("slos"), compacted);
-        wanted.put(settings.topic("alerts"), Map.of());
-        wanted.put(settings.topic("status"), compacted);
-        wanted.put(settings.topic("dlq"), Map.of());
-        wanted.put(settings.topic("budget-policy"), Map.of());
-        // one record per SLO and period, never updated: compaction keeps the history, time retention would drop it
-        wanted.put(settings.topic("compliance"), compacted);
+        for (final TopicRole role : TopicRole.values()) {
+            wanted.put(settings.topic(role), compacted(role) ? Map.of("cleanup.policy", "compact") : Map.of());
+        }
         final Set<String> existing;
         try {
             existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -117,7 +112,7 @@ public final class Topics {
         final List<NewTopic> missing = new ArrayList<>();
         for (final Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
             if (!existing.contains(e.getKey())) {
-                final int partitions = e.getKey().equals(settings.topic("slos")) ? 1 : settings.partitions();
+                final int partitions = e.getKey().equals(settings.topic(TopicRole.SLOS)) ? 1 : settings.partitions();
                 final short rf = settings.replicationFactor();
                 missing.add(new NewTopic(e.getKey(), Optional.of(partitions),
                         rf > 0 ? Optional.of(rf) : Optional.empty()).configs(e.getValue()));
@@ -163,8 +158,7 @@ public final class Topics {
         try (Admin admin = admin(settings)) {
             final Set<String> existing = admin.listTopics().names().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final List<String> out = new ArrayList<>();
-            for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy",
-                    "compliance")) {
+            for (final TopicRole role : TopicRole.values()) {
                 if (!existing.contains(settings.topic(role))) {
                     out.add(settings.topic(role));
                 }
@@ -176,6 +170,18 @@ public final class Topics {
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    /**
+     * Whether the topic of {@code role} is compacted: those keyed by SLO (definitions,
+     * latest status) and compliance, one record per SLO and period that is never updated,
+     * where compaction keeps the history and time retention would drop it.
+     */
+    static boolean compacted(final TopicRole role) {
+        return switch (role) {
+            case SLOS, STATUS, COMPLIANCE -> true;
+            case REQUESTS, ALERTS, DLQ, BUDGET_POLICY -> false;
+        };
     }
 
     private static String names(final List<NewTopic> topics) {

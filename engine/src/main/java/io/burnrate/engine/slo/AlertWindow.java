@@ -2,6 +2,7 @@ package io.burnrate.engine.slo;
 
 import io.burnrate.engine.sli.BurnRate;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One multi-window alert rule as data: a severity, the share of the SLO window's error
@@ -9,12 +10,12 @@ import java.time.Duration;
  * threshold is derived, as in Sloth: budgetPercent / 100 x sloWindow / longWindow, so
  * {@code page 2% 1h/5m} over 30 days burns at 14.4.
  */
-public record AlertWindow(String severity, double budgetPercent, Duration longWindow, Duration shortWindow) {
+public record AlertWindow(Severity severity, double budgetPercent, Duration longWindow, Duration shortWindow) {
 
     public AlertWindow {
-        if (!"page".equals(severity) && !"ticket".equals(severity)) {
-            throw new IllegalArgumentException("severity must be page or ticket, not '" + severity + "'");
-        }
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(longWindow, "longWindow");
+        Objects.requireNonNull(shortWindow, "shortWindow");
         if (!(budgetPercent > 0 && budgetPercent <= 100)) {
             throw new IllegalArgumentException("budgetPercent must be in (0, 100], not " + budgetPercent);
         }
@@ -34,6 +35,6 @@ public record AlertWindow(String severity, double budgetPercent, Duration longWi
 
     /** {@code <severity>-<long>-<short>}, e.g. {@code page-1h-5m}. */
     public String ruleName() {
-        return severity + "-" + Durations.format(longWindow) + "-" + Durations.format(shortWindow);
+        return severity.wire() + "-" + Durations.format(longWindow) + "-" + Durations.format(shortWindow);
     }
 }

@@ -1,6 +1,5 @@
 package io.burnrate.engine.slo;
 
-import io.burnrate.schemas.ComplianceSummary;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,43 +17,28 @@ import java.util.Objects;
  * where a zone skips midnight), so they follow daylight-saving changes: March 2026 in
  * America/New_York is {@code [2026-03-01T05:00Z, 2026-04-01T04:00Z)}, 743 hours.
  *
- * <p>SLO compliance windows use {@link Kind#WEEK} and {@link Kind#MONTH}
+ * <p>SLO compliance windows use {@link PeriodKind#WEEK} and {@link PeriodKind#MONTH}
  * ({@code window: {calendar: month, timeZone: Europe/Berlin}}); the hourly and daily
- * summaries use {@link Kind#HOUR} and {@link Kind#DAY} through {@link Periods}.
+ * summaries use {@link PeriodKind#HOUR} and {@link PeriodKind#DAY} through {@link Periods}.
  */
-public record CalendarPeriod(Kind kind, ZoneId zone) {
-
-    /** Period kinds; {@link #label()} is the summary's {@code period.kind}. */
-    public enum Kind {
-        HOUR(ComplianceSummary.HOUR),
-        DAY(ComplianceSummary.DAY),
-        WEEK(ComplianceSummary.WEEK),
-        MONTH(ComplianceSummary.MONTH);
-
-        private final String label;
-
-        Kind(final String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
+public record CalendarPeriod(PeriodKind kind, ZoneId zone) {
 
     public CalendarPeriod {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(zone, "zone");
+        if (kind == PeriodKind.ROLLING) {
+            throw new IllegalArgumentException("a calendar period is an hour, day, week or month, not rolling");
+        }
     }
 
     /** ISO weeks in {@code zone}. */
     public static CalendarPeriod week(final ZoneId zone) {
-        return new CalendarPeriod(Kind.WEEK, zone);
+        return new CalendarPeriod(PeriodKind.WEEK, zone);
     }
 
     /** Calendar months in {@code zone}. */
     public static CalendarPeriod month(final ZoneId zone) {
-        return new CalendarPeriod(Kind.MONTH, zone);
+        return new CalendarPeriod(PeriodKind.MONTH, zone);
     }
 
     /**
@@ -65,10 +49,10 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
      */
     public static CalendarPeriod ofWindow(final String calendar, final String timeZone) {
         final String c = calendar == null ? "" : calendar.trim().toLowerCase(Locale.ROOT);
-        final Kind kind;
+        final PeriodKind kind;
         switch (c) {
-            case "week" -> kind = Kind.WEEK;
-            case "month" -> kind = Kind.MONTH;
+            case "week" -> kind = PeriodKind.WEEK;
+            case "month" -> kind = PeriodKind.MONTH;
             default -> throw new IllegalArgumentException("calendar must be week or month, not '" + calendar + "'");
         }
         final ZoneId zone;
@@ -96,7 +80,7 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
                 final long k = Duration.between(dayStart.toInstant(), t).toHours();
                 final Instant hourStart = dayStart.toInstant().plus(Duration.ofHours(k));
                 final Instant hourEnd = hourStart.plus(Duration.ofHours(1));
-                return new CompliancePeriod(kind.label(), hourStart, hourEnd.isAfter(dayEnd) ? dayEnd : hourEnd);
+                return new CompliancePeriod(kind, hourStart, hourEnd.isAfter(dayEnd) ? dayEnd : hourEnd);
             }
             case DAY: {
                 final LocalDate d = local.toLocalDate();
@@ -110,14 +94,16 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
                 end = monday.plusWeeks(1).atStartOfDay(zone);
                 break;
             }
-            default: {
+            case MONTH: {
                 final LocalDate first = local.toLocalDate().withDayOfMonth(1);
                 start = first.atStartOfDay(zone);
                 end = first.plusMonths(1).atStartOfDay(zone);
                 break;
             }
+            default:
+                throw new IllegalStateException("not a calendar kind: " + kind);
         }
-        return new CompliancePeriod(kind.label(), start.toInstant(), end.toInstant());
+        return new CompliancePeriod(kind, start.toInstant(), end.toInstant());
     }
 
     /** The period that follows {@code period} (which this rule produced). */

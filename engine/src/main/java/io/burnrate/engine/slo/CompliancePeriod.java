@@ -4,25 +4,17 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * One period a compliance summary covers: {@code [start, end)} and its kind ({@code hour},
- * {@code day}, {@code week}, {@code month} or {@code rolling}). Built by {@link CalendarPeriod}
- * and {@link Periods}.
+ * One period a compliance summary covers: {@code [start, end)} and its {@link PeriodKind}.
+ * Built by {@link CalendarPeriod} and {@link Periods}.
  */
-public record CompliancePeriod(String kind, Instant start, Instant end) {
-
-    private static final Set<String> KINDS = Set.of(ComplianceSummary.HOUR, ComplianceSummary.DAY,
-            ComplianceSummary.WEEK, ComplianceSummary.MONTH, ComplianceSummary.ROLLING);
+public record CompliancePeriod(PeriodKind kind, Instant start, Instant end) {
 
     public CompliancePeriod {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
-        if (!KINDS.contains(kind)) {
-            throw new IllegalArgumentException("period kind must be one of " + KINDS + ", not '" + kind + "'");
-        }
         if (!end.isAfter(start)) {
             throw new IllegalArgumentException("period end " + end + " must be after its start " + start);
         }
@@ -45,7 +37,7 @@ public record CompliancePeriod(String kind, Instant start, Instant end) {
 
     /** The payload form, {@code {kind, start, end}}. */
     public ComplianceSummary.Period toPayload() {
-        return new ComplianceSummary.Period(kind, start, end);
+        return new ComplianceSummary.Period(kind.label(), start, end);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.engine.ingest.InputLimits;
+import io.burnrate.engine.slo.Grace;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * What the topology needs to know: topic names and time behaviour.
@@ -47,10 +49,32 @@ public record EngineConfig(
         InputLimits limits) {
 
     public static EngineConfig defaults() {
-        return new EngineConfig("burnrate.requests", "burnrate.slos", "burnrate.alerts", "burnrate.status",
-                "burnrate.dlq", "burnrate.budget-policy", "burnrate.compliance", Duration.ofMinutes(5), Duration.ofSeconds(1),
-                        Duration.ofSeconds(5),
+        return new EngineConfig(TopicRole.REQUESTS.defaultName(), TopicRole.SLOS.defaultName(),
+                TopicRole.ALERTS.defaultName(), TopicRole.STATUS.defaultName(), TopicRole.DLQ.defaultName(),
+                TopicRole.BUDGET_POLICY.defaultName(), TopicRole.COMPLIANCE.defaultName(), Grace.DEFAULT,
+                Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS);
+    }
+
+    /** The topic of {@code role}. */
+    public String topic(final TopicRole role) {
+        return switch (role) {
+            case REQUESTS -> requestsTopic;
+            case SLOS -> slosTopic;
+            case ALERTS -> alertsTopic;
+            case STATUS -> statusTopic;
+            case DLQ -> dlqTopic;
+            case BUDGET_POLICY -> budgetPolicyTopic;
+            case COMPLIANCE -> complianceTopic;
+        };
+    }
+
+    /** This configuration with every topic named by {@code names}. */
+    public EngineConfig withTopics(final Function<TopicRole, String> names) {
+        return new EngineConfig(names.apply(TopicRole.REQUESTS), names.apply(TopicRole.SLOS), names.apply(TopicRole.ALERTS),
+                names.apply(TopicRole.STATUS), names.apply(TopicRole.DLQ), names.apply(TopicRole.BUDGET_POLICY),
+                names.apply(TopicRole.COMPLIANCE), grace, evaluationInterval, statusInterval, idleAdvanceAfter,
+                inMemoryState, maxFutureSkew, maxEventAge, limits);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {

@@ -6,6 +6,7 @@ import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.monitor.SloStateCodec;
 import io.burnrate.engine.monitor.TaskClock;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.SloSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +67,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private static final Bytes CLOCK_KEY = Bytes.wrap(SloStateCodec.CLOCK_KEY);
     private TaskClock clock;
     private boolean clockDirty;
-    private Duration grace = SloMonitor.DEFAULT_GRACE;
+    private Duration grace = Grace.DEFAULT;
 
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
         this.inner = inner;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class AccumulatorCodecTest {
         final ComplianceAccumulator a = new ComplianceAccumulator(Periods.hour(Instant.ofEpochMilli(T0)), 99.0,
                 BudgetingMethod.OCCURRENCES, Duration.ofMinutes(5));
         a.add(T0 + 1_000, 10, 1, 0.0);
-        a.onAlert("page", true, Instant.ofEpochMilli(T0 + MINUTE));
+        a.onAlert(Severity.PAGE, true, Instant.ofEpochMilli(T0 + MINUTE));
         return a;
     }
 
@@ -51,8 +52,8 @@ class AccumulatorCodecTest {
         final ComplianceAccumulator a = new ComplianceAccumulator(Periods.day(Instant.ofEpochMilli(T0)), 99.5,
                 new BudgetingMethod.Timeslices(0.9), Duration.ofMinutes(5));
         a.add(T0, 4, 0, 0.0);
-        a.onAlert("ticket", true, Instant.ofEpochMilli(T0 + MINUTE));
-        a.onAlert("ticket", false, Instant.ofEpochMilli(T0 + 2 * MINUTE));
+        a.onAlert(Severity.TICKET, true, Instant.ofEpochMilli(T0 + MINUTE));
+        a.onAlert(Severity.TICKET, false, Instant.ofEpochMilli(T0 + 2 * MINUTE));
         return a;
     }
 
@@ -136,7 +137,7 @@ class AccumulatorCodecTest {
             for (final ComplianceAccumulator a : new ComplianceAccumulator[] {original, back}) {
                 a.add(T0 + 20 * MINUTE, 5, 5, 250);
                 a.advanceTo(T0 + 40 * MINUTE);
-                a.onAlert("page", false, Instant.ofEpochMilli(T0 + 45 * MINUTE));
+                a.onAlert(Severity.PAGE, false, Instant.ofEpochMilli(T0 + 45 * MINUTE));
             }
             assertThat(AccumulatorCodec.encode(back)).isEqualTo(AccumulatorCodec.encode(original));
             final Instant end = original.period().end();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
 import io.burnrate.schemas.JsonSerde;
@@ -112,19 +113,19 @@ class ComplianceAccumulatorTest {
     void shouldCountAlertsFiredAndTheUnionOfAlertingTimeClippedToThePeriod() {
         final CompliancePeriod nine = Periods.hour(Instant.parse("2026-03-02T09:00:00Z"));
         final ComplianceAccumulator previous = new ComplianceAccumulator(nine, 99.9);
-        previous.onAlert("page", true, at("09:50"));
+        previous.onAlert(Severity.PAGE, true, at("09:50"));
         assertThat(previous.timeInAlert(nine.end())).isEqualTo(Duration.ofMinutes(10));
         assertThat(previous.pagesFired()).isEqualTo(1);
 
         // the page firing since 09:50 is carried in, as the tracker does when it opens the next hour
         final ComplianceAccumulator hour = new ComplianceAccumulator(Periods.hour(at("10:00")), 99.9);
-        hour.alreadyFiring("page", at("09:50").toEpochMilli());
-        hour.onAlert("ticket", true, at("10:05"));
-        hour.onAlert("page", false, at("10:10"));
-        hour.onAlert("ticket", false, at("10:20"));
-        hour.onAlert("page", true, at("10:40"));
-        hour.onAlert("ticket", true, at("10:45"));
-        hour.onAlert("page", false, at("10:50"));
+        hour.alreadyFiring(Severity.PAGE, at("09:50").toEpochMilli());
+        hour.onAlert(Severity.TICKET, true, at("10:05"));
+        hour.onAlert(Severity.PAGE, false, at("10:10"));
+        hour.onAlert(Severity.TICKET, false, at("10:20"));
+        hour.onAlert(Severity.PAGE, true, at("10:40"));
+        hour.onAlert(Severity.TICKET, true, at("10:45"));
+        hour.onAlert(Severity.PAGE, false, at("10:50"));
 
         assertThat(hour.pagesFired()).isEqualTo(1);
         assertThat(hour.ticketsFired()).isEqualTo(2);
@@ -134,8 +135,8 @@ class ComplianceAccumulatorTest {
         assertThat(hour.alerting()).isTrue();
         // D is carried into the next hour: it counts from 11:00 there, as time but not as a new alert
         final ComplianceAccumulator eleven = new ComplianceAccumulator(Periods.hour(at("11:00")), 99.9);
-        eleven.alreadyFiring("ticket", at("10:45").toEpochMilli());
-        eleven.onAlert("ticket", false, at("11:15"));
+        eleven.alreadyFiring(Severity.TICKET, at("10:45").toEpochMilli());
+        eleven.onAlert(Severity.TICKET, false, at("11:15"));
         assertThat(eleven.ticketsFired()).isZero();
         assertThat(eleven.timeInAlert(at("12:00"))).isEqualTo(Duration.ofMinutes(15));
     }
@@ -151,7 +152,7 @@ class ComplianceAccumulatorTest {
         // 1,000 requests at 100 ms, two of them bad, all in minute 10:00
         acc.add(at("10:00").toEpochMilli(), 998, 0, 100.0);
         acc.add(at("10:00").toEpochMilli() + 1, 2, 2, 100.0);
-        acc.onAlert("page", true, at("10:30"));
+        acc.onAlert(Severity.PAGE, true, at("10:30"));
 
         final ComplianceSummary s = acc.summary("checkout-availability", "checkout", LABELS, hour.end());
         final byte[] json = JsonSerde.of(ComplianceSummary.class).serializer().serialize("burnrate.compliance", s);
@@ -226,14 +227,14 @@ class ComplianceAccumulatorTest {
         for (int m = 0; m < 30; m++) {
             acc.add(t0 + m * 60_000L, 100, m % 4 == 0 ? 20 : 0, 10 + m);
         }
-        acc.onAlert("page", true, Instant.ofEpochMilli(t0 + 600_000));
+        acc.onAlert(Severity.PAGE, true, Instant.ofEpochMilli(t0 + 600_000));
 
         final ComplianceAccumulator back = AccumulatorCodec.decode(AccumulatorCodec.encode(acc));
 
         final Instant end = day.end();
         assertThat(back.summary("s", "s", Map.of(), end)).isEqualTo(acc.summary("s", "s", Map.of(), end));
         // and it keeps accumulating where it left off
-        back.onAlert("page", false, Instant.ofEpochMilli(t0 + 1_200_000));
+        back.onAlert(Severity.PAGE, false, Instant.ofEpochMilli(t0 + 1_200_000));
         assertThat(back.timeInAlert(end)).isEqualTo(Duration.ofMinutes(10));
         assertThatThrownBy(() -> AccumulatorCodec.decode(new byte[] {7})).hasMessageContaining("format 7");
     }
@@ -266,10 +267,10 @@ class ComplianceAccumulatorTest {
         assertThat(merged.bad()).isEqualTo(412 * 3);
         assertThat(merged.badMinutes()).isEqualTo(412);
 
-        day1.onAlert("ticket", true, Instant.parse("2026-03-01T23:00:00Z"));
+        day1.onAlert(Severity.TICKET, true, Instant.parse("2026-03-01T23:00:00Z"));
         final ComplianceAccumulator day2WithAlert = new ComplianceAccumulator(day2.period(), 99.0);
-        day2WithAlert.alreadyFiring("ticket", Instant.parse("2026-03-01T23:00:00Z").toEpochMilli());
-        day2WithAlert.onAlert("ticket", false, Instant.parse("2026-03-02T01:00:00Z"));
+        day2WithAlert.alreadyFiring(Severity.TICKET, Instant.parse("2026-03-01T23:00:00Z").toEpochMilli());
+        day2WithAlert.onAlert(Severity.TICKET, false, Instant.parse("2026-03-02T01:00:00Z"));
         final ComplianceAccumulator withAlert = ComplianceAccumulator.merge(twoDays, List.of(day1, day2WithAlert));
         assertThat(withAlert.ticketsFired()).isEqualTo(1);
         assertThat(withAlert.timeInAlert(end)).isEqualTo(Duration.ofHours(2));

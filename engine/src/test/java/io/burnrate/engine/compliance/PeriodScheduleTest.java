@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.PeriodKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -45,7 +46,7 @@ class PeriodScheduleTest {
 
     @Test
     void shouldOpenCalendarPeriodsInTheirZoneAndKnowItsOwnPeriods() {
-        final CalendarPeriod month = new CalendarPeriod(CalendarPeriod.Kind.MONTH, ZoneId.of("America/New_York"));
+        final CalendarPeriod month = new CalendarPeriod(PeriodKind.MONTH, ZoneId.of("America/New_York"));
         final PeriodSchedule s = new PeriodSchedule(month);
         final List<CompliancePeriod> opened = new ArrayList<>();
         s.reach(T0.toEpochMilli(), opened::add);

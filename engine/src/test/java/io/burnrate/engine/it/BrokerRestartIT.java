@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ class BrokerRestartIT {
             try (EngineProcess engine = EngineProcess.start("broker-restart-engine", settings, dir.resolve("state"),
                     "--set", "commit.interval.ms=100");
                  KafkaTestSupport.PacedProducer producer = new KafkaTestSupport.PacedProducer(bootstrap,
-                         settings.topic("requests"), events.stream().map(e -> new String[] {e.service(), e.json()})
+                         settings.topic(TopicRole.REQUESTS), events.stream().map(e -> new String[] {e.service(), e.json()})
                          .toList(), events.stream().map(Traffic.Event::timestamp).toList(), 1000,
                          events.size() * 5 / 8)) {
                 // the producer holds after 150 of the 240 minutes until both restarts happened
@@ -65,7 +66,7 @@ class BrokerRestartIT {
                 // not the engine's), and the engine must then count it twice as well
                 final Map<String, Traffic.Event> byJson = new HashMap<>();
                 events.forEach(e -> byJson.put(e.json(), e));
-                final List<Traffic.Event> stored = KafkaTestSupport.readAll(bootstrap, settings.topic("requests"),
+                final List<Traffic.Event> stored = KafkaTestSupport.readAll(bootstrap, settings.topic(TopicRole.REQUESTS),
                         new StringDeserializer()).stream().map(r -> byJson.get(r.value())).toList();
                 assertThat(stored).doesNotContainNull().hasSizeGreaterThanOrEqualTo(events.size());
                 System.out.printf("BrokerRestartIT: %d events sent, %d stored (the test producer's duplicates "
@@ -90,7 +91,7 @@ class BrokerRestartIT {
     private static void restartWhen(final BrokerProcess broker, final Settings settings, final String service,
                                     final boolean kill, final EngineProcess engine,
                                     final KafkaTestSupport.PacedProducer producer, final int total) throws Exception {
-        KafkaTestSupport.readUntil(broker.bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+        KafkaTestSupport.readUntil(broker.bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> seen.stream().anyMatch(r -> r.value().service().equals(service)), WAIT);
         final int sentAtStop = producer.sent();
         final long down = System.nanoTime();

@@ -10,6 +10,7 @@ import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.Names;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ abstract class BrokerScenarios {
             kv.add(new String[] {e.service(), e.json()});
             ts.add(e.timestamp());
         }
-        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, ts);
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.REQUESTS), kv, ts);
     }
 
     @Test
@@ -78,7 +79,7 @@ abstract class BrokerScenarios {
         send(events);
 
         final List<ConsumerRecord<String, AlertTransition>> alerts = KafkaTestSupport.readUntil(bootstrapServers(),
-                settings.topic("alerts"), KafkaTestSupport.alerts(),
+                settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> hasTransition(seen, "checkout-availability", "page-1h-5m", "firing"), WAIT);
         final ConsumerRecord<String, AlertTransition> page = alerts.stream()
                 .filter(r -> r.value().rule().equals("page-1h-5m")).findFirst().orElseThrow();
@@ -87,7 +88,7 @@ abstract class BrokerScenarios {
         assertThat(Duration.between(Traffic.T0.plus(Duration.ofHours(1)), page.value().at()).toSeconds())
                 .isBetween(42L, 62L);
 
-        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS), KafkaTestSupport.status(),
                 seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("checkout-availability")
                         && s.firing().contains("page-1h-5m")), WAIT);
     }
@@ -103,12 +104,12 @@ abstract class BrokerScenarios {
         later.addAll(traffic.next(Duration.ofMinutes(3), Traffic.all()));
         awaitApplied("search-availability", traffic);
         send(later);
-        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> hasTransition(seen, "search-availability", "page-1h-5m", "firing"), WAIT);
 
         new SloPublisher(settings).delete("search-availability");
         final List<ConsumerRecord<String, AlertTransition>> all = KafkaTestSupport.readUntil(bootstrapServers(),
-                settings.topic("alerts"), KafkaTestSupport.alerts(),
+                settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> hasTransition(seen, "search-availability", "page-1h-5m", "resolved"), WAIT);
         final List<String> firing = all.stream().filter(r -> r.value().state().equals("firing"))
                 .map(r -> r.value().rule()).toList();
@@ -123,7 +124,7 @@ abstract class BrokerScenarios {
         while (true) {
             send(traffic.next(Duration.ofSeconds(1), Traffic.none()));
             try {
-                KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+                KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS), KafkaTestSupport.status(),
                         seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals(slo)),
                         Duration.ofSeconds(7));
                 return;
@@ -146,15 +147,15 @@ abstract class BrokerScenarios {
                 new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + t + ",\"latencyMs\":3}"},
                 new String[] {"payments", "{\"service\":\"payments\",\"timestamp\":" + (t + 1000)
                         + ",\"latencyMs\":3,\"status\":503}"});
-        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, null);
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.REQUESTS), kv, null);
 
-        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.DLQ), KafkaTestSupport.bytes(),
                 seen -> seen.size() >= 2, WAIT);
         assertThat(dead).extracting(r -> new String(r.headers().lastHeader(Names.HEADER_REASON).value(),
                 StandardCharsets.UTF_8)).containsExactly("malformed-json", "missing-field");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
 
-        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"),
+        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS),
                 KafkaTestSupport.status(), seen -> seen.stream().map(ConsumerRecord::value)
                         .anyMatch(s -> s.sloId().equals("payments-availability") && s.windows().get(0).total() == 2),
                 WAIT);
@@ -181,9 +182,9 @@ abstract class BrokerScenarios {
                 new String[] {"orders", "{\"service\":\"orders\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":200}"},
                 new String[] {"orders", "{\"service\":\"orders\",\"timestamp\":" + (t + 1000)
                         + ",\"latencyMs\":3,\"status\":503}"});
-        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), kv, null);
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.REQUESTS), kv, null);
 
-        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.DLQ), KafkaTestSupport.bytes(),
                 seen -> seen.size() >= 2, WAIT);
         assertThat(dead).extracting(r -> new String(r.headers().lastHeader(Names.HEADER_REASON).value(),
                 StandardCharsets.UTF_8)).containsExactly("too-large", "invalid-timestamp");
@@ -191,7 +192,7 @@ abstract class BrokerScenarios {
         assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_TRUNCATED).value(),
                 StandardCharsets.UTF_8)).isEqualTo("1048400");
 
-        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS), KafkaTestSupport.status(),
                 seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("orders-availability")
                         && s.windows().get(0).total() == 2 && s.windows().get(0).bad() == 1), WAIT);
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
@@ -206,20 +207,20 @@ abstract class BrokerScenarios {
         start();
         new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("cart-availability", "cart", 0)));
         final long t = Traffic.T0.toEpochMilli();
-        KafkaTestSupport.produce(bootstrapServers(), settings.topic("slos"), List.<String[]>of(
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.SLOS), List.<String[]>of(
                 new String[] {"cart-availability", "{\"apiVersion\":\"burnrate/v1\",\"kind\":\"SLO\","
                         + "\"metadata\":{\"name\":\"cart-availability\"},\"spec\":{\"objective\":\"lots\"}}"}), null);
-        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("dlq"), KafkaTestSupport.bytes(),
+        final var dead = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.DLQ), KafkaTestSupport.bytes(),
                 seen -> !seen.isEmpty(), WAIT);
         assertThat(dead.get(0).key()).isEqualTo("cart-availability");
         assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_REASON).value(), StandardCharsets.UTF_8))
                 .isEqualTo("invalid-slo");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains("\"objective\":\"lots\"");
         // the 99.9 % version still counts the traffic
-        KafkaTestSupport.produce(bootstrapServers(), settings.topic("requests"), List.<String[]>of(
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.REQUESTS), List.<String[]>of(
                 new String[] {"cart", "{\"service\":\"cart\",\"timestamp\":" + t + ",\"latencyMs\":3,\"status\":500}"}),
                 null);
-        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic("status"), KafkaTestSupport.status(),
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS), KafkaTestSupport.status(),
                 seen -> seen.stream().map(ConsumerRecord::value).anyMatch(s -> s.sloId().equals("cart-availability")
                         && s.objective() == 99.9 && s.windows().get(0).bad() == 1), WAIT);
     }

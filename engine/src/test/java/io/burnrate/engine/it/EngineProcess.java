@@ -1,6 +1,7 @@
 package io.burnrate.engine.it;
 
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -61,10 +62,9 @@ final class EngineProcess implements AutoCloseable {
                 "--http-port", Integer.toString(http), "--http-bind", "127.0.0.1",
                 "--set", "idle.advance.after=off",
                 "--set", "max.event.age=off"));
-        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy",
-                "compliance")) {
+        for (final TopicRole role : TopicRole.values()) {
             cmd.add("--topic");
-            cmd.add(role + "=" + settings.topic(role));
+            cmd.add(role.role() + "=" + settings.topic(role));
         }
         cmd.addAll(List.of(extra));
         final Path log = Path.of("target", name + ".log");

@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class ExactlyOnceIT {
 
         final List<Traffic.Event> events = Incidents.alphaBeta(10);
         final List<String[]> kv = events.stream().map(e -> new String[] {e.service(), e.json()}).toList();
-        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic("requests"), kv,
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic(TopicRole.REQUESTS), kv,
                 events.stream().map(Traffic.Event::timestamp).toList());
 
         // the uninterrupted run of the same input
@@ -66,7 +67,7 @@ class ExactlyOnceIT {
         final Path state = dir.resolve("state");
         final EngineProcess first = EngineProcess.start("eos-engine-first", settings, state,
                 "--processing-guarantee", guarantee, "--set", "commit.interval.ms=" + commitInterval);
-        KafkaTestSupport.read(BROKER.bootstrapServers(), settings.topic("alerts"), KafkaTestSupport.alerts(),
+        KafkaTestSupport.read(BROKER.bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                 seen -> seen.size() >= 3, WAIT, "read_uncommitted");
         first.kill();
         final long committedAtKill = committedOffset(settings);
@@ -84,7 +85,7 @@ class ExactlyOnceIT {
         try (Admin admin = Topics.admin(settings)) {
             final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
                     settings.get(Settings.APPLICATION_ID)).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            final OffsetAndMetadata o = offsets.get(new TopicPartition(settings.topic("requests"), 0));
+            final OffsetAndMetadata o = offsets.get(new TopicPartition(settings.topic(TopicRole.REQUESTS), 0));
             return o == null ? 0 : o.offset();
         }
     }

@@ -8,6 +8,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +119,7 @@ class FailoverIT {
                     engines.values().stream().allMatch(EngineProcess::ready) && owners(admin, group, settings).size()
                             == PARTITIONS && members(admin, group) == 3);
             send(settings, before);
-            KafkaTestSupport.readUntil(bootstrap, settings.topic("alerts"), KafkaTestSupport.alerts(),
+            KafkaTestSupport.readUntil(bootstrap, settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
                     seen -> seen.stream().anyMatch(r -> r.value().sloId().equals(incidentSlo)
                             && r.value().severity().equals("page") && r.value().state().equals("firing")), WAIT);
             final String owner = owners(admin, group, settings).get(partition);
@@ -127,9 +128,10 @@ class FailoverIT {
 
             final long killed = System.nanoTime();
             victim.kill();
-            final TopicPartition input = new TopicPartition(settings.topic("requests"), partition);
+            final TopicPartition input = new TopicPartition(settings.topic(TopicRole.REQUESTS), partition);
             final long committedAtKill = committed(admin, group, input);
-            final Map<TopicPartition, Long> outputEnds = ends(admin, settings.topic("alerts"), settings.topic("status"));
+            final Map<TopicPartition, Long> outputEnds = ends(admin, settings.topic(TopicRole.ALERTS),
+                    settings.topic(TopicRole.STATUS));
             send(settings, after);
             final long[] took = takeover(admin, group, input, committedAtKill, outputEnds, incidentSlo, killed);
             final String newOwner = await().atMost(WAIT).until(() -> owners(admin, group, settings).get(partition),
@@ -146,7 +148,7 @@ class FailoverIT {
                 engines.values().stream().filter(EngineProcess::alive).forEach(EngineProcess::threadDump);
                 throw e;
             }
-            final List<AlertTransition> live = KafkaTestSupport.readAll(bootstrap, settings.topic("alerts"),
+            final List<AlertTransition> live = KafkaTestSupport.readAll(bootstrap, settings.topic(TopicRole.ALERTS),
                     KafkaTestSupport.alerts()).stream().map(ConsumerRecord::value)
                     .filter(a -> a.sloId().equals(incidentSlo)).toList();
             assertThat(live.stream().filter(a -> a.severity().equals("page") && a.state().equals("firing")).count())
@@ -173,7 +175,7 @@ class FailoverIT {
     }
 
     private static void send(final Settings settings, final List<Traffic.Event> events) throws Exception {
-        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic("requests"),
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
     }
@@ -251,7 +253,7 @@ class FailoverIT {
         for (final MemberDescription m : d.members()) {
             final String instance = m.clientId().replaceAll("-StreamThread-\\d+-consumer$", "");
             for (final TopicPartition tp : m.assignment().topicPartitions()) {
-                if (tp.topic().equals(settings.topic("requests"))) {
+                if (tp.topic().equals(settings.topic(TopicRole.REQUESTS))) {
                     out.put(tp.partition(), instance);
                 }
             }

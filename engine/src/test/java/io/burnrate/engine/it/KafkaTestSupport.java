@@ -1,6 +1,7 @@
 package io.burnrate.engine.it;
 
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
@@ -40,7 +41,7 @@ public final class KafkaTestSupport {
 
     /** Engine settings with every topic and the application id under {@code prefix}. */
     public static Settings settings(final String bootstrap, final String prefix, final Path stateDir) {
-        return new Settings()
+        final Settings s = new Settings()
                 .with(Settings.BOOTSTRAP, bootstrap)
                 .with(Settings.APPLICATION_ID, prefix + "-engine")
                 .with(Settings.STATE_DIR, stateDir.toAbsolutePath())
@@ -48,14 +49,11 @@ public final class KafkaTestSupport {
                 .with(Settings.IDLE_ADVANCE, "off")
                 .with(Settings.MAX_EVENT_AGE, "off")
                 .with(Settings.HTTP_PORT, 0)
-                .with(Settings.HTTP_BIND, "127.0.0.1")
-                .with(Settings.TOPIC_PREFIX + "requests", prefix + ".requests")
-                .with(Settings.TOPIC_PREFIX + "slos", prefix + ".slos")
-                .with(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts")
-                .with(Settings.TOPIC_PREFIX + "status", prefix + ".status")
-                .with(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq")
-                .with(Settings.TOPIC_PREFIX + "budget-policy", prefix + ".budget-policy")
-                .with(Settings.TOPIC_PREFIX + "compliance", prefix + ".compliance");
+                .with(Settings.HTTP_BIND, "127.0.0.1");
+        for (final TopicRole role : TopicRole.values()) {
+            s.withTopic(role, prefix + "." + role.role());
+        }
+        return s;
     }
 
     /** Sends (key, value, timestamp) triples and waits for every acknowledgement. */

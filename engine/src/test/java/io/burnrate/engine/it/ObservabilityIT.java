@@ -10,6 +10,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ class ObservabilityIT {
 
     private void send(final Settings s, final List<Traffic.Event> events) throws Exception {
         events.sort(Comparator.comparingLong(Traffic.Event::timestamp));
-        KafkaTestSupport.produce(BROKER.bootstrapServers(), s.topic("requests"),
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), s.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
     }

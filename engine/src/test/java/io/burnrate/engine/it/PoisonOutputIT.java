@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +59,9 @@ class PoisonOutputIT {
                      "--set", "commit.interval.ms=100", "--set", "producer.max.block.ms=15000",
                      "--set", "session.timeout.ms=6000")) {
             send(settings, before);
-            KafkaTestSupport.readUntil(bootstrap, settings.topic("status"), KafkaTestSupport.status(),
+            KafkaTestSupport.readUntil(bootstrap, settings.topic(TopicRole.STATUS), KafkaTestSupport.status(),
                     seen -> seen.size() >= 2, WAIT);
-            admin.deleteTopics(List.of(settings.topic("alerts"))).all().get(30, TimeUnit.SECONDS);
+            admin.deleteTopics(List.of(settings.topic(TopicRole.ALERTS))).all().get(30, TimeUnit.SECONDS);
             final long deleted = System.nanoTime();
             send(settings, after);
             final int code = engine.awaitExit(Duration.ofSeconds(180));
@@ -71,8 +72,8 @@ class PoisonOutputIT {
                     took, ours);
             assertThat(code).as("stopped, with a failure code (log: %s)", engine.log()).isPositive();
             assertThat(ours).as("one line for the operator").hasSize(1);
-            assertThat(ours.get(0)).startsWith("burnrate run: the engine stopped: topic " + settings.topic("alerts")
-                    + " does not exist").contains("cannot write to " + settings.topic("alerts"));
+            assertThat(ours.get(0)).startsWith("burnrate run: the engine stopped: topic " + settings.topic(TopicRole.ALERTS)
+                    + " does not exist").contains("cannot write to " + settings.topic(TopicRole.ALERTS));
         }
         // nothing was committed past the transition that could not be written
         try (EngineProcess again = EngineProcess.start("poison-engine-restarted", settings, dir.resolve("state"),
@@ -84,7 +85,7 @@ class PoisonOutputIT {
     }
 
     private static void send(final Settings settings, final List<Traffic.Event> events) throws Exception {
-        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic("requests"),
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
     }

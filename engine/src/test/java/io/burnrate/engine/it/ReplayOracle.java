@@ -7,6 +7,7 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.engine.topology.EngineConfig;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.Json;
@@ -124,21 +125,21 @@ final class ReplayOracle {
         final Map<String, StatusSnapshot> expectedStatus = status();
         final List<ConsumerRecord<String, StatusSnapshot>> statusRecords = new ArrayList<>();
         try {
-            statusRecords.addAll(KafkaTestSupport.readUntil(bootstrap, settings.topic("status"),
+            statusRecords.addAll(KafkaTestSupport.readUntil(bootstrap, settings.topic(TopicRole.STATUS),
                     KafkaTestSupport.status(), seen -> latest(seen).equals(expectedStatus), wait));
         } catch (AssertionError timedOut) {
-            statusRecords.addAll(KafkaTestSupport.readAll(bootstrap, settings.topic("status"),
+            statusRecords.addAll(KafkaTestSupport.readAll(bootstrap, settings.topic(TopicRole.STATUS),
                     KafkaTestSupport.status()));
         }
         final String actual = pretty(latest(statusRecords));
         Files.writeString(Path.of("target", name + "-status-actual.json"), actual);
         assertThat(actual).as("final status equals the uninterrupted run's").isEqualTo(pretty(expectedStatus));
 
-        final List<AlertTransition> live = KafkaTestSupport.readUntil(bootstrap, settings.topic("alerts"),
+        final List<AlertTransition> live = KafkaTestSupport.readUntil(bootstrap, settings.topic(TopicRole.ALERTS),
                 KafkaTestSupport.alerts(), seen -> seen.size() >= alerts.size(), wait).stream()
                 .map(ConsumerRecord::value).toList();
         // nothing more arrives late (a duplicate written after the others)
-        final List<AlertTransition> all = KafkaTestSupport.readAll(bootstrap, settings.topic("alerts"),
+        final List<AlertTransition> all = KafkaTestSupport.readAll(bootstrap, settings.topic(TopicRole.ALERTS),
                 KafkaTestSupport.alerts()).stream().map(ConsumerRecord::value).toList();
         assertThat(all).hasSameSizeAs(live);
         if (settings.partitions() == 1) {
@@ -151,7 +152,7 @@ final class ReplayOracle {
         }
 
         final List<ComplianceSummary> expectedSummaries = closedSummaries();
-        final List<ComplianceSummary> summaries = KafkaTestSupport.readUntil(bootstrap, settings.topic("compliance"),
+        final List<ComplianceSummary> summaries = KafkaTestSupport.readUntil(bootstrap, settings.topic(TopicRole.COMPLIANCE),
                 KafkaTestSupport.compliance(), seen -> seen.size() >= expectedSummaries.size(), wait).stream()
                 .map(ConsumerRecord::value).toList();
         assertThat(summaries).as("each closed period's summary once, with the uninterrupted run's numbers")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,8 +163,8 @@ class SecuredBrokerIT {
                             final Map<String, Object> testClient, final String masked) throws Exception {
         final long start = System.nanoTime();
         final Map<String, String> topics = new LinkedHashMap<>();
-        for (final String role : List.of("requests", "slos", "alerts", "status", "dlq", "budget-policy", "compliance")) {
-            topics.put(role, prefix + "." + role);
+        for (final TopicRole role : TopicRole.values()) {
+            topics.put(role.role(), prefix + "." + role.role());
         }
         final List<String> topicArgs = new ArrayList<>();
         topics.forEach((role, name) -> topicArgs.addAll(List.of("--topic", role + "=" + name)));

@@ -8,6 +8,7 @@ import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.engine.topology.TopicRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,7 @@ class StateLossIT {
 
         final Path state = dir.resolve("state");
         final String group = settings.get(Settings.APPLICATION_ID);
-        final TopicPartition input = new TopicPartition(settings.topic("requests"), 0);
+        final TopicPartition input = new TopicPartition(settings.topic(TopicRole.REQUESTS), 0);
         try (Admin admin = Topics.admin(settings)) {
             try (EngineProcess first = EngineProcess.start("state-loss-first", settings, state,
                     "--set", "commit.interval.ms=100", "--set", "session.timeout.ms=6000")) {
@@ -118,7 +119,7 @@ class StateLossIT {
     }
 
     private static void send(final Settings settings, final List<Traffic.Event> events) throws Exception {
-        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic("requests"),
+        KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
     }

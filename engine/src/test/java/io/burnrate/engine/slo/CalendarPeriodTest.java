@@ -43,7 +43,7 @@ class CalendarPeriodTest {
                                                          final Instant start, final Instant end, final long hours) {
         final CompliancePeriod p = CalendarPeriod.ofWindow(calendar, zone).periodContaining(t);
 
-        assertThat(p.kind()).isEqualTo(calendar);
+        assertThat(p.kind().label()).isEqualTo(calendar);
         assertThat(p.start()).isEqualTo(start);
         assertThat(p.end()).isEqualTo(end);
         assertThat(p.length()).isEqualTo(Duration.ofHours(hours));
@@ -83,7 +83,7 @@ class CalendarPeriodTest {
         "2026-03-08T07:59:59.999Z, 2026-03-08T07:00:00Z, 2026-03-08T08:00:00Z",
     })
     void shouldCutUtcHours(final Instant t, final Instant start, final Instant end) {
-        assertThat(Periods.hour(t)).isEqualTo(new CompliancePeriod("hour", start, end));
+        assertThat(Periods.hour(t)).isEqualTo(new CompliancePeriod(PeriodKind.HOUR, start, end));
     }
 
     /**
@@ -96,10 +96,10 @@ class CalendarPeriodTest {
     @Test
     void shouldTileEveryLocalDayWithHoursEvenAcrossAHalfHourDaylightSavingShift() {
         final ZoneId lordHowe = ZoneId.of("Australia/Lord_Howe");
-        final CalendarPeriod hours = new CalendarPeriod(CalendarPeriod.Kind.HOUR, lordHowe);
-        final CalendarPeriod days = new CalendarPeriod(CalendarPeriod.Kind.DAY, lordHowe);
+        final CalendarPeriod hours = new CalendarPeriod(PeriodKind.HOUR, lordHowe);
+        final CalendarPeriod days = new CalendarPeriod(PeriodKind.DAY, lordHowe);
         final CompliancePeriod dstDay = days.periodContaining(Instant.parse("2026-04-05T00:00:00Z"));
-        assertThat(dstDay).isEqualTo(new CompliancePeriod("day", Instant.parse("2026-04-04T13:00:00Z"),
+        assertThat(dstDay).isEqualTo(new CompliancePeriod(PeriodKind.DAY, Instant.parse("2026-04-04T13:00:00Z"),
                 Instant.parse("2026-04-05T13:30:00Z")));
         CompliancePeriod day = days.periodContaining(Instant.parse("2026-04-01T00:00:00Z"));
         CompliancePeriod hour = hours.periodContaining(day.start());
@@ -134,7 +134,7 @@ class CalendarPeriodTest {
     void shouldCutDaysAtLocalMidnight(final Instant t, final String zone, final Instant start, final Instant end,
                                       final long hours) {
         final CompliancePeriod day = Periods.day(t, ZoneId.of(zone));
-        assertThat(day).isEqualTo(new CompliancePeriod("day", start, end));
+        assertThat(day).isEqualTo(new CompliancePeriod(PeriodKind.DAY, start, end));
         assertThat(day.length()).isEqualTo(Duration.ofHours(hours));
     }
 
@@ -150,7 +150,7 @@ class CalendarPeriodTest {
     @Test
     void shouldCoverTheTrailingWindowOfARollingSlo() {
         final CompliancePeriod p = Periods.rolling(Instant.parse("2026-03-31T00:00:00Z"), Duration.ofDays(30));
-        assertThat(p).isEqualTo(new CompliancePeriod("rolling", Instant.parse("2026-03-01T00:00:00Z"),
+        assertThat(p).isEqualTo(new CompliancePeriod(PeriodKind.ROLLING, Instant.parse("2026-03-01T00:00:00Z"),
                 Instant.parse("2026-03-31T00:00:00Z")));
         assertThat(Periods.day(Instant.parse("2026-03-31T23:00:00Z"))).isEqualTo(Periods.day(
                 Instant.parse("2026-03-31T23:00:00Z"), ZoneOffset.UTC));

@@ -3,6 +3,7 @@ package io.burnrate.loadtest.bench;
 import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.Topics;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -114,11 +115,9 @@ public final class BenchEnv implements AutoCloseable {
         s.put(Settings.PARTITIONS, Integer.toString(partitions));
         s.put(Settings.IDLE_ADVANCE, "off");
         s.put(Settings.MAX_EVENT_AGE, "off");
-        s.put(Settings.TOPIC_PREFIX + "requests", requestsTopic);
-        s.put(Settings.TOPIC_PREFIX + "slos", prefix + ".slos");
-        s.put(Settings.TOPIC_PREFIX + "alerts", prefix + ".alerts");
-        s.put(Settings.TOPIC_PREFIX + "status", prefix + ".status");
-        s.put(Settings.TOPIC_PREFIX + "dlq", prefix + ".dlq");
+        for (final TopicRole role : TopicRole.values()) {
+            s.put(role.key(), role == TopicRole.REQUESTS ? requestsTopic : prefix + "." + role.role());
+        }
         return s;
     }
 
@@ -134,7 +133,7 @@ public final class BenchEnv implements AutoCloseable {
      */
     public void createTopics(final Map<String, String> engineSettings, final int partitions) throws Exception {
         final Settings s = toSettings(engineSettings);
-        createRequestsTopic(s.topic("requests"), partitions);
+        createRequestsTopic(s.topic(TopicRole.REQUESTS), partitions);
         try (Admin a = Topics.admin(s)) {
             Topics.ensure(a, s);
         }

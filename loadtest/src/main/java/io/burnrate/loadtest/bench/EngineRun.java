@@ -2,6 +2,7 @@ package io.burnrate.loadtest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class EngineRun {
     public static Result catchUp(final BenchEnv env, final Map<String, String> settings, final String heap,
                                  final List<String> extraJvmArgs, final Duration timeout) throws Exception {
         final String group = settings.get(Settings.APPLICATION_ID);
-        final String topic = settings.get(Settings.TOPIC_PREFIX + "requests");
+        final String topic = settings.get(TopicRole.REQUESTS.key());
         final long end = BenchEnv.sum(env.endOffsets(topic));
         try (ChildJvm child = start(env, settings, heap, extraJvmArgs)) {
             final long readyMs = System.currentTimeMillis();

@@ -2,6 +2,7 @@ package io.burnrate.loadtest.bench;
 
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
 import io.burnrate.loadtest.gen.Scenario;
@@ -122,7 +123,7 @@ public final class LatencyBench {
         final List<long[]> lags = Collections.synchronizedList(new ArrayList<>());
         final long trafficStart;
         try (ChildJvm engine = EngineRun.start(env, s, common.heap, common.engineJvmArgs);
-             AlertWatcher watcher = new AlertWatcher(env.bootstrap(), s.get(Settings.TOPIC_PREFIX + "alerts"))) {
+             AlertWatcher watcher = new AlertWatcher(env.bootstrap(), s.get(TopicRole.ALERTS.key()))) {
             final Scenario clean = new Scenario(scenario.baseline(), List.of());
             final Generator warm = new Generator(new Generator.Config(services, 8, rate, 0, o.maxWarmup, null, 0, true,
                     clean, 4, Duration.ofSeconds(5)));

@@ -3,6 +3,7 @@ package io.burnrate.loadtest.gen;
 import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.engine.slo.v1.SloSpecParser;
+import io.burnrate.engine.topology.TopicRole;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class SloSet {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (final SloSpecParser.Parsed p : parsed) {
-                producer.send(new ProducerRecord<>(settings.topic("slos"), p.spec().id(),
+                producer.send(new ProducerRecord<>(settings.topic(TopicRole.SLOS), p.spec().id(),
                         SloSpecParser.toJson(p.document())), (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -104,7 +105,7 @@ final class AlertingReader {
             final Duration sw = f.duration(w, "shortWindow", path + ".shortWindow");
             if (severity != null && lw != null && sw != null && !Double.isNaN(budget)) {
                 try {
-                    windows.add(new AlertWindow(severity, budget, lw, sw));
+                    windows.add(new AlertWindow(Severity.ofWire(severity), budget, lw, sw));
                 } catch (IllegalArgumentException e) {
                     f.problem(path, e.getMessage());
                 }

@@ -5,6 +5,7 @@ import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.Indicator;
+import io.burnrate.engine.slo.PeriodKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public record V1Document(Metadata metadata, Spec spec) {
         /** The longest period: the status window and the bucket layout's SLO window. */
         @Override
         public Duration length() {
-            return calendar.kind() == CalendarPeriod.Kind.WEEK ? Duration.ofDays(7) : Duration.ofDays(31);
+            return calendar.kind() == PeriodKind.WEEK ? Duration.ofDays(7) : Duration.ofDays(31);
         }
     }
 
