@@ -40,10 +40,6 @@ public final class StatusBoard {
     private static final List<String> KIND_ORDER = List.of(ComplianceSummary.MONTH, ComplianceSummary.WEEK,
             ComplianceSummary.ROLLING, ComplianceSummary.DAY, ComplianceSummary.HOUR);
 
-    public void publish(final StatusSnapshot s) {
-        publish(s, 0, 0, new float[0]);
-    }
-
     public void publish(final StatusSnapshot s, final long burnDownFirstStart, final long burnDownStep,
                         final float[] burnDown) {
         entries.compute(s.sloId(), (id, old) -> {

@@ -29,9 +29,11 @@ import java.util.TreeMap;
  * flags.
  *
  * <p>burnrate's own keys: {@code bootstrap.servers} (absent: embedded broker),
- * {@code topic.requests|slos|alerts|status|dlq}, {@code partitions},
+ * {@code topic.requests|slos|alerts|status|dlq|budget-policy|compliance}, {@code partitions},
  * {@code replication.factor}, {@code create.topics}, {@code grace},
- * {@code idle.advance.after}, {@code embedded.port}, {@code data.dir}. Every other key
+ * {@code idle.advance.after}, {@code max.future.skew}, {@code max.event.age},
+ * {@code limits.*}, {@code embedded.port}, {@code data.dir}, {@code http.*} (port, bind
+ * address, advertised host, auth and TLS) and {@code metrics.slo.labels}. Every other key
  * ({@code application.id}, {@code state.dir}, {@code processing.guarantee},
  * {@code num.stream.threads}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*},
  * ...) is passed to Kafka Streams and the Kafka clients unchanged. Nested YAML maps are

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks that the engine's topics exist and creates the missing ones when allowed:
- * {@code burnrate.slos} and {@code burnrate.status} compacted, the others with the
- * broker's retention. Fails fast, naming the broker or the topic, rather than hanging.
+ * {@code burnrate.slos}, {@code burnrate.status} and {@code burnrate.compliance}
+ * compacted, the others with the broker's retention. Fails fast, naming the broker or the topic, rather than hanging.
  */
 public final class Topics {
 

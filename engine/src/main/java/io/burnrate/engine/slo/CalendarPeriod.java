@@ -47,11 +47,6 @@ public record CalendarPeriod(Kind kind, ZoneId zone) {
         Objects.requireNonNull(zone, "zone");
     }
 
-    /** ISO weeks in {@code zone}. */
-    public static CalendarPeriod week(final ZoneId zone) {
-        return new CalendarPeriod(Kind.WEEK, zone);
-    }
-
     /** Calendar months in {@code zone}. */
     public static CalendarPeriod month(final ZoneId zone) {
         return new CalendarPeriod(Kind.MONTH, zone);
