@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,30 +50,6 @@ class GeneratorTest {
             assertThat(e.get("status").asInt()).as(line).isEqualTo(during ? 503 : 200);
             assertThat(e.get("latencyMs").asDouble() >= 500).as(line).isEqualTo(during);
         }
-    }
-
-    @Test
-    void holdsTheTargetRate() throws Exception {
-        final AtomicLong count = new AtomicLong();
-        final Generator.Sink counting = new Generator.Sink() {
-            @Override
-            public void send(final String key, final long timestamp, final byte[] value) {
-                count.incrementAndGet();
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        final Generator.Stats stats = new Generator(new Generator.Config(EventFactory.services(4, Scenario.STEADY), 4,
-                5_000, 0, Duration.ofMillis(600), null, 0, true, Scenario.STEADY, 1, null))
-                .run(List.of(counting), null, () -> false);
-        assertThat(stats.events()).isEqualTo(count.get()).isBetween(2_000L, 3_100L);
-        assertThat(stats.lastTimestamp() - stats.firstTimestamp()).as("live event time").isBetween(300L, 900L);
     }
 
     @Test

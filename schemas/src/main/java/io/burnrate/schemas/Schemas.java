@@ -30,11 +30,12 @@ public final class Schemas {
     /** {@link DeadLetter}, replay's {@code dlq.ndjson}. */
     public static final String DEAD_LETTER = RESOURCE_DIR + "dead-letter.schema.json";
 
-    /** Every schema resource, in the order above. */
+    /** {@link ComplianceSummary}, topic {@code burnrate.compliance}. */
     public static final String COMPLIANCE_SUMMARY = RESOURCE_DIR + "compliance-summary.schema.json";
-
+    /** {@link BudgetPolicyEvent}, topic {@code burnrate.budget-policy}. */
     public static final String BUDGET_POLICY_EVENT = RESOURCE_DIR + "budget-policy-event.schema.json";
 
+    /** Every schema resource, in the order above. */
     public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER,
             COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT);
 

@@ -70,4 +70,34 @@ final class RecordFixtures {
         return new DeadLetter(17, "invalid-timestamp", "timestamp 'yesterday' is neither epoch milliseconds nor RFC 3339",
                 "{\"service\":\"checkout\",\"timestamp\":\"yesterday\",\"latencyMs\":3,\"status\":200}");
     }
+
+    static ComplianceSummary overspentMonth() {
+        return new ComplianceSummary(
+                "checkout-availability", "checkout", Map.of("team", "payments", "tier", "0"),
+                new ComplianceSummary.Period(ComplianceSummary.MONTH, Instant.parse("2026-03-01T00:00:00Z"),
+                        Instant.parse("2026-04-01T00:00:00Z")),
+                1_000_000, 998_800, 1_200, 0.9988, 99.9, false,
+                new ComplianceSummary.ErrorBudget(1000.0, 1_200, -0.2),
+                new ComplianceSummary.Latency(41.2, 180.5, 912.0),
+                17, new ComplianceSummary.Alerts(2, 1), Duration.ofMinutes(85));
+    }
+
+    static ComplianceSummary quietHour() {
+        return new ComplianceSummary(
+                "search", "search", Map.of(),
+                new ComplianceSummary.Period(ComplianceSummary.HOUR, NOON, NOON.plus(Duration.ofHours(1))),
+                0, 0, 0, null, 99.0, true,
+                new ComplianceSummary.ErrorBudget(0.0, 0, 1.0),
+                new ComplianceSummary.Latency(null, null, null),
+                0, new ComplianceSummary.Alerts(0, 0), Duration.ZERO);
+    }
+
+    static BudgetPolicyEvent budgetDown() {
+        return new BudgetPolicyEvent("checkout-availability", "checkout", 25.0, BudgetPolicyEvent.DOWN, 0.24,
+                "freeze-releases", NOON, Map.of("team", "payments"));
+    }
+
+    static BudgetPolicyEvent budgetUpWithoutAction() {
+        return new BudgetPolicyEvent("search", "search", 50.0, BudgetPolicyEvent.UP, 0.51, null, NOON, Map.of());
+    }
 }

@@ -3,6 +3,8 @@ package io.burnrate.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +31,23 @@ class RecordSchemaConformanceTest {
                         Schemas.REQUEST_EVENT),
                 Arguments.of("request with outcome only", RequestEvent.class, RecordFixtures.outcomeRequest(),
                         Schemas.REQUEST_EVENT),
-                Arguments.of("dead letter", DeadLetter.class, RecordFixtures.deadLetter(), Schemas.DEAD_LETTER));
+                Arguments.of("dead letter", DeadLetter.class, RecordFixtures.deadLetter(), Schemas.DEAD_LETTER),
+                Arguments.of("overspent month", ComplianceSummary.class, RecordFixtures.overspentMonth(),
+                        Schemas.COMPLIANCE_SUMMARY),
+                Arguments.of("quiet hour, nulls", ComplianceSummary.class, RecordFixtures.quietHour(),
+                        Schemas.COMPLIANCE_SUMMARY),
+                Arguments.of("budget threshold crossed down", BudgetPolicyEvent.class, RecordFixtures.budgetDown(),
+                        Schemas.BUDGET_POLICY_EVENT),
+                Arguments.of("budget recovered, no action", BudgetPolicyEvent.class,
+                        RecordFixtures.budgetUpWithoutAction(), Schemas.BUDGET_POLICY_EVENT));
+    }
+
+    @Test
+    void shouldCoverEveryOutputAndInputSchemaButTheSloSpec() {
+        final Set<String> covered = new HashSet<>();
+        records().forEach(a -> covered.add((String) a.get()[3]));
+        assertThat(covered).containsExactlyInAnyOrderElementsOf(
+                Schemas.ALL.stream().filter(s -> !s.equals(Schemas.SLO_SPEC)).toList());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,6 +86,30 @@ class RecordSchemaConformanceTest {
                             {"window":"PT168H","total":0,"bad":0,"sli":null,"burnRate":0.0}],
                  "errorBudgetRemaining":1.0,"timeToExhaustion":null,"firing":[],"labels":{}}
                 """));
+    }
+
+    @Test
+    void shouldWriteComplianceSummariesInTheDocumentedShape() throws Exception {
+        final byte[] bytes = JsonSerde.of(ComplianceSummary.class).serializer().serialize("burnrate.compliance",
+                RecordFixtures.overspentMonth());
+        assertThat(Json.MAPPER.readTree(bytes)).isEqualTo(Json.MAPPER.readTree("""
+                {"sloId":"checkout-availability","service":"checkout","labels":{"team":"payments","tier":"0"},
+                 "period":{"kind":"month","start":"2026-03-01T00:00:00Z","end":"2026-04-01T00:00:00Z"},
+                 "total":1000000,"good":998800,"bad":1200,"sli":0.9988,"objective":99.9,"met":false,
+                 "errorBudget":{"allowedBad":1000.0,"consumedBad":1200,"remainingFraction":-0.2},
+                 "latency":{"p50Ms":41.2,"p95Ms":180.5,"p99Ms":912.0},
+                 "badMinutes":17,"alerts":{"page":2,"ticket":1},"timeInAlert":"PT1H25M"}
+                """));
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"sloId\":");
+    }
+
+    @Test
+    void shouldWriteBudgetPolicyEventsInTheDocumentedShape() {
+        final byte[] bytes = JsonSerde.of(BudgetPolicyEvent.class).serializer().serialize("burnrate.budget-policy",
+                RecordFixtures.budgetUpWithoutAction());
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(
+                "{\"sloId\":\"search\",\"service\":\"search\",\"threshold\":50.0,\"direction\":\"up\","
+                        + "\"remainingFraction\":0.51,\"action\":null,\"at\":\"2025-03-01T12:00:00Z\",\"labels\":{}}");
     }
 
     @Test

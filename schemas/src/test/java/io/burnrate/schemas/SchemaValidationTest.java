@@ -45,7 +45,11 @@ class SchemaValidationTest {
                 valid("valid-status-burning.json", Schemas.STATUS_SNAPSHOT),
                 valid("valid-status-no-traffic.json", Schemas.STATUS_SNAPSHOT),
                 valid("valid-dead-letter-malformed-json.json", Schemas.DEAD_LETTER),
-                valid("valid-dead-letter-late.json", Schemas.DEAD_LETTER));
+                valid("valid-dead-letter-late.json", Schemas.DEAD_LETTER),
+                valid("valid-compliance-month-overspent.json", Schemas.COMPLIANCE_SUMMARY),
+                valid("valid-compliance-hour-no-traffic.json", Schemas.COMPLIANCE_SUMMARY),
+                valid("valid-budget-policy-down.json", Schemas.BUDGET_POLICY_EVENT),
+                valid("valid-budget-policy-up-no-action.json", Schemas.BUDGET_POLICY_EVENT));
     }
 
     static Stream<Arguments> invalidSamples() {
@@ -121,7 +125,15 @@ class SchemaValidationTest {
                 invalid("invalid-dead-letter-line-number-zero.json", Schemas.DEAD_LETTER,
                         "$.lineNumber: must have a minimum value of 1"),
                 invalid("invalid-dead-letter-missing-line.json", Schemas.DEAD_LETTER,
-                        "$: required property 'line' not found"));
+                        "$: required property 'line' not found"),
+                invalid("invalid-compliance-unknown-period-kind.json", Schemas.COMPLIANCE_SUMMARY,
+                        "$.period.kind: does not have a value in the enumeration"),
+                invalid("invalid-compliance-missing-time-in-alert.json", Schemas.COMPLIANCE_SUMMARY,
+                        "$: required property 'timeInAlert' not found"),
+                invalid("invalid-budget-policy-threshold-100.json", Schemas.BUDGET_POLICY_EVENT,
+                        "$.threshold: must have an exclusive maximum value of 100"),
+                invalid("invalid-budget-policy-unknown-direction.json", Schemas.BUDGET_POLICY_EVENT,
+                        "$.direction: does not have a value in the enumeration"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -66,11 +66,6 @@ public final class BudgetPolicy {
         }
     }
 
-    /** With {@link #BudgetThreshold.DEFAULTS}. */
-    public BudgetPolicy(final String sloId, final String service, final Map<String, String> labels) {
-        this(sloId, service, labels, BudgetThreshold.DEFAULTS);
-    }
-
     /** The thresholds, highest first. */
     public List<BudgetThreshold> thresholds() {
         return thresholds;
@@ -79,11 +74,6 @@ public final class BudgetPolicy {
     /** How many thresholds are crossed now (the highest {@code crossed()} of {@link #thresholds()}). */
     public int crossed() {
         return crossed;
-    }
-
-    /** The lowest crossed threshold, or null when the budget is above all of them. */
-    public BudgetThreshold lowestCrossed() {
-        return crossed == 0 ? null : thresholds.get(crossed - 1);
     }
 
     /** Restores the persisted {@link #crossed()}. */

@@ -1,7 +1,6 @@
 package io.burnrate.engine.compliance;
 
 import io.burnrate.engine.slo.BudgetingMethod;
-import io.burnrate.engine.slo.Grace;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -25,7 +24,7 @@ import java.util.TreeMap;
  * <p>The same counter gives the summaries' {@code badMinutes}: a minute whose own burn
  * rate (bad/total) / (1 - objective) exceeds 1 is exactly a 1-minute slice that misses
  * the target {@code objective}, so badMinutes = {@link #badSlices()} of
- * {@link #badMinutes(double)}.
+ * {@link #badMinutes(double, Duration)}.
  *
  * <p><b>State.</b> Per-slice counts are kept only while a slice may still receive
  * events: a slice is settled (folded into two counters) once the newest timestamp seen
@@ -77,19 +76,9 @@ public final class TimesliceCounter {
         this.targetScale = BigInteger.TEN.pow(Math.max(0, this.target.scale()));
     }
 
-    /** 1-minute slices with the default grace; {@code target} as written, e.g. 0.95. */
-    public TimesliceCounter(final double target) {
-        this(DEFAULT_SLICE, BigDecimal.valueOf(target), Grace.DEFAULT);
-    }
-
     /** The counter behind {@code badMinutes}: 1-minute slices against {@code objectivePercent} (e.g. 99.9). */
     public static TimesliceCounter badMinutes(final double objectivePercent, final Duration grace) {
         return new TimesliceCounter(DEFAULT_SLICE, BigDecimal.valueOf(objectivePercent).movePointLeft(2), grace);
-    }
-
-    /** {@link #badMinutes(double, Duration)} with the default grace. */
-    public static TimesliceCounter badMinutes(final double objectivePercent) {
-        return badMinutes(objectivePercent, Grace.DEFAULT);
     }
 
     public Duration slice() {

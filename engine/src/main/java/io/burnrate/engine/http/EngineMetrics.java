@@ -40,7 +40,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code burnrate_slo_objective_ratio} (0.999 for 99.9 %)</li>
  *   <li>{@code burnrate_slo_sli_ratio{window}} and {@code burnrate_slo_burn_rate{window}}</li>
  *   <li>{@code burnrate_slo_error_budget_remaining_ratio}</li>
- *   <li>{@code burnrate_slo_time_to_exhaustion_seconds} (absent while nothing burns)</li>
+ *   <li>{@code burnrate_slo_time_to_exhaustion_seconds} (NaN while nothing burns)</li>
  *   <li>{@code burnrate_slo_alert_firing{rule,severity}} 1 or 0, and
  *       {@code burnrate_slo_alert_threshold{rule,severity}}</li>
  *   <li>of the latest closed compliance period of each kind ({@code period}: hour, day, week,

@@ -39,10 +39,6 @@ public final class StatusBoard {
     /** The latest closed compliance summary per SLO and period kind. */
     private final Map<String, Map<String, ComplianceSummary>> compliance = new ConcurrentHashMap<>();
 
-    public void publish(final StatusSnapshot s) {
-        publish(s, 0, 0, new float[0]);
-    }
-
     public void publish(final StatusSnapshot s, final long burnDownFirstStart, final long burnDownStep,
                         final float[] burnDown) {
         entries.compute(s.sloId(), (id, old) -> {

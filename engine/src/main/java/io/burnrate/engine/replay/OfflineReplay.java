@@ -340,7 +340,7 @@ public final class OfflineReplay {
         }
     }
 
-    /** Reads the three output topics of the driver into the files. */
+    /** Reads the five output topics of the driver (alerts, status, DLQ, budget policy, compliance) into the files. */
     private static final class Outputs {
         private final TestOutputTopic<String, byte[]> alerts;
         private final TestOutputTopic<String, byte[]> status;

@@ -35,12 +35,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
-    private final Path dataDir;
 
-    private EmbeddedKafka(final KafkaRaftServer server, final String bootstrapServers, final Path dataDir) {
+    private EmbeddedKafka(final KafkaRaftServer server, final String bootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
-        this.dataDir = dataDir;
     }
 
     /** The broker port asked for is taken by another process; callers name their flag for it. */
@@ -124,7 +122,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IOException("the embedded Kafka broker did not start: " + rootMessage(e), e);
         }
         final String bootstrap = "127.0.0.1:" + brokerPort;
-        final EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir);
+        final EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap);
         try {
             kafka.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -181,10 +179,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    public Path dataDir() {
-        return dataDir;
     }
 
     @Override

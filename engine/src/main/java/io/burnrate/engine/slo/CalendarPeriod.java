@@ -31,11 +31,6 @@ public record CalendarPeriod(PeriodKind kind, ZoneId zone) {
         }
     }
 
-    /** ISO weeks in {@code zone}. */
-    public static CalendarPeriod week(final ZoneId zone) {
-        return new CalendarPeriod(PeriodKind.WEEK, zone);
-    }
-
     /** Calendar months in {@code zone}. */
     public static CalendarPeriod month(final ZoneId zone) {
         return new CalendarPeriod(PeriodKind.MONTH, zone);

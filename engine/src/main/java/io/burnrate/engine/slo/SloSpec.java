@@ -54,15 +54,6 @@ public record SloSpec(
         labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     }
 
-    /** A rolling-window, Occurrences SLO. */
-    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
-                   final double objective, final Duration window, final List<AlertWindow> alerts,
-                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
-                   final List<BudgetThreshold> budgetThresholds) {
-        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
-                budgetThresholds, null, BudgetingMethod.OCCURRENCES);
-    }
-
     /** The window as a person writes it: {@code 30d}, or {@code calendar month America/New_York}. */
     public String windowLabel() {
         return calendar != null ? "calendar " + calendar : Durations.format(window);

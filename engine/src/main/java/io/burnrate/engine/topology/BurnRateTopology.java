@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *        -> burnrate.compliance (key: sloId/kind/start, value: compliance summary JSON; compacted)
  *        -> burnrate.dlq    (late events: original bytes + error headers)
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
- *   -> slo-registry -> slo-definitions (global store) + in-memory registry
+ *   -> slos-source -> slo-definitions (global store) + in-memory registry
  * </pre>
  *
  * <p>Dead letters keep the original key and bytes; headers {@code burnrate.error.reason}

@@ -18,7 +18,6 @@ public final class Names {
     public static final String DLQ_SINK = "dlq-sink";
 
     public static final String SLO_SOURCE = "slos-source";
-    public static final String SLO_REGISTRY = "slo-registry";
     /** Global store of SLO documents by id, from {@code burnrate.slos}. */
     public static final String SLO_STORE = "slo-definitions";
 

@@ -338,7 +338,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         return m;
     }
 
-    /** Entries persisted for one SLO (tests and benchmarks: the state bound). */
+    /** Entries persisted for one SLO (tests: the state bound). */
     public int storedEntries(final String id) {
         int n = 0;
         try (KeyValueIterator<Bytes, byte[]> it = inner.range(Bytes.wrap(SloStateCodec.startOf(id)),

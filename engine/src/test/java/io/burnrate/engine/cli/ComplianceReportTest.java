@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,10 +103,10 @@ class ComplianceReportTest {
         assertThat(jan.total()).isEqualTo(89_280);
         assertThat(jan.bad()).isEqualTo(418);
         assertThat(jan.good()).isEqualTo(88_862);
-        assertThat(String.format("%.6f", jan.sli())).isEqualTo("0.995318");
+        assertThat(String.format(Locale.ROOT, "%.6f", jan.sli())).isEqualTo("0.995318");
         assertThat(jan.met()).isTrue();
         assertThat(jan.errorBudget().allowedBad()).isCloseTo(446.4, within(1e-9));
-        assertThat(String.format("%.6f", jan.errorBudget().remainingFraction())).isEqualTo("0.063620");
+        assertThat(String.format(Locale.ROOT, "%.6f", jan.errorBudget().remainingFraction())).isEqualTo("0.063620");
         for (final double[] q : new double[][] {{0.50, jan.latency().p50Ms()}, {0.95, jan.latency().p95Ms()},
                 {0.99, jan.latency().p99Ms()}}) {
             final double exact = latencies[(int) Math.floor(q[0] * (EVENTS - 1))];

@@ -56,7 +56,7 @@ class BudgetPolicyTest {
             assertThat(e.service()).isEqualTo("checkout");
             assertThat(e.labels()).containsEntry("team", "payments");
         });
-        assertThat(p.lowestCrossed()).isEqualTo(BudgetThreshold.of(0, "freeze-releases"));
+        assertThat(p.thresholds().get(p.crossed() - 1)).as("lowest crossed").isEqualTo(BudgetThreshold.of(0, "freeze-releases"));
     }
 
     @Test
@@ -82,7 +82,7 @@ class BudgetPolicyTest {
      */
     @Test
     void shouldAlsoCrossTenPercentWithTheDefaultThresholds() {
-        final BudgetPolicy p = new BudgetPolicy("search", "search", Map.of());
+        final BudgetPolicy p = new BudgetPolicy("search", "search", Map.of(), BudgetThreshold.DEFAULTS);
         assertThat(p.thresholds()).extracting(BudgetThreshold::percent).containsExactly(50.0, 25.0, 10.0, 0.0);
 
         assertThat(p.observe(1.0, T0)).isEmpty();
@@ -95,7 +95,7 @@ class BudgetPolicyTest {
     @ParameterizedTest(name = "remaining {0}: {1} thresholds of 50/25/10/0 crossed")
     @CsvSource({"1.0, 0", "0.5000001, 0", "0.5, 1", "0.25, 2", "0.1, 3", "0.0, 4", "-3, 4"})
     void shouldCountAThresholdAsCrossedAtOrBelowIt(final double remaining, final int crossed) {
-        final BudgetPolicy p = new BudgetPolicy("search", "search", Map.of());
+        final BudgetPolicy p = new BudgetPolicy("search", "search", Map.of(), BudgetThreshold.DEFAULTS);
         assertThat(p.observe(remaining, T0)).hasSize(crossed);
         assertThat(p.crossed()).isEqualTo(crossed);
     }

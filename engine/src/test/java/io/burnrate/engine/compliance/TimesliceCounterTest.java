@@ -3,6 +3,7 @@ package io.burnrate.engine.compliance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.burnrate.engine.slo.Grace;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ class TimesliceCounterTest {
 
     @Test
     void shouldComputeTheHandWorkedTenSliceExample() {
-        final TimesliceCounter c = new TimesliceCounter(0.95);
+        final TimesliceCounter c = oneMinuteSlices("0.95");
         for (int s = 0; s < TEN_SLICES.length; s++) {
             final long total = TEN_SLICES[s][0];
             final long good = TEN_SLICES[s][1];
@@ -58,7 +59,7 @@ class TimesliceCounterTest {
 
     @Test
     void shouldGiveTheSameAnswerOnceEverySliceIsSettled() {
-        final TimesliceCounter c = new TimesliceCounter(0.95);
+        final TimesliceCounter c = oneMinuteSlices("0.95");
         for (int s = 0; s < TEN_SLICES.length; s++) {
             c.add(T0 + s * MIN, TEN_SLICES[s][0], TEN_SLICES[s][1]);
         }
@@ -97,7 +98,7 @@ class TimesliceCounterTest {
     })
     void shouldCallAMinuteBadExactlyWhenItsOwnBurnRateExceedsOne(final double objective, final long total,
                                                                  final long bad, final boolean badMinute) {
-        final TimesliceCounter minutes = TimesliceCounter.badMinutes(objective);
+        final TimesliceCounter minutes = TimesliceCounter.badMinutes(objective, Grace.DEFAULT);
         minutes.add(T0, total, total - bad);
         assertThat(minutes.badSlices()).isEqualTo(badMinute ? 1 : 0);
     }
@@ -114,7 +115,12 @@ class TimesliceCounterTest {
 
         assertThatThrownBy(() -> new TimesliceCounter(Duration.ofMinutes(7), BigDecimal.ONE, Duration.ZERO))
                 .hasMessageContaining("must divide a day");
-        assertThatThrownBy(() -> new TimesliceCounter(0)).hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> oneMinuteSlices("0")).hasMessageContaining("(0, 1]");
         assertThatThrownBy(() -> c.add(T0, 1, 2)).hasMessageContaining("0 <= good <= total");
+    }
+
+    /** 1-minute slices with the default grace; {@code target} as written, e.g. 0.95. */
+    private static TimesliceCounter oneMinuteSlices(final String target) {
+        return new TimesliceCounter(TimesliceCounter.DEFAULT_SLICE, new BigDecimal(target), Grace.DEFAULT);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
@@ -101,11 +102,11 @@ class ComplianceTopologyTest {
         assertThat(march.total()).isEqualTo(44_580);
         assertThat(march.bad()).isEqualTo(44);
         assertThat(march.good()).isEqualTo(44_536);
-        assertThat(String.format("%.6f", march.sli())).isEqualTo("0.999013");
+        assertThat(String.format(Locale.ROOT, "%.6f", march.sli())).isEqualTo("0.999013");
         assertThat(march.met()).isTrue();
         assertThat(march.errorBudget().allowedBad()).isEqualTo(44.58);
         assertThat(march.errorBudget().consumedBad()).isEqualTo(44);
-        assertThat(String.format("%.6f", march.errorBudget().remainingFraction())).isEqualTo("0.013010");
+        assertThat(String.format(Locale.ROOT, "%.6f", march.errorBudget().remainingFraction())).isEqualTo("0.013010");
         assertThat(march.key()).isEqualTo("api-monthly/month/2026-03-01T05:00:00Z");
 
         assertThat(dstDay).as("local day of the DST change").isNotNull();
@@ -185,7 +186,7 @@ class ComplianceTopologyTest {
                 day1.plus(Duration.ofDays(3))));
         assertThat(last.total()).isEqualTo(2880);
         assertThat(last.bad()).isEqualTo(60);
-        assertThat(String.format("%.6f", last.sli())).isEqualTo("0.979167");
+        assertThat(String.format(Locale.ROOT, "%.6f", last.sli())).isEqualTo("0.979167");
         assertThat(last.met()).isFalse();
         assertThat(last.alerts().page()).isEqualTo(1);
         assertThat(rolling.get(0).total()).as("the first day's rolling summary has only that day").isEqualTo(1440);

@@ -102,7 +102,8 @@ public final class BenchEnv implements AutoCloseable {
 
     /**
      * Engine settings for topics under {@code prefix}: exactly-once v2, idle advance off
-     * (benchmarks must depend on their input only).
+     * (benchmarks must depend on their input only), no HTTP server (engines of one run,
+     * and of runs side by side, must not compete for a port).
      */
     public Map<String, String> engineSettings(final String prefix, final String requestsTopic,
                                               final String applicationId, final int partitions) {
@@ -115,6 +116,7 @@ public final class BenchEnv implements AutoCloseable {
         s.put(Settings.PARTITIONS, Integer.toString(partitions));
         s.put(Settings.IDLE_ADVANCE, "off");
         s.put(Settings.MAX_EVENT_AGE, "off");
+        s.put(Settings.HTTP_PORT, "-1");
         for (final TopicRole role : TopicRole.values()) {
             s.put(role.key(), role == TopicRole.REQUESTS ? requestsTopic : prefix + "." + role.role());
         }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /** The JMH benchmarks run (in-process, a few hundred milliseconds each) and report ns/op. */
-class JmhSmokeTest {
+class JmhSmokeIT {
 
     @Test
     void everyHotPathBenchmarkReportsNanosecondsPerEvent() throws Exception {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * events to a running {@code burnrate run} (issue 13: it failed with only "Failed to create
  * new KafkaAdminClient" against any broker).
  */
-class GenerateCommandTest {
+class GenerateCommandIT {
 
     @TempDir
     static Path dir;

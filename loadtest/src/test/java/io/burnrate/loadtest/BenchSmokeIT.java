@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * paths as the full runs (child JVMs included), so the harness cannot rot. Asserts that
  * each produces a sane table, not any performance level.
  */
-class BenchSmokeTest {
+class BenchSmokeIT {
 
     private static BenchEnv env;
     private static BenchOptions common;
