@@ -64,6 +64,12 @@ public final class TaskEvaluator {
     private long wallAtLastStatus;
     private long taskTimeAtLastInput = TaskClock.NO_TIME;
     private boolean closedAtInputEnd;
+    /**
+     * The first status interval after the task starts publishes every SLO, changed or not:
+     * a task taken over from a killed instance may have counted its last events there,
+     * and that instance died before publishing their status.
+     */
+    private boolean statusOfAll = true;
 
     public TaskEvaluator(final Rules rules, final Supplier<SloRegistry.Snapshot> registry, final MonitorStore store,
                          final Emitter out, final EngineCounters counters) {
@@ -176,10 +182,11 @@ public final class TaskEvaluator {
         if (wallNow - wallAtLastStatus >= rules.statusInterval().toMillis()) {
             wallAtLastStatus = wallNow;
             for (final SloMonitor m : store.monitors()) {
-                if (m.changed()) {
+                if (m.changed() || statusOfAll) {
                     out.status(m);
                 }
             }
+            statusOfAll = false;
         }
     }
 

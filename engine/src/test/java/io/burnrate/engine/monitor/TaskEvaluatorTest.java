@@ -152,6 +152,7 @@ class TaskEvaluatorTest {
         @Override
         public void status(final SloMonitor m) {
             statuses++;
+            m.snapshot(); // as the processor does: taking the snapshot clears the changed flag
         }
 
         @Override
@@ -216,5 +217,23 @@ class TaskEvaluatorTest {
         public void setClock(final TaskClock c) {
             clock = c;
         }
+    }
+
+    /** FailoverIT found it: a new owner restored an SLO the killed instance had counted but not yet published. */
+    @Test
+    void shouldPublishEveryRestoredSloAtTheFirstStatusIntervalAfterATakeover() {
+        rig.evaluator.onWallClock(T + 5 * S, false); // the old owner publishes what changed
+        final int before = rig.out.statuses;
+        assertThat(before).isEqualTo(1);
+        rig.evaluator.onEvent(event("checkout", T + S, 200), T + 6 * S); // counted, then the owner dies
+        // a new owner: the store restored from the changelog (a monitor read back starts unchanged)
+        rig.store.monitors().forEach(SloMonitor::snapshot);
+        final TaskEvaluator next = new TaskEvaluator(RULES, rig.registry::snapshot, rig.store, rig.out, rig.counters);
+        next.start(T + 7 * S);
+        next.onWallClock(T + 12 * S, false);
+        assertThat(rig.out.statuses).isEqualTo(before + 1);
+        // and afterwards only what changed
+        next.onWallClock(T + 17 * S, false);
+        assertThat(rig.out.statuses).isEqualTo(before + 1);
     }
 }
