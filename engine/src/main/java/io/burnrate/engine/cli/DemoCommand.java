@@ -40,6 +40,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -86,21 +87,8 @@ final class DemoCommand implements Callable<Integer> {
                     + "taken; 0: any free port; -1: off)")
     private int httpPort;
 
-    @Option(names = "--http-auth-token-file", paramLabel = "FILE",
-            description = "require this bearer token (the file's content) on every HTTP path but /healthz and /readyz; "
-                    + "or BURNRATE_HTTP_AUTH_TOKEN")
-    private Path authTokenFile;
-
-    @Option(names = "--http-basic-auth-file", paramLabel = "FILE",
-            description = "also accept HTTP basic auth with the credentials in FILE (one line user:password)")
-    private Path basicAuthFile;
-
-    @Option(names = "--http-tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12 or JKS keystore")
-    private Path tlsKeystore;
-
-    @Option(names = "--http-tls-keystore-password-file", paramLabel = "FILE",
-            description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
-    private Path tlsKeystorePasswordFile;
+    @Mixin
+    private HttpSecurityOptions httpSecurity;
 
     @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "address the HTTP server binds (default ${DEFAULT-VALUE})")
@@ -139,13 +127,9 @@ final class DemoCommand implements Callable<Integer> {
         if (dataDir != null && !RunCommand.usableDirectory("demo", dataDir, "data directory", "--data-dir", err)) {
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        final Settings http = new Settings()
+        final Settings http = httpSecurity.applyTo(new Settings()
                 .with(HttpSecurity.AUTH_TOKEN, System.getenv("BURNRATE_HTTP_AUTH_TOKEN"))
-                .with(HttpSecurity.AUTH_TOKEN_FILE, authTokenFile)
-                .with(HttpSecurity.AUTH_BASIC_FILE, basicAuthFile)
-                .with(HttpSecurity.TLS_KEYSTORE, tlsKeystore)
-                .with(HttpSecurity.TLS_KEYSTORE_PASSWORD, System.getenv("BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD"))
-                .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
+                .with(HttpSecurity.TLS_KEYSTORE_PASSWORD, System.getenv("BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")));
         try {
             HttpSecurity.from(http::get);
         } catch (IOException e) {
@@ -183,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
                 HttpSecurity.TLS_KEYSTORE, HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE)) {
             settings.with(key, http.get(key));
         }
-        final String scheme = tlsKeystore != null ? "https" : "http";
+        final String scheme = httpSecurity.tlsKeystore != null ? "https" : "http";
         final List<SloSpecParser.Parsed> slos = SloSpecParser.parseYaml(DemoTraffic.slosYaml(), "demo SLOs");
         final Engine engine;
         try {

@@ -82,21 +82,8 @@ final class RunCommand implements Callable<Integer> {
             description = "host other instances reach this one's HTTP server at (default: the bind address, or localhost)")
     private String advertisedHost;
 
-    @Option(names = "--http-auth-token-file", paramLabel = "FILE",
-            description = "require this bearer token (the file's content) on every HTTP path but /healthz and /readyz; "
-                    + "or BURNRATE_HTTP_AUTH_TOKEN")
-    private Path authTokenFile;
-
-    @Option(names = "--http-basic-auth-file", paramLabel = "FILE",
-            description = "also accept HTTP basic auth with the credentials in FILE (one line user:password)")
-    private Path basicAuthFile;
-
-    @Option(names = "--http-tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12 or JKS keystore")
-    private Path tlsKeystore;
-
-    @Option(names = "--http-tls-keystore-password-file", paramLabel = "FILE",
-            description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
-    private Path tlsKeystorePasswordFile;
+    @Mixin
+    private HttpSecurityOptions httpSecurity;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
     private Path dataDir;
@@ -124,11 +111,8 @@ final class RunCommand implements Callable<Integer> {
                     .with(Settings.EMBEDDED_PORT, embeddedPort)
                     .with(Settings.HTTP_PORT, httpPort)
                     .with(Settings.HTTP_BIND, httpBind)
-                    .with(Settings.HTTP_ADVERTISED_HOST, advertisedHost)
-                    .with(HttpSecurity.AUTH_TOKEN_FILE, authTokenFile)
-                    .with(HttpSecurity.AUTH_BASIC_FILE, basicAuthFile)
-                    .with(HttpSecurity.TLS_KEYSTORE, tlsKeystore)
-                    .with(HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE, tlsKeystorePasswordFile);
+                    .with(Settings.HTTP_ADVERTISED_HOST, advertisedHost);
+            httpSecurity.applyTo(settings);
             settings.engineConfig();
             settings.port(Settings.HTTP_PORT, true);
             settings.port(Settings.EMBEDDED_PORT, false);
