@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code burnrate report}: compliance summaries as a table for a terminal. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Print the compliance summaries of a replay (DIR/compliance.ndjson) as a table:",
-                "attainment, objective, error budget left (with a bar), p99 latency, bad minutes, alerts.",
+        description = {"Print the compliance summaries of a replay (DIR/compliance.ndjson) as a table.",
+                "Columns: attainment, objective, error budget left (with a bar), p99 latency, bad minutes,",
+                "alerts, time in alert.",
                 "Exits 2 when DIR has no readable compliance.ndjson or a line is not a summary."})
 final class ReportCommand implements Callable<Integer> {
 

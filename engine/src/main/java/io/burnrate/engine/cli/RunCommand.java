@@ -98,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
             description = "the keystore's password; or BURNRATE_HTTP_TLS_KEYSTORE_PASSWORD")
     private Path tlsKeystorePasswordFile;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = {"embedded broker and state data (default:", "./burnrate-data)"})
     private Path dataDir;
 
     @Option(names = "--embedded-port", paramLabel = "PORT",
