@@ -13,9 +13,13 @@ import picocli.CommandLine.Option;
 /** Connection and topic options shared by every command that talks to Kafka. */
 final class KafkaOptions {
 
+    // one description element per line, each at most 49 characters: the narrowest description column at 80
+    // columns (run's) less picocli's 2-character indent of wrapped lines, so picocli never splits a setting name
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = {"settings file: YAML, or .properties (flat keys). Precedence: flags > BURNRATE_* "
-                    + "environment variables (BURNRATE_SASL_JAAS_CONFIG = sasl.jaas.config) > this file > defaults."})
+            description = {"settings file: YAML, or .properties (flat keys).",
+                "Precedence: flags > BURNRATE_* environment",
+                "variables (BURNRATE_SASL_JAAS_CONFIG sets",
+                "sasl.jaas.config) > this file > defaults."})
     Path config;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
@@ -31,9 +35,12 @@ final class KafkaOptions {
     Map<String, String> topics = new LinkedHashMap<>();
 
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
-            description = {"any other setting, e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, "
-                    + "ssl.truststore.location=..., commit.interval.ms=1000; Kafka keys are passed to the clients "
-                    + "unchanged"})
+            description = {"any other setting, such as",
+                "security.protocol=SASL_SSL,",
+                "sasl.mechanism=SCRAM-SHA-512,",
+                "ssl.truststore.location=...,",
+                "commit.interval.ms=1000; Kafka keys are passed to",
+                "the clients unchanged"})
     Map<String, String> extra = new LinkedHashMap<>();
 
     /** Defaults, then the file, the environment and these flags. */

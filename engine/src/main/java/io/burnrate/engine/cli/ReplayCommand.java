@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Run the engine's topology offline over an NDJSON file of request events.",
                 "Deterministic: the same input always gives byte-identical output files.",
-                "Writes DIR/alerts.ndjson, DIR/status.ndjson (final snapshot per SLO), DIR/dlq.ndjson,",
-                "DIR/budget-policy.ndjson and DIR/compliance.ndjson (read it with 'burnrate report --in DIR').",
-                "Exits 0 when the replay ran (bad event lines go to dlq.ndjson), 2 on unusable input."})
+                "Writes DIR/alerts.ndjson, DIR/status.ndjson (final snapshot per SLO),",
+                "DIR/dlq.ndjson, DIR/budget-policy.ndjson and DIR/compliance.ndjson",
+                "(read it with 'burnrate report --in DIR').",
+                "Exits 0 when the replay ran (bad event lines go to dlq.ndjson), 2 on unusable",
+                "input."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -43,14 +45,14 @@ final class ReplayCommand implements Callable<Integer> {
     private String grace;
 
     @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "1h",
-            description = {"an event further ahead of the input's event time counts only when the events after it",
-                    "follow it (a gap in the traffic), not when they go back (a broken clock); 'off' disables",
-                    "(default: ${DEFAULT-VALUE})"})
+            description = "an event further ahead of the input's event time counts only when the events after it "
+                    + "follow it (a gap in the traffic), not when they go back (a broken clock); 'off' disables "
+                    + "(default: ${DEFAULT-VALUE})")
     private String maxFutureSkew;
 
     @Option(names = "--max-event-age", paramLabel = "DURATION", defaultValue = "7d",
-            description = {"the first event may lie at most this far before the events after it, and the last",
-                    "events of the input may jump at most this far ahead; 'off' disables (default: ${DEFAULT-VALUE})"})
+            description = "the first event may lie at most this far before the events after it, and the last "
+                    + "events of the input may jump at most this far ahead; 'off' disables (default: ${DEFAULT-VALUE})")
     private String maxEventAge;
 
     @Override

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code burnrate report}: compliance summaries as a table for a terminal. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Print the compliance summaries of a replay (DIR/compliance.ndjson) as a table:",
-                "attainment, objective, error budget left (with a bar), p99 latency, bad minutes, alerts.",
+        description = {"Print the compliance summaries of a replay (DIR/compliance.ndjson) as a table.",
+                "Columns: attainment, objective, error budget left (with a bar), p99 latency, bad minutes,",
+                "alerts, time in alert.",
                 "Exits 2 when DIR has no readable compliance.ndjson or a line is not a summary."})
 final class ReportCommand implements Callable<Integer> {
 
@@ -116,21 +117,21 @@ final class ReportCommand implements Callable<Integer> {
             out.println("no compliance summaries");
             return;
         }
-        final String format = "%-28s %-8s %-35s %12s %9s %-4s %-" + (BAR + 2) + "s %8s %11s %8s %-13s %s%n";
-        out.printf(Locale.ROOT, format, "SLO", "PERIOD", "FROM - TO (UTC)", "EVENTS", "OBJECTIVE", "MET",
-                "ERROR BUDGET", "LEFT", "P99", "BAD MIN", "ALERTS", "IN ALERT");
+        final Table table = new Table("SLO", "PERIOD", "FROM - TO (UTC)", ">EVENTS", ">OBJECTIVE", "MET",
+                "ERROR BUDGET", ">LEFT", ">P99", ">BAD MIN", "ALERTS", "IN ALERT");
         for (final ComplianceSummary s : rows) {
-            out.printf(Locale.ROOT, format, s.sloId(), s.period().kind(),
+            table.row(s.sloId(), s.period().kind(),
                     MINUTE.format(s.period().start()) + " - " + MINUTE.format(s.period().end()),
                     s.total(), Numbers.plain(s.objective()) + "%", s.met() ? "yes" : "NO",
                     bar(s.errorBudget().remainingFraction()), percent(s.errorBudget().remainingFraction()),
                     s.latency().p99Ms() == null ? "-" : String.format(Locale.ROOT, "%.1f ms", s.latency().p99Ms()),
                     s.badMinutes(), s.alerts().page() + " pg " + s.alerts().ticket() + " tk",
                     Durations.elapsed(s.timeInAlert()));
-            out.printf(Locale.ROOT, "  %-26s sli %s%n", "", s.sli() == null ? "- (no traffic)"
+            table.note("  sli " + (s.sli() == null ? "- (no traffic)"
                     : String.format(Locale.ROOT, "%.6f (%d good / %d requests; %d bad of %s allowed)", s.sli(),
-                    s.good(), s.total(), s.errorBudget().consumedBad(), Numbers.plain(s.errorBudget().allowedBad())));
+                    s.good(), s.total(), s.errorBudget().consumedBad(), Numbers.plain(s.errorBudget().allowedBad()))));
         }
+        table.print(out);
     }
 
     /** {@code [#########...........]}: the share of the budget left; empty once spent. */

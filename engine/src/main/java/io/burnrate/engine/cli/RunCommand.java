@@ -85,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private HttpSecurityOptions httpSecurity;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "embedded broker and state data (default ./burnrate-data)")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = {"embedded broker and state data (default:", "./burnrate-data)"})
     private Path dataDir;
 
     @Option(names = "--embedded-port", paramLabel = "PORT",

@@ -218,16 +218,16 @@ final class SloCommand {
             return withKafka(spec.commandLine().getErr(), settings -> {
                 final PrintWriter out = spec.commandLine().getOut();
                 final var all = new SloPublisher(settings).list();
-                out.printf("%-32s %-20s %-10s %-6s %s%n", "NAME", "SERVICE", "OBJECTIVE", "WINDOW", "RULES");
+                final Table table = new Table("NAME", "SERVICE", ">OBJECTIVE", "WINDOW", "RULES");
                 all.forEach((id, s) -> {
                     if (s == null) {
-                        out.printf("%-32s (invalid definition on the topic)%n", id);
+                        table.note(id + " (invalid definition on the topic)");
                     } else {
-                        out.printf("%-32s %-20s %-10s %-6s %s%n", id, s.service(), s.objective() + "%",
-                                s.windowLabel(), String.join(",",
-                                        s.alerts().stream().map(AlertWindow::ruleName).toList()));
+                        table.row(id, s.service(), s.objective() + "%", s.windowLabel(), String.join(",",
+                                s.alerts().stream().map(AlertWindow::ruleName).toList()));
                     }
                 });
+                table.print(out);
             }, kafka);
         }
     }

@@ -41,11 +41,11 @@ public final class Durations {
         throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 5m, 1h, 30d)");
     }
 
-    /** A measured duration for people, to the second: {@code 9h50m}, {@code 29m19s}, {@code 0}. */
+    /** A measured duration for people, to the second: {@code 9h50m}, {@code 29m19s}, {@code 0s}. */
     public static String elapsed(final Duration d) {
         final long s = d == null ? 0 : d.toSeconds();
         if (s == 0) {
-            return "0";
+            return "0s";
         }
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);

@@ -11,6 +11,7 @@ class RunCommandIT {
 
     @Test
     void shouldFailWithinThirtySecondsNamingAnUnreachableBroker() {
+        // run gives up after 15 s (its message says so); 30 s leaves room for start-up on a busy machine
         final long start = System.nanoTime();
         // nothing listens on port 1 of loopback
         final Cli.Run run = Cli.run("run", "--bootstrap-servers", "127.0.0.1:1", "--http-port", "-1");

@@ -106,6 +106,16 @@ class SloSpecParserHardeningTest {
                 .isEqualTo("slos.yaml " + where + ": SLO 'checkout-availability': " + message);
     }
 
+    @ParameterizedTest(name = "thresholdMs: {0}")
+    @CsvSource(delimiter = '|', value = {"-3|-3", "0|0", "'\"300\"'|\"300\"", "'null'|null"})
+    void shouldGiveOneProblemForALatencyThresholdThatIsNotAbove0(final String value, final String shown) {
+        // before: -3 gave "must be a number between 0 and 1.7976931348623157E308, not -3" and "must be > 0"
+        final String expected = "null".equals(value) ? "is required" : "must be a number above 0, not " + shown;
+        assertThat(problems(EXAMPLE.replace("{availability: {}}", "{latency: {thresholdMs: " + value + "}}")))
+                .isEqualTo("slos.yaml (document 1): SLO 'checkout-availability': "
+                        + "spec.indicator.latency.thresholdMs: " + expected);
+    }
+
     @Test
     void shouldRefuseNaNThresholdsAndBudgetsThatWereSilentlySkipped() {
         assertThat(problems(EXAMPLE + "  budgetPolicy: {thresholds: [{percent: .nan}]}\n"))

@@ -149,6 +149,20 @@ public final class FieldReader {
         return v.asDouble();
     }
 
+    /** A finite number above 0, or 0 (a problem recorded); one problem whatever is wrong with it. */
+    public double positiveNumber(final JsonNode node, final String field, final String path) {
+        final JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull()) {
+            problem(path, "is required");
+            return 0;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() <= 0) {
+            problem(path, "must be a number above 0, not " + v);
+            return 0;
+        }
+        return v.asDouble();
+    }
+
     /** A required duration such as {@code 5m}, or null (a problem recorded). */
     public Duration duration(final JsonNode node, final String field, final String path) {
         final JsonNode v = node.path(field);

@@ -37,10 +37,7 @@ final class IndicatorReader {
                     f.problem(path + ".thresholdMs", "is required");
                     return null;
                 }
-                final double threshold = f.number(body, "thresholdMs", path + ".thresholdMs", 0, 0, Double.MAX_VALUE);
-                if (threshold <= 0) {
-                    f.problem(path + ".thresholdMs", "must be > 0");
-                }
+                final double threshold = f.positiveNumber(body, "thresholdMs", path + ".thresholdMs");
                 return new Indicator.Latency(threshold, badStatusMin);
             default:
                 f.problem("spec.indicator", "unknown indicator '" + kind + "' (use availability or latency)");

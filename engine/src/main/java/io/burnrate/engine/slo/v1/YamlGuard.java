@@ -151,7 +151,8 @@ final class YamlGuard {
                 doc.flushInto(problems, source);
             }
             final Mark m = ex.getProblemMark();
-            problems.add(source + ": not valid YAML" + (m == null ? "" : " at line " + (m.getLine() + 1)) + ": "
+            final String at = m == null ? "" : " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
+            problems.add(source + ": not valid YAML" + at + ": "
                     + firstLine(ex.getProblem() != null ? ex.getProblem() : ex.getMessage()));
             return bounded(problems);
         } catch (RuntimeException ex) {

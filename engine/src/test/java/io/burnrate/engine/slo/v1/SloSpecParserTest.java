@@ -157,6 +157,16 @@ class SloSpecParserTest {
     }
 
     @Test
+    void shouldGiveTheLineAndColumnOfAYamlSyntaxError() {
+        // before: "bad.yaml: not valid YAML at line 5: expected <block end>, ..." without the column
+        final String yaml = "apiVersion: burnrate/v1\nkind: SLO\nmetadata:\n  name: a\n labels: {}\n";
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(yaml, "bad.yaml"))
+                .isInstanceOf(SloValidationException.class)
+                .hasMessage("bad.yaml: not valid YAML at line 5, column 2: "
+                        + "expected <block end>, but found '<block mapping start>'");
+    }
+
+    @Test
     void shouldReadBudgetPolicyThresholdsAndDefaultThem() throws Exception {
         final SloSpec defaults = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0).spec();
         assertThat(defaults.budgetThresholds()).extracting(t -> t.percent()).containsExactly(50.0, 25.0, 10.0, 0.0);
