@@ -23,7 +23,7 @@ class ArchitectureTest {
     void theDomainImportsNoKafka() {
         noClasses().that().resideInAnyPackage("io.burnrate.engine.slo..", "io.burnrate.engine.sli..",
                         "io.burnrate.engine.alert..", "io.burnrate.engine.compliance..", "io.burnrate.engine.monitor..",
-                        "io.burnrate.engine.ingest..")
+                        "io.burnrate.engine.ingest..", "io.burnrate.engine.gate..")
                 .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
                 .because("the burn-rate math, the state machine and the evaluator are tested alone")
                 .check(ENGINE);

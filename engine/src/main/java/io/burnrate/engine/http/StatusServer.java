@@ -1,6 +1,7 @@
 package io.burnrate.engine.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.burnrate.engine.gate.ReleaseGate;
 import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's read-only HTTP face: {@code /metrics} (Prometheus), {@code /api/v1/slos}
- * and {@code /api/v1/slos/{id}} (JSON), {@code /healthz}, {@code /readyz}, and the status
+ * and {@code /api/v1/slos/{id}} (JSON), the release gate {@code /api/v1/gate?service=S}
+ * ({@link ReleaseGate}), {@code /healthz}, {@code /readyz}, and the status
  * page at {@code /} with a page per SLO at {@code /slos/{id}}.
  *
  * <p>Several instances: each SLO's numbers live on the instance that owns its service's
@@ -213,6 +216,8 @@ public final class StatusServer implements AutoCloseable {
             final String id = path.substring("/api/v1/slos/".length());
             final SloView v = one(id, local);
             return v == null ? json(404, Map.of("error", "no SLO named " + id)) : json(200, v);
+        } else if (path.equals("/api/v1/gate")) {
+            return gate(req.query());
         } else if (path.equals("/") || path.equals("/index.html")) {
             return html(200, StatusPage.index(list(false), built.registry().snapshot().invalid().values()));
         } else if (path.startsWith("/slos/")) {
@@ -221,6 +226,55 @@ public final class StatusServer implements AutoCloseable {
             return v == null ? html(404, StatusPage.notFound(id)) : html(200, StatusPage.detail(v));
         }
         return JettyHttp.Answer.text(404, "not found\n");
+    }
+
+    /**
+     * {@code /api/v1/gate?service=S} or {@code ?slo=ID}: the release gate's answer (200
+     * for allow, deny and unknown alike: the decision is in the body), 404 when no SLO
+     * matches, 400 for a query that names neither or both.
+     */
+    private JettyHttp.Answer gate(final String query) {
+        final Map<String, String> params;
+        try {
+            params = queryParams(query);
+        } catch (IllegalArgumentException e) {
+            return json(400, Map.of("error", e.getMessage()));
+        }
+        final String service = params.get("service");
+        final String slo = params.get("slo");
+        if ((service == null) == (slo == null)) {
+            return json(400, Map.of("error", "ask /api/v1/gate?service=NAME or /api/v1/gate?slo=ID"));
+        }
+        final List<ReleaseGate.SloAnswer> answers = new ArrayList<>();
+        for (final SloSpec spec : built.registry().snapshot().byId().values()) {
+            if (service != null ? spec.service().equals(service) : spec.id().equals(slo)) {
+                final SloView view = one(spec.id(), false);
+                answers.add(ReleaseGate.evaluate(spec, view == null ? null : view.status()));
+            }
+        }
+        answers.sort(Comparator.comparing(ReleaseGate.SloAnswer::slo));
+        final ReleaseGate.Answer answer = ReleaseGate.combine(service, slo, answers);
+        return json(answers.isEmpty() ? 404 : 200, answer);
+    }
+
+    /** {@code a=1&b=x%20y} as a map; a repeated or malformed parameter is refused. */
+    static Map<String, String> queryParams(final String query) {
+        final Map<String, String> out = new TreeMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (final String pair : query.split("&", -1)) {
+            final int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("query parameters are name=value pairs, not '" + pair + "'");
+            }
+            final String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+            final String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (out.put(name, value) != null) {
+                throw new IllegalArgumentException("parameter " + name + " is given twice");
+            }
+        }
+        return out;
     }
 
     private static JettyHttp.Answer html(final int status, final String page) {

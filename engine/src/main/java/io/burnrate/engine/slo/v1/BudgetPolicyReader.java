@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code spec.budgetPolicy: {thresholds: [{percent: 50}, {percent: 0, action: freeze-releases}]}}. */
+/**
+ * {@code spec.budgetPolicy: {thresholds: [{percent: 50}, {percent: 0, action: freeze-releases, gate: block}]}}.
+ */
 final class BudgetPolicyReader {
 
     private BudgetPolicyReader() {
@@ -37,13 +39,20 @@ final class BudgetPolicyReader {
                 f.problem(path, "must be a mapping {percent, action}");
                 continue;
             }
-            f.allowOnly(t, path + ".", "percent", "action");
+            f.allowOnly(t, path + ".", "percent", "action", "gate");
             if (!t.has("percent")) {
                 f.problem(path + ".percent", "is required");
                 continue;
             }
             final double percent = f.number(t, "percent", path + ".percent", Double.NaN, 0, 100);
             final String action = f.text(t, "action", false, path + ".action");
+            final String gateWord = f.text(t, "gate", false, path + ".gate");
+            final BudgetThreshold.Gate gate = gateWord == null ? null : BudgetThreshold.Gate.parse(gateWord);
+            if (gateWord != null && gate == null) {
+                f.problem(path + ".gate", "must be block (deny releases while the budget is at or below the threshold) "
+                        + "or warn (allow, with a warning), not '" + gateWord + "'");
+                continue;
+            }
             if (Double.isNaN(percent)) {
                 continue;
             }
@@ -52,7 +61,7 @@ final class BudgetPolicyReader {
                 continue;
             }
             try {
-                out.add(BudgetThreshold.of(percent, action));
+                out.add(new BudgetThreshold(percent, action, gate));
             } catch (IllegalArgumentException e) {
                 f.problem(path, e.getMessage());
             }

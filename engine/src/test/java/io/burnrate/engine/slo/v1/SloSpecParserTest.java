@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.Indicator;
@@ -178,6 +179,26 @@ class SloSpecParserTest {
         assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + "  budgetPolicy:\n    thresholds: "
                 + "[{percent: 20, action: Freeze Releases}]\n", "slos.yaml"))
                 .hasMessageContaining("spec.budgetPolicy.thresholds[0]: action must be a word");
+    }
+
+    @Test
+    void shouldReadWhichBudgetThresholdsBlockReleases() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(EXAMPLE + "  budgetPolicy:\n    thresholds: [{percent: 20, gate: block}, "
+                + "{percent: 5, gate: warn}, {percent: 0}]\n", "slos.yaml").get(0).spec();
+        assertThat(s.budgetThresholds()).extracting(BudgetThreshold::gate)
+                .containsExactly(BudgetThreshold.Gate.BLOCK, BudgetThreshold.Gate.WARN, null);
+        // a gate is stated, so the list is taken as written: 0 % without a gate only warns
+        assertThat(s.budgetThresholds()).extracting(t -> BudgetThreshold.effectiveGate(t, s.budgetThresholds()))
+                .containsExactly(BudgetThreshold.Gate.BLOCK, BudgetThreshold.Gate.WARN, BudgetThreshold.Gate.WARN);
+        final SloSpec defaults = SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0).spec();
+        // the SRE Workbook's policy: the 0 % threshold blocks, 50/25/10 warn
+        assertThat(defaults.budgetThresholds()).extracting(t -> BudgetThreshold.effectiveGate(t, defaults.budgetThresholds()))
+                .containsExactly(BudgetThreshold.Gate.WARN, BudgetThreshold.Gate.WARN, BudgetThreshold.Gate.WARN,
+                        BudgetThreshold.Gate.BLOCK);
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + "  budgetPolicy:\n    thresholds: "
+                + "[{percent: 0, gate: freeze}]\n", "slos.yaml"))
+                .hasMessageContaining("spec.budgetPolicy.thresholds[0].gate: must be block (deny releases while the budget "
+                        + "is at or below the threshold) or warn (allow, with a warning), not 'freeze'");
     }
 
     @Test
