@@ -40,6 +40,7 @@ class SchemaValidationTest {
                 valid("valid-slo-minimal.json", Schemas.SLO_SPEC),
                 valid("valid-slo-latency-custom-policy.json", Schemas.SLO_SPEC),
                 valid("valid-slo-calendar-timeslices.yaml", Schemas.SLO_SPEC),
+                valid("valid-slo-budget-adjustments.yaml", Schemas.SLO_SPEC),
                 valid("valid-alert-firing.json", Schemas.ALERT_TRANSITION),
                 valid("valid-alert-resolved.json", Schemas.ALERT_TRANSITION),
                 valid("valid-status-burning.json", Schemas.STATUS_SNAPSHOT),

@@ -7,7 +7,9 @@ import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.AdjustmentCalendar;
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.Severity;
@@ -48,6 +50,8 @@ public final class SloMonitor {
     private final int sloWindow;
     private final int ttxWindow;
     private final BudgetPolicy policy;
+    /** The SLO's maintenance windows and planned events (budget adjustments). */
+    private final AdjustmentCalendar adjustments;
     private final Duration grace;
     private ComplianceTracker compliance;
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
@@ -97,6 +101,15 @@ public final class SloMonitor {
         this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
         this.policy = new BudgetPolicy(spec.id(), spec.service(), spec.labels(),
                 spec.budgetThresholds());
+        this.adjustments = AdjustmentCalendar.of(spec.budgetAdjustments());
+    }
+
+    /**
+     * What of the SLO's budget adjustments covers event time {@code timestamp}: EXCLUDE
+     * (the event counts for nothing), MARK_GOOD (it counts as good) or null.
+     */
+    public BudgetAdjustment.Kind adjustment(final long timestamp) {
+        return adjustments.at(timestamp);
     }
 
     /**
@@ -220,12 +233,14 @@ public final class SloMonitor {
         if (counts.now() == WindowedCounts.NO_TIME) {
             return;
         }
+        // inside an exclusion (a maintenance window) no rule starts firing; a firing one may resolve
+        final boolean silenced = !adjustments.isEmpty() && adjustments.silences(counts.now());
         for (int i = 0; i < rules.length; i++) {
             final Rule r = rules[i];
             final double burnLong = burn(r.longIdx());
             final double burnShort = burn(r.shortIdx());
             final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
-                    counts.total(r.longIdx()), spec.minEventsPerWindow());
+                    counts.total(r.longIdx()), spec.minEventsPerWindow()) && !(silenced && !machines[i].firing());
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
                 changed = true;

@@ -3,6 +3,7 @@ package io.burnrate.engine.monitor;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
@@ -113,8 +114,13 @@ public final class TaskEvaluator {
                 continue;
             }
             matched = true;
-            final boolean bad = spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             final SloMonitor m = store.monitor(spec);
+            final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
+            if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
+                continue; // a maintenance window: the event counts for nothing
+            }
+            final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
+                    && spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
             store.markDirty(spec.id());
             m.evaluate(onAlert);

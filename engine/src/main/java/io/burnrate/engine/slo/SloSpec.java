@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * @param calendar   calendar compliance periods ({@code window: {calendar, timeZone}}), or
  *                   null for a rolling window
  * @param budgetingMethod how attainment is counted (Occurrences or Timeslices)
+ * @param budgetAdjustments maintenance windows and planned events taken out of the budget
  */
 public record SloSpec(
         String id,
@@ -42,9 +43,11 @@ public record SloSpec(
         Map<String, String> labels,
         List<BudgetThreshold> budgetThresholds,
         CalendarPeriod calendar,
-        BudgetingMethod budgetingMethod) {
+        BudgetingMethod budgetingMethod,
+        List<BudgetAdjustment> budgetAdjustments) {
 
     public SloSpec {
+        budgetAdjustments = List.copyOf(budgetAdjustments);
         Objects.requireNonNull(budgetingMethod, "budgetingMethod");
         budgetThresholds = List.copyOf(budgetThresholds);
         Objects.requireNonNull(id, "id");

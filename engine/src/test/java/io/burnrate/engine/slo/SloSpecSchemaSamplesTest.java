@@ -32,7 +32,8 @@ class SloSpecSchemaSamplesTest {
                 Arguments.of("valid-slo-checkout.yaml", "checkout-availability"),
                 Arguments.of("valid-slo-minimal.json", "search"),
                 Arguments.of("valid-slo-latency-custom-policy.json", "search.latency_p-fast"),
-                Arguments.of("valid-slo-calendar-timeslices.yaml", "payments-monthly"));
+                Arguments.of("valid-slo-calendar-timeslices.yaml", "payments-monthly"),
+                Arguments.of("valid-slo-budget-adjustments.yaml", "payments-maintained"));
     }
 
     static Stream<Arguments> invalidSamples() {

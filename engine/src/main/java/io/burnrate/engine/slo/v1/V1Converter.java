@@ -22,6 +22,7 @@ public final class V1Converter {
         final V1Document.Alerting alerting = spec.alerting();
         return new SloSpec(doc.metadata().name(), spec.service(), spec.selector(), spec.indicator(), spec.objective(),
                 spec.window().length(), alerting.policy(), alerting.minEventsPerWindow(), alerting.runbook(),
-                doc.metadata().labels(), spec.budgetThresholds(), spec.window().calendar(), spec.budgetingMethod());
+                doc.metadata().labels(), spec.budgetThresholds(), spec.window().calendar(), spec.budgetingMethod(),
+                spec.budgetAdjustments());
     }
 }

@@ -1,6 +1,7 @@
 package io.burnrate.engine.slo.v1;
 
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
@@ -33,7 +34,7 @@ public record V1Document(Metadata metadata, Spec spec) {
     /** {@code spec}; {@code objective} is NaN when invalid. */
     public record Spec(String service, Map<String, String> selector, Indicator indicator, double objective,
                        Window window, BudgetingMethod budgetingMethod, Alerting alerting,
-                       List<BudgetThreshold> budgetThresholds) {
+                       List<BudgetThreshold> budgetThresholds, List<BudgetAdjustment> budgetAdjustments) {
     }
 
     /** {@code spec.window}: rolling or calendar. */

@@ -1,6 +1,7 @@
 package io.burnrate.engine.slo.v1;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.Indicator;
@@ -94,7 +95,7 @@ public final class V1Reader {
 
     private static V1Document.Spec spec(final JsonNode spec, final FieldReader f, final SloLimits limits) {
         f.allowOnly(spec, "spec.", "service", "selector", "indicator", "objective", "window", "alerting", "description",
-                "budgetPolicy", "budgetingMethod", "timeSliceTarget", "timeSliceWindow");
+                "budgetPolicy", "budgetingMethod", "timeSliceTarget", "timeSliceWindow", "budgetAdjustments");
         final String service = f.text(spec, "service", true, "spec.service");
         final Map<String, String> selector = SelectorReader.read(spec, f, limits);
         final Indicator indicator = IndicatorReader.read(spec.path("indicator"), f);
@@ -104,7 +105,9 @@ public final class V1Reader {
         final V1Document.Alerting alerting = AlertingReader.read(spec.path("alerting"), f);
         AlertingReader.checkAgainstWindow(alerting, window, f);
         final List<BudgetThreshold> thresholds = BudgetPolicyReader.read(spec.path("budgetPolicy"), f);
-        return new V1Document.Spec(service, selector, indicator, objective, window, method, alerting, thresholds);
+        final List<BudgetAdjustment> adjustments = AdjustmentReader.read(spec.path("budgetAdjustments"), f);
+        return new V1Document.Spec(service, selector, indicator, objective, window, method, alerting, thresholds,
+                adjustments);
     }
 
     private static double objective(final JsonNode node, final FieldReader f) {

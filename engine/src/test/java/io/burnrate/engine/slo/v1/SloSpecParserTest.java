@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
@@ -12,7 +13,9 @@ import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -179,6 +182,32 @@ class SloSpecParserTest {
         assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + "  budgetPolicy:\n    thresholds: "
                 + "[{percent: 20, action: Freeze Releases}]\n", "slos.yaml"))
                 .hasMessageContaining("spec.budgetPolicy.thresholds[0]: action must be a word");
+    }
+
+    @Test
+    void shouldReadBudgetAdjustmentsAndNameTheFieldOfEachProblem() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(EXAMPLE + String.join("\n",
+                "  budgetAdjustments:",
+                "    - {name: sunday, firstEventStart: \"2026-03-01T02:00\", duration: 2h, timeZone: Europe/Berlin,",
+                "       rrule: \"FREQ=WEEKLY;BYDAY=SU\"}",
+                "    - {kind: markGood, firstEventStart: \"2026-03-10T12:00:00Z\", duration: 3h}",
+                ""), "slos.yaml").get(0).spec();
+        assertThat(s.budgetAdjustments()).containsExactly(
+                new BudgetAdjustment("sunday", BudgetAdjustment.Kind.EXCLUDE, Instant.parse("2026-03-01T01:00:00Z"),
+                        Duration.ofHours(2), ZoneId.of("Europe/Berlin"), "FREQ=WEEKLY;BYDAY=SU"),
+                new BudgetAdjustment(null, BudgetAdjustment.Kind.MARK_GOOD, Instant.parse("2026-03-10T12:00:00Z"),
+                        Duration.ofHours(3), ZoneOffset.UTC, null));
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE + String.join("\n",
+                "  budgetAdjustments:",
+                "    - {kind: skip, firstEventStart: tomorrow, duration: 2h, rrule: \"FREQ=MINUTELY\"}",
+                "    - {firstEventStart: \"2026-03-01T02:00\", duration: 40d}",
+                "    - {firstEventStart: \"2026-03-01T02:00\", duration: 1h, timeZone: Mars/Olympus}",
+                ""), "slos.yaml"))
+                .hasMessageContaining("spec.budgetAdjustments[0].kind: must be exclude (events count for nothing, no alert "
+                        + "fires) or markGood (events count as good), not 'skip'")
+                .hasMessageContaining("spec.budgetAdjustments[0].firstEventStart: 'tomorrow' is not a date and time")
+                .hasMessageContaining("spec.budgetAdjustments[1].duration: duration must be above 0 and at most 31d, not 40d")
+                .hasMessageContaining("spec.budgetAdjustments[2].timeZone: 'Mars/Olympus' is not a time zone");
     }
 
     @Test
