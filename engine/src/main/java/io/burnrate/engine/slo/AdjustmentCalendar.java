@@ -61,6 +61,18 @@ public final class AdjustmentCalendar {
         return kind;
     }
 
+    /**
+     * The first time after {@code t} at which {@link #at} may answer differently
+     * ({@code Long.MAX_VALUE} when never): a due-time scheduler evaluates the SLO again then.
+     */
+    public long nextBoundary(final long t) {
+        if (adjustments.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        at(t);
+        return until;
+    }
+
     /** Whether no alert may fire at {@code t}: an exclusion covers it. */
     public boolean silences(final long t) {
         return at(t) == BudgetAdjustment.Kind.EXCLUDE;

@@ -76,11 +76,13 @@ class StatusServerTlsTest {
             }
         }
         final SSLContext trust = HttpSecurity.sslContext(keystore, PASSWORD.toCharArray());
+        // under the 10 s request-head deadline that would free the server from stuck clients
+        // (a loaded 2-core CI machine once took over 2 s for one handshake)
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trust)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+                .connectTimeout(Duration.ofSeconds(6)).build();
         final String base = "https://127.0.0.1:" + port;
         final HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
-                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(6)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("ok\n");
         assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/slos")).timeout(Duration.ofSeconds(3))

@@ -38,6 +38,10 @@ class AdjustmentCalendarTest {
         // a Monday, and a Sunday before the first occurrence
         assertThat(c.at(t("2026-04-06T01:00:00Z"))).isNull();
         assertThat(c.at(t("2026-02-22T01:30:00Z"))).isNull();
+        // before 1 March the next change is the first occurrence; inside one, its end
+        assertThat(c.nextBoundary(t("2026-02-22T01:30:00Z"))).isEqualTo(t("2026-03-01T01:00:00Z"));
+        assertThat(c.nextBoundary(t("2026-04-05T01:00:00Z"))).isEqualTo(t("2026-04-05T02:00:00Z"));
+        assertThat(AdjustmentCalendar.of(List.of()).nextBoundary(0)).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
