@@ -1,8 +1,8 @@
 package io.burnrate.engine.ingest;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -25,7 +25,8 @@ public final class RequestEventJson {
     /** The event as one JSON object, UTF-8, without a line terminator. */
     public static byte[] write(final String service, final long timestamp, final double latencyMs, final int status,
                                final boolean errorOutcome, final String operation, final Map<String, String> attributes) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 48 * attributes.size());
+        final Bytes out = new Bytes(96 + service.length() + (operation == null ? 0 : operation.length())
+                + 48 * attributes.size());
         ascii(out, "{\"service\":");
         string(out, service);
         ascii(out, ",\"timestamp\":");
@@ -60,6 +61,35 @@ public final class RequestEventJson {
         return out.toByteArray();
     }
 
+    /** A growable byte buffer without ByteArrayOutputStream's per-byte locking. */
+    private static final class Bytes {
+        private byte[] b;
+        private int n;
+
+        Bytes(final int capacity) {
+            b = new byte[capacity];
+        }
+
+        void write(final int c) {
+            if (n == b.length) {
+                b = Arrays.copyOf(b, b.length * 2);
+            }
+            b[n++] = (byte) c;
+        }
+
+        void writeBytes(final byte[] more) {
+            if (n + more.length > b.length) {
+                b = Arrays.copyOf(b, Math.max(b.length * 2, n + more.length));
+            }
+            System.arraycopy(more, 0, b, n, more.length);
+            n += more.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(b, n);
+        }
+    }
+
     /** {@link #write} of a record's fields (its {@code raw} is not looked at). */
     public static byte[] write(final RequestRecord e) {
         return write(e.service(), e.timestamp(), e.latencyMs(), e.status(), e.errorOutcome(), e.operation(),
@@ -77,13 +107,13 @@ public final class RequestEventJson {
         return Double.toString(ms);
     }
 
-    private static void ascii(final ByteArrayOutputStream out, final String s) {
+    private static void ascii(final Bytes out, final String s) {
         for (int i = 0; i < s.length(); i++) {
             out.write(s.charAt(i));
         }
     }
 
-    private static void string(final ByteArrayOutputStream out, final String s) {
+    private static void string(final Bytes out, final String s) {
         out.write('"');
         boolean plain = true;
         for (int i = 0; i < s.length() && plain; i++) {

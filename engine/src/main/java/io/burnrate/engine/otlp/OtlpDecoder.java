@@ -168,6 +168,7 @@ public final class OtlpDecoder {
                     }
                 }
             }
+            resourceAttributes = Map.copyOf(resourceAttributes); // shared by the events of every span of the resource
             for (final ScopeSpans ss : rs.getScopeSpansList()) {
                 for (final Span span : ss.getSpansList()) {
                     final int kind = span.getKindValue();
@@ -261,7 +262,7 @@ public final class OtlpDecoder {
                 return tooLong("attributes." + a.getKey(), a.getValue().length(), max, service, span);
             }
         }
-        final Map<String, String> attrs = copied ? attributes : Map.copyOf(attributes);
+        final Map<String, String> attrs = attributes;
         final byte[] raw = RequestEventJson.write(service, timestamp, latencyMs, status, error, operation, attrs);
         return new EventParser.Accepted(new RequestRecord(service, timestamp, latencyMs, status, error, operation, attrs,
                 raw));
