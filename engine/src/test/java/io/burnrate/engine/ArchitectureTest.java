@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layout as the README explains it, enforced: the domain (SLO spec, SLI math, alert
- * state machine, compliance, the SLO aggregate and its task evaluator, ingest) is plain
+ * state machine, compliance, the SLO aggregate and its task evaluator, ingest, OTLP decoding) is plain
  * Java without Kafka, and the package graph has no cycle.
  */
 class ArchitectureTest {
@@ -23,7 +23,7 @@ class ArchitectureTest {
     void theDomainImportsNoKafka() {
         noClasses().that().resideInAnyPackage("io.burnrate.engine.slo..", "io.burnrate.engine.sli..",
                         "io.burnrate.engine.alert..", "io.burnrate.engine.compliance..", "io.burnrate.engine.monitor..",
-                        "io.burnrate.engine.ingest..", "io.burnrate.engine.gate..")
+                        "io.burnrate.engine.ingest..", "io.burnrate.engine.gate..", "io.burnrate.engine.otlp..")
                 .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
                 .because("the burn-rate math, the state machine and the evaluator are tested alone")
                 .check(ENGINE);

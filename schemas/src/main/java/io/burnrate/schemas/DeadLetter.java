@@ -11,7 +11,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *
  * <p>{@code reason} is a stable code: {@code malformed-json}, {@code missing-field},
  * {@code invalid-field}, {@code invalid-timestamp}, {@code late}, {@code too-large},
- * {@code limit-exceeded}, {@code processing-error}. {@code detail} is the human-readable
+ * {@code limit-exceeded}, {@code processing-error}; for OTLP spans also {@code malformed-otlp},
+ * {@code missing-service}, {@code negative-duration}; for pre-aggregated counts
+ * {@code invalid-interval}, {@code invalid-counts}. {@code detail} is the human-readable
  * explanation. {@code originalBytes} is set (and {@code line} cut) when the line was longer
  * than the dead-letter copy limit.
  */

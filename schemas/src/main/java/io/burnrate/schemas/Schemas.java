@@ -35,9 +35,12 @@ public final class Schemas {
     /** {@link BudgetPolicyEvent}, topic {@code burnrate.budget-policy}. */
     public static final String BUDGET_POLICY_EVENT = RESOURCE_DIR + "budget-policy-event.schema.json";
 
+    /** {@link CountsRecord}, topic {@code burnrate.counts} (pre-aggregated counts). */
+    public static final String COUNT_RECORD = RESOURCE_DIR + "count-record.schema.json";
+
     /** Every schema resource, in the order above. */
     public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER,
-            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT);
+            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT, COUNT_RECORD);
 
     private Schemas() {
     }

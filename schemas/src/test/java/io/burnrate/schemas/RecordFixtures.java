@@ -66,6 +66,15 @@ final class RecordFixtures {
         return new RequestEvent("billing-worker", 946684800000L, 0.0, null, "error", null, null);
     }
 
+    static CountsRecord startEndCounts() {
+        return new CountsRecord("checkout", "POST /cart", Map.of("region", "eu-west-1"), 1_740_830_400_000L,
+                1_740_830_460_000L, null, null, 1200, 3L, null, Map.of("300", 12L), "relay-7/checkout/1740830400000");
+    }
+
+    static CountsRecord intervalCounts() {
+        return new CountsRecord("checkout", null, null, null, null, 1_740_830_460_000L, 60, 1200, null, 1197L, null, null);
+    }
+
     static DeadLetter deadLetter() {
         return new DeadLetter(17, "invalid-timestamp", "timestamp 'yesterday' is neither epoch milliseconds nor RFC 3339",
                 "{\"service\":\"checkout\",\"timestamp\":\"yesterday\",\"latencyMs\":3,\"status\":200}");

@@ -50,7 +50,10 @@ class SchemaValidationTest {
                 valid("valid-compliance-month-overspent.json", Schemas.COMPLIANCE_SUMMARY),
                 valid("valid-compliance-hour-no-traffic.json", Schemas.COMPLIANCE_SUMMARY),
                 valid("valid-budget-policy-down.json", Schemas.BUDGET_POLICY_EVENT),
-                valid("valid-budget-policy-up-no-action.json", Schemas.BUDGET_POLICY_EVENT));
+                valid("valid-budget-policy-up-no-action.json", Schemas.BUDGET_POLICY_EVENT),
+                valid("valid-counts-start-end.json", Schemas.COUNT_RECORD),
+                valid("valid-counts-timestamp-interval.json", Schemas.COUNT_RECORD),
+                valid("valid-dead-letter-missing-service.json", Schemas.DEAD_LETTER));
     }
 
     static Stream<Arguments> invalidSamples() {
@@ -134,7 +137,13 @@ class SchemaValidationTest {
                 invalid("invalid-budget-policy-threshold-100.json", Schemas.BUDGET_POLICY_EVENT,
                         "$.threshold: must have an exclusive maximum value of 100"),
                 invalid("invalid-budget-policy-unknown-direction.json", Schemas.BUDGET_POLICY_EVENT,
-                        "$.direction: does not have a value in the enumeration"));
+                        "$.direction: does not have a value in the enumeration"),
+                invalid("invalid-counts-negative-bad.json", Schemas.COUNT_RECORD,
+                        "$.bad: must have a minimum value of 0"),
+                invalid("invalid-counts-both-intervals.json", Schemas.COUNT_RECORD,
+                        "must be valid to one and only one schema, but 0 are valid"),
+                invalid("invalid-counts-neither-bad-nor-good.json", Schemas.COUNT_RECORD,
+                        "$: required property 'bad' not found"));
     }
 
     @ParameterizedTest(name = "{0}")

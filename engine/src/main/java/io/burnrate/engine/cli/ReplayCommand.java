@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.otlp.SpanMapping;
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
@@ -10,7 +11,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code burnrate replay}: back-test SLOs and alert policies on recorded events. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Run the engine's topology offline over an NDJSON file of request events.",
+        description = {"Run the engine's topology offline over an NDJSON file of request events",
+                "(or of OpenTelemetry spans: --format otlp-json, otlp-proto).",
                 "Deterministic: the same input always gives byte-identical output files.",
                 "Writes DIR/alerts.ndjson, DIR/status.ndjson (final snapshot per SLO),",
                 "DIR/dlq.ndjson, DIR/budget-policy.ndjson and DIR/compliance.ndjson",
@@ -34,8 +39,21 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--slos", required = true, paramLabel = "FILE", description = "SLO definitions (YAML)")
     private Path slos;
 
-    @Option(names = "--events", required = true, paramLabel = "FILE", description = "request events, one JSON object per line")
+    @Option(names = "--events", required = true, paramLabel = "FILE",
+            description = "request events, one JSON object per line; or OTLP trace data, see --format")
     private Path events;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "events",
+            description = "what --events holds: 'events' (request events, one JSON object per line), 'otlp-json' "
+                    + "(one OTLP/JSON TracesData per line, as the OpenTelemetry Collector's Kafka exporter writes "
+                    + "otlp_json), 'otlp-proto' (length-delimited protobuf TracesData: a varint length, then the "
+                    + "message) (default: ${DEFAULT-VALUE})")
+    private String format;
+
+    @Option(names = "--otlp", paramLabel = "KEY=VALUE",
+            description = "a span mapping setting for OTLP input, e.g. otlp.attributes.allow=cloud.region or "
+                    + "otlp.operation.attribute=http.route (repeatable; see docs/otlp.md)")
+    private Map<String, String> otlp = new LinkedHashMap<>();
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created if missing)")
     private Path out;
@@ -72,7 +90,18 @@ final class ReplayCommand implements Callable<Integer> {
         final Duration graceDuration;
         final Duration skew;
         final Duration age;
+        final OfflineReplay.Format inputFormat;
+        final SpanMapping mapping;
+        final EngineConfig base = EngineConfig.defaults();
         try {
+            inputFormat = format(format);
+            for (final String key : otlp.keySet()) {
+                if (!SpanMapping.KEYS.contains(key)) {
+                    throw new IllegalArgumentException("--otlp: unknown setting '" + key + "' (known: "
+                            + String.join(", ", SpanMapping.KEYS) + ")");
+                }
+            }
+            mapping = SpanMapping.fromSettings(otlp, base.limits());
             graceDuration = duration("--grace", grace);
             skew = duration("--max-future-skew", maxFutureSkew);
             age = duration("--max-event-age", maxEventAge);
@@ -88,18 +117,37 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final OfflineReplay.Summary s;
         try {
-            s = OfflineReplay.run(parsed, events, out, EngineConfig.defaults().withGrace(graceDuration)
-                    .withMaxFutureSkew(skew).withMaxEventAge(age));
+            s = OfflineReplay.run(parsed, events, out, base.withGrace(graceDuration)
+                    .withMaxFutureSkew(skew).withMaxEventAge(age), inputFormat, mapping);
         } catch (IOException e) {
             err.println("burnrate replay: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
         final long rejected = s.rejected().values().stream().mapToLong(Long::longValue).sum();
+        if (inputFormat != OfflineReplay.Format.EVENTS) {
+            err.printf("read %d OTLP %s with %d spans, %d of them no request (client, internal, producer)%n",
+                    s.lines(), inputFormat == OfflineReplay.Format.OTLP_JSON ? "lines" : "messages", s.spans(),
+                    s.spansNotRequests());
+        }
         err.printf("replayed %d lines against %d SLOs: %d accepted, %d rejected%s, %d matched no SLO; "
                         + "%d alert transitions; output in %s%n",
                 s.lines(), s.slos(), s.accepted(), rejected, rejected == 0 ? "" : " " + s.rejected(), s.unmatched(),
                 s.transitions(), out);
         return 0;
+    }
+
+    private static OfflineReplay.Format format(final String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "events":
+                return OfflineReplay.Format.EVENTS;
+            case "otlp-json":
+                return OfflineReplay.Format.OTLP_JSON;
+            case "otlp-proto":
+                return OfflineReplay.Format.OTLP_PROTO;
+            default:
+                throw new IllegalArgumentException("--format: unknown format '" + value
+                        + "' (events, otlp-json, otlp-proto)");
+        }
     }
 
     /** A duration flag; "off" (or 0) is null, except for --grace where it is zero. */

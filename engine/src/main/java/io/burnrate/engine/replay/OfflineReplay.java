@@ -2,7 +2,12 @@ package io.burnrate.engine.replay;
 
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.monitor.EngineCounters;
+import io.burnrate.engine.otlp.DelimitedMessages;
+import io.burnrate.engine.otlp.OtlpDecoder;
+import io.burnrate.engine.otlp.OtlpEncoding;
+import io.burnrate.engine.otlp.SpanMapping;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.DeadLetters;
@@ -49,6 +54,13 @@ import org.apache.kafka.streams.test.TestRecord;
  * reason), {@code budget-policy.ndjson} (budget threshold crossings) and
  * {@code compliance.ndjson} (compliance summaries in the order periods closed; at the end
  * of the input every period still open closes, covering the events up to then).
+ *
+ * <p>The input is request events (one JSON object per line), or OTLP trace data
+ * ({@link Format}): each {@code TracesData} is decoded once by {@link OtlpDecoder}, and
+ * each span it maps to an event is fed exactly as that event's request JSON line would be
+ * (so the outputs equal those of a replay of the equivalent events), under the line (or
+ * message) number of its record; refused spans and records go to {@code dlq.ndjson} with
+ * that number, in input order.
  */
 public final class OfflineReplay {
 
@@ -60,9 +72,23 @@ public final class OfflineReplay {
     static final String LINE_HEADER = "burnrate.replay.line";
     private static final int DRAIN_EVERY = 10_000;
 
-    /** What a replay did. */
+    /**
+     * What a replay did. {@code lines} counts input lines (OTLP messages); for OTLP input,
+     * {@code spans} counts the spans read and {@code spansNotRequests} those of a kind that
+     * is no request (client, internal, producer by default); both are 0 for events.
+     */
     public record Summary(long lines, long accepted, long unmatched, Map<String, Long> rejected, long transitions,
-                          int slos) {
+                          int slos, long spans, long spansNotRequests) {
+    }
+
+    /** What the input file holds. */
+    public enum Format {
+        /** Request events, one JSON object per line. */
+        EVENTS,
+        /** OTLP/JSON {@code TracesData}, one per line (as the Collector's Kafka exporter writes {@code otlp_json}). */
+        OTLP_JSON,
+        /** OTLP protobuf {@code TracesData}, length-delimited (varint length, then the message). */
+        OTLP_PROTO
     }
 
     private OfflineReplay() {
@@ -70,6 +96,13 @@ public final class OfflineReplay {
 
     public static Summary run(final List<SloSpecParser.Parsed> slos, final Path events, final Path outDir,
                               final EngineConfig baseConfig) throws IOException {
+        return run(slos, events, outDir, baseConfig, Format.EVENTS, SpanMapping.DEFAULTS);
+    }
+
+    /** A replay of {@code input} in {@code format}; {@code mapping} maps OTLP spans (unused for events). */
+    public static Summary run(final List<SloSpecParser.Parsed> slos, final Path input, final Path outDir,
+                              final EngineConfig baseConfig, final Format format, final SpanMapping mapping)
+            throws IOException {
         // no wall clock here: the time guard judges events against the input's own time
         final ReplayTimeGuard guard = new ReplayTimeGuard(baseConfig.maxFutureSkew(), baseConfig.maxEventAge(),
                 baseConfig.grace());
@@ -84,10 +117,8 @@ public final class OfflineReplay {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(ErrorHandlers.configure(config.dlqTopic()));
         final TreeMap<String, byte[]> finalStatus = new TreeMap<>();
-        final LineReader in = new LineReader(Files.newInputStream(events),
-                Math.max(config.limits().maxRecordBytes(), config.limits().maxDeadLetterBytes()));
+        final long[] read;
         try (TopologyTestDriver driver = new TopologyTestDriver(built.topology(), props, Instant.EPOCH);
-             in;
              BufferedWriter alerts = Files.newBufferedWriter(outDir.resolve(ALERTS_FILE), StandardCharsets.UTF_8);
              BufferedWriter dlq = Files.newBufferedWriter(outDir.resolve(DLQ_FILE), StandardCharsets.UTF_8);
              BufferedWriter policy = Files.newBufferedWriter(outDir.resolve(BUDGET_POLICY_FILE), StandardCharsets.UTF_8);
@@ -100,14 +131,8 @@ public final class OfflineReplay {
             }
             final Feed feed = new Feed(driver, config, guard, built.counters(),
                     new Outputs(driver, config), alerts, dlq, policy, compliance, finalStatus);
-            while (in.next()) {
-                if (!in.blank()) {
-                    feed.add(in.number(), in.bytes(), in.length());
-                }
-                if (in.number() % DRAIN_EVERY == 0) {
-                    feed.drain();
-                }
-            }
+            read = format == Format.EVENTS ? feedLines(input, feed, config)
+                    : OtlpInput.feed(input, feed, format, new OtlpDecoder(mapping), config);
             feed.finish();
             built.inputEnd().reach();
             driver.advanceWallClockTime(config.statusInterval());
@@ -124,12 +149,105 @@ public final class OfflineReplay {
         final EngineCounters c = built.counters();
         final Map<String, Long> rejected = new TreeMap<>();
         c.rejectedByReason().forEach((k, v) -> rejected.put(k, v.sum()));
-        return new Summary(in.number(), c.accepted.sum(), c.unmatched.sum(), rejected, c.transitions.sum(),
-                slos.size());
+        return new Summary(read[0], c.accepted.sum(), c.unmatched.sum(), rejected, c.transitions.sum(),
+                slos.size(), read[1], read[2]);
     }
 
-    /** An input line waiting for its turn: parsed once, here, and again by the topology as live traffic is. */
-    private record Line(long number, byte[] bytes, long length, EventParser.Result parsed) {
+    /** Request events, one per line; returns {lines, 0, 0}. */
+    private static long[] feedLines(final Path events, final Feed feed, final EngineConfig config) throws IOException {
+        try (LineReader in = new LineReader(Files.newInputStream(events),
+                Math.max(config.limits().maxRecordBytes(), config.limits().maxDeadLetterBytes()))) {
+            while (in.next()) {
+                if (!in.blank()) {
+                    feed.add(in.number(), in.bytes(), in.length());
+                }
+                if (in.number() % DRAIN_EVERY == 0) {
+                    feed.drain();
+                }
+            }
+            return new long[] {in.number(), 0, 0};
+        }
+    }
+
+    /**
+     * OTLP input: each line (OTLP/JSON) or length-delimited message (protobuf) is one
+     * {@code TracesData}, decoded once; its events enter the feed as their request JSON,
+     * its refused spans (or the refused record) as dead letters, all under its number.
+     */
+    private static final class OtlpInput {
+        private OtlpInput() {
+        }
+
+        /** Returns {records, spans, spans that are no requests}. */
+        static long[] feed(final Path input, final Feed feed, final Format format, final OtlpDecoder decoder,
+                           final EngineConfig config) throws IOException {
+            final int max = decoder.mapping().maxRecordBytes();
+            final long[] counts = new long[3];
+            if (format == Format.OTLP_JSON) {
+                try (LineReader in = new LineReader(Files.newInputStream(input),
+                        Math.max(max, config.limits().maxDeadLetterBytes()))) {
+                    while (in.next()) {
+                        if (!in.blank()) {
+                            record(in.number(), in.bytes(), in.length(), OtlpEncoding.OTLP_JSON, decoder, feed, counts);
+                        }
+                        if (in.number() % DRAIN_EVERY == 0) {
+                            feed.drain();
+                        }
+                    }
+                    counts[0] = in.number();
+                }
+                return counts;
+            }
+            try (DelimitedMessages in = new DelimitedMessages(Files.newInputStream(input), max)) {
+                DelimitedMessages.Message m;
+                while ((m = in.next()) != null) {
+                    if (m.problem() != null) {
+                        feed.refuse(m.number(), m.bytes() == null ? new byte[0] : m.bytes(), m.length(),
+                                new Rejection(OtlpDecoder.MALFORMED_OTLP, "message " + m.number() + ": " + m.problem()));
+                    } else {
+                        record(m.number(), m.bytes(), m.length(), OtlpEncoding.OTLP_PROTO, decoder, feed, counts);
+                    }
+                    if (m.number() % DRAIN_EVERY == 0) {
+                        feed.drain();
+                    }
+                }
+                counts[0] = in.count();
+            }
+            return counts;
+        }
+
+        private static void record(final long number, final byte[] bytes, final long length, final OtlpEncoding encoding,
+                                   final OtlpDecoder decoder, final Feed feed, final long[] counts) throws IOException {
+            final int max = decoder.mapping().maxRecordBytes();
+            if (bytes == null || length > max) {
+                feed.refuse(number, bytes == null ? new byte[0] : bytes, length, new Rejection(Rejection.TOO_LARGE,
+                        "record is " + length + " bytes, over the limit of " + max + " (" + SpanMapping.RECORD_BYTES + ")"));
+                return;
+            }
+            final OtlpDecoder.Decoded d = decoder.decode(bytes, encoding);
+            if (d.refused() != null) {
+                feed.refuse(number, bytes, length, d.refused().rejection());
+                return;
+            }
+            counts[1] += d.spans().size() + d.unmatched();
+            counts[2] += d.unmatched();
+            for (final EventParser.Result r : d.spans()) {
+                if (r instanceof EventParser.Accepted a) {
+                    feed.addEvent(number, a.event());
+                } else {
+                    final EventParser.Rejected x = (EventParser.Rejected) r;
+                    feed.refuse(number, x.raw(), x.raw().length, x.rejection());
+                }
+            }
+        }
+    }
+
+    /**
+     * An input line waiting for its turn: parsed once, here, and again by the topology as live
+     * traffic is; or, with {@code refused} set, a rejection decided before the topology (an OTLP span
+     * or record) to write in its place.
+     */
+    private record Line(long number, byte[] bytes, long length, EventParser.Result parsed, Rejection refused) {
     }
 
     /**
@@ -173,7 +291,19 @@ public final class OfflineReplay {
         void add(final long number, final byte[] bytes, final long length) throws IOException {
             final EventParser.Result parsed = length > config.limits().maxRecordBytes() ? null
                     : EventParser.parse(bytes, config.limits());
-            pending.addLast(new Line(number, bytes, length, parsed));
+            pending.addLast(new Line(number, bytes, length, parsed, null));
+            release(false);
+        }
+
+        /** An event decoded from another input (an OTLP span), fed as its request JSON line would be. */
+        void addEvent(final long number, final RequestRecord event) throws IOException {
+            pending.addLast(new Line(number, event.raw(), event.raw().length, new EventParser.Accepted(event), null));
+            release(false);
+        }
+
+        /** A rejection decided before the topology, written to the dead letters in input order. */
+        void refuse(final long number, final byte[] bytes, final long length, final Rejection why) throws IOException {
+            pending.addLast(new Line(number, bytes, length, null, why));
             release(false);
         }
 
@@ -188,7 +318,9 @@ public final class OfflineReplay {
         private void release(final boolean end) throws IOException {
             while (!pending.isEmpty()) {
                 final Line head = pending.peekFirst();
-                if (head.parsed() instanceof EventParser.Accepted a) {
+                if (head.refused() != null) {
+                    refuse(head, head.refused());
+                } else if (head.parsed() instanceof EventParser.Accepted a) {
                     final long ts = a.event().timestamp();
                     int n = 0;
                     if (guard.needsLookahead(ts)) {
