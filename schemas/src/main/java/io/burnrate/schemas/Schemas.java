@@ -35,9 +35,12 @@ public final class Schemas {
     /** {@link BudgetPolicyEvent}, topic {@code burnrate.budget-policy}. */
     public static final String BUDGET_POLICY_EVENT = RESOURCE_DIR + "budget-policy-event.schema.json";
 
+    /** {@link BacktestReport}, {@code burnrate backtest}'s {@code backtest.json}. */
+    public static final String BACKTEST_REPORT = RESOURCE_DIR + "backtest.schema.json";
+
     /** Every schema resource, in the order above. */
     public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER,
-            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT);
+            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT, BACKTEST_REPORT);
 
     private Schemas() {
     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code burnrate}: the command-line entry point. */
 @Command(name = "burnrate", mixinStandardHelpOptions = true, versionProvider = BurnrateCli.Version.class,
         description = "Streaming error-budget burn-rate engine on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ReportCommand.class, SloCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BacktestCommand.class, ReportCommand.class,
+                SloCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BurnrateCli {
 
