@@ -165,7 +165,7 @@ public final class BacktestHtml {
         }
         h.append("<span>burn rate = bad ratio / error budget ").append(fmt(slo.errorBudget() * 100))
                 .append("%, log scale</span></div>\n");
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
+        h.append("<svg width=\"").append(WIDTH).append("\" height=\"")
                 .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
                 .append("\" font-size=\"11\" data-chart=\"").append(esc(slo.id())).append("\">\n");
         h.append("<rect x=\"").append(LEFT).append("\" y=\"0\" width=\"").append(plotW).append("\" height=\"")
