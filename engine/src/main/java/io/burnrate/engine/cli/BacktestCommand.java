@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code burnrate backtest}: score alert policies on recorded events against known incidents. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-        description = {"Replay recorded events once under several alert policies and compare them:",
-                "per incident detected or missed, time to detect (first alert, first page), budget spent",
-                "before detection; per policy pages, tickets, pages per week, false pages, missed",
+        description = {"Back-test alert policies on recorded events: one replay scores them all.",
+                "Per incident: detected or missed, time to detect (first alert, first page), budget spent",
+                "before detection. Per policy: pages, tickets, pages per week, false pages, missed",
                 "incidents, mean/p50/p90 time to detect, alert-minutes, flaps, actionable share.",
                 "Prints a table; writes DIR/backtest.json, DIR/backtest.html and the replay's files in",
                 "DIR/replay/ (see docs/backtest.md). Exits 0 when it ran, 2 on unusable input."})
