@@ -28,8 +28,8 @@ public final class BacktestHtml {
 
     static final int POINTS = 720;
     private static final int WIDTH = 1000;
-    private static final int LEFT = 56;
-    private static final int RIGHT = 150;
+    private static final int LEFT = 84;
+    private static final int RIGHT = 122;
     private static final int PLOT_H = 220;
     private static final int LANE_H = 18;
     private static final double FLOOR = 0.1;
@@ -177,14 +177,16 @@ public final class BacktestHtml {
                     .append(LEFT - 4).append("\" y=\"").append(fmt(y + 4)).append("\" text-anchor=\"end\">")
                     .append(fmt(g)).append("</text>\n");
         }
+        double labelY = Double.MAX_VALUE; // ascending thresholds go up the chart: keep their labels 11 px apart
         for (final Map.Entry<Double, List<String>> t : thresholds.entrySet()) {
             final double y = y(t.getKey(), top);
+            labelY = Math.min(y + 4, labelY - 11);
             final String color = pageThreshold.get(t.getKey()) ? "#c62828" : "#ef8f00";
             h.append("<line class=\"threshold\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + plotW)
                     .append("\" y1=\"").append(fmt(y)).append("\" y2=\"").append(fmt(y)).append("\" stroke=\"")
                     .append(color).append("\" stroke-dasharray=\"5 4\"><title>").append(esc(String.join(", ",
                             t.getValue()))).append("</title></line><text x=\"").append(LEFT + plotW + 4)
-                    .append("\" y=\"").append(fmt(y + 4)).append("\" fill=\"").append(color).append("\">")
+                    .append("\" y=\"").append(fmt(labelY)).append("\" fill=\"").append(color).append("\">")
                     .append(fmt(t.getKey())).append(" (").append(t.getValue().size()).append(t.getValue().size() == 1
                             ? " rule" : " rules").append(")</text>\n");
         }
@@ -253,7 +255,7 @@ public final class BacktestHtml {
 
     private static void laneLabel(final StringBuilder h, final int lane, final String label) {
         h.append("<text x=\"").append(LEFT - 4).append("\" y=\"").append(PLOT_H + 24 + lane * LANE_H + 12)
-                .append("\" text-anchor=\"end\">").append(esc(label.length() > 9 ? label.substring(0, 9) : label))
+                .append("\" text-anchor=\"end\">").append(esc(label.length() > 13 ? label.substring(0, 11) + ".." : label))
                 .append("<title>").append(esc(label)).append("</title></text>\n");
     }
 
@@ -278,8 +280,13 @@ public final class BacktestHtml {
         return s == null ? "-" : Durations.elapsed(Duration.ofMillis(Math.round(s * 1000)));
     }
 
+    /** A number for the page: whole numbers without decimals, others to two places without trailing zeros. */
     private static String fmt(final double v) {
-        return String.format(Locale.ROOT, v >= 100 || v == Math.rint(v) ? "%.0f" : "%.2f", v);
+        if (v >= 100 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        final String s = String.format(Locale.ROOT, "%.2f", v);
+        return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String esc(final String s) {
