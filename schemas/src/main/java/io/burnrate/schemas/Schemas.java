@@ -38,9 +38,12 @@ public final class Schemas {
     /** {@link CountsRecord}, topic {@code burnrate.counts} (pre-aggregated counts). */
     public static final String COUNT_RECORD = RESOURCE_DIR + "count-record.schema.json";
 
+    /** {@link BacktestReport}, {@code burnrate backtest}'s {@code backtest.json}. */
+    public static final String BACKTEST_REPORT = RESOURCE_DIR + "backtest.schema.json";
+
     /** Every schema resource, in the order above. */
     public static final List<String> ALL = List.of(REQUEST_EVENT, SLO_SPEC, ALERT_TRANSITION, STATUS_SNAPSHOT, DEAD_LETTER,
-            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT, COUNT_RECORD);
+            COMPLIANCE_SUMMARY, BUDGET_POLICY_EVENT, COUNT_RECORD, BACKTEST_REPORT);
 
     private Schemas() {
     }

@@ -109,4 +109,19 @@ final class RecordFixtures {
     static BudgetPolicyEvent budgetUpWithoutAction() {
         return new BudgetPolicyEvent("search", "search", 50.0, BudgetPolicyEvent.UP, 0.51, null, NOON, Map.of());
     }
+
+    static BacktestReport backtest() {
+        final BacktestReport.Stats none = new BacktestReport.Stats(0, null, null, null);
+        return new BacktestReport(NOON, NOON.plus(Duration.ofDays(7)), 6_048_000, BacktestReport.FROM_FILE,
+                Duration.ofMinutes(15), Duration.ofMinutes(15),
+                List.of(new BacktestReport.Policy("google-30d", "catalogue", 2, 1, 2.0, 1, 1, 1, 0, 0.5,
+                                new BacktestReport.Stats(1, 36.0, 36.0, 36.0), new BacktestReport.Stats(1, 36.0, 36.0, 36.0),
+                                75.5, 0),
+                        new BacktestReport.Policy("quiet", "quiet.yaml", 0, 0, 0.0, 0, 0, 0, 1, null, none, none, 0.0, 0)),
+                List.of(new BacktestReport.Incident("checkout", null, "outage", NOON.plus(Duration.ofHours(1)),
+                        NOON.plus(Duration.ofMinutes(70)),
+                        List.of(new BacktestReport.Detection("google-30d", true, true, "checkout-availability/page-1h-5m",
+                                        36.0, 36.0, 1.39),
+                                new BacktestReport.Detection("quiet", false, false, null, null, null, 23.1)))));
+    }
 }

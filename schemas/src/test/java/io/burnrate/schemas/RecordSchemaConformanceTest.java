@@ -43,7 +43,8 @@ class RecordSchemaConformanceTest {
                 Arguments.of("budget threshold crossed down", BudgetPolicyEvent.class, RecordFixtures.budgetDown(),
                         Schemas.BUDGET_POLICY_EVENT),
                 Arguments.of("budget recovered, no action", BudgetPolicyEvent.class,
-                        RecordFixtures.budgetUpWithoutAction(), Schemas.BUDGET_POLICY_EVENT));
+                        RecordFixtures.budgetUpWithoutAction(), Schemas.BUDGET_POLICY_EVENT),
+                Arguments.of("back-test report", BacktestReport.class, RecordFixtures.backtest(), Schemas.BACKTEST_REPORT));
     }
 
     @Test
