@@ -51,8 +51,7 @@ public final class OpenSloReader {
     public static final String ANNOTATION_MIN_EVENTS = "burnrate.io/min-events-per-window";
     public static final String ANNOTATION_RUNBOOK = "burnrate.io/runbook";
     public static final String ANNOTATION_BUDGET_THRESHOLDS = "burnrate.io/budget-thresholds";
-    /** Labels the alert policies and notification targets of an SLO add. */
-    public static final String LABEL_ALERT_POLICY = "openslo_alert_policy";
+    /** The label the notification targets of an SLO's alert policies go into, comma-separated. */
     public static final String LABEL_NOTIFICATION_TARGET = "openslo_notification_target";
     /** The short window of a condition is its lookback window divided by this (SRE Workbook: 1h / 5m). */
     public static final int SHORT_WINDOW_DIVISOR = 12;
@@ -139,7 +138,7 @@ public final class OpenSloReader {
         }
         for (final Source s : byKind.getOrDefault("AlertPolicy", Map.of()).values()) {
             if (visited.add(s.doc())) {
-                policy(s.doc(), "", null, new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashSet<>(), s.where());
+                policy(s.doc(), "", null, new ArrayList<>(), new LinkedHashSet<>(), s.where());
             }
         }
         for (final Source s : byKind.getOrDefault("AlertCondition", Map.of()).values()) {
@@ -789,17 +788,15 @@ public final class OpenSloReader {
                 return null;
             }
             final List<AlertWindow> windows = new ArrayList<>();
-            final Set<String> policyNames = new LinkedHashSet<>();
             final Set<String> targets = new LinkedHashSet<>();
             final int before = problems.size();
             for (int i = 0; i < policies.size(); i++) {
-                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, policyNames, targets, prefix);
+                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, targets, prefix);
             }
             if (sloWindow != null && windows.isEmpty() && problems.size() == before) {
                 problems.add(prefix + ": spec.alertPolicies: no condition to evaluate");
             }
             out.set("policy", windowsNode(windows));
-            addLabel(labels, LABEL_ALERT_POLICY, policyNames, prefix);
             addLabel(labels, LABEL_NOTIFICATION_TARGET, targets, prefix);
         }
         final JsonNode min = annotations.path(ANNOTATION_MIN_EVENTS);
@@ -829,12 +826,11 @@ public final class OpenSloReader {
     }
 
     private void policy(final JsonNode item, final String path, final Duration sloWindow, final List<AlertWindow> windows,
-                        final Set<String> policyNames, final Set<String> targets, final String prefix) {
+                        final Set<String> targets, final String prefix) {
         final Resolved p = resolve(item, "alertPolicyRef", "AlertPolicy", path, prefix);
         if (p == null) {
             return;
         }
-        policyNames.add(p.name());
         final JsonNode spec = p.doc().path("spec");
         final String pp = p.prefix();
         allowOnly(spec, "spec.", pp, "description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching",

@@ -41,8 +41,7 @@ class OpenSloReaderTest {
                 .containsExactly("page-1h-5m 8.0", "ticket-1d-2h 20.0");
         assertThat(s.alerts().get(0).threshold(Duration.ofDays(7))).isEqualTo(13.44);
         assertThat(s.labels()).containsEntry("team", "team-a,team-b")
-                .containsEntry("openslo_notification_target", "pd-on-call-notification,on-call-slack-notification")
-                .containsEntry("openslo_alert_policy", "high-priority,low-priority");
+                .containsEntry("openslo_notification_target", "pd-on-call-notification,on-call-slack-notification");
     }
 
     @Test
