@@ -91,6 +91,20 @@ class SloConvertImportTest {
     }
 
     @Test
+    void shouldValidateOpenSloFilesAndReportEveryRefusal() {
+        final Cli.Run ok = Cli.run("slo", "validate", "src/test/resources/openslo/burnrate/search-latency.yaml");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        // sloth 7d catalogue over the 7d window: 13.44, 3.5, 1.4, 0.98
+        assertThat(ok.out()).contains("search-latency-good-experience: service web-shop, objective 99.0%, window 7d")
+                .contains("page-1h-5m       burn rate > 13.44 over 1h and 5m").contains("search-latency-fast:")
+                .contains("2 SLOs valid");
+        final Cli.Run bad = Cli.run("slo", "validate", "src/test/resources/openslo/upstream/pkg-openslo-v1-examples/slos.yaml");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+                .startsWith("invalid: slos.yaml (document 1): OpenSLO SLO 'web-availability': "));
+    }
+
+    @Test
     void shouldRefuseARuleOpenSloCannotSay() throws Exception {
         final Path v1 = Files.writeString(dir.resolve("slos.yaml"), V1.replace("shortWindow: 10m", "shortWindow: 15m"));
         final Cli.Run run = Cli.run("slo", "convert", "--to", "openslo", v1.toString());
