@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The documents of one SLO file in the formats it may mix, turned into burnrate/v1
@@ -53,7 +54,8 @@ public final class MixedDocuments {
         final List<OpenSloReader.Source> openSlo = new ArrayList<>();
         for (final Entry e : flat) {
             if (SlothAlertWindows.is(e.document())) {
-                final AlertPolicies.Policy p = SlothAlertWindows.read(e.document(), e.where(), problems);
+                final AlertPolicies.Policy p = guarded(() -> SlothAlertWindows.read(e.document(), e.where(), problems),
+                        e.where() + ": AlertWindows", problems);
                 if (p != null && policies.put(p.name(), p) != null) {
                     problems.add(e.where() + ": AlertWindows '" + p.name() + "': an earlier AlertWindows document has this "
                             + "name (give each metadata.name)");
@@ -63,14 +65,15 @@ public final class MixedDocuments {
             }
         }
         final List<OpenSloReader.Converted> converted = openSlo.isEmpty() ? List.of()
-                : OpenSloReader.convert(openSlo, policies, problems);
+                : guarded(() -> OpenSloReader.convert(openSlo, policies, problems), source + ": OpenSLO documents", problems);
         final List<Entry> out = new ArrayList<>();
+        final List<OpenSloReader.Converted> convertedSlos = converted == null ? List.of() : converted;
         for (final Entry e : flat) {
             if (SlothAlertWindows.is(e.document())) {
                 continue;
             }
             if (e.document().isObject() && OpenSloReader.is(e.document())) {
-                for (final OpenSloReader.Converted c : converted) {
+                for (final OpenSloReader.Converted c : convertedSlos) {
                     if (c.origin().doc() == e.document()) {
                         out.add(new Entry(c.document(), c.where()));
                     }
@@ -80,6 +83,19 @@ public final class MixedDocuments {
             out.add(new Entry(inlinePolicy(e.document(), policies), e.where()));
         }
         return new Read(out, policies);
+    }
+
+    /**
+     * Runs a reader; a check it lacks must still end in a problem naming the file, not
+     * escape as a stack trace. Returns null (or an empty list's worth of nothing) then.
+     */
+    private static <T> T guarded(final Supplier<T> read, final String what, final List<String> problems) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            problems.add(what + ": cannot be read: " + e);
+            return null;
+        }
     }
 
     /** {@code spec.alerting.policy: <a policy of this file>} replaced by its windows. */
