@@ -9,19 +9,38 @@ package io.burnrate.engine.alert;
  * <p>Condition (SRE Workbook, multi-window multi-burn-rate): the long and the short
  * window both burn faster than the threshold, and the long window saw at least the
  * minimum number of events.
+ *
+ * <p>An optional hold time (OpenSLO's {@code alertAfter}, Prometheus' {@code for}): the
+ * condition must have held at every step for at least that long before the rule fires; a
+ * step where it does not hold starts the wait again. The wait is not persisted, so a
+ * restored machine waits again from its next step. Zero (the default) fires at once.
  */
 public final class AlertStateMachine {
 
     public enum Transition { NONE, FIRED, RESOLVED }
 
+    private static final long NOT_PENDING = Long.MIN_VALUE;
+
+    private final long holdMs;
     private boolean firing;
     private long firingSince;
+    private long pendingSince = NOT_PENDING;
 
     public AlertStateMachine() {
+        this(0L);
+    }
+
+    /** A machine that fires only once the condition has held for {@code holdMs} milliseconds. */
+    public AlertStateMachine(final long holdMs) {
+        if (holdMs < 0) {
+            throw new IllegalArgumentException("hold time must be >= 0 ms, not " + holdMs);
+        }
+        this.holdMs = holdMs;
     }
 
     /** Restores persisted state. */
     public AlertStateMachine(final boolean firing, final long firingSince) {
+        this(0L);
         this.firing = firing;
         this.firingSince = firingSince;
     }
@@ -34,9 +53,19 @@ public final class AlertStateMachine {
     /** Feeds the condition as evaluated at event time {@code at}. */
     public Transition step(final boolean holds, final long at) {
         if (holds && !firing) {
+            if (pendingSince == NOT_PENDING) {
+                pendingSince = at;
+            }
+            if (at - pendingSince < holdMs) {
+                return Transition.NONE;
+            }
+            pendingSince = NOT_PENDING;
             firing = true;
             firingSince = at;
             return Transition.FIRED;
+        }
+        if (!holds) {
+            pendingSince = NOT_PENDING;
         }
         if (!holds && firing) {
             firing = false;
@@ -52,6 +81,15 @@ public final class AlertStateMachine {
             return true;
         }
         return false;
+    }
+
+    /** Whether the condition holds but the hold time has not yet passed. */
+    public boolean pending() {
+        return pendingSince != NOT_PENDING;
+    }
+
+    public long holdMs() {
+        return holdMs;
     }
 
     public boolean firing() {

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The internal SLO model every external format (burnrate/v1, later OpenSLO and Sloth)
- * converts into.
+ * The internal SLO model every external format converts into: burnrate/v1 ({@code slo.v1}),
+ * OpenSLO v1 ({@code slo.openslo}, through a burnrate/v1 document) and Sloth
+ * ({@code slo.sloth}: alert windows, imported specs).
  *
  * @param id         unique name ({@code metadata.name})
  * @param service    the {@code service} field events must carry

@@ -23,6 +23,30 @@ class AlertStateMachineTest {
     }
 
     @Test
+    void shouldFireOnlyAfterTheConditionHeldForTheHoldTime() {
+        // hold 5 min = 300000 ms; steps every minute
+        final AlertStateMachine m = new AlertStateMachine(300_000);
+        assertThat(m.step(true, 0)).isEqualTo(Transition.NONE);          // pending since 0
+        assertThat(m.pending()).isTrue();
+        assertThat(m.step(true, 240_000)).isEqualTo(Transition.NONE);    // held 4 min < 5 min
+        assertThat(m.step(false, 270_000)).isEqualTo(Transition.NONE);   // a gap starts the wait again
+        assertThat(m.pending()).isFalse();
+        assertThat(m.step(true, 300_000)).isEqualTo(Transition.NONE);    // pending since 300000
+        assertThat(m.step(true, 540_000)).isEqualTo(Transition.NONE);    // held 4 min
+        assertThat(m.step(true, 600_000)).isEqualTo(Transition.FIRED);   // 600000 - 300000 = 5 min: fires
+        assertThat(m.firingSince()).isEqualTo(600_000);
+        assertThat(m.pending()).isFalse();
+        assertThat(m.step(true, 660_000)).isEqualTo(Transition.NONE);
+        assertThat(m.step(false, 720_000)).isEqualTo(Transition.RESOLVED); // resolves at once, no hold
+    }
+
+    @Test
+    void shouldFireAtOnceWithoutAHoldTime() {
+        assertThat(new AlertStateMachine(0).step(true, 5)).isEqualTo(Transition.FIRED);
+        assertThat(new AlertStateMachine().holdMs()).isZero();
+    }
+
+    @Test
     void shouldForceResolveOnlyWhenFiring() {
         final AlertStateMachine m = new AlertStateMachine();
         assertThat(m.forceResolve()).isFalse();

@@ -93,18 +93,21 @@ public final class SloDocumentReader {
             throw new SloValidationException(List.of(source + ": contains no SLO document"));
         }
         final List<String> problems = new ArrayList<>();
+        final MixedDocuments.Read mixed = MixedDocuments.expand(docs, source, problems);
         final List<Document> read = new ArrayList<>();
-        final Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < docs.size() && problems.size() <= YamlGuard.MAX_PROBLEMS; i++) {
-            final String where = source + " (document " + (i + 1) + ")";
-            final SloSpec spec = converter.toSpec(docs.get(i), where, problems, limits);
+        final Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < mixed.slos().size() && problems.size() <= YamlGuard.MAX_PROBLEMS; i++) {
+            final MixedDocuments.Entry entry = mixed.slos().get(i);
+            final String where = entry.where();
+            final SloSpec spec = converter.toSpec(entry.document(), where, problems, limits);
             if (spec != null) {
-                final Integer earlier = seen.putIfAbsent(spec.id(), i + 1);
+                final String earlier = seen.putIfAbsent(spec.id(), where);
                 if (earlier != null) {
                     problems.add(where + ": SLO " + FieldReader.quote(spec.id())
-                            + ": metadata.name is used by an earlier document (document " + earlier + ")");
+                            + ": metadata.name is used by an earlier document (" + earlier.substring(source.length())
+                            .replaceAll("^ \\((.*?)\\).*$", "$1").trim() + ")");
                 } else {
-                    read.add(new Document(spec, docs.get(i).deepCopy()));
+                    read.add(new Document(spec, entry.document().deepCopy()));
                 }
             }
         }

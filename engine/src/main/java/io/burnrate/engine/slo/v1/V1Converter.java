@@ -7,9 +7,9 @@ import io.burnrate.engine.slo.SloSpec;
  * {@link SloSpec}: the nested document (metadata, spec, window, alerting) becomes the
  * flat internal value, and a calendar window gives both its periods and the SLO window
  * length the engine sizes buckets and thresholds by. It takes a document that
- * {@link V1Reader} read without problems, so it cannot fail. Another input format
- * (OpenSLO, Sloth) is another reader and converter to {@code SloSpec}; the engine sees
- * only {@code SloSpec}.
+ * {@link V1Reader} read without problems, so it cannot fail. OpenSLO documents are first
+ * converted into burnrate/v1 documents ({@link MixedDocuments}, {@code slo.openslo}), so the
+ * SLO topic and every engine see burnrate/v1 only, and the engine only {@code SloSpec}.
  */
 public final class V1Converter {
 

@@ -64,7 +64,10 @@ public final class V1Reader {
         f.allowOnly(doc, "", "apiVersion", "kind", "metadata", "spec");
         final String apiVersion = f.text(doc, "apiVersion", true);
         if (apiVersion != null && !V1Document.API_VERSION.equals(apiVersion)) {
-            f.problem("apiVersion", "must be " + V1Document.API_VERSION + ", not '" + apiVersion + "'");
+            f.problem("apiVersion", "must be " + V1Document.API_VERSION + ", not '" + apiVersion + "'"
+                    + (apiVersion.equals("sloth.slok.dev/v1") ? " (a Sloth SLO spec: convert it with burnrate slo import "
+                    + "sloth FILE)" : " (an SLO file may also hold openslo/v1 documents and sloth.slok.dev/v1 "
+                    + "AlertWindows)"));
         }
         final String kind = f.text(doc, "kind", true);
         if (kind != null && !V1Document.KIND.equals(kind)) {

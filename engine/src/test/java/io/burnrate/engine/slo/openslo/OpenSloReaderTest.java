@@ -1,0 +1,169 @@
+package io.burnrate.engine.slo.openslo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.burnrate.engine.slo.AlertPolicies;
+import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.v1.SloSpecParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OpenSloReaderTest {
+
+    private static final Path DIR = Path.of("src/test/resources/openslo/burnrate");
+
+    private static SloSpec renamed(final SloSpec s, final String id) {
+        return new SloSpec(id, s.service(), s.selector(), s.indicator(), s.objective(), s.window(), s.alerts(),
+                s.minEventsPerWindow(), s.runbook(), s.labels(), s.budgetThresholds(), s.calendar(), s.budgetingMethod());
+    }
+
+    private static List<SloSpec> specs(final String file) throws Exception {
+        return SloSpecParser.parseFile(DIR.resolve(file)).stream().map(SloSpecParser.Parsed::spec).toList();
+    }
+
+    @Test
+    void shouldReadReferencesCalendarTimeslicesAndAlertPoliciesAsTheBurnrateV1Equivalent() throws Exception {
+        final List<SloSpec> openSlo = specs("web-availability.yaml");
+        final List<SloSpec> v1 = specs("web-availability-v1.yaml");
+        assertThat(openSlo).hasSize(1);
+        assertThat(openSlo.get(0)).isEqualTo(renamed(v1.get(0), "web-availability"));
+        final SloSpec s = openSlo.get(0);
+        // target 0.995 -> objective 99.5; 13.44 over 1h of 168h -> 8 %; 1.4 over 24h of 168h -> 20 %
+        assertThat(s.objective()).isEqualTo(99.5);
+        assertThat(s.alerts()).extracting(w -> w.ruleName() + " " + w.budgetPercent())
+                .containsExactly("page-1h-5m 8.0", "ticket-1d-2h 20.0");
+        assertThat(s.alerts().get(0).threshold(Duration.ofDays(7))).isEqualTo(13.44);
+        assertThat(s.labels()).containsEntry("team", "team-a,team-b")
+                .containsEntry("openslo_notification_target", "pd-on-call-notification,on-call-slack-notification");
+    }
+
+    @Test
+    void shouldMakeOneSloPerObjectiveNamedByDisplayName() throws Exception {
+        final List<SloSpec> openSlo = specs("search-latency.yaml");
+        final List<SloSpec> v1 = specs("search-latency-v1.yaml");
+        assertThat(openSlo).extracting(SloSpec::id).containsExactly("search-latency-good-experience", "search-latency-fast");
+        assertThat(openSlo.get(0)).isEqualTo(renamed(v1.get(0), "search-latency-good-experience"));
+        assertThat(openSlo.get(1)).isEqualTo(renamed(v1.get(1), "search-latency-fast"));
+        // the file's own AlertWindows catalogue "weekly" is Sloth's 7d one, as built in
+        assertThat(openSlo.get(0).alerts()).isEqualTo(AlertPolicies.named("sloth-7d").orElseThrow());
+    }
+
+    @Test
+    void shouldStoreTheConvertedBurnrateV1DocumentForTheTopic() throws Exception {
+        final SloSpecParser.Parsed p = SloSpecParser.parseFile(DIR.resolve("search-latency.yaml")).get(1);
+        assertThat(p.document().path("apiVersion").asText()).isEqualTo("burnrate/v1");
+        // the topic document stands alone: the local catalogue is inlined
+        assertThat(p.document().path("spec").path("alerting").path("policy").isArray()).isTrue();
+        assertThat(SloSpecParser.parseJson(SloSpecParser.toJson(p.document()), "topic")).isEqualTo(p.spec());
+    }
+
+    private static List<String> problems(final String yaml) {
+        final SloValidationException e = catchThrowableOfType(SloValidationException.class,
+                () -> SloSpecParser.parseYaml(yaml, "t.yaml"));
+        assertThat(e).as("refused").isNotNull();
+        return e.problems();
+    }
+
+    private static String slo(final String indicator, final String extra) {
+        return """
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: {name: checkout}
+                spec:
+                  service: checkout
+                  indicator:
+                    metadata: {name: ratio}
+                    spec:
+                %s
+                  timeWindow: [{duration: 30d, isRolling: true}]
+                  budgetingMethod: Occurrences
+                  objectives: [{target: 0.999}]
+                %s""".formatted(indicator.indent(6).stripTrailing(), extra);
+    }
+
+    private static final String RATIO = """
+            ratioMetric:
+              bad: {metricSource: {type: burnrate, spec: {status: 500-599}}}
+              total: {metricSource: {type: burnrate, spec: {operation: POST /pay}}}""";
+
+    @Test
+    void shouldReadABadRatioWithTheDefaultPolicy() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, ""), "t.yaml").get(0).spec();
+        assertThat(s.selector()).containsExactly(Map.entry("operation", "POST /pay"));
+        assertThat(s.alerts()).isEqualTo(AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow());
+        assertThat(s.objective()).isEqualTo(99.9);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "other type | type: Prometheus | ratioMetric.bad.metricSource: type 'Prometheus' is not supported: burnrate "
+            + "measures its own events, not another system's metrics; write metricSource: {type: burnrate, spec: "
+            + "{status: 500-599}} (see docs/openslo.md)",
+        "bad range | status: 400-499 | ratioMetric.bad.metricSource.spec.status: a bad status range runs from N",
+        "other events | service: payments | ratioMetric.bad.metricSource.spec: must select the same events as total",
+    })
+    void shouldRefuseWhatTheFilterCannotSay(final String name, final String replacement, final String expected) {
+        final String indicator = RATIO.replace(name.equals("other type") ? "type: burnrate, spec: {status"
+                : "status: 500-599", name.equals("other type") ? replacement + ", spec: {status" : replacement);
+        assertThat(problems(slo(indicator, ""))).anySatisfy(p -> assertThat(p)
+                .startsWith("t.yaml (document 1): OpenSLO SLO 'checkout': SLI 'ratio': " + expected));
+    }
+
+    @Test
+    void shouldRefuseAlertPolicyFeaturesTheEngineLacks() {
+        final List<String> p = problems(slo(RATIO, """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        alertWhenNoData: true
+                        alertWhenResolved: false
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gte, threshold: 800, lookbackWindow: 1h}
+                """));
+        final String at = "t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': ";
+        assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
+                .anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenResolved: false is not supported"))
+                .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    @Test
+    void shouldRefuseAThresholdThatSpendsMoreThanTheBudget() {
+        final List<String> p = problems(slo(RATIO, """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gt, threshold: 800, lookbackWindow: 1h}
+                """));
+        // 800 x 1h / 720h x 100 = 111.111... %; the most a 1h window can burn of 30d is 720
+        assertThat(p).containsExactly("t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': AlertCondition "
+                + "'fast': spec.condition.threshold: 800 over 1h would spend 111.111111111% of the 30d budget before "
+                + "firing; at most 720");
+    }
+
+    @Test
+    void shouldTakeTargetPercentAndMultiValuedLabels() throws Exception {
+        final String yaml = slo(RATIO, "").replace("objectives: [{target: 0.999}]", "objectives: [{targetPercent: 99.95}]")
+                .replace("metadata: {name: checkout}", "metadata: {name: checkout, labels: {team: [a, b], tier: '0'}}");
+        final SloSpec s = SloSpecParser.parseYaml(yaml, "t.yaml").get(0).spec();
+        assertThat(s.objective()).isEqualTo(99.95);
+        assertThat(s.labels()).containsEntry("team", "a,b").containsEntry("tier", "0");
+    }
+}
