@@ -29,7 +29,7 @@ class SloConvertImportTest {
     private static SloSpec normalized(final SloSpec s) {
         return new SloSpec(s.id(), s.service(), EventFilter.of(s).selector(), s.indicator(), s.objective(), s.window(),
                 s.alerts(), s.minEventsPerWindow(), s.runbook(), s.labels(), s.budgetThresholds(), s.calendar(),
-                s.budgetingMethod());
+                s.budgetingMethod(), s.budgetAdjustments());
     }
 
     private static List<SloSpec> equivalent(final Path file) throws Exception {

@@ -90,6 +90,14 @@ public final class OpenSloWriter {
         if (spec.runbook() != null) {
             annotations.put(OpenSloReader.ANNOTATION_RUNBOOK, spec.runbook());
         }
+        if (!spec.budgetAdjustments().isEmpty()) {
+            throw new IllegalArgumentException("SLO '" + spec.id() + "': spec.budgetAdjustments cannot be written as "
+                    + "OpenSLO v1 (it has no maintenance windows); keep this SLO in burnrate/v1");
+        }
+        if (spec.budgetThresholds().stream().anyMatch(t -> t.gate() != null)) {
+            throw new IllegalArgumentException("SLO '" + spec.id() + "': spec.budgetPolicy.thresholds[].gate cannot be "
+                    + "written as OpenSLO v1; keep this SLO in burnrate/v1, or drop gate for the default (0 % blocks)");
+        }
         if (!spec.budgetThresholds().equals(BudgetThreshold.DEFAULTS)) {
             final List<String> items = new ArrayList<>();
             for (final BudgetThreshold t : spec.budgetThresholds()) {

@@ -21,7 +21,8 @@ class OpenSloReaderTest {
 
     private static SloSpec renamed(final SloSpec s, final String id) {
         return new SloSpec(id, s.service(), s.selector(), s.indicator(), s.objective(), s.window(), s.alerts(),
-                s.minEventsPerWindow(), s.runbook(), s.labels(), s.budgetThresholds(), s.calendar(), s.budgetingMethod());
+                s.minEventsPerWindow(), s.runbook(), s.labels(), s.budgetThresholds(), s.calendar(), s.budgetingMethod(),
+                s.budgetAdjustments());
     }
 
     private static List<SloSpec> specs(final String file) throws Exception {
