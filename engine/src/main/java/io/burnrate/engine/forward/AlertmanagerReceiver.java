@@ -81,13 +81,14 @@ public final class AlertmanagerReceiver implements Receiver {
     Active remember(final AlertTransition t, final Instant now) {
         final Instant wall = now.truncatedTo(ChronoUnit.MILLIS);
         final Active known = active.get(t.fingerprint());
-        final Instant starts = known != null && known.endsAt() == null ? known.startsAt() : AlertPayloads.startsAt(t, wall);
+        // the same episode (still firing, or this very resolve again) keeps the start Alertmanager already has
+        final boolean sameEpisode = known != null && (known.endsAt() == null || known.transition().equals(t));
+        final Instant starts = sameEpisode ? known.startsAt() : AlertPayloads.startsAt(t, wall);
         final Active a;
         if (AlertPayloads.firing(t)) {
             a = new Active(t, starts, null);
         } else {
-            final Instant ends = known != null && known.endsAt() != null && known.transition().equals(t) ? known.endsAt()
-                    : wall;
+            final Instant ends = sameEpisode && known.endsAt() != null ? known.endsAt() : wall;
             a = new Active(t, starts, ends.isBefore(starts) ? starts : ends);
         }
         active.put(t.fingerprint(), a);

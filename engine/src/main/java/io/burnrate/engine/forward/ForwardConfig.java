@@ -196,7 +196,9 @@ public record ForwardConfig(
             throws IOException {
         final String v = or(settings.apply(key), fallback);
         try {
-            final Duration d = Durations.parse(v);
+            // milliseconds too (Durations reads s, m, h, d, w): retry pauses are sub-second
+            final Duration d = v.matches("\\d+ms") ? Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)))
+                    : Durations.parse(v);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("must be positive");
             }
