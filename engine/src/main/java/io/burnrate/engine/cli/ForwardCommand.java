@@ -23,14 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -186,19 +183,14 @@ final class ForwardCommand implements Callable<Integer> {
     private static void createIfMissing(final Admin admin, final String topic, final Settings settings)
             throws Topics.Unavailable {
         try {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                return;
-            }
             final short rf = settings.replicationFactor();
-            admin.createTopics(Set.of(new NewTopic(topic, Optional.empty(), rf < 0 ? Optional.empty() : Optional.of(rf))))
-                    .all().get(30, TimeUnit.SECONDS);
-            LOG.info("created the delivery dead-letter topic {}", topic);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new Topics.Unavailable("cannot create the delivery dead-letter topic " + topic + ": "
-                        + e.getCause().getMessage() + "; create it, or name another with --set " + ForwardConfig.DEAD_LETTER_TOPIC
-                        + "=NAME");
+            if (AlertForwarder.createDeadLetterTopic(admin, topic, rf < 0 ? Optional.empty() : Optional.of(rf))) {
+                LOG.info("created the delivery dead-letter topic {}", topic);
             }
+        } catch (ExecutionException e) {
+            throw new Topics.Unavailable("cannot create the delivery dead-letter topic " + topic + ": "
+                    + e.getCause().getMessage() + "; create it, or name another with --set " + ForwardConfig.DEAD_LETTER_TOPIC
+                    + "=NAME");
         } catch (TimeoutException e) {
             throw new Topics.Unavailable("cannot list topics within 30 s");
         } catch (InterruptedException e) {

@@ -7,12 +7,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -211,6 +217,26 @@ public final class AlertForwarder implements AutoCloseable {
             // not committed: the transition is read and delivered again after a restart
             throw new IllegalStateException("cannot write to the delivery dead-letter topic " + config.deadLetterTopic()
                     + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Creates the delivery dead-letter topic unless it exists (broker defaults for partitions;
+     * {@code replication} if given); true when it created it.
+     */
+    public static boolean createDeadLetterTopic(final Admin admin, final String topic, final Optional<Short> replication)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            return false;
+        }
+        try {
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.empty(), replication))).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
         }
     }
 
