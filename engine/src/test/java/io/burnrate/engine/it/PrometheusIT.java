@@ -38,6 +38,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,21 +101,29 @@ class PrometheusIT {
         open.add(engine);
         assertThat(engine.awaitRunning(WAIT)).isTrue();
 
-        // 23:00 to 00:00 good, then 3 min all bad: the day (and the rolling window's daily summary) closes at
-        // midnight, and page-1h-5m fires (180 of the last 300 events bad) and is still firing when traffic stops
+        // 23:00 to 00:05 good, then 3 min all bad: the hour and the day (and the rolling window's daily summary)
+        // close once event time passes midnight plus the 5 min grace, and page-1h-5m fires (180 of the last 300
+        // events bad) and is still firing when traffic stops
         final Traffic checkout = Traffic.of("checkout", 1, Instant.parse("2026-05-31T23:00:00Z"));
-        final List<Traffic.Event> events = new ArrayList<>(checkout.next(Duration.ofHours(1), Traffic.none()));
+        final List<Traffic.Event> events = new ArrayList<>(checkout.next(Duration.ofMinutes(65), Traffic.none()));
         events.addAll(checkout.next(Duration.ofMinutes(3), Traffic.all()));
         KafkaTestSupport.produce(BROKER.bootstrapServers(), s.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
                 events.stream().map(Traffic.Event::timestamp).toList());
         final String engineUrl = "http://127.0.0.1:" + engine.httpPort();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            final JsonNode status = status(engineUrl);
-            return status != null && status.get("firing").toString().contains("page-1h-5m")
-                    && longest(status).get("total").asLong() == 3780
-                    && get(engineUrl + "/metrics").contains("burnrate_slo_compliance_sli_ratio{");
-        });
+        final String[] last = {""};
+        try {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                final JsonNode status = status(engineUrl);
+                last[0] = String.valueOf(status);
+                return status != null && status.get("firing").toString().contains("page-1h-5m")
+                        && longest(status).get("total").asLong() == 4080
+                        && get(engineUrl + "/metrics").contains("burnrate_slo_compliance_sli_ratio{");
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the engine did not show the incident: " + last[0] + "\ncompliance series: "
+                    + get(engineUrl + "/metrics").lines().filter(l -> l.contains("compliance")).toList(), e);
+        }
 
         // promtool lints the exposition as Prometheus' own tooling does
         final Result lint = run(List.of(promtool.toString(), "check", "metrics"), get(engineUrl + "/metrics"));
