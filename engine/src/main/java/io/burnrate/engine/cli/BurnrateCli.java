@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "burnrate", mixinStandardHelpOptions = true, versionProvider = BurnrateCli.Version.class,
         description = "Streaming error-budget burn-rate engine on Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BacktestCommand.class, ReportCommand.class,
-                SloCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
+                SloCommand.class, GateCommand.class, ForwardCommand.class, CommandLine.HelpCommand.class})
 public final class BurnrateCli {
 
     /** Exit code for input burnrate cannot use (missing file, invalid SLO spec). */

@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.math.BigDecimal;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
@@ -46,7 +49,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>of the latest closed compliance period of each kind ({@code period}: hour, day, week,
  *       month, rolling; once one closed here): {@code burnrate_slo_compliance_sli_ratio},
  *       {@code _objective_met}, {@code _error_budget_remaining_ratio},
- *       {@code _latency_p99_seconds}, {@code _bad_minutes}</li>
+ *       {@code _latency_p99_seconds}, {@code _bad_seconds}</li>
  * </ul>
  *
  * Engine: {@code burnrate_events_accepted_total}, {@code burnrate_events_rejected_total{reason}},
@@ -83,6 +86,7 @@ public final class EngineMetrics {
     public EngineMetrics(final BurnRateTopology.Built built, final List<String> sloLabels) {
         this.built = built;
         this.sloLabels = List.copyOf(sloLabels);
+        registry.config().meterFilter(promtoolClean());
         final var c = built.counters();
         FunctionCounter.builder("burnrate_events_accepted", c.accepted, a -> a.sum())
                 .description("request events accepted (valid and within grace)").register(registry);
@@ -181,9 +185,10 @@ public final class EngineMetrics {
         meters.add(complianceGauge("burnrate_slo_compliance_latency_p99_seconds",
                 "p99 latency of the latest closed period (1 % relative error; NaN without traffic)", tags, id, kind,
                 c -> c.latency().p99Ms() == null ? Double.NaN : c.latency().p99Ms() / 1000.0));
-        meters.add(complianceGauge("burnrate_slo_compliance_bad_minutes",
-                "customer-impact minutes (burn rate above 1) in the latest closed period", tags, id, kind,
-                c -> c.badMinutes()));
+        // seconds, not minutes: Prometheus' base unit (promtool check metrics refuses "_minutes")
+        meters.add(complianceGauge("burnrate_slo_compliance_bad_seconds",
+                "customer-impact time (whole minutes with burn rate above 1) in the latest closed period", tags, id, kind,
+                c -> c.badMinutes() * 60.0));
         return meters;
     }
 
@@ -260,6 +265,54 @@ public final class EngineMetrics {
 
     private static List<Duration> windowsOf(final StatusSnapshot s) {
         return s.windows().stream().map(StatusSnapshot.WindowStatus::window).toList();
+    }
+
+    /** Name tokens {@code promtool check metrics} refuses as abbreviated units. */
+    private static final Set<String> ABBREVIATED_UNITS = Set.of("s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb",
+            "pb", "m", "h", "d");
+
+    /**
+     * Keeps the exposition clean for {@code promtool check metrics}, which the Kafka client and
+     * JVM binders' own names fail: a gauge named {@code ...connection.count} or {@code
+     * system.cpu.count} becomes {@code ...connections} / {@code system.cpus} ({@code _count} is
+     * a histogram's suffix); Kafka's meters without a description get one; and the Kafka meters
+     * whose names carry abbreviated units ({@code io-time-ns-total}, {@code start-time-ms}:
+     * totals of nanoseconds spent, that no dashboard reads; likewise {@code process.cpu.time}, in
+     * ns) are not exported, since renaming
+     * them to base units would need their values scaled.
+     */
+    static MeterFilter promtoolClean() {
+        return new MeterFilter() {
+            @Override
+            public MeterFilterReply accept(final Meter.Id id) {
+                // the base unit becomes a name suffix too (process.cpu.time in ns: process_cpu_time_ns_total)
+                if (id.getBaseUnit() != null && ABBREVIATED_UNITS.contains(id.getBaseUnit().toLowerCase(Locale.ROOT))) {
+                    return MeterFilterReply.DENY;
+                }
+                for (final String token : id.getName().split("[._-]")) {
+                    if (ABBREVIATED_UNITS.contains(token.toLowerCase(Locale.ROOT))) {
+                        return MeterFilterReply.DENY;
+                    }
+                }
+                return MeterFilterReply.NEUTRAL;
+            }
+
+            @Override
+            public Meter.Id map(final Meter.Id id) {
+                Meter.Id out = id;
+                final String name = id.getName();
+                final boolean distribution = id.getType() == Meter.Type.TIMER || id.getType() == Meter.Type.DISTRIBUTION_SUMMARY
+                        || id.getType() == Meter.Type.LONG_TASK_TIMER;
+                if (!distribution && name.length() > 6 && name.matches(".*[._-]count")) {
+                    out = out.withName(name.substring(0, name.length() - 6) + "s");
+                }
+                if (out.getDescription() == null || out.getDescription().isBlank()) {
+                    out = new Meter.Id(out.getName(), Tags.of(out.getTags()), out.getBaseUnit(),
+                            (name.startsWith("kafka") ? "Kafka client metric " : "metric ") + name, out.getType());
+                }
+                return out;
+            }
+        };
     }
 
     public PrometheusMeterRegistry registry() {

@@ -1,5 +1,6 @@
 package io.burnrate.engine.runtime;
 
+import io.burnrate.engine.forward.ForwardConfig;
 import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.http.StatusServer;
 import java.util.Collection;
@@ -41,6 +42,7 @@ public final class SettingKeys {
                 StatusServer.MAX_CONNECTIONS, StatusServer.REQUEST_TIMEOUT, HttpSecurity.AUTH_TOKEN,
                 HttpSecurity.AUTH_TOKEN_FILE, HttpSecurity.AUTH_BASIC_FILE, HttpSecurity.TLS_KEYSTORE,
                 HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE));
+        k.addAll(ForwardConfig.KEYS);
         return k;
     }
 

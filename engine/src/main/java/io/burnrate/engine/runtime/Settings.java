@@ -315,7 +315,9 @@ public final class Settings {
         final Map<String, Object> out = new TreeMap<>();
         values.forEach((k, v) -> {
             // http.*: the HTTP server's own (auth and TLS secrets among them), never Kafka's
-            if (!OWN.contains(k) && !k.startsWith(TopicRole.KEY_PREFIX) && !k.startsWith("http.") && !k.equals(REPLICATION)) {
+            // forward.*: the forwarder's (routing keys and tokens among them), never Kafka's
+            if (!OWN.contains(k) && !k.startsWith(TopicRole.KEY_PREFIX) && !k.startsWith("http.") && !k.startsWith("forward.")
+                    && !k.equals(REPLICATION)) {
                 out.put(k, v);
             }
         });

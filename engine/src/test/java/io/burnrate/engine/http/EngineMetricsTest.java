@@ -86,7 +86,7 @@ class EngineMetricsTest {
         assertThat(text).contains("burnrate_slo_compliance_sli_ratio" + search + " 1.0\n")
                 .contains("burnrate_slo_compliance_objective_met" + search + " 1.0\n")
                 .contains("burnrate_slo_compliance_error_budget_remaining_ratio" + search + " 1.0\n")
-                .contains("burnrate_slo_compliance_bad_minutes" + search + " 0.0\n")
+                .contains("burnrate_slo_compliance_bad_seconds" + search + " 0.0\n")
                 .contains("burnrate_slo_compliance_latency_p99_seconds" + search);
         assertThat(text).contains("burnrate_compliance_summaries_total 2.0");
     }

@@ -1,0 +1,263 @@
+package io.burnrate.engine.forward;
+
+import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code burnrate forward}: reads alert transitions from the alerts topic
+ * ({@code burnrate.alerts}, key {@code <slo>/<rule>}, value {@link AlertTransition} JSON;
+ * {@code read_committed}, its own consumer group {@code burnrate-forward}) and hands each to
+ * every receiver through the {@link Dispatcher}.
+ *
+ * <p>At least once: a record's offset is committed only after every receiver accepted it
+ * (2xx) or, having kept refusing it, the record went to the delivery dead-letter topic
+ * ({@code burnrate.delivery-dlq}: key and value as read, headers {@code burnrate.error.reason}
+ * = {@code rejected|retries-exhausted|unreadable-transition}, {@code burnrate.error.detail},
+ * {@code burnrate.delivery.receiver}, {@code burnrate.delivery.attempts} and the source topic,
+ * partition and offset). A crash between delivery and commit delivers again; receivers
+ * deduplicate by fingerprint (PagerDuty's {@code dedup_key}, Alertmanager's label set).
+ */
+public final class AlertForwarder implements AutoCloseable {
+
+    public static final String HEADER_REASON = "burnrate.error.reason";
+    public static final String HEADER_DETAIL = "burnrate.error.detail";
+    public static final String HEADER_TOPIC = "burnrate.error.topic";
+    public static final String HEADER_PARTITION = "burnrate.error.partition";
+    public static final String HEADER_OFFSET = "burnrate.error.offset";
+    public static final String HEADER_RECEIVER = "burnrate.delivery.receiver";
+    public static final String HEADER_ATTEMPTS = "burnrate.delivery.attempts";
+    /** A record that is not an alert transition. */
+    public static final String UNREADABLE = "unreadable-transition";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertForwarder.class);
+    private static final JsonSerde<AlertTransition> SERDE = JsonSerde.of(AlertTransition.class);
+
+    private final ForwardConfig config;
+    private final String topic;
+    private final Dispatcher dispatcher;
+    private final DeliveryMetrics metrics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final ScheduledExecutorService resender;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private Thread thread;
+
+    /**
+     * @param clientProperties Kafka client settings (bootstrap servers, security); the
+     *                         forwarder adds its consumer and producer settings to them
+     */
+    public AlertForwarder(final ForwardConfig config, final Map<String, Object> clientProperties, final String alertsTopic,
+                          final Dispatcher dispatcher, final DeliveryMetrics metrics) {
+        this.config = config;
+        this.topic = alertsTopic;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        final Map<String, Object> c = new HashMap<>(clientProperties);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
+        // ten records, each waiting at worst for every retry of its slowest receiver
+        final ForwardConfig.Retry r = config.retry();
+        final long worst = r.attempts() * (r.max().toMillis() + config.requestTimeout().toMillis());
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L,
+                10 * worst + 60_000L)));
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        resender = Executors.newSingleThreadScheduledExecutor(x -> {
+            final Thread t = new Thread(x, "burnrate-forward-resend");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the consumer thread and the periodic re-sends. */
+    public AlertForwarder start() {
+        final long every = config.resendInterval().toMillis();
+        resender.scheduleAtFixedRate(dispatcher::tick, every, every, TimeUnit.MILLISECONDS);
+        thread = new Thread(this::loop, "burnrate-forward");
+        thread.start();
+        LOG.info("forwarding {} to {}; dead letters to {}", topic, dispatcher.receivers().stream()
+                .map(Receiver::name).collect(Collectors.joining(", ")), config.deadLetterTopic());
+        return this;
+    }
+
+    /** Waits until the forwarder stops ({@link #close}, or a failure: see {@link #failure}). */
+    public boolean awaitStop(final Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What stopped the forwarder, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (running) {
+                for (final ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                    if (!handle(rec)) {
+                        return;
+                    }
+                    consumer.commitSync(Map.of(new TopicPartition(rec.topic(), rec.partition()),
+                            new OffsetAndMetadata(rec.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                failure = e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                failure = e;
+                LOG.error("the forwarder stopped: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+        } finally {
+            running = false;
+            Thread.interrupted();
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            stopped.countDown();
+        }
+    }
+
+    /** False when stopped mid-delivery (the record is not committed). */
+    private boolean handle(final ConsumerRecord<byte[], byte[]> rec) throws InterruptedException {
+        final AlertTransition t;
+        try {
+            t = SERDE.read(rec.topic(), rec.value());
+            if (t == null || t.sloId() == null || t.rule() == null || t.state() == null || t.fingerprint() == null) {
+                throw new IllegalArgumentException(rec.value() == null ? "empty record" : "sloId, rule, state and "
+                        + "fingerprint are required");
+            }
+        } catch (RuntimeException e) {
+            metrics.read(false);
+            LOG.warn("{}-{}@{} is not an alert transition ({}); dead-lettered", rec.topic(), rec.partition(),
+                    rec.offset(), UNREADABLE);
+            deadLetter(rec, null, UNREADABLE, e.getMessage(), 0);
+            return true;
+        }
+        metrics.read(true);
+        final List<Dispatcher.Failure> failed;
+        try {
+            failed = dispatcher.deliver(t);
+        } catch (InterruptedException e) {
+            if (running) {
+                throw e;
+            }
+            return false;
+        }
+        for (final Dispatcher.Failure f : failed) {
+            LOG.warn("{} {}/{}: {} gave up after {} attempt(s) ({}: {}); dead-lettered to {}", t.state(), t.sloId(),
+                    t.rule(), f.receiver().name(), f.attempts(), f.reason(), f.detail(), config.deadLetterTopic());
+            deadLetter(rec, f.receiver().name(), f.reason(), f.detail(), f.attempts());
+        }
+        if (failed.size() < dispatcher.receivers().size()) {
+            LOG.info("{} {}/{} delivered to {}", t.state(), t.sloId(), t.rule(), dispatcher.receivers().stream()
+                    .filter(r -> failed.stream().noneMatch(f -> f.receiver() == r)).map(Receiver::name)
+                    .collect(Collectors.joining(", ")));
+        }
+        return true;
+    }
+
+    private void deadLetter(final ConsumerRecord<byte[], byte[]> rec, final String receiver, final String reason,
+                            final String detail, final int attempts) throws InterruptedException {
+        final ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(config.deadLetterTopic(), rec.key(), rec.value());
+        out.headers().add(HEADER_REASON, bytes(reason));
+        out.headers().add(HEADER_DETAIL, bytes(detail == null ? "" : detail));
+        out.headers().add(HEADER_TOPIC, bytes(rec.topic()));
+        out.headers().add(HEADER_PARTITION, bytes(Integer.toString(rec.partition())));
+        out.headers().add(HEADER_OFFSET, bytes(Long.toString(rec.offset())));
+        if (receiver != null) {
+            out.headers().add(HEADER_RECEIVER, bytes(receiver));
+            out.headers().add(HEADER_ATTEMPTS, bytes(Integer.toString(attempts)));
+        }
+        try {
+            deadLetters.send(out).get();
+        } catch (ExecutionException e) {
+            // not committed: the transition is read and delivered again after a restart
+            throw new IllegalStateException("cannot write to the delivery dead-letter topic " + config.deadLetterTopic()
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Creates the delivery dead-letter topic unless it exists (broker defaults for partitions;
+     * {@code replication} if given); true when it created it.
+     */
+    public static boolean createDeadLetterTopic(final Admin admin, final String topic, final Optional<Short> replication)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            return false;
+        }
+        try {
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.empty(), replication))).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] bytes(final String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        resender.shutdownNow();
+        dispatcher.close();
+        deadLetters.close(Duration.ofSeconds(5));
+    }
+}
