@@ -210,7 +210,9 @@ public final class LatencyBench {
         final Scenario scenario = new Scenario(new Scenario.Baseline(o.baselineErrorRate, 40, 0.002), incidents);
 
         final Map<String, String> s = common.engine(env, prefix, topic, env.nextEngineId(prefix));
-        final Duration run = o.spacing.multipliedBy(o.incidents).plusSeconds(1);
+        // until the last incident has ended, plus a second
+        final Duration run = Duration.ofMillis(500).plus(o.spacing.multipliedBy(o.incidents - 1))
+                .plus(o.incidentDuration).plusSeconds(1);
         final Generator.Stats stats;
         final Generator.Stats warmStats;
         final long steadyThreshold = Math.max(2_000, (long) (rate * 0.25));
@@ -362,7 +364,7 @@ public final class LatencyBench {
             }
             md.append("\n**Run failed**: rules fired outside every incident:\n\n").append(out);
             throw new OutsideIncident(String.format(Locale.ROOT, "bench latency: FAILED: %d firing transition(s) "
-                    + "outside every incident (first: %s on %s at %s s after traffic start); the latencies of this run "
+                    + "outside every incident (first: %s on %s at %s after traffic start); the latencies of this run "
                     + "mean nothing", falseAlerts, c.outside().get(0).alert().rule(), c.outside().get(0).alert().service(),
                     Table.seconds((c.outside().get(0).alert().at().toEpochMilli() - trafficStart) / 1000.0)),
                     md.toString());

@@ -165,9 +165,10 @@ public final class ScalingBench {
             final Row row = new Row(p.label(), k, p.services(), events, heap, e.rate(), e.cpuNsPerEvent(), rocks,
                     e.stopped().path("stateDirBytes").asDouble(), e.stats().path("heapUsedAfterGc").asDouble(), null,
                     profile);
-            env.log().printf(Locale.ROOT, "bench scaling: %s (-Xmx%s): %,.0f ev/s, RocksDB %s (%s per SLO), heap "
-                    + "after GC %s (%s per SLO)%n", p.label(), heap, row.rate(), Table.bytes(rocks),
-                    Table.bytes(rocks / k), Table.bytes(row.heapAfterGc()), Table.bytes(row.heapAfterGc() / k));
+            env.log().printf(Locale.ROOT, "bench scaling: %s (-Xmx%s): %,.0f ev/s, %s CPU µs/event, RocksDB %s (%s "
+                    + "per SLO), heap after GC %s (%s per SLO)%n", p.label(), heap, row.rate(),
+                    ThroughputBench.micros(row.cpuNsPerEvent()), Table.bytes(rocks), Table.bytes(rocks / k),
+                    Table.bytes(row.heapAfterGc()), Table.bytes(row.heapAfterGc() / k));
             return row;
         } catch (EngineRun.Failed ex) {
             env.log().println("bench scaling: " + p.label() + " (-Xmx" + heap + ") failed: " + ex.getMessage()
