@@ -128,6 +128,8 @@ public final class ScalingBench {
             final String heap = p.heap() != null ? p.heap() : common.heap;
             final Row row = measure(env, common, o, prefix, topic, p, events, heap);
             rows.add(row);
+            // the table so far: a run stopped later still leaves its measured points in the log
+            env.log().println(render(common, o, rows).markdown().split("\n\n")[1]);
             if (row.failure() != null && p.heap() == null && o.fallbackHeap != null
                     && !o.fallbackHeap.equals(common.heap)) {
                 env.log().printf("bench scaling: %s: measuring again with -Xmx%s%n", p.label(), o.fallbackHeap);
