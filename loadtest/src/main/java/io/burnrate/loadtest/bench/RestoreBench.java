@@ -103,7 +103,8 @@ public final class RestoreBench {
         final double stateBytes;
         final long runningMs;
         final long caughtUpMs;
-        ChildJvm first = EngineRun.start(env, s, common.heap, common.engineJvmArgs);
+        // a loaded machine can take minutes to start an engine with 10,000 SLOs: allow the whole timeout
+        final ChildJvm first = EngineRun.start(env, s, common.heap, common.engineJvmArgs, o.timeout, "");
         try {
             final long trafficStart = System.currentTimeMillis();
             traffic.start();
