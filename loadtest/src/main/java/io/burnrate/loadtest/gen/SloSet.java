@@ -65,11 +65,8 @@ public final class SloSet {
     /** Documents per parse: the parser takes files up to 16 MiB (slo.max-file-bytes); 100,000 SLOs are 27 MB. */
     static final int DOCUMENTS_PER_PARSE = 10_000;
 
-    /**
-     * Validates and publishes the SLOs to the settings' SLO topic (async sends, one flush),
-     * parsing {@link #DOCUMENTS_PER_PARSE} documents at a time.
-     */
-    public static int publish(final Settings settings, final String yaml) throws SloValidationException {
+    /** Parses {@code yaml} {@link #DOCUMENTS_PER_PARSE} documents at a time. */
+    static List<SloSpecParser.Parsed> parse(final String yaml) throws SloValidationException {
         final List<SloSpecParser.Parsed> parsed = new ArrayList<>();
         final String[] docs = yaml.split("(?m)^---\\n");
         for (int i = 0; i < docs.length; i += DOCUMENTS_PER_PARSE) {
@@ -77,6 +74,15 @@ public final class SloSet {
                     Arrays.asList(docs).subList(i, Math.min(docs.length, i + DOCUMENTS_PER_PARSE)));
             parsed.addAll(SloSpecParser.parseYaml(chunk, "loadtest"));
         }
+        return parsed;
+    }
+
+    /**
+     * Validates and publishes the SLOs to the settings' SLO topic (async sends, one flush),
+     * parsing {@link #DOCUMENTS_PER_PARSE} documents at a time.
+     */
+    public static int publish(final Settings settings, final String yaml) throws SloValidationException {
+        final List<SloSpecParser.Parsed> parsed = parse(yaml);
         final Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
