@@ -11,7 +11,7 @@
 # More options go to the benchmark: see
 #   java -jar loadtest/target/burnrate-loadtest.jar bench throughput --help   (and scaling, latency, restore, jmh)
 # e.g. quick numbers:  loadtest/bench.sh throughput --events 1000000 --repeat 1
-#      latency at 10,000 SLOs:  loadtest/bench.sh latency --slos 10000 --incident-duration 5s --incident-error-rate 1
+#      latency at 10,000 SLOs:  loadtest/bench.sh latency --slos 10000 --incident-duration 20s --incident-error-rate 1
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
