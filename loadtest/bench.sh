@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Runs burnrate's benchmarks and appends each result to loadtest/RESULTS.md, with the
-# date, the machine (nproc, memory, CPU, Java) and this exact command.
+# Runs burnrate's benchmarks and appends each result to loadtest/results/<UTC date>.md
+# (ignored by git), with the date, the machine (nproc, memory, CPU, Java) and this exact
+# command. loadtest/RESULTS.md, the run of record, is written from those by hand.
 #
-#   loadtest/bench.sh [--bootstrap-servers HOST:PORT] [throughput|scaling|latency|jmh|all] [more options]
+#   loadtest/bench.sh [--bootstrap-servers HOST:PORT] [throughput|scaling|latency|restore|jmh|all] [options]
 #
 # Without --bootstrap-servers the benchmarks start an embedded single-node Kafka broker
 # (real broker, loopback only) inside the benchmark JVM. `all` runs throughput, scaling
 # and latency (at half the throughput run's engine rate) on one broker, then jmh.
 # More options go to the benchmark: see
-#   java -jar loadtest/target/burnrate-loadtest.jar bench throughput --help   (and scaling, latency, jmh)
+#   java -jar loadtest/target/burnrate-loadtest.jar bench throughput --help   (and scaling, latency, restore, jmh)
 # e.g. quick numbers:  loadtest/bench.sh throughput --events 1000000 --repeat 1
+#      latency at 10,000 SLOs:  loadtest/bench.sh latency --slos 10000 --incident-duration 20s --incident-error-rate 1
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 jar="$here/target/burnrate-loadtest.jar"
-results="$here/RESULTS.md"
+results="$here/results/$(date -u +%Y-%m-%d).md"
 command_line="loadtest/bench.sh $*"
 
 bootstrap=()
@@ -25,9 +27,9 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --bootstrap-servers|-b) bootstrap=(--bootstrap-servers "$2"); shift 2 ;;
     --bootstrap-servers=*) bootstrap=(--bootstrap-servers "${1#*=}"); shift ;;
-    throughput|scaling|latency|jmh|all)
+    throughput|scaling|latency|restore|jmh|all)
       if [ -z "$what" ]; then what="$1"; else rest+=("$1"); fi; shift ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) rest+=("$1"); shift ;;
   esac
 done
@@ -35,8 +37,10 @@ what="${what:-all}"
 
 if [ ! -f "$jar" ]; then
   echo "bench.sh: building $jar" >&2
-  (cd "$root" && mvn -q -B -DskipTests install -pl schemas,engine -am && mvn -q -B -DskipTests package -pl loadtest)
+  # a reactor build: never `mvn install` (it would change the local repository other builds read)
+  (cd "$root" && mvn -q -B -DskipTests package -pl schemas,engine,loadtest -am)
 fi
+mkdir -p "$(dirname "$results")"
 
 echo "bench.sh: $what on $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)" >&2
 export BURNRATE_BENCH_COMMAND="$command_line"
@@ -49,6 +53,7 @@ case "$what" in
   throughput) run_bench throughput --profile ${rest[@]+"${rest[@]}"} ;;
   scaling) run_bench scaling --scaling-profile ${rest[@]+"${rest[@]}"} ;;
   latency) run_bench latency ${rest[@]+"${rest[@]}"} ;;
+  restore) run_bench restore ${rest[@]+"${rest[@]}"} ;;
   jmh) java -jar "$jar" jmh --results "$results" ${rest[@]+"${rest[@]}"} ;;
   all)
     run_bench all --profile --scaling-profile ${rest[@]+"${rest[@]}"}

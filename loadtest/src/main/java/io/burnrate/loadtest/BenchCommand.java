@@ -5,8 +5,10 @@ import io.burnrate.loadtest.bench.BenchEnv;
 import io.burnrate.loadtest.bench.BenchOptions;
 import io.burnrate.loadtest.bench.LatencyBench;
 import io.burnrate.loadtest.bench.Report;
+import io.burnrate.loadtest.bench.RestoreBench;
 import io.burnrate.loadtest.bench.ScalingBench;
 import io.burnrate.loadtest.bench.ThroughputBench;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,12 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench throughput|scaling|latency|all}. */
+/** {@code bench throughput|scaling|latency|restore|all}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks against the embedded real broker (or --bootstrap-servers). Each prints a results "
                 + "table and, with --results, appends it to that file with the machine and the command."},
         subcommands = {BenchCommand.Throughput.class, BenchCommand.Scaling.class, BenchCommand.Latency.class,
-                BenchCommand.All.class, CommandLine.HelpCommand.class})
+                BenchCommand.Restore.class, BenchCommand.All.class, CommandLine.HelpCommand.class})
 final class BenchCommand {
 
     /** Options every benchmark takes. */
@@ -40,7 +42,9 @@ final class BenchCommand {
         @Option(names = "--keep-work-dir", description = "keep the work directory (logs, state) afterwards")
         boolean keep;
 
-        @Option(names = "--results", paramLabel = "FILE", description = "append the results to FILE (RESULTS.md)")
+        @Option(names = "--results", paramLabel = "FILE",
+                description = "append the results to FILE (bench.sh: loadtest/results/<date>.md, ignored by git; the "
+                        + "run of record in RESULTS.md is edited by hand)")
         Path results;
 
         @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "512m",
@@ -152,20 +156,23 @@ final class BenchCommand {
 
     /** Scaling options, shared by {@code scaling} and {@code all}. */
     static final class ScalingOpts {
-        @Option(names = "--slo-counts", paramLabel = "K,K,...", split = ",", defaultValue = "10,1000,10000",
-                description = "SLO counts (default ${DEFAULT-VALUE})")
-        List<Integer> sloCounts;
+        @Option(names = {"--slo-counts", "--points"}, paramLabel = "POINT,POINT,...", split = ",",
+                defaultValue = "10,1000,10000,1000x10,100000@2g",
+                description = {"points (default ${DEFAULT-VALUE}): K = K SLOs, one per service (or "
+                        + "--scaling-slos-per-service); SxN = S services x N SLOs each (selectors on operation); "
+                        + "@HEAP = that point's engine heap (default --heap). Drops are against the 10-SLO point."})
+        List<String> points;
 
         @Option(names = "--scaling-events", paramLabel = "N", defaultValue = "5000000",
-                description = "events per SLO count (default ${DEFAULT-VALUE})")
+                description = "events per point, the same for every point (default ${DEFAULT-VALUE})")
         long events;
 
         @Option(names = "--scaling-slos-per-service", paramLabel = "N", defaultValue = "1",
-                description = "SLOs per service (default ${DEFAULT-VALUE}): services = SLOs / N")
+                description = "SLOs per service of the plain K points (default ${DEFAULT-VALUE}): services = K / N")
         int slosPerService;
 
         @Option(names = "--fallback-heap", paramLabel = "SIZE", defaultValue = "2g",
-                description = "an SLO count that fails with --heap is measured again with this heap "
+                description = "a point without its own heap that fails with --heap is measured again with this heap "
                         + "(default ${DEFAULT-VALUE}; 'none' to skip)")
         String fallbackHeap;
 
@@ -174,7 +181,7 @@ final class BenchCommand {
 
         ScalingBench.Options options(final double eventTimeRate) {
             final ScalingBench.Options o = new ScalingBench.Options();
-            o.sloCounts = sloCounts;
+            o.points = points;
             o.events = events;
             o.slosPerService = slosPerService;
             o.eventTimeRate = eventTimeRate;
@@ -212,9 +219,14 @@ final class BenchCommand {
         @Option(names = "--incidents", paramLabel = "N", defaultValue = "24", description = "(default ${DEFAULT-VALUE})")
         int incidents;
 
-        @Option(names = "--latency-services", paramLabel = "S", defaultValue = "50",
-                description = "services of the live traffic (default ${DEFAULT-VALUE})")
+        @Option(names = {"--slos", "--latency-services"}, paramLabel = "N", defaultValue = "50",
+                description = "SLOs, one per service; the live traffic goes to all of them (default ${DEFAULT-VALUE})")
         int services;
+
+        @Option(names = "--baseline-error-rate", paramLabel = "F", defaultValue = "0",
+                description = "errors outside incidents (default ${DEFAULT-VALUE}: none, so no rule can fire outside "
+                        + "an incident; a rule that does fails the run)")
+        double baselineErrorRate;
 
         @Option(names = "--calibration-events", paramLabel = "N", defaultValue = "1000000",
                 description = "events of the catch-up that measures the maximum rate when none is given "
@@ -251,6 +263,7 @@ final class BenchCommand {
             o.spacing = Durations.parse(spacing);
             o.incidentDuration = Durations.parse(incidentDuration);
             o.incidentErrorRate = incidentErrorRate;
+            o.baselineErrorRate = baselineErrorRate;
             return o;
         }
     }
@@ -274,6 +287,69 @@ final class BenchCommand {
             try (BenchEnv env = common.open(o)) {
                 final LatencyBench.Result r = LatencyBench.run(env, o, l.options(maxRate));
                 Report.publish(o.out, o.results, "Detection latency", o.brokerDescription(env), o.args, r.markdown());
+            } catch (LatencyBench.OutsideIncident e) {
+                return failed(o, e);
+            }
+            return 0;
+        }
+    }
+
+    /** Publishes a failed latency run's report (the evidence), says why on stderr, exit code 2. */
+    static int failed(final BenchOptions o, final LatencyBench.OutsideIncident e) throws IOException {
+        Report.publish(o.out, o.results, "Detection latency (FAILED)", "", o.args, e.markdown());
+        System.err.println(e.getMessage());
+        return 2;
+    }
+
+    /** Restore options. */
+    static final class RestoreOpts {
+        @Option(names = "--restore-slos", paramLabel = "N", defaultValue = "10000",
+                description = "SLOs, one per service, all with live traffic (default ${DEFAULT-VALUE})")
+        int slos;
+
+        @Option(names = "--rate", paramLabel = "EVENTS_PER_S",
+                description = "live rate (default: --rate-fraction of a measured catch-up rate at these SLOs)")
+        Double rate;
+
+        @Option(names = "--restore-rate-fraction", paramLabel = "F", defaultValue = "0.5",
+                description = "(default ${DEFAULT-VALUE})")
+        double rateFraction;
+
+        @Option(names = "--restore-warmup", paramLabel = "DURATION", defaultValue = "30s",
+                description = "traffic before the kill, at least (default ${DEFAULT-VALUE})")
+        String warmup;
+
+        @Option(names = "--restore-calibration-events", paramLabel = "N", defaultValue = "1000000",
+                description = "(default ${DEFAULT-VALUE})")
+        long calibrationEvents;
+
+        RestoreBench.Options options() {
+            final RestoreBench.Options o = new RestoreBench.Options();
+            o.slos = slos;
+            o.rate = rate;
+            o.rateFraction = rateFraction;
+            o.warmup = Durations.parse(warmup);
+            o.calibrationEvents = calibrationEvents;
+            return o;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "SIGKILL the engine JVM under live traffic, restart it at once: seconds from the kill to "
+                    + "RUNNING and to caught up.")
+    static final class Restore implements Callable<Integer> {
+        @Mixin
+        Common common;
+        @Mixin
+        RestoreOpts r;
+
+        @Override
+        public Integer call() throws Exception {
+            final BenchOptions o = common.options();
+            try (BenchEnv env = common.open(o)) {
+                final RestoreBench.Result res = RestoreBench.run(env, o, r.options());
+                Report.publish(o.out, o.results, "Restore after SIGKILL", o.brokerDescription(env), o.args,
+                        res.markdown());
             }
             return 0;
         }
@@ -281,7 +357,7 @@ final class BenchCommand {
 
     @Command(name = "all", mixinStandardHelpOptions = true, sortOptions = false,
             description = "throughput, then scaling, then latency (at half the throughput run's engine rate), on one "
-                    + "broker.")
+                    + "broker (restore runs on its own: bench restore).")
     static final class All implements Callable<Integer> {
         @Mixin
         Common common;
@@ -302,7 +378,12 @@ final class BenchCommand {
                         tr.markdown());
                 final ScalingBench.Result sr = ScalingBench.run(env, o, s.options(t.eventTimeRate));
                 Report.publish(o.out, o.results, "SLO-count scaling", o.brokerDescription(env), o.args, sr.markdown());
-                final LatencyBench.Result lr = LatencyBench.run(env, o, l.options(tr.engineRate()));
+                final LatencyBench.Result lr;
+                try {
+                    lr = LatencyBench.run(env, o, l.options(tr.engineRate()));
+                } catch (LatencyBench.OutsideIncident e) {
+                    return failed(o, e);
+                }
                 Report.publish(o.out, o.results, "Detection latency", o.brokerDescription(env), o.args, lr.markdown());
                 o.out.printf(Locale.ROOT, "%nbench all: done in %.1f min: ratio %.2f, scaling %s, detection p50 %.0f "
                                 + "ms / p99 %.0f ms%n", (System.nanoTime() - t0) / 60e9, tr.ratio(),

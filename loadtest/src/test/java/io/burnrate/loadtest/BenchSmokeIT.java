@@ -1,18 +1,23 @@
 package io.burnrate.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.loadtest.bench.BenchEnv;
 import io.burnrate.loadtest.bench.BenchOptions;
 import io.burnrate.loadtest.bench.LatencyBench;
 import io.burnrate.loadtest.bench.Report;
+import io.burnrate.loadtest.bench.RestoreBench;
 import io.burnrate.loadtest.bench.ScalingBench;
 import io.burnrate.loadtest.bench.ThroughputBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +44,13 @@ class BenchSmokeIT {
         common.partitions = 2;
         common.args = List.of("bench", "smoke");
         env = BenchEnv.open(null, common.workDir, false, System.out);
+    }
+
+    /** Every topic a benchmark creates carries its run prefix (issue #16: budget-policy and compliance did not). */
+    @AfterEach
+    void everyTopicCarriesTheRunPrefix() throws Exception {
+        final Set<String> topics = env.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+        assertThat(topics).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("bench-"));
     }
 
     @AfterAll
@@ -74,13 +86,18 @@ class BenchSmokeIT {
     }
 
     @Test
-    void scalingReportsThroughputStateAndHeapPerSloCount() throws Exception {
+    void scalingComparesEveryPointWithTheTenSloBaseAtTheSameEventCount() throws Exception {
         final ScalingBench.Options o = new ScalingBench.Options();
-        o.sloCounts = List.of(2, 10);
+        // the base, one SLO per service, and the services × SLOs-each shape with its own heap
+        o.points = List.of("20", "10", "3x4@320m");
         o.events = 20_000;
         o.timeout = Duration.ofMinutes(2);
         final ScalingBench.Result r = ScalingBench.run(env, common, o);
-        assertThat(r.rows()).hasSize(2);
+        assertThat(r.rows()).extracting(ScalingBench.Row::label).containsExactly("20", "10", "3 × 4");
+        assertThat(r.rows()).extracting(ScalingBench.Row::heap).containsExactly("256m", "256m", "320m");
+        assertThat(r.rows()).extracting(ScalingBench.Row::slos).containsExactly(20, 10, 12);
+        assertThat(r.rows()).extracting(ScalingBench.Row::events).containsOnly(20_000L);
+        assertThat(r.base().label()).as("the 10-SLO point is the base wherever it is").isEqualTo("10");
         for (final ScalingBench.Row row : r.rows()) {
             assertThat(row.failure()).isNull();
             assertThat(row.rate()).isPositive();
@@ -88,7 +105,9 @@ class BenchSmokeIT {
             assertThat(row.stateDirBytes()).isPositive();
             assertThat(row.heapAfterGc()).isPositive();
         }
-        assertThat(r.markdown()).contains("| SLOs", "per SLO", "heap after GC", "Targets:");
+        assertThat(r.change("3 × 4")).isEqualTo(r.rows().get(2).rate() / r.rows().get(1).rate() - 1);
+        assertThat(r.markdown()).contains("| SLOs", "services × SLOs each", "| base", "heap after GC per SLO",
+                "3 × 4", "Targets (drop vs 10 SLOs");
     }
 
     @Test
@@ -96,7 +115,9 @@ class BenchSmokeIT {
         final LatencyBench.Options o = new LatencyBench.Options();
         o.incidents = 3;
         o.services = 5;
-        o.maxRate = 10_000.0;
+        // measured by a catch-up on the same SLO and alert topics: its alerts must not count
+        o.maxRate = null;
+        o.calibrationEvents = 20_000;
         o.spacing = Duration.ofSeconds(1);
         o.incidentDuration = Duration.ofMillis(500);
         o.warmup = Duration.ofSeconds(1);
@@ -105,8 +126,45 @@ class BenchSmokeIT {
         final LatencyBench.Result r = LatencyBench.run(env, common, o);
         assertThat(r.detected()).isEqualTo(3);
         assertThat(r.falseAlerts()).isZero();
+        assertThat(r.warmupBadEvents()).as("the warm-up is error-free, so it cannot fire a rule").isZero();
         assertThat(r.firstRuleLatenciesMs()).hasSize(3).allSatisfy(ms -> assertThat(ms).isBetween(0.0, 30_000.0));
         assertThat(r.achievedRate()).isPositive();
-        assertThat(r.markdown()).contains("first rule to fire, per incident", "p50", "p99", "Detected 3 of 3");
+        assertThat(r.markdown()).contains("first rule to fire, per incident", "p50", "p99", "Detected 3 of 3",
+                "0 firing transitions outside an incident");
+    }
+
+    @Test
+    void aRuleFiringOutsideAnIncidentFailsTheLatencyRun() {
+        final LatencyBench.Options o = new LatencyBench.Options();
+        o.incidents = 2;
+        o.services = 4;
+        o.maxRate = 10_000.0;
+        // 20 % errors everywhere: burn rate 200 against a 99.9 % objective, so rules fire in the warm-up
+        o.baselineErrorRate = 0.2;
+        o.spacing = Duration.ofSeconds(1);
+        o.incidentDuration = Duration.ofMillis(500);
+        o.warmup = Duration.ofSeconds(2);
+        o.steadyWindow = Duration.ofSeconds(1);
+        o.timeout = Duration.ofMinutes(2);
+        assertThatThrownBy(() -> LatencyBench.run(env, common, o)).isInstanceOf(LatencyBench.OutsideIncident.class)
+                .hasMessageContaining("FAILED").hasMessageContaining("outside every incident")
+                .satisfies(e -> assertThat(((LatencyBench.OutsideIncident) e).markdown())
+                        .contains("**Run failed**: rules fired outside every incident"));
+    }
+
+    @Test
+    void restoreMeasuresKillToRunningAndCaughtUp() throws Exception {
+        final RestoreBench.Options o = new RestoreBench.Options();
+        o.slos = 20;
+        o.rate = 2_000.0;
+        o.warmup = Duration.ofSeconds(3);
+        o.steadyWindow = Duration.ofSeconds(1);
+        o.timeout = Duration.ofMinutes(3);
+        final RestoreBench.Result r = RestoreBench.run(env, common, o);
+        assertThat(r.slos()).isEqualTo(20);
+        assertThat(r.killToRunningSeconds()).isPositive();
+        assertThat(r.killToCaughtUpSeconds()).isGreaterThanOrEqualTo(r.killToRunningSeconds());
+        assertThat(r.stateDirBytesAtKill()).isPositive();
+        assertThat(r.markdown()).contains("kill → RUNNING", "kill → caught up", "SIGKILL");
     }
 }

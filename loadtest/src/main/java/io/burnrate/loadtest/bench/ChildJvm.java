@@ -184,6 +184,22 @@ public final class ChildJvm implements AutoCloseable {
         return logFile;
     }
 
+    /**
+     * SIGKILL (on Linux {@link Process#destroyForcibly()} sends SIGKILL): the JVM gets no
+     * chance to close anything, as when a host dies. Returns when the process is gone.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " still alive 30 s after SIGKILL");
+        }
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Waits for the child to exit (after a stop command); kills it after {@code timeout}. */
     public int waitFor(final Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

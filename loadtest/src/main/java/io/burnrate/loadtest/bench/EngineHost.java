@@ -27,6 +27,9 @@ import org.apache.kafka.common.MetricName;
  */
 public final class EngineHost {
 
+    /** System property: how long to wait for RUNNING (ISO-8601 duration, default 3 minutes). */
+    static final String READY_TIMEOUT = "burnrate.bench.readyTimeout";
+
     private EngineHost() {
     }
 
@@ -41,7 +44,7 @@ public final class EngineHost {
         final Engine engine;
         try {
             engine = Engine.start(settings);
-            if (!engine.awaitRunning(Duration.ofMinutes(3))) {
+            if (!engine.awaitRunning(Duration.parse(System.getProperty(READY_TIMEOUT, "PT3M")))) {
                 ChildJvm.emit("error", "engine did not reach RUNNING: "
                         + (engine.failure() == null ? engine.streams().state() : engine.failure().toString()));
                 engine.close();

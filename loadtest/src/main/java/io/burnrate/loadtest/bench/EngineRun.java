@@ -71,18 +71,29 @@ public final class EngineRun {
 
     public static ChildJvm start(final BenchEnv env, final Map<String, String> settings, final String heap,
                                  final List<String> extraJvmArgs) throws Exception {
+        return start(env, settings, heap, extraJvmArgs, Duration.ofMinutes(3), "");
+    }
+
+    /**
+     * Starts an engine JVM and waits up to {@code readyTimeout} for RUNNING; {@code logSuffix}
+     * keeps the log of a restarted engine (same application id) apart from the first one's.
+     */
+    public static ChildJvm start(final BenchEnv env, final Map<String, String> settings, final String heap,
+                                 final List<String> extraJvmArgs, final Duration readyTimeout,
+                                 final String logSuffix) throws Exception {
         final List<String> jvm = new ArrayList<>();
         jvm.add("-Xmx" + heap);
         jvm.add("-Xms" + heap);
         // a heap that is too small must end the run, not leave a JVM thrashing in GC
         jvm.add("-XX:+ExitOnOutOfMemoryError");
+        jvm.add("-D" + EngineHost.READY_TIMEOUT + "=" + readyTimeout);
         jvm.addAll(extraJvmArgs);
         final List<String> args = new ArrayList<>();
         settings.forEach((k, v) -> args.add(k + "=" + v));
         final String id = settings.get(Settings.APPLICATION_ID);
         final ChildJvm child = ChildJvm.start(id, jvm, EngineHost.class, args,
-                env.workDir().resolve("logs").resolve(id + ".log"));
-        child.await("ready", Duration.ofMinutes(3));
+                env.workDir().resolve("logs").resolve(id + logSuffix + ".log"));
+        child.await("ready", readyTimeout);
         return child;
     }
 

@@ -11,10 +11,13 @@ import io.burnrate.schemas.AlertTransition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,15 +32,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the rule's condition true. The latency of a transition is therefore the wall clock at
  * which a read_committed consumer got it minus its {@code at}: from producing the first
  * event that makes a rule's condition true to the alert being readable on the alerts
- * topic. Per incident the first rule to fire counts; every firing transition is
- * reported too.
+ * topic.
+ *
+ * <p>What counts: per incident, the earliest firing transition on its service whose event
+ * time is at or after the incident's start, on a rule (SLO and rule) that was not firing
+ * at that start. Every firing transition attributed to an incident is reported too.
+ * Outside the incidents nothing can fire: the warm-up and the baseline are error-free
+ * (a baseline with errors burns budget at a steady rate that the slow-burn rules rightly
+ * alert on; that is what made earlier runs report detections before incidents began).
+ * A firing transition on a service without an incident, or on an incident's service
+ * before it starts, fails the run ({@link OutsideIncident}): the benchmark would measure
+ * something other than detection.
  */
 public final class LatencyBench {
 
     /** Knobs of this benchmark. */
     public static final class Options {
         public int incidents = 24;
+        /** Services of the live traffic, one 99.9 % availability SLO each (at least {@link #incidents}). */
         public int services = 50;
+        /**
+         * Error rate of the baseline (warm-up and services without an incident). 0 so that
+         * no rule can fire outside an incident; a positive value is for testing that such a
+         * firing fails the run.
+         */
+        public double baselineErrorRate;
         /** The engine's maximum rate; null = measure it first (catch-up of calibrationEvents). */
         public Double maxRate;
         public long calibrationEvents = 1_000_000;
@@ -59,7 +78,7 @@ public final class LatencyBench {
 
     public record Result(double maxRate, double targetRate, double achievedRate, int incidents, int detected,
                          List<Double> firstRuleLatenciesMs, List<Double> allLatenciesMs, long lagAtEnd,
-                         int falseAlerts, String markdown) {
+                         int falseAlerts, long warmupBadEvents, String markdown) {
 
         public double p50() {
             return Table.percentile(firstRuleLatenciesMs, 50);
@@ -70,7 +89,88 @@ public final class LatencyBench {
         }
     }
 
+    /** A rule fired outside every incident: the run measured nothing; the report says which. */
+    public static final class OutsideIncident extends Exception {
+        private final String markdown;
+
+        OutsideIncident(final String message, final String markdown) {
+            super(message, null, false, false);
+            this.markdown = markdown;
+        }
+
+        /** The report of the failed run (with the offending transitions). */
+        public String markdown() {
+            return markdown;
+        }
+    }
+
+    /**
+     * The transitions sorted out: per incident, the detection (null: none) and every firing
+     * transition attributed to it; and the firing transitions outside every incident.
+     */
+    public record Classified(List<AlertWatcher.Seen> detections, List<List<AlertWatcher.Seen>> attributed,
+                             List<AlertWatcher.Seen> outside) {
+    }
+
     private LatencyBench() {
+    }
+
+    /**
+     * Sorts {@code seen} out against {@code incidents}, whose offsets count from
+     * {@code incidentsStartMs} (event time = wall clock). A firing transition counts for an
+     * incident when it is on the incident's service, at or after its start, and its rule
+     * (SLO id and rule name) was not firing at the start; the first such (by event time) is
+     * the detection. A firing transition on a service without an incident, or before that
+     * service's incident starts, is outside.
+     */
+    public static Classified classify(final List<Scenario.Incident> incidents, final long incidentsStartMs,
+                                      final List<AlertWatcher.Seen> seen) {
+        final List<AlertWatcher.Seen> byTime = new ArrayList<>(seen);
+        byTime.sort(Comparator.comparing((AlertWatcher.Seen a) -> a.alert().at()));
+        final Map<String, Long> startOf = new HashMap<>();
+        for (final Scenario.Incident inc : incidents) {
+            startOf.merge(inc.service(), incidentsStartMs + inc.at().toMillis(), Math::min);
+        }
+        final List<AlertWatcher.Seen> outside = new ArrayList<>();
+        for (final AlertWatcher.Seen a : byTime) {
+            if (!AlertTransition.FIRING.equals(a.alert().state())) {
+                continue;
+            }
+            final Long start = startOf.get(a.alert().service());
+            if (start == null || a.alert().at().toEpochMilli() < start) {
+                outside.add(a);
+            }
+        }
+        final List<AlertWatcher.Seen> detections = new ArrayList<>();
+        final List<List<AlertWatcher.Seen>> attributed = new ArrayList<>();
+        for (final Scenario.Incident inc : incidents) {
+            final long start = incidentsStartMs + inc.at().toMillis();
+            final Set<String> firingAtStart = new HashSet<>();
+            AlertWatcher.Seen detection = null;
+            final List<AlertWatcher.Seen> mine = new ArrayList<>();
+            for (final AlertWatcher.Seen a : byTime) {
+                if (!a.alert().service().equals(inc.service())) {
+                    continue;
+                }
+                final String rule = a.alert().sloId() + "/" + a.alert().rule();
+                final boolean firing = AlertTransition.FIRING.equals(a.alert().state());
+                if (a.alert().at().toEpochMilli() < start) {
+                    if (firing) {
+                        firingAtStart.add(rule);
+                    } else {
+                        firingAtStart.remove(rule);
+                    }
+                } else if (firing && !firingAtStart.contains(rule)) {
+                    mine.add(a);
+                    if (detection == null) {
+                        detection = a;
+                    }
+                }
+            }
+            detections.add(detection);
+            attributed.add(mine);
+        }
+        return new Classified(detections, attributed, outside);
     }
 
     public static Result run(final BenchEnv env, final BenchOptions common, final Options o) throws Exception {
@@ -106,12 +206,13 @@ public final class LatencyBench {
             incidents.add(new Scenario.Incident(services.get(i), Duration.ofMillis(500).plus(o.spacing.multipliedBy(i)),
                     o.incidentDuration, o.incidentErrorRate, 0, "incident " + (i + 1)));
         }
-        final Scenario scenario = new Scenario(new Scenario.Baseline(0, 40, 0.002), incidents);
-        final Set<String> incidentServices = new HashSet<>();
-        incidents.forEach(i -> incidentServices.add(i.service()));
+        // error-free baseline: nothing burns budget outside an incident, so no rule can fire there
+        final Scenario scenario = new Scenario(new Scenario.Baseline(o.baselineErrorRate, 40, 0.002), incidents);
 
         final Map<String, String> s = common.engine(env, prefix, topic, env.nextEngineId(prefix));
-        final Duration run = o.spacing.multipliedBy(o.incidents).plusSeconds(1);
+        // until the last incident has ended, plus a second
+        final Duration run = Duration.ofMillis(500).plus(o.spacing.multipliedBy(o.incidents - 1))
+                .plus(o.incidentDuration).plusSeconds(1);
         final Generator.Stats stats;
         final Generator.Stats warmStats;
         final long steadyThreshold = Math.max(2_000, (long) (rate * 0.25));
@@ -127,8 +228,7 @@ public final class LatencyBench {
             final Scenario clean = new Scenario(scenario.baseline(), List.of());
             final Generator warm = new Generator(new Generator.Config(services, 8, rate, 0, o.maxWarmup, null, 0, true,
                     clean, 4, Duration.ofSeconds(5)));
-            final Generator g = new Generator(new Generator.Config(services, 8, rate, 0, run, null, 0, true, scenario,
-                    5, Duration.ofSeconds(5)));
+            final long[] incidentsStartBox = new long[1];
             final AtomicBoolean sampling = new AtomicBoolean(true);
             final Thread sampler = new Thread(() -> {
                 // the engine's lag (end offsets - committed offsets) every 250 ms
@@ -160,7 +260,11 @@ public final class LatencyBench {
             try (Generator.Sink sink = new Generator.KafkaSink(Generator.liveProducer(env.bootstrap()), topic)) {
                 warmStats = warm.run(List.of(sink), env.log(), () -> !engine.alive() || steady.get());
                 incidentsStart = System.currentTimeMillis();
+                incidentsStartBox[0] = incidentsStart;
                 steadyReached = steady.get();
+                // the incidents' offsets count from incidentsStart: the generator's start, exactly
+                final Generator g = new Generator(new Generator.Config(services, 8, rate, 0, run, incidentsStart, 0,
+                        true, scenario, 5, Duration.ofSeconds(5)));
                 env.log().printf(Locale.ROOT, "bench latency: warm-up %s after %.1f s; incidents start%n",
                         steadyReached ? "steady" : "NOT steady", (incidentsStart - trafficStart) / 1000.0);
                 stats = g.run(List.of(sink), env.log(), () -> !engine.alive());
@@ -171,28 +275,24 @@ public final class LatencyBench {
             }
             final long end = BenchEnv.sum(env.endOffsets(topic));
             lagAtEnd = end - env.committed(s.get(Settings.APPLICATION_ID), topic);
-            watcher.await(list -> firing(list).stream().map(a -> a.alert().service()).distinct()
-                    .filter(incidentServices::contains).count() >= incidents.size(), Duration.ofSeconds(30));
+            watcher.await(list -> classify(incidents, incidentsStartBox[0], list).detections().stream()
+                    .allMatch(Objects::nonNull), Duration.ofSeconds(30));
             seen = watcher.seen();
             engine.send("stop");
             engine.await("stopped", Duration.ofMinutes(2));
         }
 
+        final Classified c = classify(incidents, incidentsStart, seen);
         final List<Double> first = new ArrayList<>();
         final List<Double> all = new ArrayList<>();
         final Table perIncident = new Table("incident", "service", "starts at", "first rule", "trigger event at",
                 "latency", "engine lag then");
         int detected = 0;
-        for (final Scenario.Incident inc : incidents) {
-            AlertWatcher.Seen earliest = null;
-            for (final AlertWatcher.Seen a : firing(seen)) {
-                if (a.alert().service().equals(inc.service())) {
-                    all.add((double) (a.readWallMs() - a.alert().at().toEpochMilli()));
-                    if (earliest == null || a.alert().at().isBefore(earliest.alert().at())) {
-                        earliest = a;
-                    }
-                }
-            }
+        for (int i = 0; i < incidents.size(); i++) {
+            final Scenario.Incident inc = incidents.get(i);
+            final long startMs = incidentsStart + inc.at().toMillis();
+            c.attributed().get(i).forEach(a -> all.add((double) (a.readWallMs() - a.alert().at().toEpochMilli())));
+            final AlertWatcher.Seen earliest = c.detections().get(i);
             if (earliest != null) {
                 detected++;
                 final long at = earliest.alert().at().toEpochMilli();
@@ -205,18 +305,15 @@ public final class LatencyBench {
                         }
                     }
                 }
-                perIncident.row(incidents.indexOf(inc) + 1, inc.service(),
-                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0),
+                perIncident.row(i + 1, inc.service(), Table.seconds((startMs - trafficStart) / 1000.0),
                         earliest.alert().rule(), Table.seconds((at - trafficStart) / 1000.0),
                         Table.millis(earliest.readWallMs() - at), lag < 0 ? "–" : Table.count(lag) + " events");
             } else {
-                perIncident.row(incidents.indexOf(inc) + 1, inc.service(),
-                        Table.seconds((incidentsStart - trafficStart + inc.at().toMillis()) / 1000.0), "not detected", "", "",
-                                "");
+                perIncident.row(i + 1, inc.service(), Table.seconds((startMs - trafficStart) / 1000.0),
+                        "not detected", "", "", "");
             }
         }
-        final int falseAlerts = (int) firing(seen).stream()
-                .filter(a -> !incidentServices.contains(a.alert().service())).count();
+        final int falseAlerts = c.outside().size();
 
         final Table t = new Table("samples", "count", "min", "p50", "p90", "p99", "max");
         addRow(t, "first rule to fire, per incident", first);
@@ -225,7 +322,8 @@ public final class LatencyBench {
         md.append(String.format(Locale.ROOT, "Live traffic at %,.0f ev/s (target %.0f %% of the engine's maximum "
                         + "%,.0f ev/s, %s; achieved %,.0f ev/s during the incidents) over %d services with one 99.9 %% "
                         + "availability SLO each (%d SLOs, google-30d), %d partitions, event time = wall clock at "
-                        + "production; producer linger 5 ms, lz4. Warm-up: clean traffic for at least %d s and until "
+                        + "production; producer linger 5 ms, lz4. Baseline error rate %s (no rule can fire "
+                        + "outside an incident). Warm-up: that traffic for at least %d s and until "
                         + "the engine's lag stayed under %,d events (a quarter second of traffic) for %s: %s after "
                         + "%.1f s. Then %d incidents %s apart, each on its own service: %.0f %% errors for %s. "
                         + "Engine: exactly_once_v2, commit interval %s, %d stream thread(s), -Xmx%s. Alerts read with a "
@@ -233,7 +331,8 @@ public final class LatencyBench {
                         + "read − its `at` (the event time, i.e. production time, of the event that made the rule's "
                         + "condition true).%n%n",
                 rate, o.rateFraction * 100, maxRate, maxRateSource, stats.rate(), services.size(), slos,
-                common.partitions, o.warmup.toSeconds(), steadyThreshold,
+                common.partitions, o.baselineErrorRate == 0 ? "0" : Double.toString(o.baselineErrorRate),
+                o.warmup.toSeconds(), steadyThreshold,
                 Durations.format(o.steadyWindow),
                 steadyReached ? "steady" : "**not steady** (gave up waiting)", (incidentsStart - trafficStart) / 1000.0,
                 o.incidents, Durations.format(o.spacing), o.incidentErrorRate * 100,
@@ -249,20 +348,29 @@ public final class LatencyBench {
         }
         md.append(String.format(Locale.ROOT, "%nLargest engine lag during the incidents: %,d events (sampled every "
                 + "250 ms: end offsets − committed offsets).%n", maxLag));
-        md.append(String.format(Locale.ROOT, "%nDetected %d of %d incidents; %d firing transitions on services "
-                        + "without an incident; engine lag when traffic stopped: %,d events%s.%n"
+        md.append(String.format(Locale.ROOT, "%nDetected %d of %d incidents; %d firing transitions outside an "
+                        + "incident (must be 0); engine lag when traffic stopped: %,d events%s.%n"
                         + "Target p99 ≤ 1 s: %s (p99 %s).%n",
                 detected, incidents.size(), falseAlerts, lagAtEnd, stats.skipped() + warmStats.skipped() == 0 ? ""
                         : String.format(Locale.ROOT, "; the generator fell behind and dropped %,d events (%,d of them "
                                 + "during the warm-up)", stats.skipped() + warmStats.skipped(), warmStats.skipped()),
                 detected == incidents.size() && Table.percentile(first, 99) <= 1000 ? "**met**" : "**missed**",
                 Table.millis(Table.percentile(first, 99))));
+        if (falseAlerts > 0) {
+            final Table out = new Table("service", "SLO", "rule", "at (event time, since traffic start)");
+            for (final AlertWatcher.Seen a : c.outside()) {
+                out.row(a.alert().service(), a.alert().sloId(), a.alert().rule(),
+                        Table.seconds((a.alert().at().toEpochMilli() - trafficStart) / 1000.0));
+            }
+            md.append("\n**Run failed**: rules fired outside every incident:\n\n").append(out);
+            throw new OutsideIncident(String.format(Locale.ROOT, "bench latency: FAILED: %d firing transition(s) "
+                    + "outside every incident (first: %s on %s at %s after traffic start); the latencies of this run "
+                    + "mean nothing", falseAlerts, c.outside().get(0).alert().rule(), c.outside().get(0).alert().service(),
+                    Table.seconds((c.outside().get(0).alert().at().toEpochMilli() - trafficStart) / 1000.0)),
+                    md.toString());
+        }
         return new Result(maxRate, rate, stats.rate(), incidents.size(), detected, first, all, lagAtEnd, falseAlerts,
-                md.toString());
-    }
-
-    private static List<AlertWatcher.Seen> firing(final List<AlertWatcher.Seen> seen) {
-        return seen.stream().filter(a -> AlertTransition.FIRING.equals(a.alert().state())).toList();
+                warmStats.bad(), md.toString());
     }
 
     private static void addRow(final Table t, final String what, final List<Double> ms) {

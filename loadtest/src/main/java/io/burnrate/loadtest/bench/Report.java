@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
- * A benchmark's output: printed, and appended to {@code RESULTS.md} with the date, the
- * machine and the exact command that produced it.
+ * A benchmark's output: printed, and appended to a raw results file (bench.sh:
+ * {@code loadtest/results/<date>.md}, ignored by git) with the date, the machine and the
+ * exact command that produced it. The committed {@code RESULTS.md} is the run of record,
+ * written from these by hand.
  */
 public final class Report {
 
@@ -100,7 +102,8 @@ public final class Report {
                 Files.createDirectories(results.getParent());
             }
             if (!Files.exists(results)) {
-                Files.writeString(results, "# burnrate benchmark results\n\n", StandardCharsets.UTF_8);
+                Files.writeString(results, "# burnrate benchmark runs (raw output, not committed; the run of record "
+                        + "is loadtest/RESULTS.md)\n\n", StandardCharsets.UTF_8);
             }
             Files.writeString(results, section, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             out.println("bench: appended to " + results.toAbsolutePath());

@@ -4,6 +4,8 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.TopicRole;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +62,27 @@ public final class SloSet {
         return b.toString();
     }
 
-    /** Validates and publishes the SLOs to the settings' SLO topic (async sends, one flush). */
+    /** Documents per parse: the parser takes files up to 16 MiB (slo.max-file-bytes); 100,000 SLOs are 27 MB. */
+    static final int DOCUMENTS_PER_PARSE = 10_000;
+
+    /** Parses {@code yaml} {@link #DOCUMENTS_PER_PARSE} documents at a time. */
+    static List<SloSpecParser.Parsed> parse(final String yaml) throws SloValidationException {
+        final List<SloSpecParser.Parsed> parsed = new ArrayList<>();
+        final String[] docs = yaml.split("(?m)^---\\n");
+        for (int i = 0; i < docs.length; i += DOCUMENTS_PER_PARSE) {
+            final String chunk = String.join("---\n",
+                    Arrays.asList(docs).subList(i, Math.min(docs.length, i + DOCUMENTS_PER_PARSE)));
+            parsed.addAll(SloSpecParser.parseYaml(chunk, "loadtest"));
+        }
+        return parsed;
+    }
+
+    /**
+     * Validates and publishes the SLOs to the settings' SLO topic (async sends, one flush),
+     * parsing {@link #DOCUMENTS_PER_PARSE} documents at a time.
+     */
     public static int publish(final Settings settings, final String yaml) throws SloValidationException {
-        final List<SloSpecParser.Parsed> parsed = SloSpecParser.parseYaml(yaml, "loadtest");
+        final List<SloSpecParser.Parsed> parsed = parse(yaml);
         final Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
