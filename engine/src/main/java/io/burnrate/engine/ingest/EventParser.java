@@ -62,6 +62,29 @@ public final class EventParser {
         return r instanceof Accepted a ? withinLimits(a, limits) : r;
     }
 
+    /**
+     * The allocation-free path for the hot loop: scans {@code raw} into {@code into} and
+     * returns true when it is an event of the common shape within {@code limits}. False
+     * means "call {@link #parse(byte[], InputLimits)}", which decides (Jackson, or a
+     * rejection with its reason): results are those of {@code parse} either way.
+     */
+    public static boolean scan(final byte[] raw, final InputLimits limits, final Reader reader) {
+        return raw != null && raw.length > 0 && raw.length <= limits.maxRecordBytes()
+                && reader.scanner.scan(raw, limits.maxAttributes(), reader.event)
+                && reader.event.longestField() <= limits.maxFieldLength();
+    }
+
+    /** One stream thread's reusable scanner state and event (not thread-safe). */
+    public static final class Reader {
+        private final EventScanner scanner = new EventScanner();
+        private final ScannedEvent event = new ScannedEvent();
+
+        /** The event the last successful {@link EventParser#scan} read (overwritten by the next). */
+        public ScannedEvent event() {
+            return event;
+        }
+    }
+
     private static Result withinLimits(final Accepted a, final InputLimits limits) {
         final RequestRecord e = a.event();
         final int max = limits.maxFieldLength();

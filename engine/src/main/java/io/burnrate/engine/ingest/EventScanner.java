@@ -1,8 +1,6 @@
 package io.burnrate.engine.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The fast path of {@link EventParser}: a byte scanner for the common shape of a request
@@ -16,15 +14,14 @@ import java.util.Map;
  *
  * <p>Why: JSON parsing was a quarter of the stream thread's time (Jackson parser set-up
  * per event, a {@code String} per field); this is about half as costly (JMH in
- * {@code loadtest/RESULTS.md}).
+ * {@code loadtest/RESULTS.md}). It writes into a reused {@link ScannedEvent} (offsets, no
+ * strings, no maps), so the common event allocates nothing here; one scanner per stream
+ * thread (not thread-safe).
  */
 final class EventScanner {
 
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
         1e13, 1e14, 1e15};
-
-    private EventScanner() {
-    }
 
     /** The event, or null when the input is not of the common shape (the caller asks Jackson). */
     static RequestRecord scan(final byte[] raw) {
@@ -33,303 +30,318 @@ final class EventScanner {
 
     /** As {@link #scan(byte[])}, giving up (null) past {@code maxAttributes} attributes. */
     static RequestRecord scan(final byte[] raw, final int maxAttributes) {
-        return new Scanner(raw, maxAttributes).scan();
+        final ScannedEvent e = new ScannedEvent();
+        return new EventScanner().scan(raw, maxAttributes, e) ? e.toRecord() : null;
     }
 
-    /** One pass over the bytes; any surprise returns null (= let Jackson decide). */
-    private static final class Scanner {
-        private final byte[] b;
-        private int i;
-        private String service;
-        private long timestamp = -1;
-        private double latency = -1;
-        private int status = -1;
-        private boolean errorOutcome;
-        private boolean outcomeSeen;
-        private String operation;
-        private Map<String, String> attributes = Map.of();
-        private final int maxAttributes;
-        /** Known fields seen so far, one bit each: a repeated field is Jackson's to refuse. */
-        private int seen;
-        // string result of the last str() call
-        private int strStart;
-        private int strEnd;
+    private byte[] b;
+    private int i;
+    private int maxAttributes;
+    private ScannedEvent out;
+    private boolean outcomeSeen;
+    /** Known fields seen so far, one bit each: a repeated field is Jackson's to refuse. */
+    private int seen;
+    // string result of the last str() call
+    private int strStart;
+    private int strEnd;
 
-        Scanner(final byte[] b, final int maxAttributes) {
-            this.b = b;
-            this.maxAttributes = maxAttributes;
+    /**
+     * One pass over the bytes into {@code into} (reused: nothing is allocated); false when
+     * the input is not of the common shape (let Jackson decide; {@code into} then holds
+     * nothing useful).
+     */
+    boolean scan(final byte[] raw, final int maxAttributesAllowed, final ScannedEvent into) {
+        b = raw;
+        i = 0;
+        maxAttributes = maxAttributesAllowed;
+        out = into;
+        outcomeSeen = false;
+        seen = 0;
+        into.reset(raw);
+        into.serviceLength = 0;
+        into.timestamp = -1;
+        into.latencyMs = -1;
+        into.status = -1;
+        into.errorOutcome = false;
+        final boolean ok = object();
+        b = null;
+        out = null;
+        return ok;
+    }
+
+    /** Marks field {@code bit} seen; false when it was already. */
+    private boolean first(final int bit) {
+        if ((seen & bit) != 0) {
+            return false;
         }
+        seen |= bit;
+        return true;
+    }
 
-        /** Marks field {@code bit} seen; false when it was already. */
-        private boolean first(final int bit) {
-            if ((seen & bit) != 0) {
+    private boolean object() {
+        ws();
+        if (!eat('{')) {
+            return false;
+        }
+        ws();
+        if (peek() == '}') {
+            return false; // empty object: missing fields, let Jackson say which
+        }
+        while (true) {
+            ws();
+            if (!str()) {
                 return false;
             }
-            seen |= bit;
-            return true;
-        }
-
-        RequestRecord scan() {
+            final int ks = strStart;
+            final int kl = strEnd - strStart;
             ws();
-            if (!eat('{')) {
-                return null;
-            }
-            ws();
-            if (peek() == '}') {
-                return null; // empty object: missing fields, let Jackson say which
-            }
-            while (true) {
-                ws();
-                if (!str()) {
-                    return null;
-                }
-                final int ks = strStart;
-                final int kl = strEnd - strStart;
-                ws();
-                if (!eat(':')) {
-                    return null;
-                }
-                ws();
-                if (!field(ks, kl)) {
-                    return null;
-                }
-                ws();
-                if (eat(',')) {
-                    continue;
-                }
-                if (eat('}')) {
-                    break;
-                }
-                return null;
-            }
-            ws();
-            if (i != b.length) {
-                return null;
-            }
-            if (service == null || timestamp < 0 || latency < 0 || (status < 0 && !outcomeSeen)) {
-                return null;
-            }
-            return new RequestRecord(service, timestamp, latency, Math.max(status, 0), errorOutcome, operation,
-                    attributes, b);
-        }
-
-        private boolean field(final int ks, final int kl) {
-            switch (kl) {
-                case 6:
-                    if (is(ks, "status")) {
-                        if (!first(1)) {
-                            return false;
-                        }
-                        final long v = integer(3);
-                        if (v < 100 || v > 599) {
-                            return false;
-                        }
-                        status = (int) v;
-                        return true;
-                    }
-                    return false;
-                case 7:
-                    if (is(ks, "service")) {
-                        if (!first(2) || !str() || strEnd == strStart) {
-                            return false;
-                        }
-                        service = ascii();
-                        return true;
-                    }
-                    if (is(ks, "outcome")) {
-                        if (!first(4) || !str()) {
-                            return false;
-                        }
-                        final String o = ascii();
-                        if (o.equals("ok")) {
-                            errorOutcome = false;
-                        } else if (o.equals("error")) {
-                            errorOutcome = true;
-                        } else {
-                            return false;
-                        }
-                        outcomeSeen = true;
-                        return true;
-                    }
-                    return false;
-                case 9:
-                    if (is(ks, "timestamp")) {
-                        if (!first(8)) {
-                            return false;
-                        }
-                        timestamp = integer(18);
-                        return InputLimits.plausibleTime(timestamp);
-                    }
-                    if (is(ks, "latencyMs")) {
-                        if (!first(16)) {
-                            return false;
-                        }
-                        latency = decimal();
-                        return latency >= 0;
-                    }
-                    if (is(ks, "operation")) {
-                        if (!first(32) || !str()) {
-                            return false;
-                        }
-                        operation = ascii();
-                        return true;
-                    }
-                    return false;
-                case 10:
-                    if (is(ks, "attributes")) {
-                        return first(64) && attributes();
-                    }
-                    return false;
-                default:
-                    return false;
-            }
-        }
-
-        private boolean attributes() {
-            if (!eat('{')) {
+            if (!eat(':')) {
                 return false;
             }
-            final Map<String, String> out = new HashMap<>();
             ws();
+            if (!field(ks, kl)) {
+                return false;
+            }
+            ws();
+            if (eat(',')) {
+                continue;
+            }
             if (eat('}')) {
-                attributes = out;
-                return true;
-            }
-            while (true) {
-                ws();
-                if (!str()) {
-                    return false;
-                }
-                final String key = ascii();
-                ws();
-                if (!eat(':')) {
-                    return false;
-                }
-                ws();
-                if (!str()) {
-                    return false;
-                }
-                if (out.put(key, ascii()) != null || out.size() > maxAttributes) {
-                    return false;
-                }
-                ws();
-                if (eat(',')) {
-                    continue;
-                }
-                if (eat('}')) {
-                    attributes = out;
-                    return true;
-                }
-                return false;
-            }
-        }
-
-        /** A string of printable ASCII without escapes; sets strStart/strEnd. */
-        private boolean str() {
-            if (!eat('"')) {
-                return false;
-            }
-            final int start = i;
-            while (i < b.length) {
-                final byte c = b[i];
-                if (c == '"') {
-                    if (i - start > 50_000) {
-                        return false; // near Jackson's stream-read limits: let it decide
-                    }
-                    strStart = start;
-                    strEnd = i;
-                    i++;
-                    return true;
-                }
-                if (c == '\\' || c < 0x20) {
-                    return false; // escapes, control or non-ASCII bytes (negative): Jackson
-                }
-                i++;
+                break;
             }
             return false;
         }
-
-        private String ascii() {
-            return new String(b, strStart, strEnd - strStart, StandardCharsets.ISO_8859_1);
+        ws();
+        if (i != b.length) {
+            return false;
         }
+        if (out.serviceLength == 0 || out.timestamp < 0 || out.latencyMs < 0 || (out.status < 0 && !outcomeSeen)) {
+            return false;
+        }
+        out.status = Math.max(out.status, 0);
+        return true;
+    }
 
-        private boolean is(final int start, final String name) {
-            for (int k = 0; k < name.length(); k++) {
-                if (b[start + k] != name.charAt(k)) {
-                    return false;
+    private boolean field(final int ks, final int kl) {
+        switch (kl) {
+            case 6:
+                if (is(ks, "status")) {
+                    if (!first(1)) {
+                        return false;
+                    }
+                    final long v = integer(3);
+                    if (v < 100 || v > 599) {
+                        return false;
+                    }
+                    out.status = (int) v;
+                    return true;
                 }
-            }
+                return false;
+            case 7:
+                if (is(ks, "service")) {
+                    if (!first(2) || !str() || strEnd == strStart) {
+                        return false;
+                    }
+                    out.serviceStart = strStart;
+                    out.serviceLength = strEnd - strStart;
+                    return true;
+                }
+                if (is(ks, "outcome")) {
+                    if (!first(4) || !str()) {
+                        return false;
+                    }
+                    if (strEnd - strStart == 2 && is(strStart, "ok")) {
+                        out.errorOutcome = false;
+                    } else if (strEnd - strStart == 5 && is(strStart, "error")) {
+                        out.errorOutcome = true;
+                    } else {
+                        return false;
+                    }
+                    outcomeSeen = true;
+                    return true;
+                }
+                return false;
+            case 9:
+                if (is(ks, "timestamp")) {
+                    if (!first(8)) {
+                        return false;
+                    }
+                    out.timestamp = integer(18);
+                    return InputLimits.plausibleTime(out.timestamp);
+                }
+                if (is(ks, "latencyMs")) {
+                    if (!first(16)) {
+                        return false;
+                    }
+                    out.latencyMs = decimal();
+                    return out.latencyMs >= 0;
+                }
+                if (is(ks, "operation")) {
+                    if (!first(32) || !str()) {
+                        return false;
+                    }
+                    out.operationStart = strStart;
+                    out.operationLength = strEnd - strStart;
+                    return true;
+                }
+                return false;
+            case 10:
+                if (is(ks, "attributes")) {
+                    return first(64) && attributes();
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private boolean attributes() {
+        if (!eat('{')) {
+            return false;
+        }
+        ws();
+        if (eat('}')) {
             return true;
         }
-
-        /** A non-negative integer of at most maxDigits digits without a leading zero; -1 otherwise. */
-        private long integer(final int maxDigits) {
-            final int start = i;
-            long v = 0;
-            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                v = v * 10 + (b[i] - '0');
-                i++;
+        while (true) {
+            ws();
+            if (!str()) {
+                return false;
             }
-            final int n = i - start;
-            if (n == 0 || n > maxDigits || (n > 1 && b[start] == '0') || (i < b.length && (b[i] == '.'
-                    || b[i] == 'e' || b[i] == 'E'))) {
-                return -1;
+            final int keyStart = strStart;
+            final int keyLength = strEnd - strStart;
+            ws();
+            if (!eat(':')) {
+                return false;
             }
-            return v;
+            ws();
+            if (!str()) {
+                return false;
+            }
+            if (out.attributeCount >= maxAttributes || repeated(keyStart, keyLength)) {
+                return false;
+            }
+            out.addAttribute(keyStart, keyLength, strStart, strEnd - strStart);
+            ws();
+            if (eat(',')) {
+                continue;
+            }
+            return eat('}');
         }
+    }
 
-        /**
-         * A non-negative decimal {@code d+(.d+)?} with at most 15 significant digits, converted
-         * exactly as {@link Double#parseDouble} would (one correctly rounded division of two
-         * exactly representable doubles); -1 otherwise.
-         */
-        private double decimal() {
-            final int start = i;
-            long mantissa = 0;
-            int digits = 0;
+    /** Whether an attribute key already read equals the one at {@code start} (Jackson refuses repeats). */
+    private boolean repeated(final int start, final int length) {
+        final int[] at = out.attributePositions;
+        for (int k = 0; k < out.attributeCount * 4; k += 4) {
+            if (at[k + 1] == length && Arrays.equals(b, at[k], at[k] + length, b, start, start + length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A string of printable ASCII without escapes; sets strStart/strEnd. */
+    private boolean str() {
+        if (!eat('"')) {
+            return false;
+        }
+        final int start = i;
+        while (i < b.length) {
+            final byte c = b[i];
+            if (c == '"') {
+                if (i - start > 50_000) {
+                    return false; // near Jackson's stream-read limits: let it decide
+                }
+                strStart = start;
+                strEnd = i;
+                i++;
+                return true;
+            }
+            if (c == '\\' || c < 0x20) {
+                return false; // escapes, control or non-ASCII bytes (negative): Jackson
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private boolean is(final int start, final String name) {
+        for (int k = 0; k < name.length(); k++) {
+            if (b[start + k] != name.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A non-negative integer of at most maxDigits digits without a leading zero; -1 otherwise. */
+    private long integer(final int maxDigits) {
+        final int start = i;
+        long v = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            v = v * 10 + (b[i] - '0');
+            i++;
+        }
+        final int n = i - start;
+        if (n == 0 || n > maxDigits || (n > 1 && b[start] == '0') || (i < b.length && (b[i] == '.'
+                || b[i] == 'e' || b[i] == 'E'))) {
+            return -1;
+        }
+        return v;
+    }
+
+    /**
+     * A non-negative decimal {@code d+(.d+)?} with at most 15 significant digits, converted
+     * exactly as {@link Double#parseDouble} would (one correctly rounded division of two
+     * exactly representable doubles); -1 otherwise.
+     */
+    private double decimal() {
+        final int start = i;
+        long mantissa = 0;
+        int digits = 0;
+        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
+            mantissa = mantissa * 10 + (b[i] - '0');
+            digits++;
+            i++;
+        }
+        if (digits == 0 || (digits > 1 && b[start] == '0')) {
+            return -1;
+        }
+        int fraction = 0;
+        if (i < b.length && b[i] == '.') {
+            i++;
             while (i < b.length && b[i] >= '0' && b[i] <= '9') {
                 mantissa = mantissa * 10 + (b[i] - '0');
                 digits++;
+                fraction++;
                 i++;
             }
-            if (digits == 0 || (digits > 1 && b[start] == '0')) {
+            if (fraction == 0) {
                 return -1;
             }
-            int fraction = 0;
-            if (i < b.length && b[i] == '.') {
-                i++;
-                while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                    mantissa = mantissa * 10 + (b[i] - '0');
-                    digits++;
-                    fraction++;
-                    i++;
-                }
-                if (fraction == 0) {
-                    return -1;
-                }
-            }
-            if (digits > 15 || (i < b.length && (b[i] == 'e' || b[i] == 'E'))) {
-                return -1;
-            }
-            return mantissa / POW10[fraction];
         }
+        if (digits > 15 || (i < b.length && (b[i] == 'e' || b[i] == 'E'))) {
+            return -1;
+        }
+        return mantissa / POW10[fraction];
+    }
 
-        private void ws() {
-            while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
-                i++;
-            }
+    private void ws() {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
         }
+    }
 
-        private boolean eat(final char c) {
-            if (i < b.length && b[i] == c) {
-                i++;
-                return true;
-            }
-            return false;
+    private boolean eat(final char c) {
+        if (i < b.length && b[i] == c) {
+            i++;
+            return true;
         }
+        return false;
+    }
 
-        private int peek() {
-            return i < b.length ? b[i] : -1;
-        }
+    private int peek() {
+        return i < b.length ? b[i] : -1;
     }
 }

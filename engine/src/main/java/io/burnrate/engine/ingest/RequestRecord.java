@@ -3,7 +3,7 @@ package io.burnrate.engine.ingest;
 import java.util.Map;
 
 /**
- * A validated request event as the hot path sees it. {@code status} is
+ * A validated request event as an immutable value. {@code status} is
  * {@link io.burnrate.engine.slo.Indicator#NO_STATUS} when the event carried only an
  * outcome; {@code raw} is the original payload, kept for the dead-letter topic.
  */
@@ -15,5 +15,10 @@ public record RequestRecord(
         boolean errorOutcome,
         String operation,
         Map<String, String> attributes,
-        byte[] raw) {
+        byte[] raw) implements AcceptedEvent {
+
+    @Override
+    public RequestRecord toRecord() {
+        return this;
+    }
 }

@@ -1,5 +1,6 @@
 package io.burnrate.engine.monitor;
 
+import io.burnrate.engine.ingest.AcceptedEvent;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.sli.WindowedCounts;
@@ -13,6 +14,7 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -59,6 +61,8 @@ public final class TaskEvaluator {
     private final Consumer<BudgetPolicyEvent> onPolicy = this::policy;
     private final Consumer<ComplianceSummary> onSummary = this::summary;
     private long registryVersion = -1;
+    /** The registry snapshot {@link #reconcile} applied last. */
+    private SloRegistry.Snapshot applied;
     private long taskTime = TaskClock.NO_TIME;
     private long lastSweep = TaskClock.NO_TIME;
     private long wallAtLastInput;
@@ -98,7 +102,26 @@ public final class TaskEvaluator {
 
     /** Counts one event; returns why it was refused, or null when it counted (or matched no SLO). */
     public Rejection onEvent(final RequestRecord event, final long wallNow) {
+        return onEvent(event, registry().index().match(event.service(), event.operation(), event.attributes()),
+                wallNow);
+    }
+
+    /**
+     * The registry version this task has applied, after applying any newer one (SLOs
+     * deleted or redefined): the one to match the next event against with
+     * {@link SloRegistry.Snapshot#index()}.
+     */
+    public SloRegistry.Snapshot registry() {
         reconcile(false);
+        return applied;
+    }
+
+    /**
+     * Counts one event the caller matched against {@link #registry()} (called just before,
+     * on this thread): {@code matchedSpecs} are the SLOs whose selectors it satisfies, in SLO-id
+     * order. Returns why it was refused, or null when it counted (or matched no SLO).
+     */
+    public Rejection onEvent(final AcceptedEvent event, final List<SloSpec> matchedSpecs, final long wallNow) {
         final long ts = event.timestamp();
         final Rejection refused = check(ts, wallNow);
         if (refused != null) {
@@ -108,12 +131,9 @@ public final class TaskEvaluator {
         counters.accepted.increment();
         wallAtLastInput = wallNow;
         taskTimeAtLastInput = taskTime;
-        boolean matched = false;
-        for (final SloSpec spec : registry.get().forService(event.service())) {
-            if (!spec.selects(event.operation(), event.attributes())) {
-                continue;
-            }
-            matched = true;
+        final boolean matched = !matchedSpecs.isEmpty();
+        for (int k = 0; k < matchedSpecs.size(); k++) {
+            final SloSpec spec = matchedSpecs.get(k);
             final SloMonitor m = store.monitor(spec);
             final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
             if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
@@ -257,6 +277,7 @@ public final class TaskEvaluator {
             return;
         }
         registryVersion = snap.version();
+        applied = snap;
         if (includeStored) {
             for (final String id : store.storedIds()) {
                 final SloSpec spec = snap.byId().get(id);

@@ -44,9 +44,10 @@ public final class SloRegistry {
      *
      * @param invalid SLO ids whose latest topic document was refused: with
      *                {@link Invalid#keptPrevious()} the previous version is still in {@code byId}
+     * @param index   which SLOs an event selects, by service and operation bytes (the hot path)
      */
     public record Snapshot(long version, Map<String, SloSpec> byId, Map<String, List<SloSpec>> byService,
-                           Map<String, Invalid> invalid) {
+                           Map<String, Invalid> invalid, SloIndex index) {
 
         public List<SloSpec> forService(final String service) {
             final List<SloSpec> specs = byService.get(service);
@@ -54,7 +55,7 @@ public final class SloRegistry {
         }
     }
 
-    private volatile Snapshot current = new Snapshot(0, Map.of(), Map.of(), Map.of());
+    private volatile Snapshot current = new Snapshot(0, Map.of(), Map.of(), Map.of(), new SloIndex(List.of()));
     private volatile boolean loaded;
     private volatile SloLimits limits = SloLimits.DEFAULTS;
     private volatile RejectionListener listener = (k, v, why) -> { };
@@ -154,7 +155,8 @@ public final class SloRegistry {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
         }
         byService.replaceAll((k, v) -> List.copyOf(v));
-        current = new Snapshot(current.version() + 1, Collections.unmodifiableMap(byId),
-                Collections.unmodifiableMap(byService), Collections.unmodifiableMap(invalid));
+        final Map<String, SloSpec> specs = Collections.unmodifiableMap(byId);
+        current = new Snapshot(current.version() + 1, specs, Collections.unmodifiableMap(byService),
+                Collections.unmodifiableMap(invalid), new SloIndex(specs.values()));
     }
 }

@@ -1,6 +1,6 @@
 package io.burnrate.engine.topology;
 
-import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.ingest.AcceptedEvent;
 import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.SloRegistry;
@@ -9,18 +9,16 @@ import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
@@ -29,11 +27,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * burnrate.requests (key: service, value: request event JSON)
- *   -> parse-request ----------------------------------------- rejected -> burnrate.dlq
+ *   -> parse-request (parse and route in one node) ------------ rejected -> dlq-sink -> burnrate.dlq
  *        | key == service                 | other key
- *        |                                rekey-by-service -> requests-by-service (repartition) -> parse
- *        +------------------ merge --------+
- *   -> evaluate-burn-rates [slo-state store; slo-definitions global store]
+ *        |                                rekey-by-service -> requests-by-service (repartition)
+ *        |                                  -> parse-rekeyed-request ---- rejected -> dlq-sink
+ *        +------------------ merge-requests --+
+ *   -> evaluate-burn-rates: match (SLO index) + count + evaluate [slo-state store; slo-definitions global store]
  *        -> burnrate.alerts (key: sloId/rule, value: alert transition JSON)
  *        -> burnrate.status (key: sloId, value: status snapshot JSON; compacted)
  *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
@@ -74,30 +73,19 @@ public final class BurnRateTopology {
                 ? SloStateStore.inMemoryBuilder(Names.STATE_STORE)
                 : SloStateStore.builder(Names.STATE_STORE));
 
-        final KStream<String, EventParser.Result> parsed = builder
-                .stream(config.requestsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+        // keys stay bytes: the parser compares them with the service's bytes (no String per record)
+        final KStream<byte[], Object> parsed = builder
+                .stream(config.requestsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(Names.REQUESTS_SOURCE))
-                .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE));
+                .process(() -> new ParseProcessor(counters, config.limits(), false), Named.as(Names.PARSE));
 
-        final Map<String, KStream<String, EventParser.Result>> routes = parsed.split(Named.as(Names.ROUTE))
-                .branch((k, v) -> v instanceof EventParser.Rejected, Branched.as(Names.ROUTE_REJECTED))
-                .branch((k, v) -> ((EventParser.Accepted) v).event().service().equals(k), Branched.as(Names.ROUTE_KEYED))
-                .defaultBranch(Branched.as(Names.ROUTE_REKEY));
+        final KStream<byte[], Object> rekeyed = parsed
+                .map((k, v) -> KeyValue.pair(((AcceptedEvent) v).service().getBytes(StandardCharsets.UTF_8),
+                        ((AcceptedEvent) v).raw()), Named.as(Names.REKEY))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
+                .process(() -> new ParseProcessor(counters, config.limits(), true), Named.as(Names.PARSE_REKEYED));
 
-        routes.get(Names.ROUTE + Names.ROUTE_REJECTED)
-                // the key too must fit (the value and headers are cut in ParseProcessor)
-                .map((k, v) -> KeyValue.pair(DeadLetters.key(k), ((EventParser.Rejected) v).raw()),
-                        Named.as(Names.REJECTED_TO_BYTES))
-                .to(config.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.DLQ_SINK));
-
-        final KStream<String, EventParser.Result> rekeyed = routes.get(Names.ROUTE + Names.ROUTE_REKEY)
-                .map((k, v) -> KeyValue.pair(((EventParser.Accepted) v).event().service(),
-                        ((EventParser.Accepted) v).event().raw()), Named.as(Names.REKEY))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
-                .processValues(() -> new ParseProcessor(counters, config.limits()), Named.as(Names.PARSE_REKEYED));
-
-        routes.get(Names.ROUTE + Names.ROUTE_KEYED)
-                .merge(rekeyed, Named.as(Names.MERGE))
+        parsed.merge(rekeyed, Named.as(Names.MERGE))
                 .process(() -> new BurnRateProcessor(config, registry, counters, board, inputEnd), Named.as(Names.EVALUATE),
                         Names.STATE_STORE);
 
@@ -114,6 +102,9 @@ public final class BurnRateTopology {
         topology.addSink(Names.COMPLIANCE_SINK, config.complianceTopic(), keys,
                 JsonSerde.of(ComplianceSummary.class).serializer(), Names.EVALUATE);
         topology.addSink(Names.LATE_DLQ_SINK, config.dlqTopic(), keys, new ByteArraySerializer(), Names.EVALUATE);
+        // the parsers dead-letter what they reject (original key and bytes, cut to fit)
+        topology.addSink(Names.DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.PARSE, Names.PARSE_REKEYED);
         return new Built(topology, registry, counters, board, inputEnd);
     }
 }

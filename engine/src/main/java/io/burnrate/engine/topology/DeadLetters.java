@@ -53,6 +53,14 @@ public final class DeadLetters {
         return new String(b, 0, end, StandardCharsets.UTF_8);
     }
 
+    /** As {@link #key(String)} for a key read as bytes: the bytes themselves when they fit. */
+    public static byte[] key(final byte[] key) {
+        if (key == null || key.length <= MAX_KEY_BYTES) {
+            return key;
+        }
+        return key(new String(key, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
     /**
      * The dead-letter headers: what the record came with (when small), then reason,
      * detail, source topic/partition/offset and what was cut.

@@ -4,23 +4,21 @@ package io.burnrate.engine.topology;
 public final class Names {
 
     public static final String REQUESTS_SOURCE = "requests-source";
+    /** Parses and routes (keyed by service / needs re-key / rejected) in one node. */
     public static final String PARSE = "parse-request";
-    public static final String ROUTE = "route-";
-    public static final String ROUTE_REJECTED = "rejected";
-    public static final String ROUTE_KEYED = "keyed-by-service";
-    public static final String ROUTE_REKEY = "needs-rekey";
     public static final String REKEY = "rekey-by-service";
     /** Internal repartition topic for events whose record key is not their service. */
     public static final String BY_SERVICE = "requests-by-service";
     public static final String PARSE_REKEYED = "parse-rekeyed-request";
     public static final String MERGE = "merge-requests";
-    public static final String REJECTED_TO_BYTES = "rejected-original-bytes";
+    /** Rejected requests (both parsers). */
     public static final String DLQ_SINK = "dlq-sink";
 
     public static final String SLO_SOURCE = "slos-source";
     /** Global store of SLO documents by id, from {@code burnrate.slos}. */
     public static final String SLO_STORE = "slo-definitions";
 
+    /** Matches each event to its SLOs (the registry's index), counts it and evaluates the rules. */
     public static final String EVALUATE = "evaluate-burn-rates";
     /** Per-SLO bucketed counts and alert states (RocksDB, changelogged). */
     public static final String STATE_STORE = "slo-state";

@@ -1,46 +1,83 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.AcceptedEvent;
 import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.ingest.Rejection;
+import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.EngineCounters;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Step 1: validates raw request bytes. Accepted events move on with their event time as
- * the record timestamp; rejected ones carry the dead-letter headers (reason, detail and
- * where the record came from) and keep their original bytes.
+ * Step 1: validates raw request bytes and routes them, in one node.
+ *
+ * <ul>
+ *   <li>accepted, record key = the event's service (or read back from the re-key
+ *       topic): to {@value Names#MERGE} and on to the evaluator, with the event time as
+ *       the record timestamp;
+ *   <li>accepted, any other key: to {@value Names#REKEY} (then the
+ *       {@value Names#BY_SERVICE} repartition topic, keyed by service);
+ *   <li>rejected: straight to the dead-letter sink {@value Names#DLQ_SINK}, original key
+ *       and bytes (cut to fit), headers saying why and where from.
+ * </ul>
+ *
+ * <p>The common event shape takes the byte scanner into one reused {@link ScannedEvent}
+ * and the key is compared as bytes with the service's bytes: nothing is allocated and no
+ * {@code String} is built. The value handed downstream is that reused event, valid until
+ * this processor reads the next record (Streams forwards synchronously, and nothing
+ * between here and the evaluator buffers).
  */
-final class ParseProcessor implements FixedKeyProcessor<String, byte[], EventParser.Result> {
+final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> {
 
     private final EngineCounters counters;
     private final InputLimits limits;
-    private FixedKeyProcessorContext<String, EventParser.Result> context;
+    /** Reads the re-key topic: every record is keyed by its service already. */
+    private final boolean rekeyed;
+    private final EventParser.Reader reader = new EventParser.Reader();
+    private ProcessorContext<byte[], Object> context;
 
-    ParseProcessor(final EngineCounters counters, final InputLimits limits) {
+    ParseProcessor(final EngineCounters counters, final InputLimits limits, final boolean rekeyed) {
         this.counters = counters;
         this.limits = limits;
+        this.rekeyed = rekeyed;
     }
 
     @Override
-    public void init(final FixedKeyProcessorContext<String, EventParser.Result> context) {
-        this.context = context;
+    public void init(final ProcessorContext<byte[], Object> ctx) {
+        this.context = ctx;
     }
 
     @Override
-    public void process(final FixedKeyRecord<String, byte[]> record) {
-        final EventParser.Result result = EventParser.parse(record.value(), limits);
+    public void process(final Record<byte[], byte[]> record) {
+        final byte[] raw = record.value();
+        if (EventParser.scan(raw, limits, reader)) {
+            final ScannedEvent e = reader.event();
+            route(record, e, rekeyed || e.serviceEquals(record.key()));
+            return;
+        }
+        final EventParser.Result result = EventParser.parse(raw, limits);
         if (result instanceof EventParser.Accepted accepted) {
-            context.forward(record.withValue(result).withTimestamp(accepted.event().timestamp()));
+            final AcceptedEvent e = accepted.event();
+            route(record, e, rekeyed || (record.key() != null
+                    && Arrays.equals(record.key(), e.service().getBytes(StandardCharsets.UTF_8))));
         } else {
             final EventParser.Rejected rejected = (EventParser.Rejected) result;
             final Rejection r = rejected.rejection();
             counters.rejected(r.reason());
-            context.forward(record.withValue(new EventParser.Rejected(r, DeadLetters.value(rejected.raw(), limits)))
-                    .withHeaders(DeadLetters.headers(record.headers(), record.key(), rejected.raw(), r, context,
-                            limits)));
+            final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            // the key too must fit (DeadLetters cuts value and headers)
+            context.forward(new Record<byte[], Object>(DeadLetters.key(record.key()),
+                    DeadLetters.value(rejected.raw(), limits), record.timestamp(),
+                    DeadLetters.headers(record.headers(), key, rejected.raw(), r, context, limits)), Names.DLQ_SINK);
         }
+    }
+
+    private void route(final Record<byte[], byte[]> record, final AcceptedEvent e, final boolean keyedByService) {
+        final Record<byte[], Object> out = new Record<>(record.key(), e, e.timestamp(), record.headers());
+        context.forward(out, keyedByService ? Names.MERGE : Names.REKEY);
     }
 }

@@ -1,10 +1,13 @@
 package io.burnrate.loadtest.jmh;
 
 import io.burnrate.engine.ingest.EventParser;
+import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.ingest.RequestRecord;
+import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.SloMonitor;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.WindowedCounts;
+import io.burnrate.engine.slo.SloIndex;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.v1.SloSpecParser;
@@ -45,6 +48,7 @@ public class HotPathBenchmark {
     @State(Scope.Thread)
     public static class Events {
         byte[][] events;
+        final EventParser.Reader reader = new EventParser.Reader();
         int i;
 
         @Setup
@@ -71,6 +75,8 @@ public class HotPathBenchmark {
 
         SloRegistry registry;
         RequestRecord[] events;
+        byte[][] raw;
+        final EventParser.Reader reader = new EventParser.Reader();
         int i;
 
         @Setup
@@ -83,14 +89,19 @@ public class HotPathBenchmark {
             final EventFactory f = new EventFactory(services, 8, Scenario.STEADY);
             final SplittableRandom r = new SplittableRandom(2);
             events = new RequestRecord[1024];
+            raw = new byte[1024][];
             for (int k = 0; k < events.length; k++) {
-                events[k] = ((EventParser.Accepted) EventParser.parse(
-                        f.next(r.nextInt(services.size()), T0 + k, k, r))).event();
+                raw[k] = f.next(r.nextInt(services.size()), T0 + k, k, r);
+                events[k] = ((EventParser.Accepted) EventParser.parse(raw[k])).event();
             }
         }
 
         RequestRecord next() {
             return events[i++ & 1023];
+        }
+
+        byte[] nextRaw() {
+            return raw[i++ & 1023];
         }
     }
 
@@ -137,17 +148,36 @@ public class HotPathBenchmark {
         return EventParser.parseWithJackson(e.next());
     }
 
-    /** Registry lookup by service, then each candidate's selector: the matching SLOs of one event. */
+    /**
+     * The SLOs of one event by its strings (the path of events Jackson read): service, then
+     * operation, in the registry's index.
+     */
     @Benchmark
     public int sloMatch(final Registry r) {
         final RequestRecord ev = r.next();
-        int matched = 0;
-        for (final SloSpec spec : r.registry.snapshot().forService(ev.service())) {
-            if (spec.selects(ev.operation(), ev.attributes())) {
-                matched++;
-            }
+        return r.registry.snapshot().index().match(ev.service(), ev.operation(), ev.attributes()).size();
+    }
+
+    /**
+     * The engine's hot path before counting: scan the bytes into the reused event, look
+     * the service and operation bytes up in the index (nothing allocated).
+     */
+    @Benchmark
+    public int parseAndMatch(final Registry r) {
+        final byte[] raw = r.nextRaw();
+        if (!EventParser.scan(raw, InputLimits.DEFAULTS, r.reader)) {
+            throw new IllegalStateException("not of the common shape");
         }
-        return matched;
+        final ScannedEvent e = r.reader.event();
+        final SloIndex.ServiceSlos slos = r.registry.snapshot().index().service(e.raw(), e.serviceStart(),
+                e.serviceLength());
+        return slos == null ? 0 : slos.forOperation(e.raw(), e.operationStart(), e.operationLength()).size();
+    }
+
+    /** The scanner into the reused event alone (what the engine's parser node does per event). */
+    @Benchmark
+    public boolean scan(final Events e) {
+        return EventParser.scan(e.next(), InputLimits.DEFAULTS, e.reader);
     }
 
     @Benchmark
