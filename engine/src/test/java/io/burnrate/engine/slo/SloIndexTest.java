@@ -18,7 +18,7 @@ class SloIndexTest {
         final SloSpec s = Specs.availability(id, service, 0);
         return new SloSpec(id, service, selector, s.indicator(), s.objective(), s.window(), s.alerts(),
                 s.minEventsPerWindow(), s.runbook(), s.labels(), s.budgetThresholds(), s.calendar(),
-                s.budgetingMethod());
+                s.budgetingMethod(), s.budgetAdjustments());
     }
 
     /** Ids in the order the registry keeps them (TreeMap by id). */
