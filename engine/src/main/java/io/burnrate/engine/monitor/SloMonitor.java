@@ -53,6 +53,8 @@ public final class SloMonitor {
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
     private CompliancePeriod currentPeriod;
     private double[] calendarThresholds;
+    /** Queued for the next persist (the store's dirty list holds it once). */
+    private boolean persistQueued;
     private boolean changed;
 
     /** The engine's default grace for late events. */
@@ -148,6 +150,22 @@ public final class SloMonitor {
     /** Replaces a rule's machine (restoring from the store). */
     public void restoreMachine(final int rule, final AlertStateMachine machine) {
         machines[rule] = machine;
+    }
+
+    /** Marks this monitor queued for the next persist; false when it already was (the store queues it once). */
+    public boolean queuePersist() {
+        if (persistQueued) {
+            return false;
+        }
+        persistQueued = true;
+        return true;
+    }
+
+    /** Takes this monitor off the persist queue; returns whether it was on it. */
+    public boolean unqueuePersist() {
+        final boolean was = persistQueued;
+        persistQueued = false;
+        return was;
     }
 
     /** Whether anything changed since the last {@link #snapshot}. */

@@ -116,7 +116,7 @@ public final class TaskEvaluator {
             final boolean bad = spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             final SloMonitor m = store.monitor(spec);
             m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
-            store.markDirty(spec.id());
+            store.markDirty(m);
             m.evaluate(onAlert);
             m.observeBudget(onPolicy);
         }
@@ -167,7 +167,7 @@ public final class TaskEvaluator {
             closedAtInputEnd = true;
             for (final SloMonitor m : store.monitors()) {
                 m.closeCompliance(onSummary);
-                store.markDirty(m.spec().id());
+                store.markDirty(m);
             }
         }
         final Duration idle = rules.idleAdvanceAfter();
@@ -197,12 +197,12 @@ public final class TaskEvaluator {
             final int moved = m.advanceTo(taskTime);
             m.settleCompliance(onSummary);
             if (m.compliance().hasPendingWrites()) {
-                store.markDirty(m.spec().id());
+                store.markDirty(m);
             }
             // only the clock moved: every rule would decide as before, and a stale stored
             // clock is safe to restore (advancing from it clears nothing that holds data)
             if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
-                store.markDirty(m.spec().id());
+                store.markDirty(m);
             }
             if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
                 m.evaluate(onAlert);

@@ -14,16 +14,19 @@ import java.util.Arrays;
  */
 public final class WindowedCounts {
 
-    /** Slots per persisted chunk; dirty tracking is per chunk. */
+    /** Slots per persisted chunk (one word of the dirty bitset). */
     public static final int CHUNK = 64;
     public static final long NO_TIME = Long.MIN_VALUE;
     /** Buckets this wide or wider count in longs; narrower ones in unsigned ints (half the heap). */
     static final long WIDE_FROM_MS = 3_600_000L;
 
     private final BucketLayout layout;
+    private final int layoutHash;
     private final Slots[] slots;
     private final long[] current;
+    /** Per tier, one bit per slot changed since it was last written in its chunk. */
     private final long[][] dirty;
+    private int dirtySlots;
     private final long[] winTotal;
     private final long[] winBad;
     private final int[] winBuckets;
@@ -31,13 +34,14 @@ public final class WindowedCounts {
 
     public WindowedCounts(final BucketLayout layout) {
         this.layout = layout;
+        this.layoutHash = layout.hashCode();
         final int tiers = layout.resolutions().length;
         slots = new Slots[tiers];
         dirty = new long[tiers][];
         current = new long[tiers];
         for (int t = 0; t < tiers; t++) {
             slots[t] = new Slots(layout.tierBuckets()[t], layout.resolutions()[t] >= WIDE_FROM_MS);
-            dirty[t] = new long[(chunks(t) + 63) / 64];
+            dirty[t] = new long[chunks(t)];
         }
         final int windows = layout.windows().size();
         winTotal = new long[windows];
@@ -50,6 +54,11 @@ public final class WindowedCounts {
 
     public BucketLayout layout() {
         return layout;
+    }
+
+    /** {@code layout().hashCode()}, computed once (every persisted header carries it). */
+    public int layoutHash() {
+        return layoutHash;
     }
 
     /** Event time up to which the counts are current; {@link #NO_TIME} before any. */
@@ -110,9 +119,14 @@ public final class WindowedCounts {
             if (target - current[t] >= len) {
                 if (slots[t].anyNonZero()) {
                     result |= SLOTS_CLEARED | SUMS_CHANGED;
+                    // what was stored for a non-empty slot is stale now; an empty one stays as stored
+                    for (int slot = 0; slot < len; slot++) {
+                        if (slots[t].total(slot) != 0) {
+                            markDirty(t, slot);
+                        }
+                    }
+                    slots[t].clearAll();
                 }
-                slots[t].clearAll();
-                Arrays.fill(dirty[t], -1L);
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
                         winTotal[w] = 0;
@@ -185,14 +199,65 @@ public final class WindowedCounts {
         return (layout.tierBuckets()[tier] + CHUNK - 1) / CHUNK;
     }
 
+    /** Slots changed since they were last written in their chunk, over all tiers. */
+    public int dirtySlots() {
+        return dirtySlots;
+    }
+
+    /** Whether slot {@code slot} of {@code tier} changed since its chunk was last written. */
+    public boolean isSlotDirty(final int tier, final int slot) {
+        return (dirty[tier][slot >>> 6] & (1L << (slot & 63))) != 0;
+    }
+
+    /** Whether any slot of the chunk changed since the chunk was last written. */
     public boolean isDirty(final int tier, final int chunk) {
-        return (dirty[tier][chunk >>> 6] & (1L << (chunk & 63))) != 0;
+        return dirty[tier][chunk] != 0;
+    }
+
+    /** The chunk was written: its slots are clean. */
+    public void clearDirty(final int tier, final int chunk) {
+        dirtySlots -= Long.bitCount(dirty[tier][chunk]);
+        dirty[tier][chunk] = 0;
+    }
+
+    /** Whether every slot of the chunk is empty. */
+    public boolean chunkEmpty(final int tier, final int chunk) {
+        final int from = chunk * CHUNK;
+        final int to = Math.min(from + CHUNK, slots[tier].length());
+        for (int s = from; s < to; s++) {
+            if (slots[tier].total(s) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Receives one changed slot: its tier, ring position and counts. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        void visit(int tier, int slot, long total, long bad);
+    }
+
+    /** Visits every slot changed since its chunk was last written, tier by tier, in ring order. */
+    public void forEachDirtySlot(final SlotVisitor visitor) {
+        for (int t = 0; t < dirty.length; t++) {
+            final long[] d = dirty[t];
+            for (int k = 0; k < d.length; k++) {
+                long bits = d[k];
+                while (bits != 0) {
+                    final int slot = (k << 6) + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    visitor.visit(t, slot, slots[t].total(slot), slots[t].bad(slot));
+                }
+            }
+        }
     }
 
     public void clearDirty() {
         for (final long[] d : dirty) {
             Arrays.fill(d, 0);
         }
+        dirtySlots = 0;
     }
 
     /** Total and bad counts of one slot (ring position, not absolute bucket index). */
@@ -219,6 +284,16 @@ public final class WindowedCounts {
         slots[tier].set(slot, slotTotal, slotBad);
     }
 
+    /**
+     * Restores a slot that was stored newer than its chunk: set, and still marked changed
+     * (so that it is written again until its chunk is).
+     */
+    public void restoreUnwritten(final int tier, final int slot, final long slotTotal, final long slotBad) {
+        slots[tier].set(slot, slotTotal, slotBad);
+        markDirty(tier, slot);
+    }
+
+    /** After restoring slots: recomputes every window's sums (dirty marks are kept). */
     public void rebuildSums() {
         final int[] tierOf = layout.windowTier();
         for (int w = 0; w < winTotal.length; w++) {
@@ -234,12 +309,15 @@ public final class WindowedCounts {
             winTotal[w] = sumTotal;
             winBad[w] = sumBad;
         }
-        clearDirty();
     }
 
     private void markDirty(final int tier, final int slot) {
-        final int chunk = slot / CHUNK;
-        dirty[tier][chunk >>> 6] |= 1L << (chunk & 63);
+        final long bit = 1L << (slot & 63);
+        final long word = dirty[tier][slot >>> 6];
+        if ((word & bit) == 0) {
+            dirty[tier][slot >>> 6] = word | bit;
+            dirtySlots++;
+        }
     }
 
     /**
