@@ -222,14 +222,18 @@ public final class WindowedCounts {
 
     /** Whether every slot of the chunk is empty. */
     public boolean chunkEmpty(final int tier, final int chunk) {
-        final int from = chunk * CHUNK;
-        final int to = Math.min(from + CHUNK, slots[tier].length());
-        for (int s = from; s < to; s++) {
-            if (slots[tier].total(s) != 0) {
-                return false;
+        return slots[tier].used[chunk] == 0;
+    }
+
+    /** Chunks of bucket counts on the heap now, over all tiers (the rest are empty). */
+    public int chunksAllocated() {
+        int n = 0;
+        for (final Slots s : slots) {
+            for (final short u : s.used) {
+                n += u != 0 ? 1 : 0;
             }
         }
-        return true;
+        return n;
     }
 
     /** Receives one changed slot: its tier, ring position and counts. */
@@ -321,80 +325,118 @@ public final class WindowedCounts {
     }
 
     /**
-     * One tier's bucket counts. Buckets narrower than an hour hold at most ten minutes of
-     * one SLO's traffic, so unsigned 32-bit counts suffice (4.29 billion, i.e. 7 million
-     * events per second sustained) and halve the heap; hour buckets keep 64-bit counts.
-     * A total never drops below its bad count, so "total is zero" means an empty bucket.
+     * One tier's bucket counts, allocated a chunk of {@link #CHUNK} buckets at a time when
+     * the first of them gets an event and released when the last of them empties: a quiet
+     * SLO, or one with a few minutes of history, holds only the chunks its traffic touched
+     * (a 30d SLO's 2,532 buckets would be 26 KiB each). Buckets narrower than an hour hold
+     * at most ten minutes of one SLO's traffic, so unsigned 32-bit counts suffice (4.29
+     * billion, i.e. 7 million events per second sustained) and halve the heap; hour buckets
+     * keep 64-bit counts. A total never drops below its bad count, so "total is zero" means
+     * an empty bucket. Counts are interleaved (total, bad) within a chunk.
      */
     private static final class Slots {
-        private final int[] narrowTotal;
-        private final int[] narrowBad;
-        private final long[] wideTotal;
-        private final long[] wideBad;
+        private final int length;
+        private final int[][] narrow;
+        private final long[][] wide;
+        /** Non-empty buckets per chunk; a chunk is allocated exactly while this is positive. */
+        private final short[] used;
 
-        Slots(final int length, final boolean wide) {
-            narrowTotal = wide ? null : new int[length];
-            narrowBad = wide ? null : new int[length];
-            wideTotal = wide ? new long[length] : null;
-            wideBad = wide ? new long[length] : null;
+        Slots(final int length, final boolean wideCounts) {
+            this.length = length;
+            final int chunks = (length + CHUNK - 1) / CHUNK;
+            narrow = wideCounts ? null : new int[chunks][];
+            wide = wideCounts ? new long[chunks][] : null;
+            used = new short[chunks];
         }
 
         int length() {
-            return wideTotal != null ? wideTotal.length : narrowTotal.length;
+            return length;
         }
 
         long total(final int slot) {
-            return wideTotal != null ? wideTotal[slot] : Integer.toUnsignedLong(narrowTotal[slot]);
+            final int k = slot >>> 6;
+            final int i = (slot & (CHUNK - 1)) << 1;
+            if (wide != null) {
+                final long[] c = wide[k];
+                return c == null ? 0 : c[i];
+            }
+            final int[] c = narrow[k];
+            return c == null ? 0 : Integer.toUnsignedLong(c[i]);
         }
 
         long bad(final int slot) {
-            return wideBad != null ? wideBad[slot] : Integer.toUnsignedLong(narrowBad[slot]);
+            final int k = slot >>> 6;
+            final int i = ((slot & (CHUNK - 1)) << 1) + 1;
+            if (wide != null) {
+                final long[] c = wide[k];
+                return c == null ? 0 : c[i];
+            }
+            final int[] c = narrow[k];
+            return c == null ? 0 : Integer.toUnsignedLong(c[i]);
         }
 
         void add(final int slot, final long count, final long badCount) {
-            if (wideTotal != null) {
-                wideTotal[slot] += count;
-                wideBad[slot] += badCount;
-            } else {
-                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowTotal[slot]) + count);
-                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowBad[slot]) + badCount);
+            if (count == 0 && badCount == 0) {
+                return;
             }
+            set(slot, total(slot) + count, bad(slot) + badCount);
         }
 
         void set(final int slot, final long count, final long badCount) {
-            if (wideTotal != null) {
-                wideTotal[slot] = count;
-                wideBad[slot] = badCount;
+            final int k = slot >>> 6;
+            final int i = (slot & (CHUNK - 1)) << 1;
+            final boolean wasEmpty = total(slot) == 0;
+            final boolean empty = count == 0;
+            if (wasEmpty && empty && badCount == 0) {
+                return;
+            }
+            if (wide != null) {
+                long[] c = wide[k];
+                if (c == null) {
+                    c = new long[CHUNK * 2];
+                    wide[k] = c;
+                }
+                c[i] = count;
+                c[i + 1] = badCount;
             } else {
-                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, count);
-                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, badCount);
+                int[] c = narrow[k];
+                if (c == null) {
+                    c = new int[CHUNK * 2];
+                    narrow[k] = c;
+                }
+                c[i] = (int) Math.min(0xFFFF_FFFFL, count);
+                c[i + 1] = (int) Math.min(0xFFFF_FFFFL, badCount);
+            }
+            if (wasEmpty && !empty) {
+                used[k]++;
+            } else if (!wasEmpty && empty) {
+                if (--used[k] == 0) {
+                    release(k);
+                }
+            }
+        }
+
+        private void release(final int k) {
+            if (wide != null) {
+                wide[k] = null;
+            } else {
+                narrow[k] = null;
             }
         }
 
         boolean anyNonZero() {
-            if (wideTotal != null) {
-                for (final long v : wideTotal) {
-                    if (v != 0) {
-                        return true;
-                    }
-                }
-            } else {
-                for (final int v : narrowTotal) {
-                    if (v != 0) {
-                        return true;
-                    }
+            for (final short u : used) {
+                if (u != 0) {
+                    return true;
                 }
             }
             return false;
         }
 
         void clearAll() {
-            if (wideTotal != null) {
-                Arrays.fill(wideTotal, 0);
-                Arrays.fill(wideBad, 0);
-            } else {
-                Arrays.fill(narrowTotal, 0);
-                Arrays.fill(narrowBad, 0);
+            for (int k = 0; k < used.length; k++) {
+                used[k] = 0;
+                release(k);
             }
         }
     }
