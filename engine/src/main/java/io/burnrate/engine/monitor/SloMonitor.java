@@ -53,6 +53,8 @@ public final class SloMonitor {
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
     private CompliancePeriod currentPeriod;
     private double[] calendarThresholds;
+    /** Event time before which advancing this monitor only moves its clock ({@link #dueAt}). */
+    private long dueAt = Long.MIN_VALUE;
     /** Queued for the next persist (the store's dirty list holds it once). */
     private boolean persistQueued;
     private boolean changed;
@@ -152,6 +154,23 @@ public final class SloMonitor {
         machines[rule] = machine;
     }
 
+    /**
+     * The earliest event time at which advancing this monitor can change more than its
+     * clock: a bucket leaving a window or being cleared ({@link WindowedCounts#nextChange}),
+     * or a compliance period opening or closing ({@link ComplianceTracker#nextDue}). Until
+     * then its rules would decide as before and nothing needs writing, so a sweep may
+     * leave it behind (and catch it up when it is read). Conservative: never later than
+     * the first change, possibly earlier.
+     */
+    public long dueAt() {
+        return dueAt;
+    }
+
+    /** Recomputes {@link #dueAt} (after this monitor was advanced). */
+    public void scheduleNext() {
+        dueAt = Math.min(counts.nextChange(), compliance.nextDue());
+    }
+
     /** Marks this monitor queued for the next persist; false when it already was (the store queues it once). */
     public boolean queuePersist() {
         if (persistQueued) {
@@ -182,6 +201,8 @@ public final class SloMonitor {
         counts.add(timestamp, count, bad);
         compliance.record(timestamp, count, bad, latencyMs);
         changed = true;
+        // the finest tier now holds counts: it can change from its next boundary on
+        dueAt = Math.min(dueAt, counts.nextFinestBoundary(Math.max(timestamp, counts.now())));
     }
 
     /**

@@ -161,6 +161,30 @@ public final class WindowedCounts {
         return result;
     }
 
+    /**
+     * The earliest event time at which {@link #advanceTo} can change anything but the
+     * clock: the next bucket boundary of a tier holding counts (a bucket can leave a window
+     * or be cleared only there). {@link Long#MAX_VALUE} when no tier holds any.
+     */
+    public long nextChange() {
+        if (now == NO_TIME) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (int t = 0; t < slots.length; t++) {
+            if (slots[t].anyNonZero()) {
+                next = Math.min(next, (current[t] + 1) * layout.resolutions()[t]);
+            }
+        }
+        return next;
+    }
+
+    /** The next bucket boundary of the finest tier after {@code timestamp}: no later than any change once it counted. */
+    public long nextFinestBoundary(final long timestamp) {
+        final long res = layout.resolutions()[0];
+        return (Math.floorDiv(timestamp, res) + 1) * res;
+    }
+
     public long total(final int window) {
         return winTotal[window];
     }
