@@ -178,6 +178,24 @@ public final class ComplianceTracker {
     }
 
     /**
+     * The earliest event time at which {@link #advanceTo} can open or close a period: the
+     * end of an open period time has not reached (the next one opens there), or the end
+     * plus grace of one it has (it closes there). {@link Long#MIN_VALUE} before any period
+     * is open: always due.
+     */
+    public long nextDue() {
+        if (open.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (final ComplianceAccumulator a : open.values()) {
+            final long end = a.period().end().toEpochMilli();
+            next = Math.min(next, end > now ? end : end + grace.toMillis());
+        }
+        return next;
+    }
+
+    /**
      * Closes every open period now, as if no more events will come (the end of a replay's
      * input): summaries of periods that have not ended cover the events up to {@code asOf}.
      */

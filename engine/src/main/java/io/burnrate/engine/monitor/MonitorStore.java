@@ -28,6 +28,11 @@ public interface MonitorStore {
     /** SLO {@code id} changed and is written at the next commit. */
     void markDirty(String id);
 
+    /** {@code m}, a live monitor, changed (the per-event form of {@link #markDirty(String)}: no lookup). */
+    default void markDirty(final SloMonitor m) {
+        markDirty(m.spec().id());
+    }
+
     TaskClock clock();
 
     void setClock(TaskClock clock);

@@ -57,6 +57,10 @@ public final class SloMonitor {
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
     private CompliancePeriod currentPeriod;
     private double[] calendarThresholds;
+    /** Event time before which advancing this monitor only moves its clock ({@link #dueAt}). */
+    private long dueAt = Long.MIN_VALUE;
+    /** Queued for the next persist (the store's dirty list holds it once). */
+    private boolean persistQueued;
     private boolean changed;
 
     /** The engine's default grace for late events. */
@@ -163,6 +167,39 @@ public final class SloMonitor {
         machines[rule] = machine;
     }
 
+    /**
+     * The earliest event time at which advancing this monitor can change more than its
+     * clock: a bucket leaving a window or being cleared ({@link WindowedCounts#nextChange}),
+     * or a compliance period opening or closing ({@link ComplianceTracker#nextDue}). Until
+     * then its rules would decide as before and nothing needs writing, so a sweep may
+     * leave it behind (and catch it up when it is read). Conservative: never later than
+     * the first change, possibly earlier.
+     */
+    public long dueAt() {
+        return dueAt;
+    }
+
+    /** Recomputes {@link #dueAt} (after this monitor was advanced). */
+    public void scheduleNext() {
+        dueAt = Math.min(counts.nextChange(), compliance.nextDue());
+    }
+
+    /** Marks this monitor queued for the next persist; false when it already was (the store queues it once). */
+    public boolean queuePersist() {
+        if (persistQueued) {
+            return false;
+        }
+        persistQueued = true;
+        return true;
+    }
+
+    /** Takes this monitor off the persist queue; returns whether it was on it. */
+    public boolean unqueuePersist() {
+        final boolean was = persistQueued;
+        persistQueued = false;
+        return was;
+    }
+
     /** Whether anything changed since the last {@link #snapshot}. */
     public boolean changed() {
         return changed;
@@ -177,6 +214,8 @@ public final class SloMonitor {
         counts.add(timestamp, count, bad);
         compliance.record(timestamp, count, bad, latencyMs);
         changed = true;
+        // the finest tier now holds counts: it can change from its next boundary on
+        dueAt = Math.min(dueAt, counts.nextFinestBoundary(Math.max(timestamp, counts.now())));
     }
 
     /**

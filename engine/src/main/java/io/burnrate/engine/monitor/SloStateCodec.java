@@ -2,7 +2,6 @@ package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.sli.WindowedCounts;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,10 +10,22 @@ import java.util.List;
 
 /**
  * The byte format of a task's SLO state, apart from any store: keys, the per-SLO header
- * (event time, bucket layout, rule states, budget thresholds crossed), varint-encoded
- * bucket chunks and the task clock. Keys are {@code sloId NUL type ...}: {@code H} the
- * header, {@code C tier chunk} a chunk of 64 buckets, {@code P suffix} a compliance
- * accumulator ({@code ComplianceTracker#storageKey}); the clock is {@code NUL T}.
+ * (event time, bucket layout, rule states, budget thresholds crossed, and the buckets
+ * changed since their chunk was last written), varint-encoded bucket chunks and the task
+ * clock. Keys are {@code sloId NUL type ...}: {@code H} the header, {@code C tier chunk} a
+ * chunk of 64 buckets, {@code P suffix} a compliance accumulator
+ * ({@code ComplianceTracker#storageKey}); the clock is {@code NUL T}.
+ *
+ * <p>Why the changed buckets ride in the header: a busy SLO changes one bucket per tier
+ * per commit, and rewriting the five 64-bucket chunks holding them at every commit made
+ * the changelog, not the counting, the cost at thousands of SLOs. A commit writes one
+ * header with the few changed buckets; a chunk is rewritten only when the header would
+ * carry more than {@link #OVERLAY_MAX} of them. Restoring reads the chunks, then lays the
+ * header's buckets over them.
+ *
+ * <p>Header formats: 3 (this one) ends with the changed buckets; 2 (before) has none and
+ * reads as 3 with no changed buckets, its chunks being complete. Any other reads as
+ * nothing stored.
  */
 public final class SloStateCodec {
 
@@ -22,8 +33,12 @@ public final class SloStateCodec {
     public static final byte HEADER = 'H';
     public static final byte CHUNK = 'C';
     public static final byte PERIOD = 'P';
-    /** Version of the header layout; another version reads as nothing stored. */
-    static final int FORMAT = 2;
+    /** Version of the header layout; {@link #FORMAT_NO_OVERLAY} also reads, any other as nothing stored. */
+    static final int FORMAT = 3;
+    /** The previous header layout: the same fields without changed buckets. */
+    static final int FORMAT_NO_OVERLAY = 2;
+    /** The most changed buckets a header carries; past this, the store rewrites their chunks. */
+    public static final int OVERLAY_MAX = 48;
     public static final byte[] CLOCK_KEY = {SEP, 'T'};
 
     private SloStateCodec() {
@@ -36,8 +51,10 @@ public final class SloStateCodec {
      * @param layoutHash            hash of the bucket layout the chunks were written with
      * @param rules                 the alert state machines, in rule order
      * @param budgetThresholdsCrossed how many budget-policy thresholds were crossed downwards
+     * @param overlay               changed buckets newer than their chunk: tier, slot, total, bad, repeated
      */
-    public record Header(long now, int layoutHash, List<AlertStateMachine> rules, int budgetThresholdsCrossed) {
+    public record Header(long now, int layoutHash, List<AlertStateMachine> rules, int budgetThresholdsCrossed,
+                         long[] overlay) {
 
         /** Whether the counts of {@code m} can be restored from chunks written with this header. */
         public boolean fits(final SloMonitor m) {
@@ -46,22 +63,94 @@ public final class SloStateCodec {
     }
 
     public static byte[] encodeHeader(final SloMonitor m) {
-        final WindowedCounts c = m.counts();
-        final ByteBuffer h = ByteBuffer.allocate(Integer.BYTES + Long.BYTES + Integer.BYTES + Integer.BYTES
-                + m.ruleCount() * (1 + Long.BYTES) + Integer.BYTES);
-        h.putInt(FORMAT).putLong(c.now()).putInt(c.layout().hashCode()).putInt(m.ruleCount());
-        for (int i = 0; i < m.ruleCount(); i++) {
-            final AlertStateMachine sm = m.machine(i);
-            h.put((byte) (sm.firing() ? 1 : 0)).putLong(sm.firingSince());
+        return new Writer().header(m);
+    }
+
+    /**
+     * Encodes headers and chunks into one growing scratch buffer, so a commit of many SLOs
+     * allocates only the exact-size arrays it hands to the store (which may keep them).
+     */
+    public static final class Writer {
+        private byte[] buf = new byte[512];
+        private int pos;
+
+        /** The header of {@code m}: time, layout, rules, budget crossings and its dirty buckets. */
+        public byte[] header(final SloMonitor m) {
+            final WindowedCounts c = m.counts();
+            pos = 0;
+            putInt(FORMAT);
+            putLong(c.now());
+            putInt(c.layoutHash());
+            putInt(m.ruleCount());
+            for (int i = 0; i < m.ruleCount(); i++) {
+                final AlertStateMachine sm = m.machine(i);
+                put(sm.firing() ? 1 : 0);
+                putLong(sm.firingSince());
+            }
+            putInt(m.budgetThresholdsCrossed());
+            putVarLong(c.dirtySlots());
+            c.forEachDirtySlot((tier, slot, total, bad) -> {
+                put(tier);
+                putVarLong(slot);
+                putVarLong(total);
+                putVarLong(bad);
+            });
+            return Arrays.copyOf(buf, pos);
         }
-        h.putInt(m.budgetThresholdsCrossed());
-        return h.array();
+
+        /** Chunk {@code chunk} of {@code tier}: its slots' counts, varint-encoded. */
+        public byte[] chunk(final WindowedCounts c, final int tier, final int chunk) {
+            pos = 0;
+            final int from = chunk * WindowedCounts.CHUNK;
+            final int to = Math.min(from + WindowedCounts.CHUNK, c.layout().tierBuckets()[tier]);
+            for (int s = from; s < to; s++) {
+                putVarLong(c.slotTotal(tier, s));
+                putVarLong(c.slotBad(tier, s));
+            }
+            return Arrays.copyOf(buf, pos);
+        }
+
+        private void ensure(final int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        private void put(final int b) {
+            ensure(1);
+            buf[pos++] = (byte) b;
+        }
+
+        private void putInt(final int v) {
+            ensure(Integer.BYTES);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        private void putLong(final long v) {
+            ensure(Long.BYTES);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[pos++] = (byte) (v >>> shift);
+            }
+        }
+
+        private void putVarLong(final long value) {
+            ensure(10);
+            long v = value;
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
     }
 
     /** The header, or null when it was written in another format. */
     public static Header decodeHeader(final byte[] bytes) {
         final ByteBuffer h = ByteBuffer.wrap(bytes);
-        if (h.getInt() != FORMAT) {
+        final int format = h.getInt();
+        if (format != FORMAT && format != FORMAT_NO_OVERLAY) {
             return null;
         }
         final long now = h.getLong();
@@ -71,7 +160,38 @@ public final class SloStateCodec {
         for (int i = 0; i < n; i++) {
             rules.add(new AlertStateMachine(h.get() == 1, h.getLong()));
         }
-        return new Header(now, layoutHash, rules, h.getInt());
+        final int crossed = h.getInt();
+        if (format == FORMAT_NO_OVERLAY) {
+            return new Header(now, layoutHash, rules, crossed, new long[0]);
+        }
+        final long count = readVarLong(h);
+        if (count < 0 || count * 4 > h.remaining()) {
+            throw new IllegalStateException("corrupt SLO state header: " + count + " changed buckets");
+        }
+        final long[] overlay = new long[(int) count * 4];
+        for (int i = 0; i < overlay.length; i += 4) {
+            overlay[i] = h.get();
+            overlay[i + 1] = readVarLong(h);
+            overlay[i + 2] = readVarLong(h);
+            overlay[i + 3] = readVarLong(h);
+        }
+        return new Header(now, layoutHash, rules, crossed, overlay);
+    }
+
+    /**
+     * Lays the header's changed buckets over the counts restored from the chunks (whose
+     * layout fits; call before {@link WindowedCounts#rebuildSums}) and keeps them marked
+     * changed: they are still newer than their chunk, so the next header carries them again.
+     */
+    public static void applyOverlay(final WindowedCounts c, final Header h) {
+        final long[] o = h.overlay();
+        for (int i = 0; i < o.length; i += 4) {
+            final int tier = (int) o[i];
+            if (tier < 0 || tier >= c.tiers() || o[i + 1] < 0 || o[i + 1] >= c.layout().tierBuckets()[tier]) {
+                throw new IllegalStateException("corrupt SLO state header: bucket " + o[i + 1] + " of tier " + tier);
+            }
+            c.restoreUnwritten(tier, (int) o[i + 1], o[i + 2], o[i + 3]);
+        }
     }
 
     /** Puts the rule states and budget crossings of {@code h} into {@code m} (whose layout fits). */
@@ -83,14 +203,7 @@ public final class SloStateCodec {
     }
 
     public static byte[] encodeChunk(final WindowedCounts c, final int tier, final int chunk) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(WindowedCounts.CHUNK * 2);
-        final int from = chunk * WindowedCounts.CHUNK;
-        final int to = Math.min(from + WindowedCounts.CHUNK, c.layout().tierBuckets()[tier]);
-        for (int s = from; s < to; s++) {
-            writeVarLong(out, c.slotTotal(tier, s));
-            writeVarLong(out, c.slotBad(tier, s));
-        }
-        return out.toByteArray();
+        return new Writer().chunk(c, tier, chunk);
     }
 
     public static void decodeChunk(final WindowedCounts c, final int tier, final int chunk, final byte[] data) {
@@ -164,15 +277,6 @@ public final class SloStateCodec {
             }
         }
         return null;
-    }
-
-    static void writeVarLong(final ByteArrayOutputStream out, final long value) {
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     static long readVarLong(final ByteBuffer in) {

@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * refused as {@code late}; one more than {@code maxFutureSkew} ahead of the wall clock, or
  * more than {@code maxEventAge} behind it, as {@code invalid-timestamp}. Every SLO of the
  * task is advanced to the task's event time at least every evaluation interval, so a quiet
- * service resolves while others send traffic; when the whole task is idle for
+ * service resolves while others send traffic. Sweeps are driven by due times
+ * ({@link SloMonitor#dueAt}): an SLO is visited only once advancing it can change a window
+ * sum, clear a bucket or open or close a compliance period; one that is not due is left
+ * behind and caught up to the last sweep, doing exactly what that sweep would have done,
+ * before it counts an event, is shown or is redefined. When the whole task is idle for
  * {@code idleAdvanceAfter} of wall-clock time, event time follows the wall clock. When the
  * input ends (replay), every open compliance period closes.
  */
@@ -68,13 +72,20 @@ public final class TaskEvaluator {
     private long wallAtLastInput;
     private long wallAtLastStatus;
     private long taskTimeAtLastInput = TaskClock.NO_TIME;
+    /** No monitor is due before this task time (a sweep before it visits none). */
+    private long minDue = Long.MIN_VALUE;
     private boolean closedAtInputEnd;
     /**
-     * The first status interval after the task starts publishes every SLO, changed or not:
-     * a task taken over from a killed instance may have counted its last events there,
-     * and that instance died before publishing their status.
+     * The SLOs this task had when it started, published once whether they changed or not
+     * ({@link #FIRST_STATUS_PER_INTERVAL} per status interval): a task taken over from a
+     * killed instance may have counted its last events there, and that instance died
+     * before publishing their status. Null once all are published.
      */
-    private boolean statusOfAll = true;
+    private List<SloMonitor> firstShow;
+    private int firstShown;
+
+    /** Restored SLOs published per status interval after a start (a takeover of 10,000 is spread over ten). */
+    static final int FIRST_STATUS_PER_INTERVAL = 1_000;
 
     public TaskEvaluator(final Rules rules, final Supplier<SloRegistry.Snapshot> registry, final MonitorStore store,
                          final Emitter out, final EngineCounters counters) {
@@ -94,6 +105,8 @@ public final class TaskEvaluator {
         wallAtLastInput = wallNow;
         wallAtLastStatus = wallNow;
         reconcile(true);
+        firstShow = new ArrayList<>(store.monitors());
+        firstShown = 0;
     }
 
     public TaskClock clock() {
@@ -135,6 +148,7 @@ public final class TaskEvaluator {
         for (int k = 0; k < matchedSpecs.size(); k++) {
             final SloSpec spec = matchedSpecs.get(k);
             final SloMonitor m = store.monitor(spec);
+            catchUp(m);
             final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
             if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
                 continue; // a maintenance window: the event counts for nothing
@@ -142,7 +156,8 @@ public final class TaskEvaluator {
             final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
                     && spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
-            store.markDirty(spec.id());
+            minDue = Math.min(minDue, m.dueAt());
+            store.markDirty(m);
             m.evaluate(onAlert);
             m.observeBudget(onPolicy);
         }
@@ -192,8 +207,9 @@ public final class TaskEvaluator {
         if (inputEnded && !closedAtInputEnd) {
             closedAtInputEnd = true;
             for (final SloMonitor m : store.monitors()) {
+                catchUp(m);
                 m.closeCompliance(onSummary);
-                store.markDirty(m.spec().id());
+                store.markDirty(m);
             }
         }
         final Duration idle = rules.idleAdvanceAfter();
@@ -207,34 +223,75 @@ public final class TaskEvaluator {
         }
         if (wallNow - wallAtLastStatus >= rules.statusInterval().toMillis()) {
             wallAtLastStatus = wallNow;
+            if (firstShow != null) {
+                final int end = Math.min(firstShow.size(), firstShown + FIRST_STATUS_PER_INTERVAL);
+                for (int i = firstShown; i < end; i++) {
+                    final SloMonitor m = firstShow.get(i);
+                    if (store.live(m.spec().id()) == m) {
+                        catchUp(m);
+                        out.status(m);
+                    }
+                }
+                firstShown = end;
+                if (end == firstShow.size()) {
+                    firstShow = null;
+                }
+            }
             for (final SloMonitor m : store.monitors()) {
-                if (m.changed() || statusOfAll) {
+                catchUp(m);
+                if (m.changed()) {
                     out.status(m);
                 }
             }
-            statusOfAll = false;
         }
     }
 
-    /** Advances every SLO of this task to the task's event time and evaluates it. */
+    /**
+     * Advances the SLOs of this task that are due to the task's event time and evaluates
+     * them; the others are left behind ({@link #catchUp}). The scan keeps the store's
+     * order, in which outputs of one sweep have always come, and is skipped altogether
+     * while no SLO is due.
+     */
     private void sweep() {
         lastSweep = taskTime;
-        for (final SloMonitor m : new ArrayList<>(store.monitors())) {
-            final int moved = m.advanceTo(taskTime);
-            m.settleCompliance(onSummary);
-            if (m.compliance().hasPendingWrites()) {
-                store.markDirty(m.spec().id());
-            }
-            // only the clock moved: every rule would decide as before, and a stale stored
-            // clock is safe to restore (advancing from it clears nothing that holds data)
-            if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
-                store.markDirty(m.spec().id());
-            }
-            if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
-                m.evaluate(onAlert);
-                m.observeBudget(onPolicy);
-            }
+        if (taskTime < minDue) {
+            return;
         }
+        long next = Long.MAX_VALUE;
+        for (final SloMonitor m : store.monitors()) {
+            if (m.dueAt() <= taskTime) {
+                visit(m, taskTime);
+            }
+            next = Math.min(next, m.dueAt());
+        }
+        minDue = next;
+    }
+
+    /** What the sweeps since this monitor was last visited would have done to it. */
+    private void catchUp(final SloMonitor m) {
+        final long now = m.counts().now();
+        if (lastSweep != TaskClock.NO_TIME && now != WindowedCounts.NO_TIME && now < lastSweep) {
+            visit(m, lastSweep);
+        }
+    }
+
+    /** One SLO's part of a sweep at {@code time}. */
+    private void visit(final SloMonitor m, final long time) {
+        final int moved = m.advanceTo(time);
+        m.settleCompliance(onSummary);
+        if (m.compliance().hasPendingWrites()) {
+            store.markDirty(m);
+        }
+        // only the clock moved: every rule would decide as before, and a stale stored
+        // clock is safe to restore (advancing from it clears nothing that holds data)
+        if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
+            store.markDirty(m);
+        }
+        if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
+            m.evaluate(onAlert);
+            m.observeBudget(onPolicy);
+        }
+        m.scheduleNext();
     }
 
     private void alert(final AlertTransition t) {
@@ -278,6 +335,7 @@ public final class TaskEvaluator {
         }
         registryVersion = snap.version();
         applied = snap;
+        minDue = Long.MIN_VALUE; // new and redefined monitors are due at once
         if (includeStored) {
             for (final String id : store.storedIds()) {
                 final SloSpec spec = snap.byId().get(id);
@@ -293,6 +351,9 @@ public final class TaskEvaluator {
             final SloSpec spec = snap.byId().get(id);
             if (spec == null && snap.invalid().containsKey(id)) {
                 continue;
+            }
+            if (spec == null || !spec.equals(m.spec())) {
+                catchUp(m);
             }
             if (spec == null) {
                 LOG.info("SLO {} deleted: resolving its alerts and dropping its state", id);

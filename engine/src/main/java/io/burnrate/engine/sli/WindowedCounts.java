@@ -14,16 +14,19 @@ import java.util.Arrays;
  */
 public final class WindowedCounts {
 
-    /** Slots per persisted chunk; dirty tracking is per chunk. */
+    /** Slots per persisted chunk (one word of the dirty bitset). */
     public static final int CHUNK = 64;
     public static final long NO_TIME = Long.MIN_VALUE;
     /** Buckets this wide or wider count in longs; narrower ones in unsigned ints (half the heap). */
     static final long WIDE_FROM_MS = 3_600_000L;
 
     private final BucketLayout layout;
+    private final int layoutHash;
     private final Slots[] slots;
     private final long[] current;
+    /** Per tier, one bit per slot changed since it was last written in its chunk. */
     private final long[][] dirty;
+    private int dirtySlots;
     private final long[] winTotal;
     private final long[] winBad;
     private final int[] winBuckets;
@@ -31,13 +34,14 @@ public final class WindowedCounts {
 
     public WindowedCounts(final BucketLayout layout) {
         this.layout = layout;
+        this.layoutHash = layout.hashCode();
         final int tiers = layout.resolutions().length;
         slots = new Slots[tiers];
         dirty = new long[tiers][];
         current = new long[tiers];
         for (int t = 0; t < tiers; t++) {
             slots[t] = new Slots(layout.tierBuckets()[t], layout.resolutions()[t] >= WIDE_FROM_MS);
-            dirty[t] = new long[(chunks(t) + 63) / 64];
+            dirty[t] = new long[chunks(t)];
         }
         final int windows = layout.windows().size();
         winTotal = new long[windows];
@@ -50,6 +54,11 @@ public final class WindowedCounts {
 
     public BucketLayout layout() {
         return layout;
+    }
+
+    /** {@code layout().hashCode()}, computed once (every persisted header carries it). */
+    public int layoutHash() {
+        return layoutHash;
     }
 
     /** Event time up to which the counts are current; {@link #NO_TIME} before any. */
@@ -110,9 +119,14 @@ public final class WindowedCounts {
             if (target - current[t] >= len) {
                 if (slots[t].anyNonZero()) {
                     result |= SLOTS_CLEARED | SUMS_CHANGED;
+                    // what was stored for a non-empty slot is stale now; an empty one stays as stored
+                    for (int slot = 0; slot < len; slot++) {
+                        if (slots[t].total(slot) != 0) {
+                            markDirty(t, slot);
+                        }
+                    }
+                    slots[t].clearAll();
                 }
-                slots[t].clearAll();
-                Arrays.fill(dirty[t], -1L);
                 for (int w = 0; w < winTotal.length; w++) {
                     if (tierOf[w] == t) {
                         winTotal[w] = 0;
@@ -145,6 +159,30 @@ public final class WindowedCounts {
         }
         now = timestamp;
         return result;
+    }
+
+    /**
+     * The earliest event time at which {@link #advanceTo} can change anything but the
+     * clock: the next bucket boundary of a tier holding counts (a bucket can leave a window
+     * or be cleared only there). {@link Long#MAX_VALUE} when no tier holds any.
+     */
+    public long nextChange() {
+        if (now == NO_TIME) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (int t = 0; t < slots.length; t++) {
+            if (slots[t].anyNonZero()) {
+                next = Math.min(next, (current[t] + 1) * layout.resolutions()[t]);
+            }
+        }
+        return next;
+    }
+
+    /** The next bucket boundary of the finest tier after {@code timestamp}: no later than any change once it counted. */
+    public long nextFinestBoundary(final long timestamp) {
+        final long res = layout.resolutions()[0];
+        return (Math.floorDiv(timestamp, res) + 1) * res;
     }
 
     public long total(final int window) {
@@ -185,14 +223,69 @@ public final class WindowedCounts {
         return (layout.tierBuckets()[tier] + CHUNK - 1) / CHUNK;
     }
 
+    /** Slots changed since they were last written in their chunk, over all tiers. */
+    public int dirtySlots() {
+        return dirtySlots;
+    }
+
+    /** Whether slot {@code slot} of {@code tier} changed since its chunk was last written. */
+    public boolean isSlotDirty(final int tier, final int slot) {
+        return (dirty[tier][slot >>> 6] & (1L << (slot & 63))) != 0;
+    }
+
+    /** Whether any slot of the chunk changed since the chunk was last written. */
     public boolean isDirty(final int tier, final int chunk) {
-        return (dirty[tier][chunk >>> 6] & (1L << (chunk & 63))) != 0;
+        return dirty[tier][chunk] != 0;
+    }
+
+    /** The chunk was written: its slots are clean. */
+    public void clearDirty(final int tier, final int chunk) {
+        dirtySlots -= Long.bitCount(dirty[tier][chunk]);
+        dirty[tier][chunk] = 0;
+    }
+
+    /** Whether every slot of the chunk is empty. */
+    public boolean chunkEmpty(final int tier, final int chunk) {
+        return slots[tier].used[chunk] == 0;
+    }
+
+    /** Chunks of bucket counts on the heap now, over all tiers (the rest are empty). */
+    public int chunksAllocated() {
+        int n = 0;
+        for (final Slots s : slots) {
+            for (final short u : s.used) {
+                n += u != 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Receives one changed slot: its tier, ring position and counts. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        void visit(int tier, int slot, long total, long bad);
+    }
+
+    /** Visits every slot changed since its chunk was last written, tier by tier, in ring order. */
+    public void forEachDirtySlot(final SlotVisitor visitor) {
+        for (int t = 0; t < dirty.length; t++) {
+            final long[] d = dirty[t];
+            for (int k = 0; k < d.length; k++) {
+                long bits = d[k];
+                while (bits != 0) {
+                    final int slot = (k << 6) + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    visitor.visit(t, slot, slots[t].total(slot), slots[t].bad(slot));
+                }
+            }
+        }
     }
 
     public void clearDirty() {
         for (final long[] d : dirty) {
             Arrays.fill(d, 0);
         }
+        dirtySlots = 0;
     }
 
     /** Total and bad counts of one slot (ring position, not absolute bucket index). */
@@ -219,6 +312,16 @@ public final class WindowedCounts {
         slots[tier].set(slot, slotTotal, slotBad);
     }
 
+    /**
+     * Restores a slot that was stored newer than its chunk: set, and still marked changed
+     * (so that it is written again until its chunk is).
+     */
+    public void restoreUnwritten(final int tier, final int slot, final long slotTotal, final long slotBad) {
+        slots[tier].set(slot, slotTotal, slotBad);
+        markDirty(tier, slot);
+    }
+
+    /** After restoring slots: recomputes every window's sums (dirty marks are kept). */
     public void rebuildSums() {
         final int[] tierOf = layout.windowTier();
         for (int w = 0; w < winTotal.length; w++) {
@@ -234,89 +337,130 @@ public final class WindowedCounts {
             winTotal[w] = sumTotal;
             winBad[w] = sumBad;
         }
-        clearDirty();
     }
 
     private void markDirty(final int tier, final int slot) {
-        final int chunk = slot / CHUNK;
-        dirty[tier][chunk >>> 6] |= 1L << (chunk & 63);
+        final long bit = 1L << (slot & 63);
+        final long word = dirty[tier][slot >>> 6];
+        if ((word & bit) == 0) {
+            dirty[tier][slot >>> 6] = word | bit;
+            dirtySlots++;
+        }
     }
 
     /**
-     * One tier's bucket counts. Buckets narrower than an hour hold at most ten minutes of
-     * one SLO's traffic, so unsigned 32-bit counts suffice (4.29 billion, i.e. 7 million
-     * events per second sustained) and halve the heap; hour buckets keep 64-bit counts.
-     * A total never drops below its bad count, so "total is zero" means an empty bucket.
+     * One tier's bucket counts, allocated a chunk of {@link #CHUNK} buckets at a time when
+     * the first of them gets an event and released when the last of them empties: a quiet
+     * SLO, or one with a few minutes of history, holds only the chunks its traffic touched
+     * (a 30d SLO's 2,532 buckets would be 26 KiB each). Buckets narrower than an hour hold
+     * at most ten minutes of one SLO's traffic, so unsigned 32-bit counts suffice (4.29
+     * billion, i.e. 7 million events per second sustained) and halve the heap; hour buckets
+     * keep 64-bit counts. A total never drops below its bad count, so "total is zero" means
+     * an empty bucket. Counts are interleaved (total, bad) within a chunk.
      */
     private static final class Slots {
-        private final int[] narrowTotal;
-        private final int[] narrowBad;
-        private final long[] wideTotal;
-        private final long[] wideBad;
+        private final int length;
+        private final int[][] narrow;
+        private final long[][] wide;
+        /** Non-empty buckets per chunk; a chunk is allocated exactly while this is positive. */
+        private final short[] used;
 
-        Slots(final int length, final boolean wide) {
-            narrowTotal = wide ? null : new int[length];
-            narrowBad = wide ? null : new int[length];
-            wideTotal = wide ? new long[length] : null;
-            wideBad = wide ? new long[length] : null;
+        Slots(final int length, final boolean wideCounts) {
+            this.length = length;
+            final int chunks = (length + CHUNK - 1) / CHUNK;
+            narrow = wideCounts ? null : new int[chunks][];
+            wide = wideCounts ? new long[chunks][] : null;
+            used = new short[chunks];
         }
 
         int length() {
-            return wideTotal != null ? wideTotal.length : narrowTotal.length;
+            return length;
         }
 
         long total(final int slot) {
-            return wideTotal != null ? wideTotal[slot] : Integer.toUnsignedLong(narrowTotal[slot]);
+            final int k = slot >>> 6;
+            final int i = (slot & (CHUNK - 1)) << 1;
+            if (wide != null) {
+                final long[] c = wide[k];
+                return c == null ? 0 : c[i];
+            }
+            final int[] c = narrow[k];
+            return c == null ? 0 : Integer.toUnsignedLong(c[i]);
         }
 
         long bad(final int slot) {
-            return wideBad != null ? wideBad[slot] : Integer.toUnsignedLong(narrowBad[slot]);
+            final int k = slot >>> 6;
+            final int i = ((slot & (CHUNK - 1)) << 1) + 1;
+            if (wide != null) {
+                final long[] c = wide[k];
+                return c == null ? 0 : c[i];
+            }
+            final int[] c = narrow[k];
+            return c == null ? 0 : Integer.toUnsignedLong(c[i]);
         }
 
         void add(final int slot, final long count, final long badCount) {
-            if (wideTotal != null) {
-                wideTotal[slot] += count;
-                wideBad[slot] += badCount;
-            } else {
-                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowTotal[slot]) + count);
-                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, Integer.toUnsignedLong(narrowBad[slot]) + badCount);
+            if (count == 0 && badCount == 0) {
+                return;
             }
+            set(slot, total(slot) + count, bad(slot) + badCount);
         }
 
         void set(final int slot, final long count, final long badCount) {
-            if (wideTotal != null) {
-                wideTotal[slot] = count;
-                wideBad[slot] = badCount;
+            final int k = slot >>> 6;
+            final int i = (slot & (CHUNK - 1)) << 1;
+            final boolean wasEmpty = total(slot) == 0;
+            final boolean empty = count == 0;
+            if (wasEmpty && empty && badCount == 0) {
+                return;
+            }
+            if (wide != null) {
+                long[] c = wide[k];
+                if (c == null) {
+                    c = new long[CHUNK * 2];
+                    wide[k] = c;
+                }
+                c[i] = count;
+                c[i + 1] = badCount;
             } else {
-                narrowTotal[slot] = (int) Math.min(0xFFFF_FFFFL, count);
-                narrowBad[slot] = (int) Math.min(0xFFFF_FFFFL, badCount);
+                int[] c = narrow[k];
+                if (c == null) {
+                    c = new int[CHUNK * 2];
+                    narrow[k] = c;
+                }
+                c[i] = (int) Math.min(0xFFFF_FFFFL, count);
+                c[i + 1] = (int) Math.min(0xFFFF_FFFFL, badCount);
+            }
+            if (wasEmpty && !empty) {
+                used[k]++;
+            } else if (!wasEmpty && empty) {
+                if (--used[k] == 0) {
+                    release(k);
+                }
+            }
+        }
+
+        private void release(final int k) {
+            if (wide != null) {
+                wide[k] = null;
+            } else {
+                narrow[k] = null;
             }
         }
 
         boolean anyNonZero() {
-            if (wideTotal != null) {
-                for (final long v : wideTotal) {
-                    if (v != 0) {
-                        return true;
-                    }
-                }
-            } else {
-                for (final int v : narrowTotal) {
-                    if (v != 0) {
-                        return true;
-                    }
+            for (final short u : used) {
+                if (u != 0) {
+                    return true;
                 }
             }
             return false;
         }
 
         void clearAll() {
-            if (wideTotal != null) {
-                Arrays.fill(wideTotal, 0);
-                Arrays.fill(wideBad, 0);
-            } else {
-                Arrays.fill(narrowTotal, 0);
-                Arrays.fill(narrowBad, 0);
+            for (int k = 0; k < used.length; k++) {
+                used[k] = 0;
+                release(k);
             }
         }
     }

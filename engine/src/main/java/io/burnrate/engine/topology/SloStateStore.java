@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +31,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-SLO state of one task: live {@link SloMonitor}s in memory, persisted to a
@@ -55,13 +56,21 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]>, MonitorStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SloStateStore.class);
     private static final byte HEADER = SloStateCodec.HEADER;
     private static final byte CHUNK = SloStateCodec.CHUNK;
     private static final byte PERIOD = SloStateCodec.PERIOD;
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
-    private final Set<String> dirty = new LinkedHashSet<>();
+    /** Monitors to write at the next persist, each once ({@link SloMonitor#queuePersist}). */
+    private final List<SloMonitor> dirty = new ArrayList<>();
+    private final SloStateCodec.Writer writer = new SloStateCodec.Writer();
+    /** What this store wrote (puts, deletes; bytes of keys and values) and how often it persisted. */
+    private long persists;
+    private long puts;
+    private long deletes;
+    private long bytesWritten;
     /** Key types (header, chunks, periods) to delete per SLO at the next persist. */
     private final Map<String, Set<Byte>> drops = new LinkedHashMap<>();
     private static final Bytes CLOCK_KEY = Bytes.wrap(SloStateCodec.CLOCK_KEY);
@@ -156,13 +165,25 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     @Override
     public void markDirty(final String id) {
-        dirty.add(id);
+        final SloMonitor m = live.get(id);
+        if (m != null) {
+            markDirty(m);
+        }
+    }
+
+    @Override
+    public void markDirty(final SloMonitor m) {
+        if (m.queuePersist()) {
+            dirty.add(m);
+        }
     }
 
     @Override
     public void remove(final String id) {
-        live.remove(id);
-        dirty.remove(id);
+        final SloMonitor m = live.remove(id);
+        if (m != null) {
+            m.unqueuePersist();
+        }
         drop(id, HEADER);
         drop(id, CHUNK);
         drop(id, PERIOD);
@@ -198,6 +219,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     /** A task closed dirty: what was not flushed must not survive in memory. */
     @Override
     public void clearCache() {
+        for (final SloMonitor m : dirty) {
+            m.unqueuePersist();
+        }
         live.clear();
         dirty.clear();
         drops.clear();
@@ -217,48 +241,81 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     }
 
     private void persist() {
+        persists++;
         if (clockDirty) {
-            inner.put(CLOCK_KEY, SloStateCodec.encodeClock(clock));
+            put(CLOCK_KEY, SloStateCodec.encodeClock(clock));
             clockDirty = false;
         }
         drops.forEach((id, types) -> types.forEach(type -> deleteRange(id, type)));
         drops.clear();
-        for (final String id : dirty) {
-            final SloMonitor m = live.get(id);
-            if (m != null) {
+        for (final SloMonitor m : dirty) {
+            // a monitor replaced or removed since it was queued is no longer written
+            if (m.unqueuePersist() && live.get(m.spec().id()) == m) {
                 write(m);
             }
         }
         dirty.clear();
     }
 
+    /**
+     * One SLO's changes: its header, carrying the buckets changed since their chunk was
+     * written, and only when those would be more than {@link SloStateCodec#OVERLAY_MAX},
+     * the chunks holding them first (a chunk left all empty is deleted).
+     */
     private void write(final SloMonitor m) {
         final String id = m.spec().id();
         final WindowedCounts c = m.counts();
-        inner.put(Bytes.wrap(SloStateCodec.headerKey(id)), SloStateCodec.encodeHeader(m));
-        for (int t = 0; t < c.tiers(); t++) {
-            for (int k = 0; k < c.chunks(t); k++) {
-                if (c.isDirty(t, k)) {
-                    inner.put(Bytes.wrap(SloStateCodec.chunkKey(id, t, k)), SloStateCodec.encodeChunk(c, t, k));
+        if (c.dirtySlots() > SloStateCodec.OVERLAY_MAX) {
+            for (int t = 0; t < c.tiers(); t++) {
+                for (int k = 0; k < c.chunks(t); k++) {
+                    if (c.isDirty(t, k)) {
+                        final Bytes key = Bytes.wrap(SloStateCodec.chunkKey(id, t, k));
+                        if (c.chunkEmpty(t, k)) {
+                            delete(key);
+                        } else {
+                            put(key, writer.chunk(c, t, k));
+                        }
+                        c.clearDirty(t, k);
+                    }
                 }
             }
         }
-        c.clearDirty();
+        put(Bytes.wrap(SloStateCodec.headerKey(id)), writer.header(m));
         for (final Map.Entry<String, byte[]> w : m.compliance().pendingWrites().entrySet()) {
             final Bytes k = periodKey(id, w.getKey());
             if (w.getValue() == null) {
-                inner.delete(k);
+                delete(k);
             } else {
-                inner.put(k, w.getValue());
+                put(k, w.getValue());
             }
         }
+    }
+
+    private void put(final Bytes key, final byte[] value) {
+        puts++;
+        bytesWritten += key.get().length + value.length;
+        inner.put(key, value);
+    }
+
+    private void delete(final Bytes key) {
+        deletes++;
+        bytesWritten += key.get().length;
+        inner.delete(key);
+    }
+
+    /**
+     * What this store wrote since it opened: persists (commits), puts, deletes, and bytes of
+     * keys and values (the changelog's payload).
+     */
+    public long[] writeStats() {
+        return new long[] {persists, puts, deletes, bytesWritten};
     }
 
     private void loadPeriods(final SloMonitor m) {
         final String id = m.spec().id();
         storedPeriods(id, (char) 0).forEach((suffix, bytes) -> {
             if (!m.compliance().restore(suffix, bytes)) {
-                inner.delete(periodKey(id, suffix));
+                delete(periodKey(id, suffix));
             }
         });
         m.restoreComplianceFiring();
@@ -317,7 +374,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             // definition changed while the state was stored: the counts start afresh; the
             // compliance periods carry on where they still fit (same objective, method, periods)
             drop(spec.id(), CHUNK);
-            markDirty(spec.id());
+            markDirty(m);
             c.restoreTime(now); // empty buckets, but the SLO's clock (and its periods) carry on
             c.rebuildSums();
             loadPeriods(m);
@@ -333,6 +390,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
                 }
             }
         }
+        SloStateCodec.applyOverlay(c, h);
         c.rebuildSums();
         loadPeriods(m);
         return m;
@@ -365,6 +423,10 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     @Override
     public void close() {
+        if (persists > 0) {
+            LOG.info("state store {}: {} commits wrote {} puts, {} deletes, {} bytes ({} bytes per commit)", name(),
+                    persists, puts, deletes, bytesWritten, bytesWritten / persists);
+        }
         live.clear();
         inner.close();
     }

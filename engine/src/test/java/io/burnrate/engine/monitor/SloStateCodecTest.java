@@ -9,6 +9,7 @@ import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.AlertTransition;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,14 +51,12 @@ class SloStateCodecTest {
                 SloStateCodec.decodeChunk(m.counts(), t, k, chunks[t][k]);
             }
         }
+        SloStateCodec.applyOverlay(m.counts(), h);
         m.counts().rebuildSums();
         return m;
     }
 
-    @Test
-    void shouldReadBackEveryRuleStateBudgetCrossingAndCount() {
-        final SloMonitor before = paging();
-        final WindowedCounts c = before.counts();
+    private static byte[][][] allChunks(final WindowedCounts c) {
         final byte[][][] chunks = new byte[c.tiers()][][];
         for (int t = 0; t < c.tiers(); t++) {
             chunks[t] = new byte[c.chunks(t)][];
@@ -65,6 +64,52 @@ class SloStateCodecTest {
                 chunks[t][k] = SloStateCodec.encodeChunk(c, t, k);
             }
         }
+        return chunks;
+    }
+
+    @Test
+    void shouldLayTheHeadersChangedBucketsOverStaleChunks() {
+        final SloMonitor before = paging();
+        final WindowedCounts c = before.counts();
+        final byte[][][] stale = allChunks(c);
+        c.clearDirty(); // the chunks were written
+        // 10 more seconds at 2/s, all bad: 10 one-second buckets, and 1 or 2 buckets in each coarser tier
+        final Traffic t = Traffic.of("checkout", 2, Instant.ofEpochMilli(c.now() + 1_000));
+        t.next(Duration.ofSeconds(10), Traffic.all()).forEach(e -> before.record(e.timestamp(), 1, 1, e.latencyMs()));
+        assertThat(c.dirtySlots()).isBetween(14, SloStateCodec.OVERLAY_MAX);
+        final SloMonitor after = restored(before, SloStateCodec.encodeHeader(before), stale);
+        for (int w = 0; w < c.layout().windows().size(); w++) {
+            assertThat(after.counts().total(w)).as(c.layout().windows().get(w).toString()).isEqualTo(c.total(w));
+            assertThat(after.counts().bad(w)).as(c.layout().windows().get(w).toString()).isEqualTo(c.bad(w));
+        }
+        // 30 min at 2/s, 3 min all bad, 10 s all bad: the 1 h window holds 3,980 requests, 380 bad
+        final int hour = c.layout().windows().indexOf(Duration.ofHours(1));
+        assertThat(after.counts().total(hour)).isEqualTo(3_980);
+        assertThat(after.counts().bad(hour)).isEqualTo(380);
+        // still newer than their chunks: the next header carries them again
+        assertThat(after.counts().dirtySlots()).isEqualTo(c.dirtySlots());
+    }
+
+    @Test
+    void shouldReadTheFormatWithoutChangedBuckets() {
+        final SloMonitor before = paging();
+        final byte[] v3 = SloStateCodec.encodeHeader(before);
+        // format 2 is format 3 without the trailing changed-bucket list
+        final int fixed = 4 + 8 + 4 + 4 + before.ruleCount() * 9 + 4;
+        final byte[] v2 = Arrays.copyOf(v3, fixed);
+        ByteBuffer.wrap(v2).putInt(SloStateCodec.FORMAT_NO_OVERLAY);
+        final SloStateCodec.Header h = SloStateCodec.decodeHeader(v2);
+        assertThat(h).isNotNull();
+        assertThat(h.overlay()).isEmpty();
+        assertThat(h.now()).isEqualTo(before.counts().now());
+        assertThat(h.budgetThresholdsCrossed()).isEqualTo(before.budgetThresholdsCrossed());
+    }
+
+    @Test
+    void shouldReadBackEveryRuleStateBudgetCrossingAndCount() {
+        final SloMonitor before = paging();
+        final WindowedCounts c = before.counts();
+        final byte[][][] chunks = allChunks(c);
         final SloMonitor after = restored(before, SloStateCodec.encodeHeader(before), chunks);
         int firing = 0;
         for (int i = 0; i < before.ruleCount(); i++) {

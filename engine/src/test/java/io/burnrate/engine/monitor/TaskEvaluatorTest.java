@@ -117,6 +117,35 @@ class TaskEvaluatorTest {
         assertThat(rig.out.alerts).extracting(AlertTransition::state).contains("resolved");
     }
 
+    /**
+     * Sweeps visit an SLO only when advancing it can change something: checkout's one
+     * event at T sits in a five-second bucket of its 1 h window once the 5 m window has
+     * let it go, so while search is busy checkout is visited at five-second boundaries at
+     * most, not every second, and between them it is left behind the task's clock. Shown
+     * (the status interval), it is caught up to the last sweep first, with exactly the
+     * numbers an every-second sweep gives: 5 m window empty, 1 h window 1 request.
+     */
+    @Test
+    void shouldVisitOnlyDueSlosAndCatchUpTheOthersBeforeShowingThem() {
+        rig.registry.put(Specs.availability("search-availability", "search", 0));
+        final SloMonitor checkout = rig.store.live("checkout-availability");
+        boolean leftBehind = false;
+        // search: one event per second from T + 0.5 s, for 10 minutes
+        for (long t = T + 500; t < T + 10 * MIN; t += S) {
+            assertThat(rig.evaluator.onEvent(event("search", t, 200), T)).isNull();
+            leftBehind |= checkout.counts().now() < rig.evaluator.clock().lastSweep();
+        }
+        assertThat(leftBehind).as("checkout was left behind some sweeps").isTrue();
+        final int statusesBefore = rig.out.statuses;
+        rig.evaluator.onWallClock(T + 5 * S, false);
+        assertThat(checkout.counts().now()).isEqualTo(rig.evaluator.clock().lastSweep());
+        assertThat(rig.out.statuses - statusesBefore).as("both SLOs moved: both shown").isEqualTo(2);
+        final int fiveMin = checkout.counts().layout().indexOf(Duration.ofMinutes(5));
+        final int hour = checkout.counts().layout().indexOf(Duration.ofHours(1));
+        assertThat(checkout.counts().total(fiveMin)).isZero();
+        assertThat(checkout.counts().total(hour)).isEqualTo(1);
+    }
+
     private static RequestRecord event(final String service, final long ts, final int status) {
         return new RequestRecord(service, ts, 5, status, false, null, Map.of(), new byte[0]);
     }

@@ -106,4 +106,30 @@ class WindowedCountsTest {
         assertThat(counts.bad(fiveMin)).isEqualTo(2_500_000_000L);
         assertThat(counts.slotTotal(0, 1)).isEqualTo(3_000_000_001L);
     }
+
+    /**
+     * Buckets live on the heap a chunk of 64 at a time, only where there are counts: ten
+     * seconds of traffic touch one chunk per tier; once time has moved past every window
+     * the chunks are released and the sums are zero.
+     */
+    @Test
+    void shouldHoldOnlyTheChunksTrafficTouched() {
+        assertThat(counts.chunksAllocated()).isZero();
+        // 10 s from t = 0: one-second buckets 0..9 (chunk 0 of 5), five-second buckets 0..1 (chunk 0 of 12)
+        for (int s = 0; s < 10; s++) {
+            counts.add(s * 1_000L, 1, 0);
+        }
+        assertThat(counts.chunksAllocated()).isEqualTo(2);
+        assertThat(counts.total(fiveMin)).isEqualTo(10);
+        // 2 h later both windows are past the traffic
+        counts.advanceTo(120 * MIN);
+        assertThat(counts.chunksAllocated()).isZero();
+        assertThat(counts.total(fiveMin)).isZero();
+        assertThat(counts.total(oneHour)).isZero();
+        // and counting starts again in a fresh chunk
+        counts.add(120 * MIN, 3, 1);
+        assertThat(counts.chunksAllocated()).isEqualTo(2);
+        assertThat(counts.total(oneHour)).isEqualTo(3);
+        assertThat(counts.bad(oneHour)).isEqualTo(1);
+    }
 }
