@@ -106,7 +106,8 @@ public final class EngineRun {
         final String group = settings.get(Settings.APPLICATION_ID);
         final String topic = settings.get(TopicRole.REQUESTS.key());
         final long end = BenchEnv.sum(env.endOffsets(topic));
-        try (ChildJvm child = start(env, settings, heap, extraJvmArgs)) {
+        // on a loaded machine an engine with many SLOs can take minutes to reach RUNNING
+        try (ChildJvm child = start(env, settings, heap, extraJvmArgs, timeout, "")) {
             final long readyMs = System.currentTimeMillis();
             final long readyCpu = child.cpuNanos();
             long firstCpu = -1;

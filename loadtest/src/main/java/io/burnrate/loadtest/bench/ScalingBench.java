@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Scenario;
 import io.burnrate.loadtest.gen.SloSet;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -172,9 +173,10 @@ public final class ScalingBench {
                     ThroughputBench.micros(row.cpuNsPerEvent()), Table.bytes(rocks), Table.bytes(rocks / k),
                     Table.bytes(row.heapAfterGc()), Table.bytes(row.heapAfterGc() / k));
             return row;
-        } catch (EngineRun.Failed ex) {
+        } catch (EngineRun.Failed | IOException ex) {
+            // one point that fails (out of memory, no RUNNING in time) is a row, not the end of the run
             env.log().println("bench scaling: " + p.label() + " (-Xmx" + heap + ") failed: " + ex.getMessage()
-                    + " (log: " + ex.log() + ")");
+                    + (ex instanceof EngineRun.Failed f ? " (log: " + f.log() + ")" : ""));
             return new Row(p.label(), k, p.services(), events, heap, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                     ex.getMessage(), null);
         }
