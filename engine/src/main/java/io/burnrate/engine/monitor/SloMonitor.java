@@ -62,6 +62,12 @@ public final class SloMonitor {
     /** Queued for the next persist (the store's dirty list holds it once). */
     private boolean persistQueued;
     private boolean changed;
+    /**
+     * The start of this SLO's history: its earliest counted event, or, after a restore or
+     * a redefinition that kept the counts, the start of the oldest counted bucket of the
+     * SLO window (derived on first use). NO_TIME until then.
+     */
+    private long historyStart = WindowedCounts.NO_TIME;
 
     /** The engine's default grace for late events. */
     public static final Duration DEFAULT_GRACE = Grace.DEFAULT;
@@ -211,6 +217,12 @@ public final class SloMonitor {
 
     /** Counts {@code count} requests at {@code timestamp}, {@code bad} of them bad, each taking {@code latencyMs}. */
     public void record(final long timestamp, final long count, final long bad, final double latencyMs) {
+        if (historyStart == WindowedCounts.NO_TIME && counts.now() != WindowedCounts.NO_TIME) {
+            historyStart = oldestCounted();
+        }
+        if (historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
+            historyStart = timestamp;
+        }
         counts.add(timestamp, count, bad);
         compliance.record(timestamp, count, bad, latencyMs);
         changed = true;
@@ -267,6 +279,29 @@ public final class SloMonitor {
         return 0;
     }
 
+    /**
+     * The history guard: a rule starts firing only once the SLO has counted requests for at
+     * least the rule's short window (a 3-day window holding 20 s of traffic is as noisy as
+     * those 20 s, and 20 s of traffic at half the budget rate fired 3-day tickets).
+     */
+    private boolean hasHistory(final long needMs) {
+        if (historyStart == WindowedCounts.NO_TIME) {
+            historyStart = oldestCounted();
+        }
+        return historyStart != WindowedCounts.NO_TIME && counts.now() - historyStart >= needMs;
+    }
+
+    /** The start of the oldest bucket of the SLO window that holds a request, or NO_TIME. */
+    private long oldestCounted() {
+        final long[] oldest = {WindowedCounts.NO_TIME};
+        counts.forEachBucket(sloWindow, (start, total, bad) -> {
+            if (total > 0 && oldest[0] == WindowedCounts.NO_TIME) {
+                oldest[0] = start;
+            }
+        });
+        return oldest[0];
+    }
+
     /** Runs every rule's state machine at the current time; reports transitions in rule order. */
     public void evaluate(final Consumer<AlertTransition> out) {
         if (counts.now() == WindowedCounts.NO_TIME) {
@@ -279,7 +314,8 @@ public final class SloMonitor {
             final double burnLong = burn(r.longIdx());
             final double burnShort = burn(r.shortIdx());
             final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
-                    counts.total(r.longIdx()), spec.minEventsPerWindow()) && !(silenced && !machines[i].firing());
+                    counts.total(r.longIdx()), spec.minEventsPerWindow())
+                    && (machines[i].firing() || !silenced && hasHistory(r.window().shortWindow().toMillis()));
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
                 changed = true;

@@ -57,6 +57,33 @@ class DetectionTest {
         }
     }
 
+    /**
+     * The history guard: 20 s of traffic at 10 req/s with 1 bad of 200 (0.5 %, burn 5 on
+     * every window) would fire ticket-1d-2h (threshold 3) and ticket-3d-6h (threshold 1)
+     * on a fresh SLO; they need 2 h and 6 h of history first, so nothing fires.
+     */
+    @Test
+    void shouldNotFireOnTheNoiseOfAFreshSloWithSecondsOfHistory() {
+        final Run run = new Run(SLO, 10).feed(Duration.ofSeconds(20), i -> i == 100);
+        assertThat(run.monitor.burn(0)).as("burn rate of the 5m window").isCloseTo(5.0, within(1e-9));
+        assertThat(run.alerts).isEmpty();
+    }
+
+    /**
+     * A full outage from a fresh SLO's first request: the 1h/5m page's condition holds from
+     * the first bad request (burn 1,000), but the rule starts firing only with 5 minutes of
+     * history: at T + 5m exactly (one request per second, the one at T + 300 s).
+     */
+    @Test
+    void shouldPageAFreshSloOnceItHasAsMuchHistoryAsTheShortWindow() {
+        final Run run = new Run(SLO, 1).feed(Duration.ofMinutes(10), Traffic.all());
+        final List<AlertTransition> page = run.of("page-1h-5m");
+        assertThat(page).hasSize(1);
+        assertThat(page.get(0).at()).isEqualTo(Traffic.T0.plusSeconds(300));
+        // page-6h-30m needs 30 minutes of history: not yet
+        assertThat(run.of("page-6h-30m")).isEmpty();
+    }
+
     @Test
     void shouldPageAbout52SecondsIntoAFullOutage() {
         final Run run = new Run(SLO, 10).feed(Duration.ofHours(2), Traffic.none());
@@ -116,7 +143,10 @@ class DetectionTest {
         assertThat(run.alerts).extracting(AlertTransition::rule, AlertTransition::state)
                 .containsExactly(Tuple.tuple("ticket-3d-6h", "firing"));
         assertThat(run.alerts.get(0).severity()).isEqualTo("ticket");
-        assertThat(run.alerts.get(0).burnRateLong()).isCloseTo(2.0, within(1e-9));
+        // it fires as soon as it has 6 hours of history (the history guard): at T + 6h the 3d
+        // window holds 216,001 requests (T included), 432 of them bad: 432 / 216,001 / 0.001
+        assertThat(run.alerts.get(0).at()).isEqualTo(Traffic.T0.plus(Duration.ofHours(6)));
+        assertThat(run.alerts.get(0).burnRateLong()).isCloseTo(432 / 216_001.0 / 0.001, within(1e-9));
     }
 
     @Test

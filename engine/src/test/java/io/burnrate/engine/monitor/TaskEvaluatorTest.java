@@ -88,7 +88,8 @@ class TaskEvaluatorTest {
 
     @Test
     void shouldPageOnAnOutageAndCloseEveryPeriodWhenTheInputEnds() {
-        for (long t = T + S; t < T + 2 * MIN; t += S) {
+        // 6 minutes: the page needs 5 minutes of history (the history guard)
+        for (long t = T + S; t < T + 6 * MIN; t += S) {
             assertThat(rig.evaluator.onEvent(event("checkout", t, 500), T)).isNull();
         }
         assertThat(rig.out.alerts).extracting(AlertTransition::rule).contains("page-1h-5m");
@@ -96,12 +97,12 @@ class TaskEvaluatorTest {
         rig.evaluator.onWallClock(T + S, true);
         // the open hour and day close at the end of the input (and the rolling window with the day)
         assertThat(rig.out.summaries).extracting(s -> s.period().kind()).containsExactly("hour", "day", "rolling");
-        assertThat(rig.out.summaries.get(0).total()).isEqualTo(120);
+        assertThat(rig.out.summaries.get(0).total()).isEqualTo(360);
     }
 
     @Test
     void shouldResolveAndDropADeletedSloButKeepOneWhoseDocumentWasRefused() {
-        for (long t = T + S; t < T + 2 * MIN; t += S) {
+        for (long t = T + S; t < T + 6 * MIN; t += S) {
             rig.evaluator.onEvent(event("checkout", t, 500), T);
         }
         rig.registry.reject(new SloRegistry.Invalid("checkout-availability", SloRegistry.INVALID_SLO, "bad", 7, true));
