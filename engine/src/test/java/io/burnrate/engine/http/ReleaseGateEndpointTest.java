@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.engine.testing.Cli;
 import io.burnrate.engine.testing.Drivers;
+import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.Json;
 import java.net.URI;
@@ -23,23 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseGateEndpointTest {
 
-    /** A 99 % SLO over 1 hour: 1 % of the window's requests may fail. */
-    private static final String SLO = String.join("\n",
-            "apiVersion: burnrate/v1",
-            "kind: SLO",
-            "metadata: {name: checkout-availability}",
-            "spec:",
-            "  service: checkout",
-            "  indicator: {availability: {badStatusMin: 500}}",
-            "  objective: 99",
-            "  window: 1h",
-            "  alerting:",
-            "    policy:",
-            "      - {severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}",
-            "  budgetPolicy:",
-            "    thresholds: [{percent: 25, action: notify-owners}, {percent: 0, action: freeze-releases}]",
-            "");
-
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -52,7 +36,7 @@ class ReleaseGateEndpointTest {
                      HttpSecurity.none())) {
             final String api = "http://127.0.0.1:" + running.port();
             assertThat(Cli.run("gate", "--service", "checkout", "--api", api).code()).as("no SLO yet").isEqualTo(2);
-            rig.apply(SLO);
+            rig.apply(Specs.GATE_SLO);
             assertThat(Cli.run("gate", "--service", "checkout", "--api", api).out())
                     .as("an SLO without status").startsWith("unknown: checkout-availability: no status yet");
 

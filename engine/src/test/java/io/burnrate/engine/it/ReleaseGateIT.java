@@ -32,23 +32,6 @@ class ReleaseGateIT {
     @TempDir
     Path dir;
 
-    /** 99 % over 1 hour; the 0 % threshold blocks (the default policy), 25 % warns. */
-    private static final String SLO = String.join("\n",
-            "apiVersion: burnrate/v1",
-            "kind: SLO",
-            "metadata: {name: checkout-availability}",
-            "spec:",
-            "  service: checkout",
-            "  indicator: {availability: {badStatusMin: 500}}",
-            "  objective: 99",
-            "  window: 1h",
-            "  alerting:",
-            "    policy:",
-            "      - {severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}",
-            "  budgetPolicy:",
-            "    thresholds: [{percent: 25, action: notify-owners}, {percent: 0, action: freeze-releases}]",
-            "");
-
     @Test
     void shouldDenyWhileAnSloIsUnderItsBlockingThresholdAndAllowAfterTheBudgetRecovers() throws Exception {
         final String prefix = "gate-" + UUID.randomUUID().toString().substring(0, 8);
@@ -56,7 +39,7 @@ class ReleaseGateIT {
         try (Admin admin = Topics.admin(s)) {
             Topics.ensure(admin, s);
         }
-        new SloPublisher(s).apply(Specs.parse(SLO));
+        new SloPublisher(s).apply(Specs.parse(Specs.GATE_SLO));
         try (Engine engine = Engine.start(s)) {
             assertThat(engine.awaitRunning(Duration.ofSeconds(60))).isTrue();
             final String api = "http://127.0.0.1:" + engine.httpPort();

@@ -30,6 +30,27 @@ public final class Specs {
                 + "    runbook: https://runbooks.example/" + service + "\n";
     }
 
+    /**
+     * A 99 % SLO over 1 hour on {@code checkout} (1 % of the window's requests may fail) with
+     * one page rule and the thresholds 25 % (notify-owners) and 0 % (freeze-releases): the
+     * release-gate tests.
+     */
+    public static final String GATE_SLO = String.join("\n",
+            "apiVersion: burnrate/v1",
+            "kind: SLO",
+            "metadata: {name: checkout-availability}",
+            "spec:",
+            "  service: checkout",
+            "  indicator: {availability: {badStatusMin: 500}}",
+            "  objective: 99",
+            "  window: 1h",
+            "  alerting:",
+            "    policy:",
+            "      - {severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m}",
+            "  budgetPolicy:",
+            "    thresholds: [{percent: 25, action: notify-owners}, {percent: 0, action: freeze-releases}]",
+            "");
+
     public static SloSpec availability(final String name, final String service, final long minEvents) {
         return parse(availabilityYaml(name, service, minEvents)).get(0).spec();
     }
