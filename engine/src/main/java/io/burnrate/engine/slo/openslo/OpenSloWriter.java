@@ -192,9 +192,12 @@ public final class OpenSloWriter {
             c.putObject("metadata").put("name", spec.id() + "-" + w.ruleName());
             final ObjectNode cs = c.putObject("spec");
             cs.put("severity", w.severity().wire());
-            cs.putObject("condition").put("kind", "burnrate").put("op", "gt")
+            final ObjectNode cond = cs.putObject("condition").put("kind", "burnrate").put("op", "gt")
                     .put("threshold", w.threshold(spec.window()))
                     .put("lookbackWindow", Durations.format(w.longWindow()));
+            if (!w.alertAfter().isZero()) {
+                cond.put("alertAfter", Durations.format(w.alertAfter()));
+            }
         }
         return p;
     }
