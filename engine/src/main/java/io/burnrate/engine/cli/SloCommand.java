@@ -113,7 +113,9 @@ final class SloCommand {
                 out.printf("%s: service %s, objective %s%%, window %s%s%n", s.id(), s.service(), s.objective(),
                         s.windowLabel(), s.budgetingMethod() instanceof BudgetingMethod.Timeslices t
                                 ? ", Timeslices (" + Durations.format(t.timeSliceWindow()) + " slices, target "
-                                + t.timeSliceTarget().toPlainString() + ")" : "");
+                                + t.timeSliceTarget().toPlainString() + ")"
+                                : s.budgetingMethod() instanceof BudgetingMethod.RatioTimeslices r
+                                ? ", RatioTimeslices (" + Durations.format(r.timeSliceWindow()) + " slices)" : "");
                 // a calendar SLO's thresholds follow the period length: shown for the current one
                 final Duration period = s.isCalendar()
                         ? s.calendar().periodContaining(Instant.now()).length() : s.window();

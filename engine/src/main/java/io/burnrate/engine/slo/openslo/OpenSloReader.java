@@ -311,6 +311,19 @@ public final class OpenSloReader {
                     out.put("timeSliceWindow", Durations.format(d));
                 }
             }
+        } else if ("RatioTimeslices".equals(method)) {
+            // attainment = the mean of the slices' good ratios: a slice window, no slice target
+            out.put("budgetingMethod", "RatioTimeslices");
+            if (o.has("timeSliceTarget")) {
+                problems.add(prefix + ": " + path + ".timeSliceTarget: applies to Timeslices; RatioTimeslices averages "
+                        + "the slices' good ratios and has no slice target (remove it)");
+            }
+            if (o.has("timeSliceWindow")) {
+                final Duration d = duration(o, "timeSliceWindow", path + ".timeSliceWindow", prefix);
+                if (d != null) {
+                    out.put("timeSliceWindow", Durations.format(d));
+                }
+            }
         } else if (slices && method != null) {
             problems.add(prefix + ": " + path + ": timeSliceTarget and timeSliceWindow need budgetingMethod: Timeslices");
         }
@@ -347,18 +360,12 @@ public final class OpenSloReader {
 
     private String budgetingMethod(final JsonNode node, final String prefix) {
         if (node.isMissingNode() || node.isNull()) {
-            problems.add(prefix + ": spec.budgetingMethod: is required (Occurrences or Timeslices)");
+            problems.add(prefix + ": spec.budgetingMethod: is required (Occurrences, Timeslices or RatioTimeslices)");
             return null;
         }
         final String m = node.asText();
-        if ("Occurrences".equals(m) || "Timeslices".equals(m)) {
+        if ("Occurrences".equals(m) || "Timeslices".equals(m) || "RatioTimeslices".equals(m)) {
             return m;
-        }
-        if ("RatioTimeslices".equals(m)) {
-            problems.add(prefix + ": spec.budgetingMethod: RatioTimeslices (attainment = the mean of each slice's good "
-                    + "ratio) is not supported; write Occurrences (good events / all events) or Timeslices (good slices "
-                    + "/ slices, with timeSliceTarget)");
-            return null;
         }
         problems.add(prefix + ": spec.budgetingMethod: must be Occurrences, Timeslices or RatioTimeslices, not " + node);
         return null;

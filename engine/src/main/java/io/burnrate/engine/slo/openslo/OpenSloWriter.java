@@ -77,6 +77,8 @@ public final class OpenSloWriter {
         if (spec.budgetingMethod() instanceof BudgetingMethod.Timeslices t) {
             objective.put("timeSliceTarget", t.timeSliceTarget());
             objective.put("timeSliceWindow", Durations.format(t.timeSliceWindow()));
+        } else if (spec.budgetingMethod() instanceof BudgetingMethod.RatioTimeslices r) {
+            objective.put("timeSliceWindow", Durations.format(r.timeSliceWindow()));
         }
         final String named = namedPolicy(spec.alerts(), spec.window());
         if (named != null) {

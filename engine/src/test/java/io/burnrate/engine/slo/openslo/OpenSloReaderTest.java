@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
@@ -139,6 +140,18 @@ class OpenSloReaderTest {
         assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenResolved: false is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    /** RatioTimeslices with the objective's timeSliceWindow; a timeSliceTarget is refused (it has none). */
+    @Test
+    void shouldReadRatioTimeslices() throws Exception {
+        final String yaml = slo(RATIO, "").replace("budgetingMethod: Occurrences", "budgetingMethod: RatioTimeslices")
+                .replace("objectives: [{target: 0.999}]", "objectives: [{target: 0.999, timeSliceWindow: 5m}]");
+        final SloSpec s = SloSpecParser.parseYaml(yaml, "t.yaml").get(0).spec();
+        assertThat(s.budgetingMethod()).isEqualTo(new BudgetingMethod.RatioTimeslices(Duration.ofMinutes(5)));
+        assertThat(problems(yaml.replace("timeSliceWindow: 5m", "timeSliceTarget: 0.9")))
+                .anySatisfy(p -> assertThat(p).startsWith("t.yaml (document 1): OpenSLO SLO 'checkout': spec.objectives[0]"
+                        + ".timeSliceTarget: applies to Timeslices; RatioTimeslices averages the slices' good ratios"));
     }
 
     /** alertAfter is the rule's hold time; it may be 0 up to the lookback window (the long window). */

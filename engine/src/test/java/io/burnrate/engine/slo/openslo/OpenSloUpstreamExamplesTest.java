@@ -39,7 +39,7 @@ class OpenSloUpstreamExamplesTest {
         "examples/budgeting-method/occurences-slo.yaml | occurences-slo.yaml (document 1): OpenSLO SLO 'search-slo': "
             + "SLI 'search-latency': thresholdMetric.metricSource: type 'Any' is not supported",
         "examples/budgeting-method/ratio-timeslices.yaml | ratio-timeslices.yaml (document 1): OpenSLO SLO 'main-page': "
-            + "spec.budgetingMethod: RatioTimeslices (attainment = the mean of each slice's good ratio) is not supported",
+            + "SLI 'response-code': ratioMetric.total.metricSource: type 'Any' is not supported",
         "examples/budgeting-method/timeslices-slo.yaml | timeslices-slo.yaml (document 1): OpenSLO SLO "
             + "'service-availability': spec.timeWindow[0].duration: a calendar window is 1w",
         "examples/treat-low-traffic-as-equally-important/timeslices-slo.yaml | timeslices-slo.yaml (document 1): "
