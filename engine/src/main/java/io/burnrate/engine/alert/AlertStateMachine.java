@@ -45,6 +45,17 @@ public final class AlertStateMachine {
         this.firingSince = firingSince;
     }
 
+    /**
+     * This machine's firing state with hold time {@code holdMs} (a restored machine takes its
+     * rule's hold); a pending wait is not carried over and starts again at the next step.
+     */
+    public AlertStateMachine withHold(final long holdMs) {
+        final AlertStateMachine m = new AlertStateMachine(holdMs);
+        m.firing = firing;
+        m.firingSince = firingSince;
+        return m;
+    }
+
     public static boolean conditionHolds(final double burnLong, final double burnShort, final double threshold,
                                          final long longWindowEvents, final long minEvents) {
         return burnLong > threshold && burnShort > threshold && longWindowEvents >= minEvents;
@@ -86,6 +97,11 @@ public final class AlertStateMachine {
     /** Whether the condition holds but the hold time has not yet passed. */
     public boolean pending() {
         return pendingSince != NOT_PENDING;
+    }
+
+    /** Event time at which a pending wait ends (the rule fires if the condition still holds), or Long.MAX_VALUE. */
+    public long pendingUntil() {
+        return pendingSince == NOT_PENDING ? Long.MAX_VALUE : pendingSince + holdMs;
     }
 
     public long holdMs() {

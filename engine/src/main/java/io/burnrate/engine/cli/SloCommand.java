@@ -113,15 +113,19 @@ final class SloCommand {
                 out.printf("%s: service %s, objective %s%%, window %s%s%n", s.id(), s.service(), s.objective(),
                         s.windowLabel(), s.budgetingMethod() instanceof BudgetingMethod.Timeslices t
                                 ? ", Timeslices (" + Durations.format(t.timeSliceWindow()) + " slices, target "
-                                + t.timeSliceTarget().toPlainString() + ")" : "");
+                                + t.timeSliceTarget().toPlainString() + ")"
+                                : s.budgetingMethod() instanceof BudgetingMethod.RatioTimeslices r
+                                ? ", RatioTimeslices (" + Durations.format(r.timeSliceWindow()) + " slices)" : "");
                 // a calendar SLO's thresholds follow the period length: shown for the current one
                 final Duration period = s.isCalendar()
                         ? s.calendar().periodContaining(Instant.now()).length() : s.window();
                 for (final var w : s.alerts()) {
-                    out.printf("  %-16s burn rate > %s over %s and %s%s%n", w.ruleName(),
+                    out.printf("  %-16s burn rate > %s over %s and %s%s%s%n", w.ruleName(),
                             Numbers.plain(Math.round(w.threshold(period) * 1000) / 1000.0),
                             Durations.format(w.longWindow()),
-                            Durations.format(w.shortWindow()), s.isCalendar() ? " (this " + s.calendar().kind().label()
+                            Durations.format(w.shortWindow()),
+                            w.alertAfter().isZero() ? "" : ", held for " + Durations.format(w.alertAfter()),
+                            s.isCalendar() ? " (this " + s.calendar().kind().label()
                                     + ": " + Durations.format(period) + ")" : "");
                 }
             }

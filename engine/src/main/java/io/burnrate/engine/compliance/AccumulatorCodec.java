@@ -18,7 +18,7 @@ import java.time.Instant;
  * logic (the {@code P} values of {@code monitor.SloStateCodec}'s keys). Big-endian
  * ({@link DataOutputStream}), in this order:
  * <pre>
- * byte    format (1)
+ * byte    format (1; 2 for RatioTimeslices, which format 1 could not say)
  * UTF     period kind          long period start ms      long period end ms
  * double  objective            long grace ms
  * boolean timeslices           [UTF slice target, long slice window ms]  (when timeslices)
@@ -28,12 +28,17 @@ import java.time.Instant;
  * int     pages firing         int tickets firing        long alerting since ms   long alerted ms
  * ...     the bad-minutes {@link TimesliceCounter}, then the timeslices one (when timeslices)
  * </pre>
+ * Format 2 (RatioTimeslices only) is format 1 with {@code boolean timeslices} true and
+ * {@code long slice window ms} alone (no target), and after the slices' counter one
+ * {@code double} (the sum of the settled slices' good ratios). Every other accumulator is
+ * still written as format 1, so state written before RatioTimeslices existed reads as it did.
  * Lives in {@code compliance} rather than next to {@code SloStateCodec}: the tracker
  * reads stored parts back itself, and {@code compliance} must not depend on {@code monitor}.
  */
 public final class AccumulatorCodec {
 
     static final byte FORMAT_V1 = 1;
+    static final byte FORMAT_RATIO = 2;
 
     private AccumulatorCodec() {
     }
@@ -43,7 +48,8 @@ public final class AccumulatorCodec {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             final CompliancePeriod period = a.period();
-            out.writeByte(FORMAT_V1);
+            final boolean ratio = a.method() instanceof BudgetingMethod.RatioTimeslices;
+            out.writeByte(ratio ? FORMAT_RATIO : FORMAT_V1);
             out.writeUTF(period.kind().label());
             out.writeLong(period.start().toEpochMilli());
             out.writeLong(period.end().toEpochMilli());
@@ -53,6 +59,9 @@ public final class AccumulatorCodec {
                 out.writeBoolean(true);
                 out.writeUTF(t.timeSliceTarget().toString());
                 out.writeLong(t.timeSliceWindow().toMillis());
+            } else if (a.method() instanceof BudgetingMethod.RatioTimeslices r) {
+                out.writeBoolean(true);
+                out.writeLong(r.timeSliceWindow().toMillis());
             } else {
                 out.writeBoolean(false);
             }
@@ -72,6 +81,9 @@ public final class AccumulatorCodec {
             if (a.slices() != null) {
                 a.slices().write(out);
             }
+            if (ratio) {
+                a.slices().writeRatioSum(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +98,7 @@ public final class AccumulatorCodec {
     public static ComplianceAccumulator decode(final byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             final byte format = in.readByte();
-            if (format != FORMAT_V1) {
+            if (format != FORMAT_V1 && format != FORMAT_RATIO) {
                 throw new IllegalArgumentException("not a compliance accumulator (format " + format + ")");
             }
             final CompliancePeriod period = new CompliancePeriod(PeriodKind.ofLabel(in.readUTF()),
@@ -94,9 +106,15 @@ public final class AccumulatorCodec {
                     Instant.ofEpochMilli(in.readLong()));
             final double objective = in.readDouble();
             final Duration grace = Duration.ofMillis(in.readLong());
-            final BudgetingMethod method = in.readBoolean()
-                    ? new BudgetingMethod.Timeslices(new BigDecimal(in.readUTF()), Duration.ofMillis(in.readLong()))
-                    : BudgetingMethod.OCCURRENCES;
+            final boolean sliced = in.readBoolean();
+            final BudgetingMethod method;
+            if (format == FORMAT_RATIO) {
+                method = new BudgetingMethod.RatioTimeslices(Duration.ofMillis(in.readLong()));
+            } else if (sliced) {
+                method = new BudgetingMethod.Timeslices(new BigDecimal(in.readUTF()), Duration.ofMillis(in.readLong()));
+            } else {
+                method = BudgetingMethod.OCCURRENCES;
+            }
             final byte[] sketch = new byte[in.readInt()];
             in.readFully(sketch);
             final ComplianceAccumulator a = new ComplianceAccumulator(period, objective, method, grace,
@@ -110,6 +128,9 @@ public final class AccumulatorCodec {
             a.minutes().read(in);
             if (a.slices() != null) {
                 a.slices().read(in);
+            }
+            if (format == FORMAT_RATIO) {
+                a.slices().readRatioSum(in);
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException("corrupt compliance accumulator: trailing bytes");

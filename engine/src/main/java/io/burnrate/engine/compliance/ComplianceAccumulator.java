@@ -33,7 +33,13 @@ import java.util.Objects;
  *       remainingFraction = 1 - bad / allowedBad (1 when total = 0).</li>
  *   <li>Timeslices: the same over slices: sli = good slices / slices with traffic;
  *       allowedBad = slices with traffic x e; consumedBad = bad slices.</li>
- *   <li>met: sli >= objective / 100, compared exactly; true without traffic.</li>
+ *   <li>RatioTimeslices: sli = the mean, over slices with traffic, of each slice's good /
+ *       total; allowedBad = slices with traffic x e; a slice consumes its bad ratio, so
+ *       remainingFraction = 1 - (slices - sum of good ratios) / allowedBad, and the
+ *       published (whole-number) consumedBad is that sum of bad ratios rounded to the
+ *       nearest slice.</li>
+ *   <li>met: sli >= objective / 100, compared exactly (RatioTimeslices: the double sum of
+ *       ratios against the decimal objective); true without traffic.</li>
  *   <li>badMinutes: UTC minutes whose (bad / total) / e exceeds 1.</li>
  * </ul>
  *
@@ -51,6 +57,8 @@ public final class ComplianceAccumulator {
     private final LatencySketch latency;
     private final TimesliceCounter minutes;
     private final TimesliceCounter slices;
+    /** RatioTimeslices: attainment and budget from the slices' ratios. */
+    private final boolean ratio;
     private long total;
     private long bad;
     private long pagesFired;
@@ -90,8 +98,15 @@ public final class ComplianceAccumulator {
         this.grace = Objects.requireNonNull(grace, "grace");
         this.latency = latency;
         this.minutes = TimesliceCounter.badMinutes(objective, grace);
-        this.slices = method instanceof BudgetingMethod.Timeslices t ? new TimesliceCounter(t.timeSliceWindow(),
-                t.timeSliceTarget(), grace) : null;
+        if (method instanceof BudgetingMethod.Timeslices t) {
+            this.slices = new TimesliceCounter(t.timeSliceWindow(), t.timeSliceTarget(), grace);
+        } else if (method instanceof BudgetingMethod.RatioTimeslices r) {
+            // the target is unused: only the slices' ratios count
+            this.slices = new TimesliceCounter(r.timeSliceWindow(), BigDecimal.ONE, grace);
+        } else {
+            this.slices = null;
+        }
+        this.ratio = method instanceof BudgetingMethod.RatioTimeslices;
     }
 
     public CompliancePeriod period() {
@@ -232,9 +247,14 @@ public final class ComplianceAccumulator {
         return slices != null ? slices.slicesWithTraffic() : total;
     }
 
-    /** The bad ones among {@link #budgetUnits()}. */
+    /** The bad ones among {@link #budgetUnits()} (RatioTimeslices: the sum of bad ratios, rounded). */
     public long badUnits() {
-        return slices != null ? slices.badSlices() : bad;
+        return ratio ? Math.round(badUnitsExact()) : slices != null ? slices.badSlices() : bad;
+    }
+
+    /** The bad ones among {@link #budgetUnits()}; for RatioTimeslices the sum of the slices' bad ratios. */
+    public double badUnitsExact() {
+        return ratio ? Math.max(0.0, slices.slicesWithTraffic() - slices.ratioSum()) : badUnits();
     }
 
     public long total() {
@@ -259,7 +279,7 @@ public final class ComplianceAccumulator {
         return minutes.badSlices();
     }
 
-    /** The Timeslices counter; null for Occurrences. */
+    /** The Timeslices (or RatioTimeslices) counter; null for Occurrences. */
     public TimesliceCounter slices() {
         return slices;
     }
@@ -284,6 +304,10 @@ public final class ComplianceAccumulator {
 
     /** Attainment: good / total, or good slices / slices with traffic; null without traffic. */
     public Double sli() {
+        if (ratio) {
+            final long n = slices.slicesWithTraffic();
+            return n == 0 ? null : slices.ratioSum() / n;
+        }
         if (slices != null) {
             return slices.attainment();
         }
@@ -292,7 +316,8 @@ public final class ComplianceAccumulator {
 
     /** Fraction of the period's error budget left: 1 untouched or without traffic, negative once overspent. */
     public double remainingFraction() {
-        return BurnRate.budgetRemaining(badUnits(), budgetUnits(), errorBudget);
+        final long units = budgetUnits();
+        return units <= 0 ? 1.0 : 1.0 - badUnitsExact() / ((double) units * errorBudget);
     }
 
     /** Whether the attainment meets the objective (exact comparison); true without traffic. */
@@ -300,6 +325,10 @@ public final class ComplianceAccumulator {
         final long n = budgetUnits();
         if (n == 0) {
             return true;
+        }
+        if (ratio) {
+            return BigDecimal.valueOf(slices.ratioSum()).multiply(BigDecimal.valueOf(100))
+                    .compareTo(BigDecimal.valueOf(objective).multiply(BigDecimal.valueOf(n))) >= 0;
         }
         return BigDecimal.valueOf(n - badUnits()).multiply(BigDecimal.valueOf(100))
                 .compareTo(BigDecimal.valueOf(objective).multiply(BigDecimal.valueOf(n))) >= 0;

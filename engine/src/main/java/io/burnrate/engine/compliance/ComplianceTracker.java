@@ -1,6 +1,5 @@
 package io.burnrate.engine.compliance;
 
-import io.burnrate.engine.sli.BurnRate;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.engine.slo.Severity;
@@ -299,14 +298,14 @@ public final class ComplianceTracker {
         }
         final CompliancePeriod last = period.period();
         long units = period.budgetUnits();
-        long bad = period.badUnits();
+        double bad = period.badUnitsExact();
         for (final ComplianceAccumulator h : hotAccs) {
             if (last.contains(h.period().start())) {
                 units += h.budgetUnits();
-                bad += h.badUnits();
+                bad += h.badUnitsExact();
             }
         }
-        return BurnRate.budgetRemaining(bad, units, spec.errorBudget());
+        return units <= 0 ? 1.0 : 1.0 - bad / ((double) units * spec.errorBudget());
     }
 
     /** Closed parts of the rolling window held in memory. */

@@ -47,6 +47,8 @@ public final class TimesliceCounter {
     private final TreeMap<Long, long[]> open = new TreeMap<>();
     private long settledGood;
     private long settledWithTraffic;
+    /** Sum of the settled slices' good/total ratios (RatioTimeslices). */
+    private double settledRatioSum;
     /** Slices with index below this are settled. */
     private long settledBelow = Long.MIN_VALUE;
     private long newest = Long.MIN_VALUE;
@@ -132,6 +134,7 @@ public final class TimesliceCounter {
         while (it.hasNext()) {
             final long[] c = it.next().getValue();
             settledWithTraffic++;
+            settledRatioSum += (double) c[1] / (double) c[0];
             if (meets(c[0], c[1])) {
                 settledGood++;
             }
@@ -168,6 +171,15 @@ public final class TimesliceCounter {
         return good;
     }
 
+    /** The sum, over slices with traffic (settled and open), of each slice's good/total ratio. */
+    public double ratioSum() {
+        double sum = settledRatioSum;
+        for (final long[] c : open.values()) {
+            sum += (double) c[1] / (double) c[0];
+        }
+        return sum;
+    }
+
     /** Slices with traffic that missed the target. */
     public long badSlices() {
         return slicesWithTraffic() - goodSlices();
@@ -192,6 +204,16 @@ public final class TimesliceCounter {
         }
         settledGood += other.goodSlices();
         settledWithTraffic += other.slicesWithTraffic();
+        settledRatioSum += other.ratioSum();
+    }
+
+    /** The settled ratio sum, stored only for RatioTimeslices (after {@link #write}). */
+    void writeRatioSum(final DataOutputStream out) throws IOException {
+        out.writeDouble(settledRatioSum);
+    }
+
+    void readRatioSum(final DataInputStream in) throws IOException {
+        settledRatioSum = in.readDouble();
     }
 
     void write(final DataOutputStream out) throws IOException {

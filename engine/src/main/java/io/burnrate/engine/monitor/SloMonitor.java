@@ -102,7 +102,9 @@ public final class SloMonitor {
             rules[i] = new Rule(w, w.ruleName(), w.threshold(spec.window()), layout.indexOf(w.longWindow()),
                     layout.indexOf(w.shortWindow()), fingerprint(spec.id(), w.ruleName()));
             final AlertStateMachine kept = carried == null ? null : carried.get(w.ruleName());
-            machines[i] = kept != null ? kept : new AlertStateMachine();
+            final long hold = w.alertAfter().toMillis();
+            // a carried machine keeps its state (and a pending wait while the hold is unchanged)
+            machines[i] = kept == null ? new AlertStateMachine(hold) : kept.holdMs() == hold ? kept : kept.withHold(hold);
             if (shortestLong < 0 || w.longWindow().compareTo(layout.windows().get(shortestLong)) < 0) {
                 shortestLong = rules[i].longIdx();
             }
@@ -168,9 +170,13 @@ public final class SloMonitor {
         return machines[rule];
     }
 
-    /** Replaces a rule's machine (restoring from the store). */
+    /**
+     * Replaces a rule's machine (restoring from the store). The machine takes the rule's hold
+     * time ({@code alertAfter}); a pending wait is not persisted, so after a restart it starts again.
+     */
     public void restoreMachine(final int rule, final AlertStateMachine machine) {
-        machines[rule] = machine;
+        final long hold = rules[rule].window().alertAfter().toMillis();
+        machines[rule] = machine.holdMs() == hold ? machine : machine.withHold(hold);
     }
 
     /**
@@ -185,9 +191,21 @@ public final class SloMonitor {
         return dueAt;
     }
 
-    /** Recomputes {@link #dueAt} (after this monitor was advanced). */
+    /**
+     * Recomputes {@link #dueAt} (after this monitor was advanced): also the end of a pending
+     * rule's hold time ({@code alertAfter}), when it fires though no window sum changed.
+     */
     public void scheduleNext() {
-        dueAt = Math.min(counts.nextChange(), compliance.nextDue());
+        dueAt = Math.min(Math.min(counts.nextChange(), compliance.nextDue()), holdDue());
+    }
+
+    /** The earliest event time at which a pending rule's hold time ends, or Long.MAX_VALUE. */
+    public long holdDue() {
+        long due = Long.MAX_VALUE;
+        for (final AlertStateMachine m : machines) {
+            due = Math.min(due, m.pendingUntil());
+        }
+        return due;
     }
 
     /** Marks this monitor queued for the next persist; false when it already was (the store queues it once). */
@@ -321,6 +339,8 @@ public final class SloMonitor {
                 changed = true;
                 out.accept(transition(i, t == AlertStateMachine.Transition.FIRED, burnLong, burnShort));
             }
+            // a hold time that started: this monitor is due when it ends
+            dueAt = Math.min(dueAt, machines[i].pendingUntil());
         }
     }
 

@@ -156,9 +156,9 @@ public final class TaskEvaluator {
             final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
                     && spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
-            minDue = Math.min(minDue, m.dueAt());
             store.markDirty(m);
             m.evaluate(onAlert);
+            minDue = Math.min(minDue, m.dueAt());
             m.observeBudget(onPolicy);
         }
         if (!matched) {
@@ -287,7 +287,8 @@ public final class TaskEvaluator {
         if ((moved & WindowedCounts.SLOTS_CLEARED) != 0) {
             store.markDirty(m);
         }
-        if ((moved & WindowedCounts.SUMS_CHANGED) != 0) {
+        // a rule's hold time (alertAfter) that has ended fires it though no sum changed
+        if ((moved & WindowedCounts.SUMS_CHANGED) != 0 || m.holdDue() <= time) {
             m.evaluate(onAlert);
             m.observeBudget(onPolicy);
         }
@@ -366,6 +367,7 @@ public final class TaskEvaluator {
                 store.replace(m, next);
                 if (next.counts().now() != WindowedCounts.NO_TIME) {
                     next.evaluate(onAlert);
+                    minDue = Math.min(minDue, next.dueAt());
                 }
             }
         }

@@ -13,6 +13,9 @@ import java.util.Objects;
  *   <li>{@link Timeslices}: a slice (default 1 minute) is good when its good/total ratio
  *       meets {@code timeSliceTarget}; attainment = good slices / slices with traffic; the
  *       error budget counts slices.</li>
+ *   <li>{@link RatioTimeslices}: attainment = the mean, over slices with traffic, of each
+ *       slice's good/total ratio; the error budget counts slices, a slice consuming its
+ *       bad ratio (allowed = slices x (1 - objective), consumed = the sum of bad ratios).</li>
  * </ul>
  */
 public sealed interface BudgetingMethod {
@@ -23,7 +26,7 @@ public sealed interface BudgetingMethod {
     /** The default method. */
     BudgetingMethod OCCURRENCES = new Occurrences();
 
-    /** OpenSLO's name: {@code Occurrences} or {@code Timeslices}. */
+    /** OpenSLO's name: {@code Occurrences}, {@code Timeslices} or {@code RatioTimeslices}. */
     String openSloName();
 
     /** good events / all events. */
@@ -68,6 +71,25 @@ public sealed interface BudgetingMethod {
         @Override
         public String openSloName() {
             return "Timeslices";
+        }
+    }
+
+    /** @param timeSliceWindow slice length, dividing 15 minutes (default 1m) */
+    record RatioTimeslices(Duration timeSliceWindow) implements BudgetingMethod {
+
+        public RatioTimeslices {
+            Objects.requireNonNull(timeSliceWindow, "timeSliceWindow");
+            final long ms = timeSliceWindow.toMillis();
+            if (ms < 1000 || Timeslices.MAX_SLICE_MS % ms != 0) {
+                throw new IllegalArgumentException("timeSliceWindow must be at least 1s and divide 15m (1m, 5m, "
+                        + "15m, ...), so that slices never straddle an hour in any time zone; not "
+                        + Durations.format(timeSliceWindow));
+            }
+        }
+
+        @Override
+        public String openSloName() {
+            return "RatioTimeslices";
         }
     }
 }

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  *                   crossings go to {@code burnrate.budget-policy}
  * @param calendar   calendar compliance periods ({@code window: {calendar, timeZone}}), or
  *                   null for a rolling window
- * @param budgetingMethod how attainment is counted (Occurrences or Timeslices)
+ * @param budgetingMethod how attainment is counted (Occurrences, Timeslices or RatioTimeslices)
  * @param budgetAdjustments maintenance windows and planned events taken out of the budget
  */
 public record SloSpec(

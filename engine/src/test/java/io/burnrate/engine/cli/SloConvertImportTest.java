@@ -64,8 +64,19 @@ class SloConvertImportTest {
               timeSliceWindow: 5m
               alerting:
                 policy:
-                  - {severity: page, budgetPercent: 3, longWindow: 2h, shortWindow: 10m}
+                  - {severity: page, budgetPercent: 3, longWindow: 2h, shortWindow: 10m, alertAfter: 5m}
                   - {severity: ticket, budgetPercent: 10, longWindow: 3d, shortWindow: 6h}
+            ---
+            apiVersion: burnrate/v1
+            kind: SLO
+            metadata: {name: search-ratio}
+            spec:
+              service: search
+              indicator: {availability: {badStatusMin: 500}}
+              objective: 99
+              window: 7d
+              budgetingMethod: RatioTimeslices
+              timeSliceWindow: 5m
             """;
 
     @Test
@@ -79,7 +90,12 @@ class SloConvertImportTest {
         assertThat(written).contains("apiVersion: openslo/v1").contains("type: burnrate")
                 .contains("burnrate.io/alert-policy: google-28d").contains("kind: burnrate")
                 // 3 % of a 31-day window over 2h: 0.03 x 744 / 2 = 11.16
-                .contains("threshold: 11.16").contains("lookbackWindow: 2h");
+                .contains("threshold: 11.16").contains("lookbackWindow: 2h").contains("alertAfter: 5m")
+                .contains("budgetingMethod: RatioTimeslices");
+        final Cli.Run validated = Cli.run("slo", "validate", openSlo.toString());
+        assertThat(validated.code()).as(validated.err()).isZero();
+        assertThat(validated.out()).contains("page-2h-10m      burn rate > 11.16 over 2h and 10m, held for 5m")
+                .contains("search-ratio: service search, objective 99.0%, window 7d, RatioTimeslices (5m slices)");
         final Cli.Run from = Cli.run("slo", "convert", "--to", "burnrate", openSlo.toString(), "-o", back.toString());
         assertThat(from.code()).as(from.err()).isZero();
         assertThat(equivalent(back)).isEqualTo(equivalent(v1));

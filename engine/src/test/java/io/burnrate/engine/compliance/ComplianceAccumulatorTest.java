@@ -218,6 +218,52 @@ class ComplianceAccumulatorTest {
         assertThat(s.errorBudget().remainingFraction()).isCloseTo(0.0625, within(1e-12));
     }
 
+    /**
+     * RatioTimeslices: four 1-minute slices with (total, good) (20, 20), (2, 1), (10, 10),
+     * (10, 9), good ratios 1, 0.5, 1, 0.9; sli = (1 + 0.5 + 1 + 0.9) / 4 = 3.4 / 4 = 0.85
+     * (pooled it would be 40 / 42 = 0.952); objective 80 %: met. The budget counts slices,
+     * each consuming its bad ratio: allowed 4 x 0.2 = 0.8, consumed 0 + 0.5 + 0 + 0.1 = 0.6
+     * (published rounded: 1), remaining 1 - 0.6 / 0.8 = 0.25. Objective 90 %: 0.85 misses it.
+     */
+    @Test
+    void shouldSummarizeARatioTimeslicesSloAsTheMeanOfTheSlicesRatios() {
+        final CompliancePeriod day = Periods.day(Instant.parse("2026-03-02T00:00:00Z"));
+        final long t0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+        final long[][] slices = {{20, 20}, {2, 1}, {10, 10}, {10, 9}};
+        final BudgetingMethod ratio = new BudgetingMethod.RatioTimeslices(Duration.ofMinutes(1));
+        final ComplianceAccumulator acc = new ComplianceAccumulator(day, 80, ratio, Duration.ofMinutes(5));
+        final ComplianceAccumulator strict = new ComplianceAccumulator(day, 90, ratio, Duration.ofMinutes(5));
+        for (int i = 0; i < slices.length; i++) {
+            acc.add(t0 + i * 60_000L, slices[i][0], slices[i][0] - slices[i][1], 20.0);
+            strict.add(t0 + i * 60_000L, slices[i][0], slices[i][0] - slices[i][1], 20.0);
+        }
+        final ComplianceSummary open = acc.summary("s", "s", Map.of(), day.end());
+        assertThat(open.total()).isEqualTo(42);
+        assertThat(open.sli()).isCloseTo(0.85, within(1e-12));
+        assertThat(open.met()).isTrue();
+        assertThat(open.errorBudget().allowedBad()).isEqualTo(0.8);
+        assertThat(open.errorBudget().consumedBad()).isEqualTo(1);
+        assertThat(open.errorBudget().remainingFraction()).isCloseTo(0.25, within(1e-12));
+        assertThat(strict.met()).isFalse();
+        // the same once the slices settled (6 minutes later, past the 5 m grace), and through bytes (format 2)
+        acc.advanceTo(t0 + 10 * 60_000L);
+        assertThat(acc.slices().openSlices()).isZero();
+        assertThat(acc.sli()).isCloseTo(0.85, within(1e-12));
+        final ComplianceAccumulator back = AccumulatorCodec.decode(AccumulatorCodec.encode(acc));
+        assertThat(back.method()).isEqualTo(ratio);
+        assertThat(back.summary("s", "s", Map.of(), day.end())).isEqualTo(acc.summary("s", "s", Map.of(), day.end()));
+        assertThat(AccumulatorCodec.encode(acc)[0]).isEqualTo((byte) 2);
+        // a day adds up its hours' slices and ratios
+        final ComplianceAccumulator sum = new ComplianceAccumulator(day, 80, ratio, Duration.ofMinutes(5));
+        final CompliancePeriod hour = Periods.hour(Instant.ofEpochMilli(t0));
+        final ComplianceAccumulator h = new ComplianceAccumulator(hour, 80, ratio, Duration.ofMinutes(5));
+        for (int i = 0; i < slices.length; i++) {
+            h.add(t0 + i * 60_000L, slices[i][0], slices[i][0] - slices[i][1], 20.0);
+        }
+        sum.absorb(h);
+        assertThat(sum.sli()).isCloseTo(0.85, within(1e-12));
+    }
+
     @Test
     void shouldRoundTripThroughBytes() {
         final CompliancePeriod day = Periods.day(Instant.parse("2026-03-02T00:00:00Z"));
@@ -237,6 +283,8 @@ class ComplianceAccumulatorTest {
         back.onAlert(Severity.PAGE, false, Instant.ofEpochMilli(t0 + 1_200_000));
         assertThat(back.timeInAlert(end)).isEqualTo(Duration.ofMinutes(10));
         assertThatThrownBy(() -> AccumulatorCodec.decode(new byte[] {7})).hasMessageContaining("format 7");
+        // everything but RatioTimeslices is still written as format 1
+        assertThat(AccumulatorCodec.encode(acc)[0]).isEqualTo((byte) 1);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.burnrate.engine.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
@@ -62,5 +63,27 @@ class SloMonitorTest {
         assertThat(m.threshold(0)).isCloseTo(14.86, within(1e-9));
         assertThat(m.budgetWindow()).isEqualTo(Duration.ofHours(743));
         assertThat(m.budgetRemaining()).as("a new month, no traffic yet").isEqualTo(1.0);
+    }
+
+    /**
+     * A machine restored from the store (which keeps only firing and firingSince) or carried
+     * into a redefinition takes its rule's hold time; the pending wait starts again.
+     */
+    @Test
+    void shouldGiveRestoredAndCarriedMachinesTheHoldTimeOfTheirRule() {
+        final String yaml = Specs.availabilityYaml("checkout-availability", "checkout", 0).replace("policy: google-30d",
+                "policy: [{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m, alertAfter: 2m}]");
+        final SloMonitor m = new SloMonitor(Specs.parse(yaml).get(0).spec());
+        assertThat(m.machine(0).holdMs()).isEqualTo(120_000);
+        m.restoreMachine(0, new AlertStateMachine(true, 42L));
+        assertThat(m.machine(0).holdMs()).isEqualTo(120_000);
+        assertThat(m.machine(0).firing()).isTrue();
+        assertThat(m.machine(0).firingSince()).isEqualTo(42L);
+        // the same rule (page-1h-5m) with another hold keeps its state under the new hold
+        final SloMonitor next = m.redefine(Specs.parse(yaml.replace("alertAfter: 2m", "alertAfter: 3m")).get(0).spec(),
+                t -> { });
+        assertThat(next.machine(0).holdMs()).isEqualTo(180_000);
+        assertThat(next.machine(0).firing()).isTrue();
+        assertThat(next.machine(0).firingSince()).isEqualTo(42L);
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -147,6 +148,92 @@ class TaskEvaluatorTest {
         assertThat(checkout.counts().total(hour)).isEqualTo(1);
     }
 
+    /**
+     * 99 % over 30 d, one rule {@code page 25 % 6h/5m} with {@code alertAfter: 2m}: threshold
+     * 25 / 100 x 30 d / 6 h = 30, so the rule's condition is a bad ratio above 0.3 (30 x the
+     * 0.01 budget) in both windows.
+     */
+    private static SloSpec heldSpec() {
+        return Specs.parse("apiVersion: burnrate/v1\n"
+                + "kind: SLO\n"
+                + "metadata: {name: checkout-availability}\n"
+                + "spec:\n"
+                + "  service: checkout\n"
+                + "  indicator: {availability: {badStatusMin: 500}}\n"
+                + "  objective: 99\n"
+                + "  window: 30d\n"
+                + "  alerting:\n"
+                + "    policy:\n"
+                + "      - {severity: page, budgetPercent: 25, longWindow: 6h, shortWindow: 5m, alertAfter: 2m}\n")
+                .get(0).spec();
+    }
+
+    /**
+     * alertAfter 2m, rules evaluated at every counted event: the good event at T, then one
+     * bad event a second from T + 1 s. At T + 1 s the ratio is 1/2 = 0.5 > 0.3 in both
+     * windows, so the condition starts holding at T + 1 s and holds at every event after
+     * (n/(n+1) only grows); the rule fires at the first evaluation 2 minutes later:
+     * T + 1 s + 120 s = T + 121 s, not at T + 120 s.
+     */
+    @Test
+    void shouldFireARuleWithAlertAfterOnlyOnceItsConditionHeldThatLong() {
+        final Rig held = new Rig(heldSpec());
+        for (long t = T + S; t <= T + 120 * S; t += S) {
+            held.evaluator.onEvent(event("checkout", t, 500), T);
+        }
+        assertThat(held.out.alerts).as("held 119 s of 120 s").isEmpty();
+        assertThat(held.store.live("checkout-availability").machine(0).pending()).isTrue();
+        held.evaluator.onEvent(event("checkout", T + 121 * S, 500), T);
+        assertThat(held.out.alerts).extracting(AlertTransition::state, AlertTransition::at)
+                .containsExactly(Tuple.tuple("firing", Instant.ofEpochMilli(T + 121 * S)));
+    }
+
+    /**
+     * The sweep path: checkout gets 10 bad events (T + 1 s .. T + 10 s) and then nothing; the
+     * task's clock moves with search's events (one a second), and checkout is visited by the
+     * sweeps (every 1 s of event time) only when due. Its condition (10 bad of 11 in both
+     * windows) holds from T + 1 s on, so the sweep at T + 121 s fires it, though no window
+     * sum of checkout changes then.
+     */
+    @Test
+    void shouldFireAHeldRuleAtTheSweepWhenItsHoldEndsWithoutNewEvents() {
+        final Rig held = new Rig(heldSpec());
+        held.registry.put(Specs.availability("search-availability", "search", 0));
+        for (long t = T + S; t <= T + 10 * S; t += S) {
+            held.evaluator.onEvent(event("checkout", t, 500), T);
+        }
+        for (long t = T + 11 * S; t <= T + 130 * S; t += S) {
+            held.evaluator.onEvent(event("search", t, 200), T);
+            if (t == T + 120 * S) {
+                assertThat(held.out.alerts).isEmpty();
+            }
+        }
+        assertThat(held.out.alerts).extracting(AlertTransition::rule, AlertTransition::at)
+                .containsExactly(Tuple.tuple("page-6h-5m", Instant.ofEpochMilli(T + 121 * S)));
+    }
+
+    /**
+     * A blip shorter than the hold: 60 bad events (T + 1 s .. T + 60 s), then 20 good events a
+     * second. The condition holds from T + 1 s until the bad ratio 60 / (61 + g) drops to 0.3,
+     * i.e. g = 139 good events, reached within T + 67 s (20 x 7 = 140): it held about 66 s, less
+     * than 2 minutes, and the restarted wait never completes, so the rule never fires.
+     */
+    @Test
+    void shouldNotFireARuleWithAlertAfterForABlipShorterThanTheHold() {
+        final Rig held = new Rig(heldSpec());
+        for (long t = T + S; t <= T + 60 * S; t += S) {
+            held.evaluator.onEvent(event("checkout", t, 500), T);
+        }
+        assertThat(held.store.live("checkout-availability").machine(0).pending()).isTrue();
+        for (long t = T + 61 * S; t <= T + 300 * S; t += S) {
+            for (int i = 0; i < 20; i++) {
+                held.evaluator.onEvent(event("checkout", t, 200), T);
+            }
+        }
+        assertThat(held.store.live("checkout-availability").machine(0).pending()).isFalse();
+        assertThat(held.out.alerts).isEmpty();
+    }
+
     private static RequestRecord event(final String service, final long ts, final int status) {
         return new RequestRecord(service, ts, 5, status, false, null, Map.of(), new byte[0]);
     }
@@ -160,7 +247,10 @@ class TaskEvaluatorTest {
         final TaskEvaluator evaluator;
 
         Rig() {
-            final SloSpec spec = Specs.availability("checkout-availability", "checkout", 0);
+            this(Specs.availability("checkout-availability", "checkout", 0));
+        }
+
+        Rig(final SloSpec spec) {
             registry.loadOnce(List.of(spec));
             evaluator = new TaskEvaluator(RULES, registry::snapshot, store, out, counters);
             evaluator.start(T);

@@ -311,6 +311,19 @@ public final class OpenSloReader {
                     out.put("timeSliceWindow", Durations.format(d));
                 }
             }
+        } else if ("RatioTimeslices".equals(method)) {
+            // attainment = the mean of the slices' good ratios: a slice window, no slice target
+            out.put("budgetingMethod", "RatioTimeslices");
+            if (o.has("timeSliceTarget")) {
+                problems.add(prefix + ": " + path + ".timeSliceTarget: applies to Timeslices; RatioTimeslices averages "
+                        + "the slices' good ratios and has no slice target (remove it)");
+            }
+            if (o.has("timeSliceWindow")) {
+                final Duration d = duration(o, "timeSliceWindow", path + ".timeSliceWindow", prefix);
+                if (d != null) {
+                    out.put("timeSliceWindow", Durations.format(d));
+                }
+            }
         } else if (slices && method != null) {
             problems.add(prefix + ": " + path + ": timeSliceTarget and timeSliceWindow need budgetingMethod: Timeslices");
         }
@@ -347,18 +360,12 @@ public final class OpenSloReader {
 
     private String budgetingMethod(final JsonNode node, final String prefix) {
         if (node.isMissingNode() || node.isNull()) {
-            problems.add(prefix + ": spec.budgetingMethod: is required (Occurrences or Timeslices)");
+            problems.add(prefix + ": spec.budgetingMethod: is required (Occurrences, Timeslices or RatioTimeslices)");
             return null;
         }
         final String m = node.asText();
-        if ("Occurrences".equals(m) || "Timeslices".equals(m)) {
+        if ("Occurrences".equals(m) || "Timeslices".equals(m) || "RatioTimeslices".equals(m)) {
             return m;
-        }
-        if ("RatioTimeslices".equals(m)) {
-            problems.add(prefix + ": spec.budgetingMethod: RatioTimeslices (attainment = the mean of each slice's good "
-                    + "ratio) is not supported; write Occurrences (good events / all events) or Timeslices (good slices "
-                    + "/ slices, with timeSliceTarget)");
-            return null;
         }
         problems.add(prefix + ": spec.budgetingMethod: must be Occurrences, Timeslices or RatioTimeslices, not " + node);
         return null;
@@ -900,15 +907,15 @@ public final class OpenSloReader {
             problems.add(cp + ": spec.condition.threshold: must be a burn rate above 0, not " + threshold);
         }
         final Duration lookback = duration(cond, "lookbackWindow", "spec.condition.lookbackWindow", cp);
+        Duration after = Duration.ZERO;
         if (cond.has("alertAfter")) {
-            final Duration after = duration(cond, "alertAfter", "spec.condition.alertAfter", cp);
-            if (after != null && !after.isZero()) {
-                problems.add(cp + ": spec.condition.alertAfter: a hold time is not supported by the engine yet (it fires "
-                        + "as soon as both windows burn above the threshold; the short window already guards against "
-                        + "blips); remove alertAfter or set it to 0m");
+            after = duration(cond, "alertAfter", "spec.condition.alertAfter", cp);
+            if (after != null && lookback != null && (after.isNegative() || after.compareTo(lookback) > 0)) {
+                problems.add(cp + ": spec.condition.alertAfter: a hold time must be between 0m and the lookbackWindow "
+                        + Durations.format(lookback) + ", not " + cond.path("alertAfter").asText());
             }
         }
-        if (problems.size() != before || lookback == null || severity == null || sloWindow == null) {
+        if (problems.size() != before || lookback == null || after == null || severity == null || sloWindow == null) {
             return;
         }
         if (lookback.toMillis() % (SHORT_WINDOW_DIVISOR * 60_000L) != 0) {
@@ -925,7 +932,8 @@ public final class OpenSloReader {
             return;
         }
         try {
-            windows.add(new AlertWindow(severity, budget.doubleValue(), lookback, lookback.dividedBy(SHORT_WINDOW_DIVISOR)));
+            windows.add(new AlertWindow(severity, budget.doubleValue(), lookback, lookback.dividedBy(SHORT_WINDOW_DIVISOR),
+                    after));
         } catch (IllegalArgumentException e) {
             problems.add(cp + ": spec.condition: " + e.getMessage());
         }
@@ -994,8 +1002,11 @@ public final class OpenSloReader {
     private static ArrayNode windowsNode(final List<AlertWindow> windows) {
         final ArrayNode a = NODES.arrayNode();
         for (final AlertWindow w : windows) {
-            a.addObject().put("severity", w.severity().wire()).put("budgetPercent", w.budgetPercent())
+            final ObjectNode o = a.addObject().put("severity", w.severity().wire()).put("budgetPercent", w.budgetPercent())
                     .put("longWindow", Durations.format(w.longWindow())).put("shortWindow", Durations.format(w.shortWindow()));
+            if (!w.alertAfter().isZero()) {
+                o.put("alertAfter", Durations.format(w.alertAfter()));
+            }
         }
         return a;
     }

@@ -77,6 +77,8 @@ public final class OpenSloWriter {
         if (spec.budgetingMethod() instanceof BudgetingMethod.Timeslices t) {
             objective.put("timeSliceTarget", t.timeSliceTarget());
             objective.put("timeSliceWindow", Durations.format(t.timeSliceWindow()));
+        } else if (spec.budgetingMethod() instanceof BudgetingMethod.RatioTimeslices r) {
+            objective.put("timeSliceWindow", Durations.format(r.timeSliceWindow()));
         }
         final String named = namedPolicy(spec.alerts(), spec.window());
         if (named != null) {
@@ -192,9 +194,12 @@ public final class OpenSloWriter {
             c.putObject("metadata").put("name", spec.id() + "-" + w.ruleName());
             final ObjectNode cs = c.putObject("spec");
             cs.put("severity", w.severity().wire());
-            cs.putObject("condition").put("kind", "burnrate").put("op", "gt")
+            final ObjectNode cond = cs.putObject("condition").put("kind", "burnrate").put("op", "gt")
                     .put("threshold", w.threshold(spec.window()))
                     .put("lookbackWindow", Durations.format(w.longWindow()));
+            if (!w.alertAfter().isZero()) {
+                cond.put("alertAfter", Durations.format(w.alertAfter()));
+            }
         }
         return p;
     }

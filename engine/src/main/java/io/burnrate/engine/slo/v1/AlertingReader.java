@@ -92,10 +92,10 @@ final class AlertingReader {
             final JsonNode w = node.get(i);
             final String path = "spec.alerting.policy[" + i + "]";
             if (!w.isObject()) {
-                f.problem(path, "must be a mapping {severity, budgetPercent, longWindow, shortWindow}");
+                f.problem(path, "must be a mapping {severity, budgetPercent, longWindow, shortWindow[, alertAfter]}");
                 continue;
             }
-            f.allowOnly(w, path + ".", "severity", "budgetPercent", "longWindow", "shortWindow");
+            f.allowOnly(w, path + ".", "severity", "budgetPercent", "longWindow", "shortWindow", "alertAfter");
             final String severity = f.text(w, "severity", true, path + ".severity");
             final double budget = f.number(w, "budgetPercent", path + ".budgetPercent", Double.NaN, 0, 100);
             if (!w.has("budgetPercent")) {
@@ -103,9 +103,16 @@ final class AlertingReader {
             }
             final Duration lw = f.duration(w, "longWindow", path + ".longWindow");
             final Duration sw = f.duration(w, "shortWindow", path + ".shortWindow");
-            if (severity != null && lw != null && sw != null && !Double.isNaN(budget)) {
+            // optional hold time: fires once the condition has held this long (0 .. longWindow)
+            final Duration after = w.has("alertAfter") ? f.duration(w, "alertAfter", path + ".alertAfter") : Duration.ZERO;
+            if (after != null && lw != null && (after.isNegative() || after.compareTo(lw) > 0)) {
+                f.problem(path + ".alertAfter", "must be between 0m and the long window " + Durations.format(lw)
+                        + ", not " + w.path("alertAfter").asText());
+                continue;
+            }
+            if (severity != null && lw != null && sw != null && after != null && !Double.isNaN(budget)) {
                 try {
-                    windows.add(new AlertWindow(Severity.ofWire(severity), budget, lw, sw));
+                    windows.add(new AlertWindow(Severity.ofWire(severity), budget, lw, sw, after));
                 } catch (IllegalArgumentException e) {
                     f.problem(path, e.getMessage());
                 }

@@ -113,8 +113,11 @@ public final class MixedDocuments {
     static ArrayNode windows(final List<AlertWindow> windows) {
         final ArrayNode a = JsonNodeFactory.instance.arrayNode();
         for (final AlertWindow w : windows) {
-            a.addObject().put("severity", w.severity().wire()).put("budgetPercent", w.budgetPercent())
+            final ObjectNode o = a.addObject().put("severity", w.severity().wire()).put("budgetPercent", w.budgetPercent())
                     .put("longWindow", Durations.format(w.longWindow())).put("shortWindow", Durations.format(w.shortWindow()));
+            if (!w.alertAfter().isZero()) {
+                o.put("alertAfter", Durations.format(w.alertAfter()));
+            }
         }
         return a;
     }

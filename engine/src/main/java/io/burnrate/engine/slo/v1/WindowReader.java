@@ -77,8 +77,8 @@ final class WindowReader {
     }
 
     /**
-     * {@code budgetingMethod: Occurrences|Timeslices} with {@code timeSliceTarget} and
-     * {@code timeSliceWindow}; Occurrences when absent or invalid.
+     * {@code budgetingMethod: Occurrences|Timeslices|RatioTimeslices} with {@code timeSliceTarget}
+     * (Timeslices only) and {@code timeSliceWindow}; Occurrences when absent or invalid.
      */
     static BudgetingMethod budgetingMethod(final JsonNode spec, final FieldReader f) {
         final JsonNode m = spec.path("budgetingMethod");
@@ -86,7 +86,7 @@ final class WindowReader {
         final JsonNode sliceWindow = spec.path("timeSliceWindow");
         final String name = m.isMissingNode() || m.isNull() ? "Occurrences" : m.asText();
         if (!m.isMissingNode() && !m.isNull() && !m.isTextual()) {
-            f.problem("spec.budgetingMethod", "must be Occurrences or Timeslices, not " + m);
+            f.problem("spec.budgetingMethod", "must be Occurrences, Timeslices or RatioTimeslices, not " + m);
             return BudgetingMethod.OCCURRENCES;
         }
         if ("Occurrences".equals(name)) {
@@ -95,8 +95,25 @@ final class WindowReader {
             }
             return BudgetingMethod.OCCURRENCES;
         }
+        if ("RatioTimeslices".equals(name)) {
+            if (!target.isMissingNode()) {
+                f.problem("spec.timeSliceTarget", "applies to Timeslices; RatioTimeslices averages the slices' good "
+                        + "ratios and has no slice target (remove it)");
+                return BudgetingMethod.OCCURRENCES;
+            }
+            final Duration slice = sliceWindow(sliceWindow, f);
+            if (slice == null) {
+                return BudgetingMethod.OCCURRENCES;
+            }
+            try {
+                return new BudgetingMethod.RatioTimeslices(slice);
+            } catch (IllegalArgumentException e) {
+                f.problem("spec.timeSliceWindow", e.getMessage());
+                return BudgetingMethod.OCCURRENCES;
+            }
+        }
         if (!"Timeslices".equals(name)) {
-            f.problem("spec.budgetingMethod", "must be Occurrences or Timeslices, not '" + name + "'");
+            f.problem("spec.budgetingMethod", "must be Occurrences, Timeslices or RatioTimeslices, not '" + name + "'");
             return BudgetingMethod.OCCURRENCES;
         }
         if (!target.isNumber() || !(target.decimalValue().signum() > 0
@@ -106,20 +123,28 @@ final class WindowReader {
                     : "must be a fraction above 0 and at most 1, e.g. 0.95, not " + target);
             return BudgetingMethod.OCCURRENCES;
         }
-        Duration slice = BudgetingMethod.DEFAULT_SLICE;
-        if (!sliceWindow.isMissingNode() && !sliceWindow.isNull()) {
-            try {
-                slice = Durations.parse(sliceWindow.asText());
-            } catch (IllegalArgumentException e) {
-                f.problem("spec.timeSliceWindow", e.getMessage());
-                return BudgetingMethod.OCCURRENCES;
-            }
+        final Duration slice = sliceWindow(sliceWindow, f);
+        if (slice == null) {
+            return BudgetingMethod.OCCURRENCES;
         }
         try {
             return new BudgetingMethod.Timeslices(target.decimalValue(), slice);
         } catch (IllegalArgumentException e) {
             f.problem("spec.timeSliceWindow", e.getMessage());
             return BudgetingMethod.OCCURRENCES;
+        }
+    }
+
+    /** {@code timeSliceWindow}: the default 1m when absent, null (a problem reported) when not a duration. */
+    private static Duration sliceWindow(final JsonNode sliceWindow, final FieldReader f) {
+        if (sliceWindow.isMissingNode() || sliceWindow.isNull()) {
+            return BudgetingMethod.DEFAULT_SLICE;
+        }
+        try {
+            return Durations.parse(sliceWindow.asText());
+        } catch (IllegalArgumentException e) {
+            f.problem("spec.timeSliceWindow", e.getMessage());
+            return null;
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.burnrate.engine.slo.AlertPolicies;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.engine.slo.v1.SloSpecParser;
@@ -137,6 +140,42 @@ class OpenSloReaderTest {
         assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenResolved: false is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    /** RatioTimeslices with the objective's timeSliceWindow; a timeSliceTarget is refused (it has none). */
+    @Test
+    void shouldReadRatioTimeslices() throws Exception {
+        final String yaml = slo(RATIO, "").replace("budgetingMethod: Occurrences", "budgetingMethod: RatioTimeslices")
+                .replace("objectives: [{target: 0.999}]", "objectives: [{target: 0.999, timeSliceWindow: 5m}]");
+        final SloSpec s = SloSpecParser.parseYaml(yaml, "t.yaml").get(0).spec();
+        assertThat(s.budgetingMethod()).isEqualTo(new BudgetingMethod.RatioTimeslices(Duration.ofMinutes(5)));
+        assertThat(problems(yaml.replace("timeSliceWindow: 5m", "timeSliceTarget: 0.9")))
+                .anySatisfy(p -> assertThat(p).startsWith("t.yaml (document 1): OpenSLO SLO 'checkout': spec.objectives[0]"
+                        + ".timeSliceTarget: applies to Timeslices; RatioTimeslices averages the slices' good ratios"));
+    }
+
+    /** alertAfter is the rule's hold time; it may be 0 up to the lookback window (the long window). */
+    @Test
+    void shouldReadAlertAfterAsTheRulesHoldTime() throws Exception {
+        final String policy = """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h, alertAfter: 5m}
+                """;
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, policy), "t.yaml").get(0).spec();
+        // 14.4 x 1h / 720h = 2 % of the budget; short window 1h / 12 = 5m
+        assertThat(s.alerts()).containsExactly(new AlertWindow(Severity.PAGE, 2, Duration.ofHours(1),
+                Duration.ofMinutes(5), Duration.ofMinutes(5)));
+        assertThat(problems(slo(RATIO, policy.replace("alertAfter: 5m", "alertAfter: 2h")))).containsExactly(
+                "t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': AlertCondition 'fast': "
+                        + "spec.condition.alertAfter: a hold time must be between 0m and the lookbackWindow 1h, not 2h");
     }
 
     @Test

@@ -100,7 +100,10 @@ class SloSpecParserTest {
         "window: 30d|window: {calendar: month, timeZone: Mars/Olympus}|spec.window.timeZone: 'Mars/Olympus' is not a time zone",
         "window: 30d|window: {timeZone: UTC}|spec.window.calendar: is required for a calendar window",
         "window: 30d|window: {calendar: month, zone: UTC}|spec.window.zone: unknown field",
-        "window: 30d|budgetingMethod: Slices|spec.budgetingMethod: must be Occurrences or Timeslices, not 'Slices'",
+        "window: 30d|budgetingMethod: Slices|spec.budgetingMethod: must be Occurrences, Timeslices or RatioTimeslices, "
+                + "not 'Slices'",
+        "policy: google-30d|policy: [{severity: page, budgetPercent: 2, longWindow: 1h, shortWindow: 5m, alertAfter: 2h}]"
+                + "|spec.alerting.policy[0].alertAfter: must be between 0m and the long window 1h, not 2h",
         "window: 30d|budgetingMethod: Timeslices|spec.timeSliceTarget: is required with budgetingMethod: Timeslices",
         "window: 30d|timeSliceTarget: 0.9|spec.budgetingMethod: timeSliceTarget and timeSliceWindow need"
                 + " budgetingMethod: Timeslices",
@@ -121,6 +124,20 @@ class SloSpecParserTest {
         assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
                 "budgetingMethod: Timeslices\n  timeSliceTarget: 0.9\n  timeSliceWindow: 1h"), "slos.yaml"))
                 .hasMessageContaining("spec.timeSliceWindow: timeSliceWindow must be at least 1s and divide 15m");
+    }
+
+    @Test
+    void shouldReadRatioTimeslicesWithASliceWindowAndNoTarget() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "window: 30d\n  budgetingMethod: RatioTimeslices\n  timeSliceWindow: 5m"), "slos.yaml").get(0).spec();
+        assertThat(s.budgetingMethod()).isEqualTo(new BudgetingMethod.RatioTimeslices(Duration.ofMinutes(5)));
+        final SloSpec byDefault = SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "window: 30d\n  budgetingMethod: RatioTimeslices"), "slos.yaml").get(0).spec();
+        assertThat(byDefault.budgetingMethod()).isEqualTo(new BudgetingMethod.RatioTimeslices(Duration.ofMinutes(1)));
+        assertThatThrownBy(() -> SloSpecParser.parseYaml(EXAMPLE.replace("window: 30d",
+                "window: 30d\n  budgetingMethod: RatioTimeslices\n  timeSliceTarget: 0.9"), "slos.yaml"))
+                .hasMessageContaining("spec.timeSliceTarget: applies to Timeslices; RatioTimeslices averages the slices' "
+                        + "good ratios and has no slice target");
     }
 
     @Test
