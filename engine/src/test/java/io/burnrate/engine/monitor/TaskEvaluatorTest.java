@@ -169,15 +169,15 @@ class TaskEvaluatorTest {
     }
 
     /**
-     * alertAfter 2m, rules evaluated at every counted event: the good event at T, then one
-     * bad event a second from T + 1 s. At T + 1 s the ratio is 1/2 = 0.5 > 0.3 in both
-     * windows, so the condition starts holding at T + 1 s and holds at every event after
+     * alertAfter 2m, rules evaluated at every counted event: good events at T - 10 min (history
+     * for the guard) and T, then one bad event a second from T + 1 s. At T + 1 s the ratio is
+     * 1/2 = 0.5 > 0.3 in the 5m window and 1/3 > 0.3 in the 6h one, so the condition starts holding at T + 1 s and holds at every event after
      * (n/(n+1) only grows); the rule fires at the first evaluation 2 minutes later:
      * T + 1 s + 120 s = T + 121 s, not at T + 120 s.
      */
     @Test
     void shouldFireARuleWithAlertAfterOnlyOnceItsConditionHeldThatLong() {
-        final Rig held = new Rig(heldSpec());
+        final Rig held = new Rig(heldSpec(), true);
         for (long t = T + S; t <= T + 120 * S; t += S) {
             held.evaluator.onEvent(event("checkout", t, 500), T);
         }
@@ -197,7 +197,7 @@ class TaskEvaluatorTest {
      */
     @Test
     void shouldFireAHeldRuleAtTheSweepWhenItsHoldEndsWithoutNewEvents() {
-        final Rig held = new Rig(heldSpec());
+        final Rig held = new Rig(heldSpec(), true);
         held.registry.put(Specs.availability("search-availability", "search", 0));
         for (long t = T + S; t <= T + 10 * S; t += S) {
             held.evaluator.onEvent(event("checkout", t, 500), T);
@@ -220,7 +220,7 @@ class TaskEvaluatorTest {
      */
     @Test
     void shouldNotFireARuleWithAlertAfterForABlipShorterThanTheHold() {
-        final Rig held = new Rig(heldSpec());
+        final Rig held = new Rig(heldSpec(), true);
         for (long t = T + S; t <= T + 60 * S; t += S) {
             held.evaluator.onEvent(event("checkout", t, 500), T);
         }
@@ -251,9 +251,20 @@ class TaskEvaluatorTest {
         }
 
         Rig(final SloSpec spec) {
+            this(spec, false);
+        }
+
+        /**
+         * @param history a good event 10 minutes before T first, so the SLO has history
+         *                beyond a 5-minute short window (the history guard lets rules fire)
+         */
+        Rig(final SloSpec spec, final boolean history) {
             registry.loadOnce(List.of(spec));
             evaluator = new TaskEvaluator(RULES, registry::snapshot, store, out, counters);
             evaluator.start(T);
+            if (history) {
+                assertThat(evaluator.onEvent(event("checkout", T - 10 * MIN, 200), T)).isNull();
+            }
             assertThat(evaluator.onEvent(event("checkout", T, 200), T)).isNull();
         }
     }
