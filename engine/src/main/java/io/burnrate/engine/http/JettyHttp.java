@@ -503,6 +503,23 @@ final class JettyHttp implements AutoCloseable {
                         }
                     }
                 }
+                EndPoint room = null;
+                synchronized (this) {
+                    if (open.size() - expired.size() >= limits.maxConnections()) {
+                        // at the cap Jetty accepts nothing, so no new connection can trigger the
+                        // eviction in onOpened: make room here (the oldest idle or waiting one)
+                        for (final Track o : open.values()) {
+                            if (!o.busy && !expired.contains(o.network)) {
+                                room = o.network;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (room != null) {
+                    shed.incrementAndGet();
+                    expired.add(room);
+                }
                 for (final EndPoint e : expired) {
                     e.close();
                 }
