@@ -171,7 +171,8 @@ class TaskEvaluatorTest {
     /**
      * alertAfter 2m, rules evaluated at every counted event: good events at T - 10 min (history
      * for the guard) and T, then one bad event a second from T + 1 s. At T + 1 s the ratio is
-     * 1/2 = 0.5 > 0.3 in the 5m window and 1/3 > 0.3 in the 6h one, so the condition starts holding at T + 1 s and holds at every event after
+     * 1/2 = 0.5 > 0.3 in the 5m window and 1/3 > 0.3 in the 6h one, so the condition starts
+     * holding at T + 1 s and holds at every event after
      * (n/(n+1) only grows); the rule fires at the first evaluation 2 minutes later:
      * T + 1 s + 120 s = T + 121 s, not at T + 120 s.
      */
