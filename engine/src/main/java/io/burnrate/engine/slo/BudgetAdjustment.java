@@ -63,9 +63,21 @@ public record BudgetAdjustment(String name, Kind kind, Instant firstStart, Durat
             throw new IllegalArgumentException("duration must be above 0 and at most 31d, not " + Durations.format(duration));
         }
         if (rrule != null) {
-            rule(rrule);
+            // BYSECOND / BYMINUTE can make an hourly rule repeat every second: count the first week
+            final RecurrenceRuleIterator it = rule(rrule).iterator(firstStart.toEpochMilli(), TimeZone.getTimeZone(zone));
+            final long weekEnd = firstStart.plus(Duration.ofDays(7)).toEpochMilli();
+            int n = 0;
+            while (it.hasNext() && it.nextMillis() < weekEnd) {
+                if (++n > MAX_PER_WEEK) {
+                    throw new IllegalArgumentException("'" + rrule + "' repeats more than " + MAX_PER_WEEK
+                            + " times in its first week; a budget adjustment may repeat at most hourly");
+                }
+            }
         }
     }
+
+    /** At most hourly: 7 x 24 occurrences a week. */
+    static final int MAX_PER_WEEK = 7 * 24;
 
     /**
      * The parsed rule; refused when it is not RFC 5545 or repeats more often than hourly

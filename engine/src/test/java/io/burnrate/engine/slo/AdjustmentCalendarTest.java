@@ -74,6 +74,10 @@ class AdjustmentCalendarTest {
         assertThatThrownBy(() -> new BudgetAdjustment(null, BudgetAdjustment.Kind.EXCLUDE, Instant.EPOCH, Duration.ofHours(1),
                 BERLIN, "FREQ=MINUTELY")).hasMessage("'FREQ=MINUTELY' repeats minutely; a budget adjustment may repeat at most "
                 + "hourly");
+        // hourly in name, every second in fact
+        assertThatThrownBy(() -> new BudgetAdjustment(null, BudgetAdjustment.Kind.EXCLUDE, Instant.EPOCH, Duration.ofHours(1),
+                BERLIN, "FREQ=HOURLY;BYMINUTE=0,30")).hasMessage("'FREQ=HOURLY;BYMINUTE=0,30' repeats more than 168 times "
+                + "in its first week; a budget adjustment may repeat at most hourly");
         assertThatThrownBy(() -> new BudgetAdjustment(null, BudgetAdjustment.Kind.EXCLUDE, Instant.EPOCH, Duration.ofDays(32),
                 BERLIN, null)).hasMessage("duration must be above 0 and at most 31d, not 32d");
     }
