@@ -127,6 +127,10 @@ final class JettyHttp implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         final HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        // one acceptor thread, not accepting on the selector: Jetty's connection limit turns accepting off and
+        // on at the cap, and on the selector a quick off/on re-registers a cancelled key, which makes Jetty
+        // close the listening socket for good (CancelledKeyException, "Unable to register OP_ACCEPT");
+        // an acceptor thread just waits while accepting is off
         final ServerConnector connector;
         if (tls != null) {
             final SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -135,20 +139,23 @@ final class JettyHttp implements AutoCloseable {
             http.addCustomizer(secure);
             final SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(tls);
-            connector = new ServerConnector(server, 0, 1, new SslConnectionFactory(ssl, h1.getProtocol()), h1);
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, h1.getProtocol()), h1);
         } else {
-            connector = new ServerConnector(server, 0, 1, h1);
+            connector = new ServerConnector(server, 1, 1, h1);
         }
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
         connector.setReuseAddress(true);
         connector.setAcceptQueueSize(128);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        final Guard guard = new Guard(limits);
+        final NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections(), connector);
+        // at the cap idle keep-alive connections get 1 s instead of the idle timeout, so the cap frees itself
+        cap.setEndPointIdleTimeout(1_000);
+        final Guard guard = new Guard(limits, cap);
         // a Connection.Listener bean of the connector hears of every connection it opens
         connector.addBean(guard);
         server.addConnector(connector);
-        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.addBean(cap);
 
         // bounded by admission (see Front): at most workers + queue requests are handed over, the next gets 503
         // without a rejected-job warning from the pool
@@ -363,6 +370,8 @@ final class JettyHttp implements AutoCloseable {
         }
 
         private final HttpLimits limits;
+        /** Jetty's own count of accepted channels: what decides whether it accepts more. */
+        private final NetworkConnectionLimit cap;
         /** Open network connections, oldest first. */
         private final Map<EndPoint, Track> open = new LinkedHashMap<>();
         private final AtomicLong shed = new AtomicLong();
@@ -372,8 +381,9 @@ final class JettyHttp implements AutoCloseable {
         private volatile Scheduler scheduler;
         private volatile boolean running;
 
-        Guard(final HttpLimits limits) {
+        Guard(final HttpLimits limits, final NetworkConnectionLimit cap) {
             this.limits = limits;
+            this.cap = cap;
         }
 
         private static long now() {
@@ -505,7 +515,13 @@ final class JettyHttp implements AutoCloseable {
                 }
                 EndPoint room = null;
                 synchronized (this) {
-                    if (open.size() - expired.size() >= limits.maxConnections()) {
+                    // a connection closed before Jetty told us it opened would stay here for ever and be
+                    // picked for eviction again and again: forget closed ones
+                    open.values().removeIf(t -> !t.network.isOpen());
+                    // Jetty's count (accepted channels, pending ones included) is what stops it accepting
+                    final int counted = Math.max(open.size(),
+                            cap.getNetworkConnectionCount() + cap.getPendingNetworkConnectionCount());
+                    if (counted - expired.size() >= limits.maxConnections()) {
                         // at the cap Jetty accepts nothing, so no new connection can trigger the
                         // eviction in onOpened: make room here (the oldest idle or waiting one)
                         for (final Track o : open.values()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -118,5 +120,39 @@ class JettyHttpTest {
             assertThat(all).doesNotContain("HTTP/1.1 200").endsWith("ok\n");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         }
+    }
+
+    /**
+     * Jetty's connection limit turns accepting off at the cap and on again below it. Accepting on the
+     * selector, a quick off/on re-registered a cancelled key and Jetty closed the listening socket for
+     * good ("Unable to register OP_ACCEPT"): every later connect was refused. Found by
+     * StatusServerConcurrencyTest failing on a loaded CI machine; this reaches the cap 300 times in a row.
+     */
+    @Test
+    void shouldKeepListeningAfterReachingTheConnectionCapManyTimesInARow() throws Exception {
+        final int port = start(HttpLimits.defaults().withMaxConnections(2));
+        for (int i = 0; i < 300; i++) {
+            // two open connections fill the cap, the third waits in the backlog; all close at once
+            try (Socket a = new Socket(InetAddress.getLoopbackAddress(), port);
+                 Socket b = new Socket(InetAddress.getLoopbackAddress(), port);
+                 Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                a.setSoLinger(true, 0);
+                b.setSoLinger(true, 0);
+                c.setSoLinger(true, 0);
+            }
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                assertThat(get(port, "/healthz").get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                return;
+            } catch (ExecutionException e) {
+                // a connection refused here is the bug; anything else is the cap still closing the flood
+                assertThat(e.getCause()).isNotInstanceOf(ConnectException.class);
+                last = e;
+            }
+        }
+        throw new AssertionError("no answer within 20 s after the cap", last);
     }
 }

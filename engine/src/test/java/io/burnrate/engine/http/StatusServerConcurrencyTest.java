@@ -75,8 +75,8 @@ class StatusServerConcurrencyTest {
             assertThat(tally.keySet()).isSubsetOf("200", "503", "closed");
             assertThat(tally.getOrDefault("200", 0)).isGreaterThan(100);
 
-            // connections of the flood may still be closing at the cap: ask until one gets in
-            // up to the server's 60 s keep-alive idle timeout: the flood's pooled connections may hold the cap until then
+            // connections of the flood may still be closing at the cap: ask until one gets in (at the cap idle
+            // keep-alive connections get 1 s, the sweep drops the oldest waiting one every 200 ms)
             await().atMost(Duration.ofSeconds(75)).ignoreExceptions()
                     .untilAsserted(() -> assertThat(total(base)).isEqualTo(600));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.send(HttpRequest.newBuilder(
