@@ -120,6 +120,12 @@ final class BenchCommand {
                         + "proposed setting), e.g. --variant max.task.idle.ms=-1")
         Map<String, String> variant = new LinkedHashMap<>();
 
+        @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "also measure the Kafka Streams floor in every round: the engine's Streams settings "
+                        + "with a processor that only counts records (no parsing, no state): the most any "
+                        + "engine on Kafka Streams can reach (default on; --no-floor skips it)")
+        boolean floor;
+
         ThroughputBench.Options options() {
             final ThroughputBench.Options o = new ThroughputBench.Options();
             o.events = events;
@@ -129,6 +135,7 @@ final class BenchCommand {
             o.repeat = repeat;
             o.profile = profile;
             o.variant.putAll(variant);
+            o.floor = floor;
             return o;
         }
     }

@@ -74,8 +74,12 @@ class BenchSmokeIT {
         assertThat(r.engineRate()).isPositive();
         assertThat(r.ratio()).isPositive();
         assertThat(r.engines().get(0).stats().path("accepted").asLong()).isEqualTo(20_000);
+        // the Kafka Streams floor (default on) read every record too
+        assertThat(r.floors()).hasSize(1);
+        assertThat(r.floors().get(0).stats().path("accepted").asLong()).isGreaterThanOrEqualTo(20_000);
+        assertThat(r.floorRate()).isPositive();
         assertThat(r.markdown()).contains("ceiling events/s", "engine events/s", "ratio b/a", "**median**",
-                "Target ≥ 0.70");
+                "Target ≥ 0.70", "(c) Streams floor events/s", "Kafka Streams floor");
         assertThat(r.engineProfile().samples()).as("JFR samples of the stream thread").isPositive();
         assertThat(r.markdown()).contains("Profile of the engine", "category (innermost known frame)");
 

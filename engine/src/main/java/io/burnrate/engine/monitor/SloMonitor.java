@@ -69,6 +69,15 @@ public final class SloMonitor {
      */
     private long historyStart = WindowedCounts.NO_TIME;
 
+    /**
+     * The history guard of the budget policy: thresholds are observed only once the SLO has
+     * counted requests for its shortest rule's short window (at most this long). The
+     * remaining budget of a window holding seconds of traffic is as noisy as those seconds
+     * and crossed thresholds hundreds of times a second in a load test.
+     */
+    public static final Duration POLICY_HISTORY_DEFAULT = Duration.ofMinutes(5);
+    private final long policyHistoryMs;
+
     /** The engine's default grace for late events. */
     public static final Duration DEFAULT_GRACE = Grace.DEFAULT;
 
@@ -110,6 +119,11 @@ public final class SloMonitor {
             }
         }
         this.sloWindow = layout.indexOf(spec.window());
+        long shortest = POLICY_HISTORY_DEFAULT.toMillis();
+        for (final Rule r : rules) {
+            shortest = Math.min(shortest, r.window().shortWindow().toMillis());
+        }
+        this.policyHistoryMs = shortest;
         this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
         this.policy = new BudgetPolicy(spec.id(), spec.service(), spec.labels(),
                 spec.budgetThresholds());
@@ -129,7 +143,7 @@ public final class SloMonitor {
      * event time; nothing while the budget stays within the same band.
      */
     public void observeBudget(final Consumer<BudgetPolicyEvent> out) {
-        if (counts.now() == WindowedCounts.NO_TIME) {
+        if (counts.now() == WindowedCounts.NO_TIME || !hasHistory(policyHistoryMs)) {
             return;
         }
         final var events = policy.observe(budgetRemaining(), Instant.ofEpochMilli(counts.now()));

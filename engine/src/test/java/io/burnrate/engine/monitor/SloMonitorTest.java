@@ -7,8 +7,11 @@ import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
+import io.burnrate.schemas.BudgetPolicyEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SloMonitorTest {
@@ -85,5 +88,33 @@ class SloMonitorTest {
         assertThat(next.machine(0).holdMs()).isEqualTo(180_000);
         assertThat(next.machine(0).firing()).isTrue();
         assertThat(next.machine(0).firingSince()).isEqualTo(42L);
+    }
+
+    /**
+     * The budget policy's history guard: google-30d's shortest short window is 5m, so a
+     * fresh SLO reports no threshold crossing before it holds 5 minutes of requests. One
+     * request a second, every 10th bad (100x the 99.9 % budget rate): the remaining budget is
+     * below 0 from the 10th request on (1 - 0.1 / 0.001 = -99), yet nothing is reported for the
+     * first 300 s; at 300 s of history all four default thresholds (50, 25, 10, 0) go down at
+     * once, and never again while it stays spent.
+     */
+    @Test
+    void shouldReportNoBudgetCrossingBeforeTheShortestShortWindowOfHistory() {
+        final SloMonitor m = new SloMonitor(Specs.availability("checkout-availability", "checkout", 0));
+        final List<BudgetPolicyEvent> events = new ArrayList<>();
+        final long t0 = Traffic.T0.toEpochMilli();
+        for (int i = 0; i < 300; i++) {
+            m.record(t0 + i * 1000L, 1, i % 10 == 9 ? 1 : 0, 5);
+            m.observeBudget(events::add);
+        }
+        assertThat(m.budgetRemaining()).isLessThan(0);
+        assertThat(events).as("299 s of history: noise, not a crossing").isEmpty();
+        for (int i = 300; i < 400; i++) {
+            m.record(t0 + i * 1000L, 1, i % 10 == 9 ? 1 : 0, 5);
+            m.observeBudget(events::add);
+        }
+        assertThat(events).extracting(e -> e.threshold() + " " + e.direction())
+                .containsExactly("50.0 down", "25.0 down", "10.0 down", "0.0 down");
+        assertThat(events.get(0).at()).isEqualTo(Traffic.T0.plusSeconds(300));
     }
 }

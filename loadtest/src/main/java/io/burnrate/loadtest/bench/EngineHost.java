@@ -39,8 +39,13 @@ public final class EngineHost {
             final int eq = a.indexOf('=');
             values.put(a.substring(0, eq), a.substring(eq + 1));
         }
+        final boolean floor = Boolean.parseBoolean(values.remove(StreamsFloor.SETTING));
         final Settings settings = BenchEnv.toSettings(values);
         final Path stateDir = Path.of(settings.get(Settings.STATE_DIR));
+        if (floor) {
+            floor(settings, stateDir);
+            return;
+        }
         final Engine engine;
         try {
             engine = Engine.start(settings);
@@ -72,6 +77,38 @@ public final class EngineHost {
             }
         }
         stop(engine, stateDir);
+    }
+
+    /** The same conversation as the engine's, over {@link StreamsFloor}; "accepted" = records seen. */
+    private static void floor(final Settings settings, final Path stateDir) throws Exception {
+        final StreamsFloor floor = new StreamsFloor(settings);
+        if (!floor.start(Duration.parse(System.getProperty(READY_TIMEOUT, "PT3M")))) {
+            ChildJvm.emit("error", "Kafka Streams floor did not reach RUNNING: " + floor.state());
+            floor.close();
+            System.exit(1);
+            return;
+        }
+        ChildJvm.emit("ready", Map.of("wallMs", System.currentTimeMillis()));
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
+            if (line.trim().equals("stats")) {
+                final Map<String, Object> out = new LinkedHashMap<>();
+                out.put("accepted", floor.records());
+                out.put("bytes", floor.bytes());
+                out.put("state", floor.state());
+                ChildJvm.emit("stats", out);
+            } else {
+                ChildJvm.emit("error", "unknown command " + line);
+            }
+        }
+        final long t0 = System.nanoTime();
+        floor.close();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("closeSeconds", (System.nanoTime() - t0) / 1e9);
+        out.put("stateDirBytes", BenchEnv.directoryBytes(stateDir));
+        ChildJvm.emit("stopped", out);
+        System.exit(0);
     }
 
     private static void stop(final Engine engine, final Path stateDir) throws Exception {

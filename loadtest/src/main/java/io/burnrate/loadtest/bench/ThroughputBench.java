@@ -39,11 +39,13 @@ public final class ThroughputBench {
          * configuration change: before/after in the same run); empty: none.
          */
         public Map<String, String> variant = new LinkedHashMap<>();
+        /** Also the Kafka Streams floor ({@link StreamsFloor}) in every round. */
+        public boolean floor = true;
     }
 
     public record Result(Generator.Stats prefill, List<Ceiling.Result> ceilings, List<EngineRun.Result> engines,
-                         List<EngineRun.Result> variants, double ceilingRate, double engineRate, double ratio,
-                         double variantRate, String markdown,
+                         List<EngineRun.Result> variants, List<EngineRun.Result> floors, double ceilingRate,
+                         double engineRate, double ratio, double variantRate, double floorRate, String markdown,
                          JfrSummary.Summary engineProfile, JfrSummary.Summary ceilingProfile) {
     }
 
@@ -64,6 +66,7 @@ public final class ThroughputBench {
         final List<Ceiling.Result> ceilings = new ArrayList<>();
         final List<EngineRun.Result> engines = new ArrayList<>();
         final List<EngineRun.Result> variants = new ArrayList<>();
+        final List<EngineRun.Result> floors = new ArrayList<>();
         for (int r = 1; r <= o.repeat; r++) {
             final Ceiling.Result c = Ceiling.run(env, topic, common.heap, List.of(), prefix + "-ceiling-" + r);
             env.log().printf(Locale.ROOT, "bench throughput: run %d ceiling %,.0f ev/s (%,d events in %.2f s)%n", r,
@@ -84,11 +87,24 @@ public final class ThroughputBench {
                 check(v, o.events);
                 variants.add(v);
             }
+            if (o.floor) {
+                final Map<String, String> fs = common.engine(env, prefix, topic, env.nextEngineId(prefix));
+                fs.put(StreamsFloor.SETTING, "true");
+                final EngineRun.Result f = EngineRun.catchUp(env, fs, common.heap, common.engineJvmArgs, o.timeout);
+                env.log().printf(Locale.ROOT, "bench throughput: run %d Kafka Streams floor %,.0f ev/s (%,d events in "
+                        + "%.2f s)%n", r, f.rate(), f.measuredEvents(), f.seconds());
+                if (f.stats().path("accepted").asLong(-1) < o.events) {
+                    throw new IllegalStateException("the Kafka Streams floor saw " + f.stats().path("accepted").asLong(-1)
+                            + " of " + o.events + " records (log: " + f.log() + ")");
+                }
+                floors.add(f);
+            }
         }
         final double ceiling = Table.median(ceilings.stream().map(Ceiling.Result::rate).toList());
         final double engine = Table.median(engines.stream().map(EngineRun.Result::rate).toList());
         final double variant = Table.median(variants.stream().map(EngineRun.Result::rate).toList());
         final String variantName = variantName(o.variant);
+        final double floor = Table.median(floors.stream().map(EngineRun.Result::rate).toList());
 
         JfrSummary.Summary engineProfile = null;
         JfrSummary.Summary ceilingProfile = null;
@@ -125,6 +141,12 @@ public final class ThroughputBench {
             header.add("CPU µs/event");
             header.add("CPU ratio");
         }
+        if (!floors.isEmpty()) {
+            header.add("(c) Streams floor events/s");
+            header.add("ratio c/a");
+            header.add("CPU µs/event");
+            header.add("engine / floor");
+        }
         final Table t = new Table(header.toArray(new String[0]));
         for (int i = 0; i < o.repeat; i++) {
             final EngineRun.Result e = engines.get(i);
@@ -138,6 +160,13 @@ public final class ThroughputBench {
                 row.add(Table.ratio(v.rate() / c.rate()));
                 row.add(micros(v.cpuNsPerEvent()));
                 row.add(Table.ratio(c.cpuNsPerEvent() / v.cpuNsPerEvent()));
+            }
+            if (!floors.isEmpty()) {
+                final EngineRun.Result f = floors.get(i);
+                row.add(Table.count(f.rate()));
+                row.add(Table.ratio(f.rate() / c.rate()));
+                row.add(micros(f.cpuNsPerEvent()));
+                row.add(Table.ratio(e.rate() / f.rate()));
             }
             t.row(row.toArray());
         }
@@ -153,6 +182,13 @@ public final class ThroughputBench {
             med.add("**" + Table.ratio(variant / ceiling) + "**");
             med.add("**" + micros(variantCpu) + "**");
             med.add("**" + Table.ratio(ceilingCpu / variantCpu) + "**");
+        }
+        if (!floors.isEmpty()) {
+            final double floorCpu = Table.median(floors.stream().map(EngineRun.Result::cpuNsPerEvent).toList());
+            med.add("**" + Table.count(floor) + "**");
+            med.add("**" + Table.ratio(floor / ceiling) + "**");
+            med.add("**" + micros(floorCpu) + "**");
+            med.add("**" + Table.ratio(engine / floor) + "**");
         }
         t.row(med.toArray());
         final StringBuilder md = new StringBuilder();
@@ -177,6 +213,12 @@ public final class ThroughputBench {
                     + "same events, same rounds): median %,.0f ev/s, ratio %.2f (%s vs the engine as it is).%n",
                     variantName, variant, variant / ceiling, Table.percent(variant / engine - 1)));
         }
+        if (!floors.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "Kafka Streams floor (the engine's Streams settings, a processor that "
+                    + "only counts records: no parsing, no state, no output; same events, same rounds): median %,.0f "
+                    + "ev/s = %.2f of the ceiling; the engine reaches %.2f of the floor.%n", floor, floor / ceiling,
+                    engine / floor));
+        }
         if (engineProfile != null) {
             md.append(String.format(Locale.ROOT, "%n#### Profile of the engine (JFR, a separate run at %,.0f ev/s)%n%n",
                     profiledEngineRate));
@@ -185,8 +227,8 @@ public final class ThroughputBench {
                     profiledCeilingRate));
             md.append(ceilingProfile.markdown(12));
         }
-        return new Result(prefill, ceilings, engines, variants, ceiling, engine, engine / ceiling, variant,
-                md.toString(), engineProfile, ceilingProfile);
+        return new Result(prefill, ceilings, engines, variants, floors, ceiling, engine, engine / ceiling, variant,
+                floor, md.toString(), engineProfile, ceilingProfile);
     }
 
     static String micros(final double ns) {
