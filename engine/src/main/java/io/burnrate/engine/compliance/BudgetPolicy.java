@@ -89,6 +89,11 @@ public final class BudgetPolicy {
      * {@code at}; returns the crossings, in the order they happened.
      */
     public List<BudgetPolicyEvent> observe(final double remainingFraction, final Instant at) {
+        return observe(remainingFraction, at.toEpochMilli());
+    }
+
+    /** {@link #observe(double, Instant)} at {@code atMs}: nothing allocated while no threshold changes state. */
+    public List<BudgetPolicyEvent> observe(final double remainingFraction, final long atMs) {
         if (Double.isNaN(remainingFraction)) {
             return List.of();
         }
@@ -104,6 +109,7 @@ public final class BudgetPolicy {
         if (now == crossed) {
             return List.of();
         }
+        final Instant at = Instant.ofEpochMilli(atMs);
         final List<BudgetPolicyEvent> out = new ArrayList<>(Math.abs(now - crossed));
         if (now > crossed) {
             for (int i = crossed; i < now; i++) {

@@ -68,6 +68,13 @@ public final class SloMonitor {
      * SLO window (derived on first use). NO_TIME until then.
      */
     private long historyStart = WindowedCounts.NO_TIME;
+    /**
+     * True from an {@link #evaluate} until anything but a good request at the current time
+     * is counted (or time moves, or a machine is restored): see {@link #evaluate}.
+     */
+    private boolean onlyGoodSinceEvaluate;
+    /** At the last {@link #evaluate}: every rule's long window held minEventsPerWindow. */
+    private boolean minEventsMet;
 
     /**
      * The history guard of the budget policy: thresholds are observed only once the SLO has
@@ -146,7 +153,7 @@ public final class SloMonitor {
         if (counts.now() == WindowedCounts.NO_TIME || !hasHistory(policyHistoryMs)) {
             return;
         }
-        final var events = policy.observe(budgetRemaining(), Instant.ofEpochMilli(counts.now()));
+        final var events = policy.observe(budgetRemaining(), counts.now());
         if (!events.isEmpty()) {
             changed = true;
             events.forEach(out);
@@ -191,6 +198,7 @@ public final class SloMonitor {
     public void restoreMachine(final int rule, final AlertStateMachine machine) {
         final long hold = rules[rule].window().alertAfter().toMillis();
         machines[rule] = machine.holdMs() == hold ? machine : machine.withHold(hold);
+        onlyGoodSinceEvaluate = false;
     }
 
     /**
@@ -252,6 +260,11 @@ public final class SloMonitor {
         if (historyStart == WindowedCounts.NO_TIME && counts.now() != WindowedCounts.NO_TIME) {
             historyStart = oldestCounted();
         }
+        if (bad != 0 || count < 0 || counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()
+                || historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
+            // only good requests at the current time, within the history, keep every verdict (see evaluate)
+            onlyGoodSinceEvaluate = false;
+        }
         if (historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
             historyStart = timestamp;
         }
@@ -306,6 +319,7 @@ public final class SloMonitor {
     public int advanceTo(final long timestamp) {
         if (counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()) {
             changed = true;
+            onlyGoodSinceEvaluate = false;
             return counts.advanceTo(timestamp);
         }
         return 0;
@@ -339,6 +353,15 @@ public final class SloMonitor {
         if (counts.now() == WindowedCounts.NO_TIME) {
             return;
         }
+        if (onlyGoodSinceEvaluate && minEventsMet && !anyFiringOrPending()) {
+            // Since the last evaluation only good requests were counted, at the current time:
+            // no burn rate rose (bad / total can only fall), no window reached minEventsPerWindow
+            // (all held it already), the time and the history did not move. A rule that was not
+            // firing or waiting out its hold time therefore still does not hold: nothing to do.
+            return;
+        }
+        boolean met = true;
+        final long minEvents = spec.minEventsPerWindow();
         // inside an exclusion (a maintenance window) no rule starts firing; a firing one may resolve
         final boolean silenced = !adjustments.isEmpty() && adjustments.silences(counts.now());
         for (int i = 0; i < rules.length; i++) {
@@ -355,7 +378,24 @@ public final class SloMonitor {
             }
             // a hold time that started: this monitor is due when it ends
             dueAt = Math.min(dueAt, machines[i].pendingUntil());
+            met &= counts.total(r.longIdx()) >= minEvents;
         }
+        minEventsMet = met;
+        onlyGoodSinceEvaluate = true;
+    }
+
+    /** The next {@link #evaluate} runs every rule (tests compare against it). */
+    void forgetVerdicts() {
+        onlyGoodSinceEvaluate = false;
+    }
+
+    private boolean anyFiringOrPending() {
+        for (final AlertStateMachine m : machines) {
+            if (m.firing() || m.pending()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

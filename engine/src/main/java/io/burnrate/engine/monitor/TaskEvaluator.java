@@ -69,6 +69,9 @@ public final class TaskEvaluator {
     private SloRegistry.Snapshot applied;
     private long taskTime = TaskClock.NO_TIME;
     private long lastSweep = TaskClock.NO_TIME;
+    /** What {@link #onEvent} last gave the store (the store's clock changes only through this class). */
+    private long storedTaskTime = TaskClock.NO_TIME;
+    private long storedLastSweep = TaskClock.NO_TIME;
     private long wallAtLastInput;
     private long wallAtLastStatus;
     private long taskTimeAtLastInput = TaskClock.NO_TIME;
@@ -101,6 +104,8 @@ public final class TaskEvaluator {
         final TaskClock clock = store.clock();
         taskTime = clock.taskTime();
         lastSweep = clock.lastSweep();
+        storedTaskTime = taskTime;
+        storedLastSweep = lastSweep;
         taskTimeAtLastInput = taskTime;
         wallAtLastInput = wallNow;
         wallAtLastStatus = wallNow;
@@ -174,7 +179,12 @@ public final class TaskEvaluator {
                 || taskTime - lastSweep >= rules.evaluationInterval().toMillis())) {
             sweep();
         }
-        store.setClock(clock());
+        if (taskTime != storedTaskTime || lastSweep != storedLastSweep) {
+            // most events move neither: no TaskClock per event
+            storedTaskTime = taskTime;
+            storedLastSweep = lastSweep;
+            store.setClock(clock());
+        }
         return null;
     }
 

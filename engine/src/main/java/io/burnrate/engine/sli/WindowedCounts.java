@@ -31,6 +31,9 @@ public final class WindowedCounts {
     private final long[] winBad;
     private final int[] winBuckets;
     private long now = NO_TIME;
+    /** Per tier, the slot of bucket {@code slotFor[t]} (the current one when equal to current[t]); -1: none yet. */
+    private final int[] slotOfCurrent;
+    private final long[] slotFor;
 
     public WindowedCounts(final BucketLayout layout) {
         this.layout = layout;
@@ -39,6 +42,9 @@ public final class WindowedCounts {
         slots = new Slots[tiers];
         dirty = new long[tiers][];
         current = new long[tiers];
+        slotOfCurrent = new int[tiers];
+        Arrays.fill(slotOfCurrent, -1);
+        slotFor = new long[tiers];
         for (int t = 0; t < tiers; t++) {
             slots[t] = new Slots(layout.tierBuckets()[t], layout.resolutions()[t] >= WIDE_FROM_MS);
             dirty[t] = new long[chunks(t)];
@@ -72,6 +78,24 @@ public final class WindowedCounts {
      */
     public void add(final long timestamp, final long count, final long badCount) {
         advanceTo(timestamp);
+        if (timestamp >= now && count >= 0 && badCount >= 0) {
+            // the common case, an event at the current time: it lands in the current bucket of
+            // every tier, which is inside every window (no division per tier and window)
+            for (int t = 0; t < slots.length; t++) {
+                if (slotOfCurrent[t] < 0 || slotFor[t] != current[t]) {
+                    slotOfCurrent[t] = (int) Math.floorMod(current[t], (long) slots[t].length());
+                    slotFor[t] = current[t];
+                }
+                final int slot = slotOfCurrent[t];
+                slots[t].increment(slot, count, badCount);
+                markDirty(t, slot);
+            }
+            for (int w = 0; w < winTotal.length; w++) {
+                winTotal[w] += count;
+                winBad[w] += badCount;
+            }
+            return;
+        }
         for (int t = 0; t < slots.length; t++) {
             final long idx = Math.floorDiv(timestamp, layout.resolutions()[t]);
             final int len = slots[t].length();
@@ -404,6 +428,32 @@ public final class WindowedCounts {
                 return;
             }
             set(slot, total(slot) + count, bad(slot) + badCount);
+        }
+
+        /** {@link #add} for non-negative counts: in place when the slot already holds counts. */
+        void increment(final int slot, final long count, final long badCount) {
+            final int k = slot >>> 6;
+            final int i = (slot & (CHUNK - 1)) << 1;
+            if (wide != null) {
+                final long[] c = wide[k];
+                if (c != null && c[i] != 0) {
+                    c[i] += count;
+                    c[i + 1] += badCount;
+                    return;
+                }
+            } else {
+                final int[] c = narrow[k];
+                if (c != null && c[i] != 0) {
+                    final long total = Integer.toUnsignedLong(c[i]) + count;
+                    final long bad = Integer.toUnsignedLong(c[i + 1]) + badCount;
+                    if (total <= 0xFFFF_FFFFL && bad <= 0xFFFF_FFFFL) {
+                        c[i] = (int) total;
+                        c[i + 1] = (int) bad;
+                        return;
+                    }
+                }
+            }
+            add(slot, count, badCount);
         }
 
         void set(final int slot, final long count, final long badCount) {

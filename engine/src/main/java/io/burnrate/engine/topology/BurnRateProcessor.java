@@ -75,15 +75,16 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
 
     @Override
     public void process(final Record<byte[], Object> record) {
-        final AcceptedEvent event = (AcceptedEvent) record.value();
+        final ParseProcessor.Parsed parsed = record.value() instanceof ParseProcessor.Parsed p ? p : null;
+        final AcceptedEvent event = parsed != null ? parsed.event : (AcceptedEvent) record.value();
         final Rejection refused = evaluator.onEvent(event, match(evaluator.registry().index(), event),
                 context.currentSystemTimeMs());
         if (refused != null) {
             final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             context.forward(new Record<String, Object>(DeadLetters.key(key),
                     DeadLetters.value(event.raw(), config.limits()), record.timestamp(),
-                    DeadLetters.headers(record.headers(), key, event.raw(), refused, context,
-                            config.limits())), Names.LATE_DLQ_SINK);
+                    DeadLetters.headers(parsed != null ? parsed.headers : record.headers(), key, event.raw(), refused,
+                            context, config.limits())), Names.LATE_DLQ_SINK);
         }
     }
 

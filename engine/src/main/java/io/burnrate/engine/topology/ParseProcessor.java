@@ -8,6 +8,7 @@ import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.EngineCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -38,6 +39,7 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
     /** Reads the re-key topic: every record is keyed by its service already. */
     private final boolean rekeyed;
     private final EventParser.Reader reader = new EventParser.Reader();
+    private final Parsed carrier = new Parsed();
     private ProcessorContext<byte[], Object> context;
 
     ParseProcessor(final EngineCounters counters, final InputLimits limits, final boolean rekeyed) {
@@ -77,7 +79,24 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
     }
 
     private void route(final Record<byte[], byte[]> record, final AcceptedEvent e, final boolean keyedByService) {
-        final Record<byte[], Object> out = new Record<>(record.key(), e, e.timestamp(), record.headers());
-        context.forward(out, keyedByService ? Names.MERGE : Names.REKEY);
+        if (keyedByService) {
+            // to the evaluator: the original headers ride in the reused carrier (a Record copies
+            // the headers it is given, for every event; the evaluator needs them only for a late one)
+            carrier.event = e;
+            carrier.headers = record.headers();
+            context.forward(new Record<byte[], Object>(record.key(), carrier, e.timestamp()), Names.MERGE);
+        } else {
+            // to the re-key topic: the headers go along
+            context.forward(new Record<byte[], Object>(record.key(), e, e.timestamp(), record.headers()), Names.REKEY);
+        }
+    }
+
+    /**
+     * What the parsers hand the evaluator: the accepted event and the original record's
+     * headers. One per parser, reused from record to record (Streams forwards synchronously).
+     */
+    static final class Parsed {
+        AcceptedEvent event;
+        Headers headers;
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -136,11 +137,20 @@ class BurnRateTopologyTest {
         final long t = Traffic.T0.toEpochMilli();
         sendRaw("checkout", event(t + 600_000, 200));
         sendRaw("checkout", event(t + 600_000 - 299_000, 500));   // 4m59s late: counts
-        sendRaw("checkout", event(t + 600_000 - 301_000, 500));   // 5m01s late: dead-lettered
+        // 5m01s late: dead-lettered, keyed by service and not (re-keyed), each keeping its own headers
+        final Headers traced = new RecordHeaders().add("traceparent", "00-abc-01".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(new TestRecord<>("checkout", event(t + 600_000 - 301_000, 500)
+                .getBytes(StandardCharsets.UTF_8), traced, 0L));
+        final Headers rekeyed = new RecordHeaders().add("traceparent", "00-def-01".getBytes(StandardCharsets.UTF_8));
+        requests.pipeInput(new TestRecord<>("req-7", event(t + 600_000 - 302_000, 500)
+                .getBytes(StandardCharsets.UTF_8), rekeyed, 0L));
 
         final List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
-        assertThat(dead).hasSize(1);
+        assertThat(dead).hasSize(2);
         assertThat(header(dead.get(0).headers(), Names.HEADER_REASON)).isEqualTo("late");
+        assertThat(header(dead.get(0).headers(), "traceparent")).isEqualTo("00-abc-01");
+        assertThat(header(dead.get(1).headers(), Names.HEADER_REASON)).isEqualTo("late");
+        assertThat(header(dead.get(1).headers(), "traceparent")).isEqualTo("00-def-01");
         driver.advanceWallClockTime(CONFIG.statusInterval());
         final StatusSnapshot s = status.readKeyValuesToMap().get("checkout-availability");
         assertThat(s.windows().get(0).total()).isEqualTo(2);
