@@ -1,5 +1,8 @@
 package io.burnrate.engine.ingest;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -247,24 +250,48 @@ final class EventScanner {
             return false;
         }
         final int start = i;
-        while (i < b.length) {
-            final byte c = b[i];
+        final byte[] a = b;
+        final int n = a.length;
+        int j = start;
+        // eight bytes at a time while none of them is a quote, a backslash, a control or a
+        // non-ASCII byte (a word with one of them falls through to the byte loop, which decides)
+        while (j + 8 <= n) {
+            final long w = (long) LONG.get(a, j);
+            final long quote = w ^ 0x2222_2222_2222_2222L;
+            final long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
+            final long any = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)
+                    | ((w - 0x2020_2020_2020_2020L) & ~w) | w;
+            if ((any & HIGHS) != 0) {
+                break;
+            }
+            j += 8;
+        }
+        while (j < n) {
+            final byte c = a[j];
             if (c == '"') {
-                if (i - start > 50_000) {
+                if (j - start > 50_000) {
+                    i = j;
                     return false; // near Jackson's stream-read limits: let it decide
                 }
                 strStart = start;
-                strEnd = i;
-                i++;
+                strEnd = j;
+                i = j + 1;
                 return true;
             }
             if (c == '\\' || c < 0x20) {
+                i = j;
                 return false; // escapes, control or non-ASCII bytes (negative): Jackson
             }
-            i++;
+            j++;
         }
+        i = j;
         return false;
     }
+
+    /** Eight bytes of a byte array as one little-endian long (the string scan's word). */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     private boolean is(final int start, final String name) {
         for (int k = 0; k < name.length(); k++) {

@@ -90,6 +90,34 @@ class EventScannerTest {
         }
     }
 
+    /**
+     * The string scan reads eight bytes at a time: every byte that ends or leaves the fast
+     * path (a quote, a backslash, a control byte, a non-ASCII byte, DEL and the bytes next to
+     * the masks' values) at every position of operation strings 1 to 24 bytes long, so it
+     * falls at each offset of a word, agrees with Jackson.
+     */
+    @Test
+    void specialBytesAtEveryWordOffsetOfAStringAgreeWithJackson() {
+        final byte[] specials = {'"', '\\', 0x00, 0x01, 0x1F, 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, (byte) 0x80,
+            (byte) 0xC3, (byte) 0xFF, '\n', '\t'};
+        for (int length = 1; length <= 24; length++) {
+            for (int at = 0; at < length; at++) {
+                for (final byte special : specials) {
+                    final byte[] op = "abcdefghijklmnopqrstuvwxyz".substring(0, length).getBytes(StandardCharsets.US_ASCII);
+                    op[at] = special;
+                    final byte[] head = "{\"service\":\"a\",\"operation\":\"".getBytes(StandardCharsets.US_ASCII);
+                    final byte[] tail = "\",\"timestamp\":1767225600000,\"latencyMs\":1,\"status\":200}"
+                            .getBytes(StandardCharsets.US_ASCII);
+                    final byte[] raw = new byte[head.length + op.length + tail.length];
+                    System.arraycopy(head, 0, raw, 0, head.length);
+                    System.arraycopy(op, 0, raw, head.length, op.length);
+                    System.arraycopy(tail, 0, raw, head.length + op.length, tail.length);
+                    same(raw);
+                }
+            }
+        }
+    }
+
     /** One reader for every case, as one stream thread has: nothing of an event may leak into the next. */
     private static final EventParser.Reader READER = new EventParser.Reader();
 
