@@ -72,8 +72,8 @@ public record AlertTransition(
     /**
      * Where the bad events of the rule's two windows came from.
      *
-     * @param since       from this event time on every bad event of the SLO was counted (the first bad
-     *                    event after the SLO was defined or its task was restored)
+     * @param since       null when every bad event of the SLO's history was counted; else the event time
+     *                    counting started (the SLO was redefined with other windows or explainBy attributes)
      * @param shortWindow the rule's short window
      * @param longWindow  the rule's long window
      */

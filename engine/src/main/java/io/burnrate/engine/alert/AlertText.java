@@ -55,23 +55,32 @@ public final class AlertText {
                 .append('.');
         if (why != null) {
             b.append(" Bad events ");
-            window(b, why.shortWindow());
+            window(b, why.shortWindow(), why.since(), at);
             b.append("; ");
-            window(b, why.longWindow());
+            window(b, why.longWindow(), why.since(), at);
             b.append('.');
         }
         return b.toString();
     }
 
-    /** e.g. {@code over 5m: operation=POST /cart 91.7%, region=eu-west-1 88.9%}. */
-    public static String contributors(final AlertTransition.Window window) {
+    /**
+     * e.g. {@code over 5m: operation=POST /cart 91.7%, region=eu-west-1 88.9%}; {@code over 1h
+     * (counted since 2026-03-02T10:00:00Z): ...} when counting started within the window
+     * ({@code since} null: every bad event counted).
+     */
+    public static String contributors(final AlertTransition.Window window, final Instant since, final Instant at) {
         final StringBuilder b = new StringBuilder();
-        window(b, window);
+        window(b, window, since, at);
         return b.toString();
     }
 
-    private static void window(final StringBuilder b, final AlertTransition.Window window) {
-        b.append("over ").append(Durations.format(window.window())).append(':');
+    private static void window(final StringBuilder b, final AlertTransition.Window window, final Instant since,
+                               final Instant at) {
+        b.append("over ").append(Durations.format(window.window()));
+        if (since != null && at != null && since.isAfter(at.minus(window.window()))) {
+            b.append(" (counted since ").append(since).append(')');
+        }
+        b.append(':');
         if (window.badEvents() == 0) {
             b.append(" none");
             return;

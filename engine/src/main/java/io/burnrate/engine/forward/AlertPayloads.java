@@ -105,7 +105,8 @@ final class AlertPayloads {
         if (c == null || c.shortWindow() == null || c.longWindow() == null) {
             return null;
         }
-        return AlertText.contributors(c.shortWindow()) + "; " + AlertText.contributors(c.longWindow());
+        return AlertText.contributors(c.shortWindow(), c.since(), t.at()) + "; "
+                + AlertText.contributors(c.longWindow(), c.since(), t.at());
     }
 
     /**

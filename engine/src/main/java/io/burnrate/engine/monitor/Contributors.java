@@ -5,6 +5,8 @@ import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +32,13 @@ import java.util.TreeSet;
  *
  * <p>State bound: tables are allocated on the first bad event; then (32 + 1) x windows x 12
  * x 4 bytes per dimension (11,088 bytes for the seven windows of google-30d), plus 32 values
- * of at most the input's field length (256 bytes by default) and 12 longs per window. Not
- * persisted: after a restore the counts start afresh, and {@link #since} says from when.
+ * of at most the input's field length (256 bytes by default) and 12 longs per window.
+ *
+ * <p>Persisted with the SLO's state ({@link #encode}, {@link #restore}: the values, the
+ * ring clocks and the non-zero counters, varint-encoded; written at a commit after a bad
+ * event), so contributors after a restart equal those without one. {@link #since} is
+ * null while every bad event of the SLO's history was counted, else the event time from
+ * which they were (an {@code explainBy} or window change).
  *
  * <p>Per bad event: one bucket check per window, one scan of at most 32 hashes per
  * dimension, one increment per window and dimension; no allocation for a scanned event's
@@ -61,7 +68,11 @@ public final class Contributors {
     private final int[] positions;
     private final int stride;
     private Table[] tables;
+    /** NO_TIME: every bad event of the SLO's history was counted; else counting started then. */
     private long since = NO_TIME;
+    /** A bad event (or a restart of the counting) since the last {@link #takeDirty}. */
+    private boolean dirty;
+    private static final byte FORMAT = 1;
 
     /** One dimension's values and counts: {@code counts[slot * stride + window * BUCKETS + position]}. */
     private static final class Table {
@@ -99,9 +110,22 @@ public final class Contributors {
         return new Contributors(spec).windows.equals(windows) && spec.explainBy().equals(attributes);
     }
 
-    /** From this event time on every bad event was counted; null before the first. */
+    /** From this event time on every bad event was counted; null: every bad event of the SLO's history. */
     public Instant since() {
         return since == NO_TIME ? null : Instant.ofEpochMilli(since);
+    }
+
+    /** Counting starts at event time {@code now} (bad events before it are not in these counts). */
+    public void startAt(final long now) {
+        since = now;
+        dirty = true;
+    }
+
+    /** Whether a bad event was counted (or counting restarted) since the last call; clears it. */
+    public boolean takeDirty() {
+        final boolean was = dirty;
+        dirty = false;
+        return was;
     }
 
     /** Counts one bad event at {@code timestamp}. */
@@ -115,9 +139,7 @@ public final class Contributors {
                 tables[d] = new Table(stride);
             }
         }
-        if (since == NO_TIME || timestamp < since) {
-            since = timestamp;
-        }
+        dirty = true;
         roll(timestamp);
         final Table op = tables[0];
         if (event instanceof ScannedEvent s) {
@@ -149,6 +171,142 @@ public final class Contributors {
             return null;
         }
         return new AlertTransition.Contributors(since(), sw, lw);
+    }
+
+    /**
+     * The stored form: format, windows, attributes, since, then (once a bad event was counted)
+     * the ring clocks and per dimension its values and its non-zero counters.
+     */
+    public byte[] encode() {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(FORMAT);
+        varint(out, windows.size());
+        for (final Duration w : windows) {
+            varint(out, w.toMillis());
+        }
+        varint(out, attributes.size());
+        for (final String a : attributes) {
+            string(out, a);
+        }
+        varint(out, since == NO_TIME ? 0 : since + 1);
+        varint(out, tables == null ? 0 : tables.length);
+        if (tables != null) {
+            for (final long e : epochs) {
+                varint(out, e == NO_TIME ? 0 : e + 1);
+            }
+            for (final Table t : tables) {
+                varint(out, t.size);
+                for (int k = 0; k < t.size; k++) {
+                    string(out, t.values[k]);
+                }
+                int nonZero = 0;
+                for (final int c : t.counts) {
+                    nonZero += c != 0 ? 1 : 0;
+                }
+                varint(out, nonZero);
+                int last = -1;
+                for (int i = 0; i < t.counts.length; i++) {
+                    if (t.counts[i] != 0) {
+                        varint(out, i - last);
+                        varint(out, t.counts[i]);
+                        last = i;
+                    }
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Takes the stored counts back; false (and nothing changed) when they were stored for
+     * other windows or attributes, or cannot be read.
+     */
+    public boolean restore(final byte[] stored) {
+        try {
+            final ByteBuffer in = ByteBuffer.wrap(stored);
+            if (in.get() != FORMAT) {
+                return false;
+            }
+            final int n = (int) SloStateCodec.readVarLong(in);
+            if (n != windows.size()) {
+                return false;
+            }
+            for (final Duration w : windows) {
+                if (SloStateCodec.readVarLong(in) != w.toMillis()) {
+                    return false;
+                }
+            }
+            final int a = (int) SloStateCodec.readVarLong(in);
+            if (a != attributes.size()) {
+                return false;
+            }
+            for (final String name : attributes) {
+                if (!name.equals(string(in))) {
+                    return false;
+                }
+            }
+            final long s = SloStateCodec.readVarLong(in);
+            final int d = (int) SloStateCodec.readVarLong(in);
+            if (d != 0 && d != 1 + attributes.size()) {
+                return false;
+            }
+            final long[] e = new long[stride];
+            Table[] t = null;
+            if (d != 0) {
+                for (int i = 0; i < stride; i++) {
+                    final long v = SloStateCodec.readVarLong(in);
+                    e[i] = v == 0 ? NO_TIME : v - 1;
+                }
+                t = new Table[d];
+                for (int k = 0; k < d; k++) {
+                    t[k] = new Table(stride);
+                    t[k].size = (int) SloStateCodec.readVarLong(in);
+                    if (t[k].size > MAX_VALUES) {
+                        return false;
+                    }
+                    for (int v = 0; v < t[k].size; v++) {
+                        t[k].values[v] = string(in);
+                        t[k].hashes[v] = t[k].values[v].hashCode();
+                    }
+                    final long nonZero = SloStateCodec.readVarLong(in);
+                    int at = -1;
+                    for (long z = 0; z < nonZero; z++) {
+                        at += (int) SloStateCodec.readVarLong(in);
+                        t[k].counts[at] = (int) SloStateCodec.readVarLong(in);
+                    }
+                }
+            }
+            since = s == 0 ? NO_TIME : s - 1;
+            if (t != null) {
+                System.arraycopy(e, 0, epochs, 0, stride);
+            }
+            tables = t;
+            return true;
+        } catch (RuntimeException corrupt) {
+            return false;
+        }
+    }
+
+    private static void varint(final ByteArrayOutputStream out, final long value) {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    private static void string(final ByteArrayOutputStream out, final String s) {
+        final byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        varint(out, b.length);
+        out.write(b, 0, b.length);
+    }
+
+    private static String string(final ByteBuffer in) {
+        final int length = (int) SloStateCodec.readVarLong(in);
+        final byte[] b = new byte[length];
+        in.get(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** One window's bad events by dimension at {@code now}. */

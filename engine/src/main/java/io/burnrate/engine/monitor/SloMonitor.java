@@ -383,6 +383,9 @@ public final class SloMonitor {
                 sameWindows ? counts : new WindowedCounts(newLayout), byName, grace,
                 compliance.compatibleWith(newSpec) ? compliance : null,
                 contributors.fits(newSpec) ? contributors : null);
+        if (next.contributors != contributors && counts.now() != WindowedCounts.NO_TIME) {
+            next.contributors.startAt(counts.now()); // other windows or dimensions: counting starts now
+        }
         if (next.compliance == compliance) {
             compliance.redefine(newSpec);
         } else {
