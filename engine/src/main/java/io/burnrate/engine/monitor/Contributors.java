@@ -66,6 +66,9 @@ public final class Contributors {
     private final long[] epochs;
     /** Per window: the ring position of the current event, or -1 when it is too old for the ring. */
     private final int[] positions;
+    /** Per window: the start of the bucket the last event went to (Long.MAX_VALUE: none), and its position. */
+    private final long[] lastStart;
+    private final int[] lastPosition;
     private final int stride;
     private Table[] tables;
     /** NO_TIME: every bad event of the SLO's history was counted; else counting started then. */
@@ -103,6 +106,9 @@ public final class Contributors {
         this.epochs = new long[stride];
         Arrays.fill(epochs, NO_TIME);
         this.positions = new int[windows.size()];
+        this.lastStart = new long[windows.size()];
+        this.lastPosition = new int[windows.size()];
+        Arrays.fill(lastStart, Long.MAX_VALUE);
     }
 
     /** Whether this instance can serve {@code spec} as it is (same windows and dimensions). */
@@ -280,6 +286,7 @@ public final class Contributors {
             if (t != null) {
                 System.arraycopy(e, 0, epochs, 0, stride);
             }
+            Arrays.fill(lastStart, Long.MAX_VALUE);
             tables = t;
             return true;
         } catch (RuntimeException corrupt) {
@@ -360,11 +367,18 @@ public final class Contributors {
     /** Moves each window's ring to the bucket of {@code timestamp} (clearing a reused position). */
     private void roll(final long timestamp) {
         for (int w = 0; w < positions.length; w++) {
+            // most bad events fall in the bucket of the one before: no division
+            if (timestamp >= lastStart[w] && timestamp - lastStart[w] < widths[w]) {
+                positions[w] = lastPosition[w];
+                continue;
+            }
             final long e = Math.floorDiv(timestamp, widths[w]);
             final int p = (int) Math.floorMod(e, (long) BUCKETS);
             final int idx = w * BUCKETS + p;
             if (epochs[idx] == e) {
                 positions[w] = p;
+                lastStart[w] = e * widths[w];
+                lastPosition[w] = p;
             } else if (epochs[idx] == NO_TIME || epochs[idx] < e) {
                 epochs[idx] = e;
                 for (final Table t : tables) {
@@ -373,6 +387,8 @@ public final class Contributors {
                     }
                 }
                 positions[w] = p;
+                lastStart[w] = e * widths[w];
+                lastPosition[w] = p;
             } else {
                 positions[w] = -1; // older than the ring holds: outside every window already
             }
