@@ -18,7 +18,15 @@ final class RecordFixtures {
                 "checkout-availability", "checkout", "page-1h-5m", "page", AlertTransition.FIRING,
                 NOON, NOON, null,
                 Duration.ofHours(1), Duration.ofMinutes(5),
-                20.0, 31.5, 14.4, 99.9, 0.97, Duration.ofSeconds(125_712),
+                20.0, 31.5, 14.4, 99.9, 0.97, Duration.ofSeconds(125_712), 2.8,
+                new AlertTransition.Contributors(Instant.parse("2025-03-01T09:12:40Z"),
+                        new AlertTransition.Window(Duration.ofMinutes(5), 36, List.of(
+                                new AlertTransition.Dimension("operation", List.of(
+                                        new AlertTransition.Contributor("POST /cart", 33, 33 / 36.0),
+                                        new AlertTransition.Contributor("GET /cart", 3, 3 / 36.0)), 0))),
+                        new AlertTransition.Window(Duration.ofHours(1), 280, List.of(
+                                new AlertTransition.Dimension("operation", List.of(
+                                        new AlertTransition.Contributor("POST /cart", 258, 258 / 280.0)), 22)))),
                 Map.of("team", "payments", "tier", "0"),
                 new AlertTransition.Annotations(
                         "checkout-availability: page-1h-5m firing",

@@ -72,6 +72,13 @@ class RecordSchemaConformanceTest {
                  "state":"firing","at":"2025-03-01T12:00:00Z","startsAt":"2025-03-01T12:00:00Z","endsAt":null,
                  "longWindow":"PT1H","shortWindow":"PT5M","burnRateLong":20.0,"burnRateShort":31.5,
                  "threshold":14.4,"objective":99.9,"errorBudgetRemaining":0.97,"timeToExhaustion":"PT34H55M12S",
+                 "budgetConsumedPercent":2.8,
+                 "contributors":{"since":"2025-03-01T09:12:40Z",
+                   "shortWindow":{"window":"PT5M","badEvents":36,"dimensions":[{"dimension":"operation","top":[
+                     {"value":"POST /cart","badEvents":33,"share":0.9166666666666666},
+                     {"value":"GET /cart","badEvents":3,"share":0.08333333333333333}],"untrackedBadEvents":0}]},
+                   "longWindow":{"window":"PT1H","badEvents":280,"dimensions":[{"dimension":"operation","top":[
+                     {"value":"POST /cart","badEvents":258,"share":0.9214285714285714}],"untrackedBadEvents":22}]}},
                  "labels":{"team":"payments","tier":"0"},
                  "annotations":{"summary":"checkout-availability: page-1h-5m firing",
                    "description":"SLO checkout-availability (checkout, objective 99.9% over 30d)",

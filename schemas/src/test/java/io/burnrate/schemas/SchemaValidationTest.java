@@ -114,6 +114,8 @@ class SchemaValidationTest {
                         "$.startsAt: null found, string expected"),
                 invalid("invalid-alert-unknown-field.json", Schemas.ALERT_TRANSITION,
                         "$: property 'value' is not defined in the schema"),
+                invalid("invalid-alert-contributor-share-above-one.json", Schemas.ALERT_TRANSITION,
+                        "$.contributors.shortWindow.dimensions[0].top[1].share: must have a maximum value of 1"),
                 invalid("invalid-status-sli-above-one.json", Schemas.STATUS_SNAPSHOT,
                         "$.windows[0].sli: must have a maximum value of 1"),
                 invalid("invalid-status-negative-total.json", Schemas.STATUS_SNAPSHOT,

@@ -2,6 +2,7 @@ package io.burnrate.engine.forward;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.burnrate.engine.alert.AlertText;
 import io.burnrate.schemas.AlertTransition;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -70,7 +71,8 @@ final class AlertPayloads {
 
     /**
      * summary, description, runbook_url (when the SLO has one), the numbers behind the
-     * decision and the transition's event times (which may run ahead of or behind the
+     * decision (with the budget consumed since the alert started and, firing, the top
+     * contributors) and the transition's event times (which may run ahead of or behind the
      * wall clock Alertmanager judges {@code startsAt}/{@code endsAt} by).
      */
     static SortedMap<String, String> annotations(final AlertTransition t) {
@@ -85,10 +87,26 @@ final class AlertPayloads {
         out.put("burn_rate_short", number(t.burnRateShort()));
         out.put("threshold", number(t.threshold()));
         out.put("error_budget_remaining", number(t.errorBudgetRemaining()));
+        out.put("budget_consumed_percent", number(t.budgetConsumedPercent()));
+        putIfPresent(out, "contributors", contributors(t));
         putIfPresent(out, "event_at", t.at() == null ? null : t.at().toString());
         putIfPresent(out, "event_starts_at", t.startsAt() == null ? null : t.startsAt().toString());
         putIfPresent(out, "event_ends_at", t.endsAt() == null ? null : t.endsAt().toString());
         return out;
+    }
+
+    /**
+     * The top value of each contributor dimension in both windows, e.g. {@code over 5m:
+     * operation=POST /cart 91.7%; over 1h: operation=POST /cart 92.1%}; null when the
+     * transition has none (resolved, or no bad event counted).
+     */
+    static String contributors(final AlertTransition t) {
+        final AlertTransition.Contributors c = t.contributors();
+        if (c == null || c.shortWindow() == null || c.longWindow() == null) {
+            return null;
+        }
+        return AlertText.contributors(c.shortWindow(), c.since(), t.at()) + "; "
+                + AlertText.contributors(c.longWindow(), c.since(), t.at());
     }
 
     /**

@@ -94,6 +94,11 @@ public final class PagerDutyReceiver implements Receiver {
         d.put("objective", t.objective());
         d.put("error_budget_remaining", t.errorBudgetRemaining());
         d.put("time_to_exhaustion", t.timeToExhaustion() == null ? null : t.timeToExhaustion().toString());
+        d.put("budget_consumed_percent", t.budgetConsumedPercent());
+        final String contributors = AlertPayloads.contributors(t);
+        if (contributors != null) {
+            d.put("contributors", contributors);
+        }
         d.put("event_at", t.at() == null ? null : t.at().toString());
         d.put("event_starts_at", t.startsAt() == null ? null : t.startsAt().toString());
         if (t.annotations() != null && t.annotations().description() != null) {

@@ -5,6 +5,7 @@ import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.SloSpec;
+import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.time.Instant;
@@ -15,10 +16,18 @@ import java.util.Map;
 
 /** What {@code /api/v1/slos} returns per SLO: its definition in brief and its latest status. */
 @JsonPropertyOrder({"id", "service", "objective", "window", "labels", "rules", "status", "history", "burnDown",
-        "compliance"})
+        "compliance", "alerts"})
 public record SloView(String id, String service, double objective, String window, Map<String, String> labels,
                       List<Rule> rules, StatusSnapshot status, List<HistoryPoint> history,
-                      List<BurnDownPoint> burnDown, List<ComplianceSummary> compliance) {
+                      List<BurnDownPoint> burnDown, List<ComplianceSummary> compliance, List<AlertTransition> alerts) {
+
+    /** A view without firing transitions (the list view). */
+    public SloView(final String id, final String service, final double objective, final String window,
+                   final Map<String, String> labels, final List<Rule> rules, final StatusSnapshot status,
+                   final List<HistoryPoint> history, final List<BurnDownPoint> burnDown,
+                   final List<ComplianceSummary> compliance) {
+        this(id, service, objective, window, labels, rules, status, history, burnDown, compliance, null);
+    }
 
     /** Error budget left after one bucket of the SLO window (burn-down over the window). */
     public record BurnDownPoint(Instant start, double errorBudgetRemaining) {
@@ -36,9 +45,17 @@ public record SloView(String id, String service, double objective, String window
         return of(spec, entry, withHistory, null);
     }
 
-    /** {@code compliance}: the latest closed summary per period kind (detail view), or null. */
     static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory,
                       final List<ComplianceSummary> compliance) {
+        return of(spec, entry, withHistory, compliance, null);
+    }
+
+    /**
+     * {@code compliance}: the latest closed summary per period kind (detail view), or null;
+     * {@code alerts}: the firing transitions of rules that still fire, with their contributors (detail view), or null.
+     */
+    static SloView of(final SloSpec spec, final StatusBoard.Entry entry, final boolean withHistory,
+                      final List<ComplianceSummary> compliance, final List<AlertTransition> alerts) {
         final List<Rule> rules = new ArrayList<>();
         for (final AlertWindow w : spec.alerts()) {
             // a calendar SLO's snapshot window is the current period's length
@@ -65,6 +82,6 @@ public record SloView(String id, String service, double objective, String window
             }
         }
         return new SloView(spec.id(), spec.service(), spec.objective(), spec.windowLabel(), spec.labels(),
-                rules, entry == null ? null : entry.latest(), history, burnDown, compliance);
+                rules, entry == null ? null : entry.latest(), history, burnDown, compliance, alerts);
     }
 }

@@ -4,6 +4,7 @@ import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.v1.SloSpecParser;
+import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.net.URLEncoder;
@@ -181,6 +182,7 @@ final class StatusPage {
                             : "<span class=ok>ok</span>").append("</td></tr>");
         }
         b.append("</tbody></table>");
+        why(b, v.alerts());
         if (v.compliance() != null && !v.compliance().isEmpty()) {
             b.append("<h2>Compliance (latest closed period of each kind)</h2><table><thead><tr><th>period</th>"
                     + "<th>from</th><th>to</th><th>requests</th><th>attainment</th><th>met</th><th>budget left</th>"
@@ -303,6 +305,40 @@ final class StatusPage {
     }
 
     /** Whether {@code rule} is one of the SLO's ticket rules (tickets are drawn in a milder colour). */
+    /** Per firing rule: budget consumed since it started, then the top contributors of both windows. */
+    private static void why(final StringBuilder b, final List<AlertTransition> alerts) {
+        if (alerts == null || alerts.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Why it fires</h2>");
+        for (final AlertTransition a : alerts) {
+            b.append("<p><b>").append(esc(a.rule())).append("</b> since ")
+                    .append(a.startsAt() == null ? "" : TIME.format(a.startsAt())).append(": ")
+                    .append(esc(fmt(a.budgetConsumedPercent()))).append("% of the error budget consumed</p>");
+            final AlertTransition.Contributors c = a.contributors();
+            if (c == null) {
+                b.append("<p class=muted>No bad event counted for contributors.</p>");
+                continue;
+            }
+            b.append("<table class=why><thead><tr><th>window</th><th>dimension</th><th>value</th><th>bad events</th>"
+                    + "<th>share</th></tr></thead><tbody>");
+            for (final AlertTransition.Window w : List.of(c.shortWindow(), c.longWindow())) {
+                for (final AlertTransition.Dimension d : w.dimensions()) {
+                    for (final AlertTransition.Contributor x : d.top()) {
+                        b.append("<tr><td>").append(esc(String.valueOf(w.window()))).append("</td><td>")
+                                .append(esc(d.dimension())).append("</td><td>").append(esc(x.value()))
+                                .append("</td><td class=num>").append(x.badEvents()).append(" of ").append(w.badEvents())
+                                .append("</td><td class=num>").append(pct(x.share(), 1)).append("</td></tr>");
+                    }
+                }
+            }
+            b.append("</tbody></table>");
+            if (c.since() != null) {
+                b.append("<p class=muted>counted since ").append(TIME.format(c.since())).append("</p>");
+            }
+        }
+    }
+
     private static boolean isTicket(final SloView v, final String rule) {
         for (final SloView.Rule r : v.rules()) {
             if (r.name().equals(rule)) {

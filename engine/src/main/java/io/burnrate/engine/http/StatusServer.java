@@ -323,7 +323,7 @@ public final class StatusServer implements AutoCloseable {
         }
         final StatusBoard.Entry entry = built.board().get(id);
         if (entry != null || localOnly) {
-            return SloView.of(spec, entry, true, built.board().compliance(id));
+            return SloView.of(spec, entry, true, built.board().compliance(id), built.board().firing(id));
         }
         KeyQueryMetadata owner = null;
         try {

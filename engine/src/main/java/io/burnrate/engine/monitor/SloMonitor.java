@@ -53,6 +53,8 @@ public final class SloMonitor {
     /** The SLO's maintenance windows and planned events (budget adjustments). */
     private final AdjustmentCalendar adjustments;
     private final Duration grace;
+    /** Which operations and attribute values the bad events came from (the "why" of an alert). */
+    private final Contributors contributors;
     private ComplianceTracker compliance;
     /** Calendar SLOs: the current period, and the rule thresholds derived from its length. */
     private CompliancePeriod currentPeriod;
@@ -99,12 +101,13 @@ public final class SloMonitor {
 
     /** @param grace how late events may arrive: compliance periods close that long after their end */
     public SloMonitor(final SloSpec spec, final Duration grace) {
-        this(spec, new WindowedCounts(BucketLayout.of(spec.windows())), null, grace, null);
+        this(spec, new WindowedCounts(BucketLayout.of(spec.windows())), null, grace, null, null);
     }
 
     private SloMonitor(final SloSpec spec, final WindowedCounts counts, final Map<String, AlertStateMachine> carried,
-                       final Duration grace, final ComplianceTracker compliance) {
+                       final Duration grace, final ComplianceTracker compliance, final Contributors contributors) {
         this.spec = spec;
+        this.contributors = contributors != null ? contributors : new Contributors(spec);
         this.grace = grace;
         this.compliance = compliance != null ? compliance : new ComplianceTracker(spec, grace);
         this.errorBudget = spec.errorBudget();
@@ -177,6 +180,11 @@ public final class SloMonitor {
 
     public WindowedCounts counts() {
         return counts;
+    }
+
+    /** Where this SLO's bad events came from: feed it each bad event ({@link Contributors#recordBad}). */
+    public Contributors contributors() {
+        return contributors;
     }
 
     public int ruleCount() {
@@ -427,7 +435,11 @@ public final class SloMonitor {
         byName.keySet().retainAll(kept);
         final SloMonitor next = new SloMonitor(newSpec,
                 sameWindows ? counts : new WindowedCounts(newLayout), byName, grace,
-                compliance.compatibleWith(newSpec) ? compliance : null);
+                compliance.compatibleWith(newSpec) ? compliance : null,
+                contributors.fits(newSpec) ? contributors : null);
+        if (next.contributors != contributors && counts.now() != WindowedCounts.NO_TIME) {
+            next.contributors.startAt(counts.now()); // other windows or dimensions: counting starts now
+        }
         if (next.compliance == compliance) {
             compliance.redefine(newSpec);
         } else {
@@ -567,13 +579,55 @@ public final class SloMonitor {
         final Instant at = instant(counts.now());
         final double remaining = budgetRemaining();
         final AlertWindow w = r.window();
-        final String summary = AlertText.summary(spec, r.name(), w, fired, burnLong, threshold);
-        final String description = AlertText.description(spec, w, burnLong, burnShort, threshold, remaining);
+        final Duration ttx = BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow());
+        final double consumed = budgetConsumedPercent(r, machines[i].firingSince());
+        final AlertTransition.Contributors why = fired
+                ? contributors.explain(w.shortWindow(), w.longWindow(), counts.now()) : null;
+        final String summary = AlertText.summary(spec, r.name(), w, fired, burnLong, threshold, consumed, at, ttx);
+        final String description = AlertText.description(spec, w, burnLong, burnShort, threshold, remaining, consumed,
+                at, ttx, why);
         return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity().wire(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
                 fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
-                spec.objective(), remaining, BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow()),
+                spec.objective(), remaining, ttx, consumed, why,
                 spec.labels(), new AlertTransition.Annotations(summary, description, spec.runbook()), r.fingerprint());
+    }
+
+    /**
+     * The share of the error budget, in percent, the bad events from the start of the long
+     * window before the alert started up to now consumed: bad events in the buckets of the
+     * shortest window that covers [start - longWindow, now], over the budget of the SLO
+     * window's events (0 when it has none). At the firing transition that is the long window.
+     */
+    private double budgetConsumedPercent(final Rule r, final long firingSince) {
+        final long now = counts.now();
+        final long from = (firingSince == WindowedCounts.NO_TIME ? now : Math.min(firingSince, now))
+                - r.window().longWindow().toMillis();
+        final double allowed = counts.total(sloWindow) * errorBudget;
+        if (allowed <= 0) {
+            return 0;
+        }
+        final long bad;
+        if (from >= now - r.window().longWindow().toMillis()) {
+            bad = counts.bad(r.longIdx());
+        } else {
+            final List<Duration> windows = counts.layout().windows();
+            int cover = sloWindow;
+            for (int k = 0; k < windows.size(); k++) {
+                if (windows.get(k).toMillis() >= now - from && windows.get(k).compareTo(windows.get(cover)) < 0) {
+                    cover = k;
+                }
+            }
+            final long width = counts.layout().resolutions()[counts.layout().windowTier()[cover]];
+            final long[] sum = {0};
+            counts.forEachBucket(cover, (start, total, b) -> {
+                if (start + width > from) { // the bucket holding `from` included
+                    sum[0] += b;
+                }
+            });
+            bad = sum[0];
+        }
+        return bad * 100.0 / allowed;
     }
 
     private static Instant instant(final long ms) {

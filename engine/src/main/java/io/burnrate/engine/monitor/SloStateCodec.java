@@ -33,6 +33,8 @@ public final class SloStateCodec {
     public static final byte HEADER = 'H';
     public static final byte CHUNK = 'C';
     public static final byte PERIOD = 'P';
+    /** One SLO's contributor counts ({@link Contributors#encode}). */
+    public static final byte CONTRIBUTORS = 'X';
     /** Version of the header layout; {@link #FORMAT_NO_OVERLAY} also reads, any other as nothing stored. */
     static final int FORMAT = 3;
     /** The previous header layout: the same fields without changed buckets. */
@@ -232,6 +234,10 @@ public final class SloStateCodec {
 
     public static byte[] headerKey(final String id) {
         return prefix(id, HEADER);
+    }
+
+    public static byte[] contributorsKey(final String id) {
+        return prefix(id, CONTRIBUTORS);
     }
 
     public static byte[] chunkKey(final String id, final int tier, final int chunk) {

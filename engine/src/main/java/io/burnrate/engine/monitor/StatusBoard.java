@@ -1,6 +1,7 @@
 package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.slo.PeriodKind;
+import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.StatusSnapshot;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The latest status of every SLO this instance evaluates, plus a short history, for
@@ -36,6 +38,8 @@ public final class StatusBoard {
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** The firing transitions per SLO and rule (with their contributors), for the status page. */
+    private final Map<String, Map<String, AlertTransition>> firing = new ConcurrentHashMap<>();
     /** The latest closed compliance summary per SLO and period kind. */
     private final Map<String, Map<String, ComplianceSummary>> compliance = new ConcurrentHashMap<>();
 
@@ -61,6 +65,25 @@ public final class StatusBoard {
     public void remove(final String sloId) {
         entries.remove(sloId);
         compliance.remove(sloId);
+        firing.remove(sloId);
+    }
+
+    /** Keeps a firing transition until its rule resolves. */
+    public void publishAlert(final AlertTransition t) {
+        if (AlertTransition.FIRING.equals(t.state())) {
+            firing.computeIfAbsent(t.sloId(), id -> new ConcurrentSkipListMap<>()).put(t.rule(), t);
+        } else {
+            final Map<String, AlertTransition> rules = firing.get(t.sloId());
+            if (rules != null) {
+                rules.remove(t.rule());
+            }
+        }
+    }
+
+    /** The firing transitions of an SLO's rules that still fire, by rule name. */
+    public List<AlertTransition> firing(final String sloId) {
+        final Map<String, AlertTransition> rules = firing.get(sloId);
+        return rules == null ? List.of() : List.copyOf(rules.values());
     }
 
     /** Keeps {@code s} as its SLO's latest summary of its period kind. */

@@ -161,6 +161,9 @@ public final class TaskEvaluator {
             final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
                     && spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
             m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
+            if (bad) {
+                m.contributors().recordBad(ts, event);
+            }
             store.markDirty(m);
             m.evaluate(onAlert);
             minDue = Math.min(minDue, m.dueAt());

@@ -30,6 +30,9 @@ import java.util.TreeSet;
  *                   null for a rolling window
  * @param budgetingMethod how attainment is counted (Occurrences, Timeslices or RatioTimeslices)
  * @param budgetAdjustments maintenance windows and planned events taken out of the budget
+ * @param explainBy  attribute names whose values an alert names as contributors of the bad
+ *                   events, besides the operation ({@code spec.alerting.explainBy}; at most
+ *                   {@link #MAX_EXPLAIN_BY})
  */
 public record SloSpec(
         String id,
@@ -45,9 +48,24 @@ public record SloSpec(
         List<BudgetThreshold> budgetThresholds,
         CalendarPeriod calendar,
         BudgetingMethod budgetingMethod,
-        List<BudgetAdjustment> budgetAdjustments) {
+        List<BudgetAdjustment> budgetAdjustments,
+        List<String> explainBy) {
+
+    /** How many attributes {@code explainBy} may name (each costs a bounded contributor table). */
+    public static final int MAX_EXPLAIN_BY = 4;
+
+    /** An SLO whose alerts explain the bad events by operation only. */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
+                   final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, List.of());
+    }
 
     public SloSpec {
+        explainBy = List.copyOf(explainBy);
         budgetAdjustments = List.copyOf(budgetAdjustments);
         Objects.requireNonNull(budgetingMethod, "budgetingMethod");
         budgetThresholds = List.copyOf(budgetThresholds);

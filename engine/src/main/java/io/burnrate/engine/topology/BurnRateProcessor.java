@@ -117,6 +117,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
 
     @Override
     public void alert(final AlertTransition t) {
+        board.publishAlert(t);
         context.forward(new Record<String, Object>(t.sloId() + "/" + t.rule(), t, t.at().toEpochMilli()),
                 Names.ALERTS_SINK);
     }

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys: {@code sloId NUL 'H'} (header: time, layout, rule states),
  * {@code sloId NUL 'C' tier chunk} (a chunk of {@link WindowedCounts#CHUNK} buckets,
- * varint-encoded) and {@code sloId NUL 'P' role kind start} (one compliance period's
- * accumulator, see {@link ComplianceTracker}). Entries per SLO are bounded by its layout
+ * varint-encoded), {@code sloId NUL 'P' role kind start} (one compliance period's
+ * accumulator, see {@link ComplianceTracker}) and {@code sloId NUL 'X'} (the contributor
+ * counts, {@code monitor.Contributors}, written at a commit after a bad event). Entries per SLO are bounded by its layout
  * and window, whatever the traffic.
  */
 public final class SloStateStore implements StateStore, CachedStateStore<byte[], byte[]>, MonitorStore {
@@ -60,6 +61,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private static final byte HEADER = SloStateCodec.HEADER;
     private static final byte CHUNK = SloStateCodec.CHUNK;
     private static final byte PERIOD = SloStateCodec.PERIOD;
+    private static final byte CONTRIBUTORS = SloStateCodec.CONTRIBUTORS;
 
     private final KeyValueStore<Bytes, byte[]> inner;
     private final Map<String, SloMonitor> live = new HashMap<>();
@@ -155,6 +157,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             drop(id, PERIOD);
             next.compliance().useStore(() -> storedPeriods(id, (char) ComplianceTracker.PART));
         }
+        if (next.contributors() != previous.contributors()) {
+            drop(id, CONTRIBUTORS);
+        }
         markDirty(id);
     }
 
@@ -187,6 +192,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         drop(id, HEADER);
         drop(id, CHUNK);
         drop(id, PERIOD);
+        drop(id, CONTRIBUTORS);
     }
 
     /**
@@ -281,6 +287,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             }
         }
         put(Bytes.wrap(SloStateCodec.headerKey(id)), writer.header(m));
+        if (m.contributors().takeDirty()) {
+            put(Bytes.wrap(SloStateCodec.contributorsKey(id)), m.contributors().encode());
+        }
         for (final Map.Entry<String, byte[]> w : m.compliance().pendingWrites().entrySet()) {
             final Bytes k = periodKey(id, w.getKey());
             if (w.getValue() == null) {
@@ -374,6 +383,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             // definition changed while the state was stored: the counts start afresh; the
             // compliance periods carry on where they still fit (same objective, method, periods)
             drop(spec.id(), CHUNK);
+            drop(spec.id(), CONTRIBUTORS);
             markDirty(m);
             c.restoreTime(now); // empty buckets, but the SLO's clock (and its periods) carry on
             c.rebuildSums();
@@ -393,6 +403,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         SloStateCodec.applyOverlay(c, h);
         c.rebuildSums();
         loadPeriods(m);
+        final byte[] contributors = inner.get(Bytes.wrap(SloStateCodec.contributorsKey(spec.id())));
+        if (contributors != null && !m.contributors().restore(contributors)) {
+            // stored for other windows or explainBy attributes: this counting starts at the stored time
+            m.contributors().startAt(now);
+        }
         return m;
     }
 

@@ -47,9 +47,18 @@ class ReceiversTest {
     static AlertTransition firing() {
         return new AlertTransition("checkout-availability", "checkout", "page-1h-5m", "page", AlertTransition.FIRING,
                 EVENT, EVENT, null, Duration.ofHours(1), Duration.ofMinutes(5), 20.0, 30.0, 14.4, 99.9, 0.75,
-                Duration.ofHours(36), Map.of("team", "payments", "tier", "0", "cost-center", "42"),
+                Duration.ofHours(36), 2.5, new AlertTransition.Contributors(EVENT.minusSeconds(3600),
+                        contributors(Duration.ofMinutes(5), 18, 20), contributors(Duration.ofHours(1), 90, 120)),
+                Map.of("team", "payments", "tier", "0", "cost-center", "42"),
                 new AlertTransition.Annotations("checkout-availability burns its budget", "20x over 1h",
                         "https://runbooks.example/checkout"), "0123456789abcdef");
+    }
+
+    /** POST /cart with {@code cart} of the window's {@code bad} bad events, the rest GET /a. */
+    private static AlertTransition.Window contributors(final Duration window, final long cart, final long bad) {
+        return new AlertTransition.Window(window, bad, List.of(new AlertTransition.Dimension("operation", List.of(
+                new AlertTransition.Contributor("POST /cart", cart, (double) cart / bad),
+                new AlertTransition.Contributor("GET /a", bad - cart, (double) (bad - cart) / bad)), 0)));
     }
 
     static AlertTransition resolved() {
@@ -96,6 +105,8 @@ class ReceiversTest {
         // numbers to 4 significant digits (20.0 -> "20"); event times as annotations
         assertThat(json(req.body())).isEqualTo(json("[{\"labels\":" + LABELS + ",\"annotations\":{"
                 + "\"burn_rate_long\":\"20\",\"burn_rate_short\":\"30\",\"description\":\"20x over 1h\","
+                + "\"budget_consumed_percent\":\"2.5\","
+                + "\"contributors\":\"over 5m: operation=POST /cart 90%; over 1h: operation=POST /cart 75%\","
                 + "\"error_budget_remaining\":\"0.75\",\"event_at\":\"2026-03-02T01:05:00Z\","
                 + "\"event_starts_at\":\"2026-03-02T01:05:00Z\",\"runbook_url\":\"https://runbooks.example/checkout\","
                 + "\"summary\":\"checkout-availability burns its budget\",\"threshold\":\"14.4\"},"
@@ -157,6 +168,7 @@ class ReceiversTest {
         assertThat(req.path()).isEqualTo("/hook");
         assertThat(req.authorization()).isEqualTo("Bearer s3cret");
         final String annotations = "{\"burn_rate_long\":\"2\",\"burn_rate_short\":\"0\",\"description\":\"20x over 1h\","
+                + "\"budget_consumed_percent\":\"0\","
                 + "\"error_budget_remaining\":\"0.5\",\"event_at\":\"2026-03-02T01:25:00Z\","
                 + "\"event_ends_at\":\"2026-03-02T01:25:00Z\",\"event_starts_at\":\"2026-03-02T01:05:00Z\","
                 + "\"runbook_url\":\"https://runbooks.example/checkout\","
@@ -195,7 +207,9 @@ class ReceiversTest {
                 + "\"class\":\"page-1h-5m\",\"custom_details\":{\"slo\":\"checkout-availability\",\"rule\":\"page-1h-5m\","
                 + "\"severity\":\"page\",\"burn_rate_long\":20.0,\"burn_rate_short\":30.0,\"threshold\":14.4,"
                 + "\"long_window\":\"PT1H\",\"short_window\":\"PT5M\",\"objective\":99.9,\"error_budget_remaining\":0.75,"
-                + "\"time_to_exhaustion\":\"PT36H\",\"event_at\":\"2026-03-02T01:05:00Z\","
+                + "\"time_to_exhaustion\":\"PT36H\",\"budget_consumed_percent\":2.5,"
+                + "\"contributors\":\"over 5m: operation=POST /cart 90%; over 1h: operation=POST /cart 75%\","
+                + "\"event_at\":\"2026-03-02T01:05:00Z\","
                 + "\"event_starts_at\":\"2026-03-02T01:05:00Z\",\"description\":\"20x over 1h\",\"labels\":" + LABELS + "}},"
                 + "\"links\":[{\"href\":\"http://status.example:8080/slos/checkout-availability\","
                 + "\"text\":\"SLO status: checkout-availability\"},{\"href\":\"https://runbooks.example/checkout\","

@@ -5,6 +5,7 @@ import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Severity;
+import io.burnrate.engine.slo.SloSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,11 +28,12 @@ final class AlertingReader {
         List<AlertWindow> alerts = AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
         long minEvents = 0;
         String runbook = null;
+        List<String> explainBy = List.of();
         if (!alerting.isMissingNode() && !alerting.isNull()) {
             if (!alerting.isObject()) {
                 f.problem("spec.alerting", "must be a mapping");
             } else {
-                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook");
+                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook", "explainBy");
                 alerts = policy(alerting.path("policy"), f);
                 final JsonNode min = alerting.path("minEventsPerWindow");
                 if (!min.isMissingNode() && !min.isNull()) {
@@ -42,9 +44,41 @@ final class AlertingReader {
                     }
                 }
                 runbook = f.text(alerting, "runbook", false, "spec.alerting.runbook");
+                explainBy = explainBy(alerting.path("explainBy"), f);
             }
         }
-        return new V1Document.Alerting(alerts, minEvents, runbook);
+        return new V1Document.Alerting(alerts, minEvents, runbook, explainBy);
+    }
+
+    /** {@code explainBy}: distinct non-empty attribute names, at most {@link SloSpec#MAX_EXPLAIN_BY}. */
+    private static List<String> explainBy(final JsonNode node, final FieldReader f) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        final String path = "spec.alerting.explainBy";
+        if (!node.isArray()) {
+            f.problem(path, "must be a list of attribute names");
+            return List.of();
+        }
+        if (node.size() > SloSpec.MAX_EXPLAIN_BY) {
+            f.problem(path, "lists " + node.size() + " attributes, more than " + SloSpec.MAX_EXPLAIN_BY);
+            return List.of();
+        }
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            final JsonNode n = node.get(i);
+            final String name = n.isTextual() ? n.asText().strip() : "";
+            final String key = name.startsWith("attributes.") ? name.substring("attributes.".length()) : name;
+            if (key.isEmpty() || "operation".equals(key)) {
+                f.problem(path + "[" + i + "]", "must be an attribute name (the operation is always explained), not "
+                        + n);
+            } else if (out.contains(key)) {
+                f.problem(path + "[" + i + "]", "names " + key + " twice");
+            } else {
+                out.add(key);
+            }
+        }
+        return out;
     }
 
     /**

@@ -68,7 +68,8 @@ public record V1Document(Metadata metadata, Spec spec) {
      * {@code spec.alerting}.
      *
      * @param policy null when invalid; the windows that were valid when some were not
+     * @param explainBy attribute names alerts explain bad events by (besides the operation)
      */
-    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook) {
+    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook, List<String> explainBy) {
     }
 }
