@@ -180,7 +180,7 @@ public final class Topics {
     static boolean compacted(final TopicRole role) {
         return switch (role) {
             case SLOS, STATUS, COMPLIANCE -> true;
-            case REQUESTS, ALERTS, DLQ, BUDGET_POLICY -> false;
+            case REQUESTS, ALERTS, DLQ, BUDGET_POLICY, COUNTS -> false;
         };
     }
 
