@@ -17,10 +17,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,5 +211,193 @@ class CountsTopologyTest {
                 .serialize("t", s));
         tree.remove("latency");
         return tree.toString();
+    }
+
+    // ---- bad input, idempotence, spreading, matching ----
+
+    private static final String AVAILABILITY = String.join("\n",
+            "apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: api-availability}", "spec:", "  service: api",
+            "  indicator: {availability: {badStatusMin: 500}}", "  objective: 99", "  window: 30d", "");
+
+    private static String record(final Instant start, final Instant end, final long total, final long bad,
+                                 final String more) {
+        return "{\"service\":\"api\",\"start\":\"" + start + "\",\"end\":\"" + end + "\",\"total\":" + total
+                + ",\"bad\":" + bad + more + "}";
+    }
+
+    /** The latest status of each SLO after the next status interval. */
+    private static Map<String, StatusSnapshot> latestStatus(final Drivers.Rig rig,
+                                                                        final TestOutputTopic<String, StatusSnapshot> out) {
+        rig.driver.advanceWallClockTime(Duration.ofSeconds(5));
+        final Map<String, StatusSnapshot> latest = new TreeMap<>();
+        out.readValuesToList().forEach(st -> latest.put(st.sloId(), st));
+        return latest;
+    }
+
+    private static long[] window(final StatusSnapshot s, final Duration w) {
+        final StatusSnapshot.WindowStatus ws = s.windows().stream().filter(x -> x.window().equals(w)).findFirst()
+                .orElseThrow();
+        return new long[] {ws.total(), ws.bad()};
+    }
+
+    private static String header(final Headers headers, final String key) {
+        return new String(headers.lastHeader(key).value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Wall clock 11:00Z, max.future.skew 5m, counts.max.interval 10m. Refused by the parser
+     * (counts-dlq-sink): bad over total, a negative total, a negative bad, an interval ending
+     * 10 min ahead of the clock, one of 15 min. Refused by the evaluator (late-dlq-sink):
+     * after a record of [10:30, 10:31) moved event time to 10:30:59, one starting at 10:20
+     * (more than the 5-min grace behind). Each keeps its key and bytes; only the valid record counts.
+     */
+    @Test
+    void shouldDeadLetterInvalidCountsWithTheirReasons() {
+        final Instant wall = T0.plusSeconds(3600);
+        final Drivers.Rig rig = rig(Drivers.CONFIG.withMaxFutureSkew(Duration.ofMinutes(5))
+                .withCountsMaxInterval(Duration.ofMinutes(10)), countsDir, wall);
+        rig.apply(AVAILABILITY);
+        final TestInputTopic<String, byte[]> in = counts(rig);
+        final TestOutputTopic<String, byte[]> dlq = rig.driver.createOutputTopic(Drivers.CONFIG.dlqTopic(),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        final TestOutputTopic<String, StatusSnapshot> status = rig.output(Drivers.CONFIG.statusTopic(), StatusSnapshot.class);
+        final Instant m30 = T0.plusSeconds(30 * 60);
+        final List<String> bad = List.of(
+                record(m30, m30.plusSeconds(60), 10, 11, ""),
+                record(m30, m30.plusSeconds(60), -1, 0, ""),
+                record(m30, m30.plusSeconds(60), 10, -2, ""),
+                record(wall.plusSeconds(9 * 60), wall.plusSeconds(10 * 60), 10, 0, ""),
+                record(m30, m30.plusSeconds(15 * 60), 10, 0, ""));
+        for (int i = 0; i < bad.size(); i++) {
+            in.pipeInput("api-" + i, utf8(bad.get(i)), wall.toEpochMilli());
+        }
+        in.pipeInput("api", utf8(record(m30, m30.plusSeconds(60), 60, 6, "")), wall.toEpochMilli());
+        final String late = record(T0.plusSeconds(20 * 60), T0.plusSeconds(21 * 60), 60, 60, "");
+        in.pipeInput("api", utf8(late), wall.toEpochMilli());
+
+        final List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> header(r.headers(), Names.HEADER_REASON)).containsExactly(
+                "invalid-counts", "invalid-counts", "invalid-counts", "invalid-timestamp", "invalid-interval", "late");
+        assertThat(dead).extracting(TestRecord::key).containsExactly("api-0", "api-1", "api-2", "api-3", "api-4", "api");
+        assertThat(header(dead.get(0).headers(), Names.HEADER_DETAIL)).isEqualTo("bad (11) is more than total (10)");
+        assertThat(header(dead.get(4).headers(), Names.HEADER_DETAIL))
+                .isEqualTo("the interval is 900000 ms, wider than 600000 ms (counts.max.interval)");
+        assertThat(new String(dead.get(5).value(), StandardCharsets.UTF_8)).isEqualTo(late);
+        assertThat(header(dead.get(5).headers(), Names.HEADER_TOPIC)).isEqualTo(TopicRole.COUNTS.defaultName());
+        // only [10:30, 10:31) counted: 60 requests, 6 bad
+        assertThat(window(latestStatus(rig, status).get("api-availability"), Duration.ofMinutes(5)))
+                .containsExactly(60, 6);
+        assertThat(rig.built.counters().rejectedCount("invalid-counts")).isEqualTo(3);
+        assertThat(rig.built.counters().rejectedCount("late")).isEqualTo(1);
+    }
+
+    /**
+     * A retried record (same id, same interval) counts once, whether the copy comes keyed by
+     * service or re-keyed through counts-by-service; a record without an id counts each time,
+     * and the same id for another interval is another record. Per minute [10:00, 10:01) ...:
+     * <pre>
+     * id a, 10:00, 60 requests / 6 bad, three times (keys api, null, other)   60 /  6
+     * no id, 10:01, 10 / 1, twice                                             20 /  2
+     * id a, 10:02 (another interval), 30 / 3                                  30 /  3
+     * 5m window                                                              110 / 11
+     * </pre>
+     */
+    @Test
+    void shouldCountARetriedRecordOnce() {
+        final Drivers.Rig rig = rig(Drivers.CONFIG, countsDir, Instant.EPOCH);
+        rig.apply(AVAILABILITY);
+        final TestInputTopic<String, byte[]> in = counts(rig);
+        final TestOutputTopic<String, StatusSnapshot> status = rig.output(Drivers.CONFIG.statusTopic(), StatusSnapshot.class);
+        final byte[] a = utf8(record(T0, T0.plusSeconds(60), 60, 6, ",\"id\":\"relay-1/api/a\""));
+        in.pipeInput("api", a);
+        in.pipeInput((String) null, a);
+        in.pipeInput("other", a);
+        final byte[] noId = utf8(record(T0.plusSeconds(60), T0.plusSeconds(120), 10, 1, ""));
+        in.pipeInput("api", noId);
+        in.pipeInput("api", noId);
+        in.pipeInput("api", utf8(record(T0.plusSeconds(120), T0.plusSeconds(180), 30, 3, ",\"id\":\"relay-1/api/a\"")));
+        assertThat(window(latestStatus(rig, status).get("api-availability"), Duration.ofMinutes(5)))
+                .containsExactly(110, 11);
+        assertThat(rig.built.counters().countDuplicates.sum()).isEqualTo(2);
+        assertThat(rig.built.counters().countRecords.sum()).isEqualTo(4);
+    }
+
+    /**
+     * Intervals wider than a bucket are spread as CountSpreader documents (request k of n at
+     * (k + 1/2) x D / n, the bad subset over the requests), so a window edge inside an
+     * interval takes the share on its side:
+     * <pre>
+     * [10:00:00, 10:10:00), 600 requests, 60 bad: request k at k + 0.5 s; bad j = request 10j + 5
+     * then one good event at 10:12:00; the 5m window is [10:07:01, 10:12:00]:
+     *   requests 421 .. 599 = 179, bad 425, 435, .. 595 = 18; with the event 180 / 18
+     *   the 30m window: 601 / 60
+     * [10:20:00, 10:21:30), 4 requests, 1 bad: at 11.25, 33.75, 56.25, 78.75 s; the bad one is request
+     *   floor(0.5 x 4 / 1) = 2 (56.25 s); then one good event at 10:25:50: 5m window [10:20:51, 10:25:50]
+     *   holds 56.25 and 78.75 and the event: 3 / 1
+     * </pre>
+     */
+    @Test
+    void shouldSpreadAWideIntervalOverTheBucketsAsDocumented() {
+        final Drivers.Rig rig = rig(Drivers.CONFIG, countsDir, Instant.EPOCH);
+        rig.apply(AVAILABILITY);
+        final TestInputTopic<String, byte[]> in = counts(rig);
+        final TestOutputTopic<String, StatusSnapshot> status = rig.output(Drivers.CONFIG.statusTopic(), StatusSnapshot.class);
+        in.pipeInput("api", utf8(record(T0, T0.plusSeconds(600), 600, 60, "")));
+        final Instant at = T0.plusSeconds(12 * 60);
+        rig.send("api", "{\"service\":\"api\",\"timestamp\":\"" + at + "\",\"latencyMs\":5,\"status\":200}",
+                at.toEpochMilli());
+        final StatusSnapshot s = latestStatus(rig, status).get("api-availability");
+        assertThat(s.at()).isEqualTo(at);
+        assertThat(window(s, Duration.ofMinutes(5))).containsExactly(180, 18);
+        assertThat(window(s, Duration.ofMinutes(30))).containsExactly(601, 60);
+
+        final Instant m20 = T0.plusSeconds(20 * 60);
+        in.pipeInput("api", utf8(record(m20, m20.plusSeconds(90), 4, 1, "")));
+        final Instant at2 = m20.plusSeconds(5 * 60 + 50);
+        rig.send("api", "{\"service\":\"api\",\"timestamp\":\"" + at2 + "\",\"latencyMs\":5,\"status\":200}",
+                at2.toEpochMilli());
+        assertThat(window(latestStatus(rig, status).get("api-availability"), Duration.ofMinutes(5)))
+                .containsExactly(3, 1);
+    }
+
+    /**
+     * Matching as for events (service, operation, attributes); a latency SLO counts
+     * bad + latencyOverMs at its threshold, and one whose threshold the record lacks is
+     * skipped and counted:
+     * <pre>
+     * cart (operation POST /cart, region eu), availability; cart-latency (same selector, 300 ms); api-availability
+     * POST /cart eu: 60 / bad 2 / over 300: 5   cart 60/2, cart-latency 60/7, api 60/2
+     * GET /       eu: 40 / bad 4                 api 40/4 (cart's selector does not match)
+     * POST /cart us: 20 / bad 1                  api 20/1
+     * POST /cart eu: 10 / bad 1 / over 500: 3   cart 10/1, cart-latency skipped (no 300), api 10/1
+     * cart 70/3, cart-latency 60/7, api 130/8; one skip counted
+     * </pre>
+     */
+    @Test
+    void shouldMatchCountsLikeEventsAndTakeLatencyCountsAtTheThreshold() {
+        final Drivers.Rig rig = rig(Drivers.CONFIG, countsDir, Instant.EPOCH);
+        rig.apply(AVAILABILITY + String.join("\n", "---",
+                "apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: cart}", "spec:", "  service: api",
+                "  selector: {operation: POST /cart, attributes.region: eu}",
+                "  indicator: {availability: {badStatusMin: 500}}", "  objective: 99", "  window: 30d",
+                "---",
+                "apiVersion: burnrate/v1", "kind: SLO", "metadata: {name: cart-latency}", "spec:", "  service: api",
+                "  selector: {operation: POST /cart, attributes.region: eu}",
+                "  indicator: {latency: {thresholdMs: 300}}", "  objective: 99", "  window: 30d", ""));
+        final TestInputTopic<String, byte[]> in = counts(rig);
+        final TestOutputTopic<String, StatusSnapshot> status = rig.output(Drivers.CONFIG.statusTopic(), StatusSnapshot.class);
+        final Instant end = T0.plusSeconds(60);
+        in.pipeInput("api", utf8(record(T0, end, 60, 2,
+                ",\"operation\":\"POST /cart\",\"attributes\":{\"region\":\"eu\"},\"latencyOverMs\":{\"300\":5}")));
+        in.pipeInput("api", utf8(record(T0, end, 40, 4, ",\"operation\":\"GET /\",\"attributes\":{\"region\":\"eu\"}")));
+        in.pipeInput("api", utf8(record(T0, end, 20, 1,
+                ",\"operation\":\"POST /cart\",\"attributes\":{\"region\":\"us\"}")));
+        in.pipeInput("api", utf8(record(T0, end, 10, 1,
+                ",\"operation\":\"POST /cart\",\"attributes\":{\"region\":\"eu\"},\"latencyOverMs\":{\"500\":3}")));
+        final Map<String, StatusSnapshot> latest = latestStatus(rig, status);
+        assertThat(window(latest.get("cart"), Duration.ofMinutes(5))).containsExactly(70, 3);
+        assertThat(window(latest.get("cart-latency"), Duration.ofMinutes(5))).containsExactly(60, 7);
+        assertThat(window(latest.get("api-availability"), Duration.ofMinutes(5))).containsExactly(130, 8);
+        assertThat(rig.built.counters().countsWithoutThreshold.sum()).isEqualTo(1);
     }
 }
