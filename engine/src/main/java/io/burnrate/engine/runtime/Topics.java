@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -119,6 +120,7 @@ public final class Topics {
             }
         }
         if (missing.isEmpty()) {
+            checkCountsPartitions(admin, settings);
             return;
         }
         if (!settings.createTopics()) {
@@ -146,6 +148,36 @@ public final class Topics {
             });
         } catch (IllegalStateException e) {
             throw new Unavailable(e.getMessage());
+        }
+        checkCountsPartitions(admin, settings);
+    }
+
+    /**
+     * Refuses a counts topic whose partition count differs from the requests topic's: both
+     * feed the same tasks (a service's events and counts update one SLO state), so a service
+     * must hash to the same partition number on both. When the brokers do not describe the
+     * topics in time, the check is skipped with a warning rather than holding up the start.
+     */
+    static void checkCountsPartitions(final Admin admin, final Settings settings) throws Unavailable {
+        final String requests = settings.topic(TopicRole.REQUESTS);
+        final String counts = settings.topic(TopicRole.COUNTS);
+        final Map<String, TopicDescription> d;
+        try {
+            d = admin.describeTopics(List.of(requests, counts)).allTopicNames()
+                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while describing topics");
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot compare the partitions of {} and {}: {}", requests, counts, rootMessage(e));
+            return;
+        }
+        final int r = d.get(requests).partitions().size();
+        final int c = d.get(counts).partitions().size();
+        if (r != c) {
+            throw new Unavailable("topic " + counts + " has " + c + " partitions and " + requests + " has " + r
+                    + ": they must have as many (a service's events and counts update the same SLO state); recreate "
+                    + counts + " with --partitions " + r);
         }
     }
 
