@@ -16,6 +16,7 @@ import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -116,6 +117,52 @@ abstract class BrokerScenarios {
         final List<String> resolved = all.stream().filter(r -> r.value().state().equals("resolved"))
                 .map(r -> r.value().rule()).toList();
         assertThat(resolved).containsExactlyInAnyOrderElementsOf(firing);
+    }
+
+    /**
+     * Pre-aggregated counts on the counts topic: one record a minute (120 requests) from T0,
+     * the last three all failed, each with an id; the failed minutes are sent twice more, keyed
+     * by nothing (re-keyed through counts-by-service) and by another key, as a retrying relay
+     * would. They page, and count once: at the last minute the 5m window [T0+58m, T0+63m)
+     * holds 2 x 120 good + 3 x 120 bad = 600 requests, 360 bad (not 960 / 720), the 1h window
+     * [T0+3m, T0+63m) 7,200 requests, 360 bad.
+     */
+    @Test
+    void shouldPageOnPreAggregatedCountsAndCountRetriedRecordsOnce() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("inventory-availability", "inventory", 0)));
+        awaitApplied("inventory-availability", Traffic.of("inventory", 2, Traffic.T0.minus(Duration.ofMinutes(10))));
+        final List<String[]> kv = new ArrayList<>();
+        final List<String[]> retries = new ArrayList<>();
+        for (int m = 0; m < 63; m++) {
+            final Instant start = Traffic.T0.plus(Duration.ofMinutes(m));
+            final String json = "{\"service\":\"inventory\",\"start\":\"" + start + "\",\"end\":\""
+                    + start.plus(Duration.ofMinutes(1)) + "\",\"total\":120,\"bad\":" + (m >= 60 ? 120 : 0)
+                    + ",\"id\":\"relay-1/inventory/" + start + "\"}";
+            kv.add(new String[] {"inventory", json});
+            if (m >= 60) {
+                retries.add(new String[] {null, json});
+                retries.add(new String[] {"relay-1", json});
+            }
+        }
+        kv.addAll(retries);
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.COUNTS), kv, null);
+
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
+                seen -> hasTransition(seen, "inventory-availability", "page-1h-5m", "firing"), WAIT);
+        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS),
+                KafkaTestSupport.status(), seen -> seen.stream().map(ConsumerRecord::value)
+                        .anyMatch(s -> s.sloId().equals("inventory-availability") && s.windows().get(0).bad() == 360),
+                WAIT);
+        final StatusSnapshot last = status.stream().map(ConsumerRecord::value)
+                .filter(s -> s.sloId().equals("inventory-availability")).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.windows().get(0).window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(last.windows().get(0).total()).isEqualTo(600);
+        final StatusSnapshot.WindowStatus hour = last.windows().stream()
+                .filter(w -> w.window().equals(Duration.ofHours(1))).findFirst().orElseThrow();
+        assertThat(hour.total()).isEqualTo(7200);
+        assertThat(hour.bad()).isEqualTo(360);
+        assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
     }
 
     /** Sends one probe event at a time until the new SLO's status shows it counted. */
