@@ -182,7 +182,7 @@ public final class TaskEvaluator {
 
     /**
      * Counts one pre-aggregated count record the caller matched against {@link #registry()}
-     * (as {@link #onEvent(AcceptedEvent, List, long)}; the logic lives in {@link CountShares}).
+     * (as {@link #onEvent(AcceptedEvent, List, long)}; the spreading is {@link CountShares}).
      * The record is spread over 1-s buckets, and each share counts as an event of that many
      * requests would at its time, in time order: the same time rules (the interval's start
      * must not be late or too old, its end not too far ahead), the same budget adjustments,

@@ -150,9 +150,12 @@ public final class BurnRateTopology {
         final Duration age = config.maxEventAge() == null ? COUNT_IDS_RETENTION : config.maxEventAge();
         final Duration retention = age.compareTo(floor) > 0 ? age : floor;
         final Duration size = Duration.ofMillis(1);
-        return Stores.windowStoreBuilder(config.inMemoryState()
-                        ? Stores.inMemoryWindowStore(Names.COUNT_IDS_STORE, retention, size, false)
-                        : Stores.persistentWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
+        if (config.inMemoryState()) {
+            // replay: nothing needs to survive the process (as for slo-state)
+            return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
+                    Serdes.String(), Serdes.Long()).withLoggingDisabled();
+        }
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
                 Serdes.String(), Serdes.Long());
     }
 }
