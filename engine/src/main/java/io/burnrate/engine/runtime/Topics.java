@@ -113,7 +113,12 @@ public final class Topics {
         final List<NewTopic> missing = new ArrayList<>();
         for (final Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
             if (!existing.contains(e.getKey())) {
-                final int partitions = e.getKey().equals(settings.topic(TopicRole.SLOS)) ? 1 : settings.partitions();
+                final String requests = settings.topic(TopicRole.REQUESTS);
+                final int partitions = e.getKey().equals(settings.topic(TopicRole.SLOS)) ? 1
+                        // a new counts topic next to an existing requests topic takes its partition count
+                        : e.getKey().equals(settings.topic(TopicRole.COUNTS)) && existing.contains(requests)
+                        ? partitionsOf(admin, requests, settings.partitions())
+                        : settings.partitions();
                 final short rf = settings.replicationFactor();
                 missing.add(new NewTopic(e.getKey(), Optional.of(partitions),
                         rf > 0 ? Optional.of(rf) : Optional.empty()).configs(e.getValue()));
@@ -149,7 +154,23 @@ public final class Topics {
         } catch (IllegalStateException e) {
             throw new Unavailable(e.getMessage());
         }
-        checkCountsPartitions(admin, settings);
+        if (existing.contains(settings.topic(TopicRole.COUNTS)) && existing.contains(settings.topic(TopicRole.REQUESTS))) {
+            checkCountsPartitions(admin, settings);
+        }
+    }
+
+    /** The partition count of {@code topic}, or {@code fallback} when the brokers do not say in time. */
+    private static int partitionsOf(final Admin admin, final String topic, final int fallback) throws Unavailable {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while describing topic " + topic);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("cannot read the partitions of {} ({}): creating with {}", topic, rootMessage(e), fallback);
+            return fallback;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.burnrate.engine.it;
 
 import static io.burnrate.engine.it.KafkaTestSupport.hasTransition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
@@ -19,8 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +166,33 @@ abstract class BrokerScenarios {
         assertThat(hour.total()).isEqualTo(7200);
         assertThat(hour.bad()).isEqualTo(360);
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+
+    /**
+     * A service's events and counts must reach the same task: a counts topic created next to
+     * an existing requests topic of 3 partitions gets 3 (not the {@code partitions} setting,
+     * 2), and an existing counts topic of another partition count is refused with the fix.
+     */
+    @Test
+    void shouldGiveTheCountsTopicTheRequestsTopicsPartitionCount() throws Exception {
+        final Settings s = KafkaTestSupport.settings(bootstrapServers(), "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stateDir);
+        final Settings t = KafkaTestSupport.settings(bootstrapServers(), "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stateDir);
+        try (Admin admin = Topics.admin(s)) {
+            admin.createTopics(List.of(new NewTopic(s.topic(TopicRole.REQUESTS), Optional.of(3), Optional.empty())))
+                    .all().get();
+            Topics.ensure(admin, s);
+            assertThat(admin.describeTopics(List.of(s.topic(TopicRole.COUNTS))).allTopicNames().get()
+                    .get(s.topic(TopicRole.COUNTS)).partitions()).hasSize(3);
+
+            admin.createTopics(List.of(new NewTopic(t.topic(TopicRole.REQUESTS), Optional.of(3), Optional.empty()),
+                    new NewTopic(t.topic(TopicRole.COUNTS), Optional.of(2), Optional.empty()))).all().get();
+            assertThatThrownBy(() -> Topics.ensure(admin, t)).isInstanceOf(Topics.Unavailable.class)
+                    .hasMessage("topic " + t.topic(TopicRole.COUNTS) + " has 2 partitions and " + t.topic(TopicRole.REQUESTS)
+                            + " has 3: they must have as many (a service's events and counts update the same SLO state); "
+                            + "recreate " + t.topic(TopicRole.COUNTS) + " with --partitions 3");
+        }
     }
 
     /** Sends one probe event at a time until the new SLO's status shows it counted. */
