@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,15 +162,42 @@ public final class Topics {
 
     /** The partition count of {@code topic}, or {@code fallback} when the brokers do not say in time. */
     private static int partitionsOf(final Admin admin, final String topic, final int fallback) throws Unavailable {
-        try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .get(topic).partitions().size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while describing topic " + topic);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot read the partitions of {} ({}): creating with {}", topic, rootMessage(e), fallback);
+        final Map<String, TopicDescription> d = describe(admin, List.of(topic));
+        if (d == null) {
+            LOG.warn("cannot read the partitions of {}: creating the counts topic with {}", topic, fallback);
             return fallback;
+        }
+        return d.get(topic).partitions().size();
+    }
+
+    /**
+     * The descriptions of {@code topics}, or null when the brokers do not give them within the
+     * connect timeout. A topic created a moment ago may not be in every broker's metadata
+     * yet (unknown topic): asked again every 100 ms until then.
+     */
+    private static Map<String, TopicDescription> describe(final Admin admin, final List<String> topics)
+            throws Unavailable {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONNECT_TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("interrupted while describing topics " + topics);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    LOG.debug("describing {} failed: {}", topics, rootMessage(e));
+                    return null;
+                }
+            } catch (TimeoutException e) {
+                return null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("interrupted while describing topics " + topics);
+            }
         }
     }
 
@@ -182,15 +210,10 @@ public final class Topics {
     static void checkCountsPartitions(final Admin admin, final Settings settings) throws Unavailable {
         final String requests = settings.topic(TopicRole.REQUESTS);
         final String counts = settings.topic(TopicRole.COUNTS);
-        final Map<String, TopicDescription> d;
-        try {
-            d = admin.describeTopics(List.of(requests, counts)).allTopicNames()
-                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while describing topics");
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("cannot compare the partitions of {} and {}: {}", requests, counts, rootMessage(e));
+        final Map<String, TopicDescription> d = describe(admin, List.of(requests, counts));
+        if (d == null) {
+            LOG.warn("cannot compare the partitions of {} and {}: the brokers did not describe them in time", requests,
+                    counts);
             return;
         }
         final int r = d.get(requests).partitions().size();
