@@ -155,6 +155,9 @@ public final class Topics {
         } catch (IllegalStateException e) {
             throw new Unavailable(e.getMessage());
         }
+        // the engine (its global store first) and the checks below need the new topics in the
+        // brokers' metadata, which may follow the creation by a moment
+        describe(admin, missing.stream().map(NewTopic::name).toList());
         if (existing.contains(settings.topic(TopicRole.COUNTS)) && existing.contains(settings.topic(TopicRole.REQUESTS))) {
             checkCountsPartitions(admin, settings);
         }
