@@ -158,9 +158,8 @@ public final class Topics {
         // the engine (its global store first) and the checks below need the new topics in the
         // brokers' metadata, which may follow the creation by a moment
         describe(admin, missing.stream().map(NewTopic::name).toList());
-        if (existing.contains(settings.topic(TopicRole.COUNTS)) && existing.contains(settings.topic(TopicRole.REQUESTS))) {
-            checkCountsPartitions(admin, settings);
-        }
+        // also when a topic listed as missing was created by someone else meanwhile
+        checkCountsPartitions(admin, settings);
     }
 
     /** The partition count of {@code topic}, or {@code fallback} when the brokers do not say in time. */
