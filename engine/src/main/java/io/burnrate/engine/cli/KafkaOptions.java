@@ -28,7 +28,7 @@ final class KafkaOptions {
     String bootstrapServers;
 
     /** The roles --topic lists; {@code KafkaOptionsTest} checks they are {@link TopicRole#roles()}. */
-    static final String TOPIC_ROLES = "requests, slos, alerts, status, dlq, budget-policy, compliance";
+    static final String TOPIC_ROLES = "requests, slos, alerts, status, dlq, budget-policy, compliance, counts";
 
     @Option(names = "--topic", paramLabel = "ROLE=NAME",
             description = {"rename a topic; roles: " + TOPIC_ROLES + " (default burnrate.<role>)"})

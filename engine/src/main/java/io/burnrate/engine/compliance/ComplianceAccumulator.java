@@ -121,9 +121,12 @@ public final class ComplianceAccumulator {
         return method;
     }
 
+    /** The latency of requests counted without one (pre-aggregated counts): they are not in the sketch. */
+    public static final double NO_LATENCY = Double.NaN;
+
     /**
-     * Counts {@code count} requests at {@code timestampMs} with latency {@code latencyMs},
-     * {@code bad} of them bad.
+     * Counts {@code count} requests at {@code timestampMs} with latency {@code latencyMs}
+     * ({@link #NO_LATENCY}: unknown, the sketch is left alone), {@code bad} of them bad.
      *
      * @return false (nothing counted) when the timestamp is outside the period
      */
@@ -134,7 +137,9 @@ public final class ComplianceAccumulator {
         if (timestampMs < startMs || timestampMs >= endMs) {
             return false;
         }
-        latency.add(latencyMs, count);
+        if (!Double.isNaN(latencyMs)) {
+            latency.add(latencyMs, count);
+        }
         total += count;
         bad += badCount;
         minutes.add(timestampMs, count, count - badCount);

@@ -55,6 +55,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * Engine: {@code burnrate_events_accepted_total}, {@code burnrate_events_rejected_total{reason}},
  * {@code burnrate_events_unmatched_total}, {@code burnrate_events_late_total},
  * {@code burnrate_alert_transitions_total}, {@code burnrate_compliance_summaries_total},
+ * {@code burnrate_count_records_accepted_total}, {@code burnrate_count_records_duplicate_total},
+ * {@code burnrate_count_records_without_threshold_total},
  * {@code burnrate_evaluation_lag_seconds}; Kafka
  * Streams client metrics ({@code kafka_stream_*}) and JVM metrics ({@code jvm_*}).
  *
@@ -94,6 +96,14 @@ public final class EngineMetrics {
                 .description("accepted events that matched no SLO (counted and dropped)").register(registry);
         FunctionCounter.builder("burnrate_alert_transitions", c.transitions, a -> a.sum())
                 .description("alert transitions emitted (firing and resolved)").register(registry);
+        FunctionCounter.builder("burnrate_count_records_accepted", c.countRecords, a -> a.sum())
+                .description("pre-aggregated count records accepted (valid, within grace, not a retried copy)")
+                .register(registry);
+        FunctionCounter.builder("burnrate_count_records_duplicate", c.countDuplicates, a -> a.sum())
+                .description("count records not counted again: same id and interval start as one counted").register(registry);
+        FunctionCounter.builder("burnrate_count_records_without_threshold", c.countsWithoutThreshold, a -> a.sum())
+                .description("(count record, latency SLO) pairs skipped: no latencyOverMs at the SLO's threshold")
+                .register(registry);
         FunctionCounter.builder("burnrate_compliance_summaries", c.summaries, a -> a.sum())
                 .description("compliance summaries published (hour, day, week, month, rolling)").register(registry);
         for (final String reason : REJECT_REASONS) {

@@ -11,6 +11,12 @@ public final class EngineCounters {
     public final LongAdder accepted = new LongAdder();
     public final LongAdder unmatched = new LongAdder();
     public final LongAdder transitions = new LongAdder();
+    /** Pre-aggregated count records accepted by the evaluator (once each: duplicates are not). */
+    public final LongAdder countRecords = new LongAdder();
+    /** Count records not counted again: same id and interval start as one already counted. */
+    public final LongAdder countDuplicates = new LongAdder();
+    /** (count record, latency SLO) pairs skipped: the record has no latencyOverMs at the SLO's threshold. */
+    public final LongAdder countsWithoutThreshold = new LongAdder();
     /** Compliance summaries published. */
     public final LongAdder summaries = new LongAdder();
     /** Newest event time accepted by any task (ms); evaluation lag = wall clock - this. */

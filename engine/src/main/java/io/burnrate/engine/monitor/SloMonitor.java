@@ -3,6 +3,7 @@ package io.burnrate.engine.monitor;
 import io.burnrate.engine.alert.AlertStateMachine;
 import io.burnrate.engine.alert.AlertText;
 import io.burnrate.engine.compliance.BudgetPolicy;
+import io.burnrate.engine.compliance.ComplianceAccumulator;
 import io.burnrate.engine.compliance.ComplianceTracker;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.BurnRate;
@@ -281,6 +282,15 @@ public final class SloMonitor {
         changed = true;
         // the finest tier now holds counts: it can change from its next boundary on
         dueAt = Math.min(dueAt, counts.nextFinestBoundary(Math.max(timestamp, counts.now())));
+    }
+
+    /**
+     * Counts {@code count} requests of a pre-aggregated count record at {@code timestamp},
+     * {@code bad} of them bad, as {@link #record} does for events, but without a latency:
+     * they count in the windows and compliance periods, not in the latency percentiles.
+     */
+    public void recordCounts(final long timestamp, final long count, final long bad) {
+        record(timestamp, count, bad, ComplianceAccumulator.NO_LATENCY);
     }
 
     /**

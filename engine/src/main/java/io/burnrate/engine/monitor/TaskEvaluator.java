@@ -1,6 +1,8 @@
 package io.burnrate.engine.monitor;
 
 import io.burnrate.engine.ingest.AcceptedEvent;
+import io.burnrate.engine.ingest.CountRecord;
+import io.burnrate.engine.ingest.CountSpreader;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.sli.WindowedCounts;
@@ -189,6 +191,77 @@ public final class TaskEvaluator {
             store.setClock(clock());
         }
         return null;
+    }
+
+    /**
+     * Counts one pre-aggregated count record the caller matched against {@link #registry()}
+     * (as {@link #onEvent(AcceptedEvent, List, long)}; the spreading is {@link CountShares}).
+     * The record is spread over 1-s buckets, and each share counts as an event of that many
+     * requests would at its time, in time order: the same time rules (the interval's start
+     * must not be late or too old, its end not too far ahead), the same budget adjustments,
+     * evaluations and sweeps. A latency SLO whose threshold the record does not carry is
+     * skipped (counted in {@link EngineCounters#countsWithoutThreshold}). Returns why the
+     * record was refused, or null when it counted (or matched no SLO).
+     */
+    public Rejection onCounts(final CountRecord record, final List<SloSpec> matchedSpecs, final long wallNow) {
+        Rejection refused = check(record.startMs(), wallNow);
+        if (refused == null) {
+            refused = check(record.endMs() - 1, wallNow);
+        }
+        if (refused != null) {
+            counters.rejected(refused.reason());
+            return refused;
+        }
+        counters.countRecords.increment();
+        wallAtLastInput = wallNow;
+        taskTimeAtLastInput = taskTime;
+        final CountShares spread = CountShares.of(record);
+        final int[] subset = new int[matchedSpecs.size()];
+        boolean counts = false;
+        for (int k = 0; k < subset.length; k++) {
+            subset[k] = spread.subsetOf(matchedSpecs.get(k));
+            if (subset[k] == CountShares.NO_SUBSET) {
+                counters.countsWithoutThreshold.increment();
+            } else {
+                counts = true;
+            }
+        }
+        if (!counts) {
+            return null;
+        }
+        for (final CountSpreader.Share share : spread.shares()) {
+            final long ts = spread.time(share);
+            for (int k = 0; k < subset.length; k++) {
+                if (subset[k] != CountShares.NO_SUBSET) {
+                    countShare(matchedSpecs.get(k), ts, share.total(), share.subsets()[subset[k]]);
+                }
+            }
+            if (taskTime == TaskClock.NO_TIME || ts > taskTime) {
+                taskTime = ts;
+                taskTimeAtLastInput = ts;
+                counters.eventTime.accumulate(ts);
+            }
+            if (lastSweep == TaskClock.NO_TIME || taskTime - lastSweep >= rules.evaluationInterval().toMillis()) {
+                sweep();
+            }
+        }
+        store.setClock(clock());
+        return null;
+    }
+
+    /** One share of a count record for one SLO: what an event's loop body does, for {@code total} requests. */
+    private void countShare(final SloSpec spec, final long ts, final long total, final long bad) {
+        final SloMonitor m = store.monitor(spec);
+        catchUp(m);
+        final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
+        if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
+            return;
+        }
+        m.recordCounts(ts, total, adjusted == BudgetAdjustment.Kind.MARK_GOOD ? 0 : bad);
+        store.markDirty(m);
+        m.evaluate(onAlert);
+        minDue = Math.min(minDue, m.dueAt());
+        m.observeBudget(onPolicy);
     }
 
     /** The time rules for an event at {@code ts}: null when it may count. */

@@ -3,6 +3,7 @@ package io.burnrate.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.burnrate.engine.http.EngineMetrics;
+import io.burnrate.engine.ingest.CountParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
@@ -66,6 +67,8 @@ public final class Settings {
     public static final String LIMIT_FIELD_LENGTH = "limits.field.length";
     public static final String LIMIT_ATTRIBUTES = "limits.attributes";
     public static final String LIMIT_DLQ_VALUE_BYTES = "limits.dlq.value.bytes";
+    /** The widest interval a count record ({@code burnrate.counts}) may cover. */
+    public static final String COUNTS_MAX_INTERVAL = CountParser.MAX_INTERVAL;
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
     /** HTTP port of /metrics, the API and the status page; -1 turns the server off. */
@@ -85,7 +88,7 @@ public final class Settings {
             SloLimits.MAX_SELECTOR_ENTRIES, SloLimits.MAX_SELECTOR_BYTES,
             SloLimits.MAX_FILE_BYTES,
             EMBEDDED_PORT, DATA_DIR, "slos", Settings.HTTP_PORT, Settings.HTTP_BIND, Settings.HTTP_ADVERTISED_HOST,
-            Settings.METRICS_SLO_LABELS);
+            Settings.METRICS_SLO_LABELS, COUNTS_MAX_INTERVAL);
 
     private final Set<String> fileKeys = new TreeSet<>();
     private final Map<String, String> values = new TreeMap<>();
@@ -111,6 +114,7 @@ public final class Settings {
         values.put(LIMIT_FIELD_LENGTH, Integer.toString(limits.maxFieldLength()));
         values.put(LIMIT_ATTRIBUTES, Integer.toString(limits.maxAttributes()));
         values.put(LIMIT_DLQ_VALUE_BYTES, Integer.toString(limits.maxDeadLetterBytes()));
+        values.put(COUNTS_MAX_INTERVAL, "1h");
         values.put(HTTP_PORT, "8080");
         values.put(HTTP_BIND, "0.0.0.0");
         values.put(METRICS_SLO_LABELS, String.join(",", EngineMetrics.DEFAULT_SLO_LABELS));
@@ -306,8 +310,18 @@ public final class Settings {
                 .withIdleAdvanceAfter(duration(IDLE_ADVANCE))
                 .withMaxFutureSkew(duration(MAX_FUTURE_SKEW))
                 .withMaxEventAge(duration(MAX_EVENT_AGE))
+                .withCountsMaxInterval(countsMaxInterval())
                 .withLimits(new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
                         intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
+    }
+
+    private Duration countsMaxInterval() {
+        final Duration max = duration(COUNTS_MAX_INTERVAL);
+        if (max == null || max.isZero() || max.isNegative()) {
+            throw new IllegalArgumentException(COUNTS_MAX_INTERVAL + " must be a positive duration (e.g. 1h), not '"
+                    + get(COUNTS_MAX_INTERVAL) + "'");
+        }
+        return max;
     }
 
     /** Everything that goes to Kafka: all keys but burnrate's own. */

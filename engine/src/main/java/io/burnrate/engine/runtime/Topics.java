@@ -15,9 +15,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,13 +114,19 @@ public final class Topics {
         final List<NewTopic> missing = new ArrayList<>();
         for (final Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
             if (!existing.contains(e.getKey())) {
-                final int partitions = e.getKey().equals(settings.topic(TopicRole.SLOS)) ? 1 : settings.partitions();
+                final String requests = settings.topic(TopicRole.REQUESTS);
+                final int partitions = e.getKey().equals(settings.topic(TopicRole.SLOS)) ? 1
+                        // a new counts topic next to an existing requests topic takes its partition count
+                        : e.getKey().equals(settings.topic(TopicRole.COUNTS)) && existing.contains(requests)
+                        ? partitionsOf(admin, requests, settings.partitions())
+                        : settings.partitions();
                 final short rf = settings.replicationFactor();
                 missing.add(new NewTopic(e.getKey(), Optional.of(partitions),
                         rf > 0 ? Optional.of(rf) : Optional.empty()).configs(e.getValue()));
             }
         }
         if (missing.isEmpty()) {
+            checkCountsPartitions(admin, settings);
             return;
         }
         if (!settings.createTopics()) {
@@ -146,6 +154,76 @@ public final class Topics {
             });
         } catch (IllegalStateException e) {
             throw new Unavailable(e.getMessage());
+        }
+        // the engine (its global store first) and the checks below need the new topics in the
+        // brokers' metadata, which may follow the creation by a moment
+        describe(admin, missing.stream().map(NewTopic::name).toList());
+        // also when a topic listed as missing was created by someone else meanwhile
+        checkCountsPartitions(admin, settings);
+    }
+
+    /** The partition count of {@code topic}, or {@code fallback} when the brokers do not say in time. */
+    private static int partitionsOf(final Admin admin, final String topic, final int fallback) throws Unavailable {
+        final Map<String, TopicDescription> d = describe(admin, List.of(topic));
+        if (d == null) {
+            LOG.warn("cannot read the partitions of {}: creating the counts topic with {}", topic, fallback);
+            return fallback;
+        }
+        return d.get(topic).partitions().size();
+    }
+
+    /**
+     * The descriptions of {@code topics}, or null when the brokers do not give them within the
+     * connect timeout. A topic created a moment ago may not be in every broker's metadata
+     * yet (unknown topic): asked again every 100 ms until then.
+     */
+    private static Map<String, TopicDescription> describe(final Admin admin, final List<String> topics)
+            throws Unavailable {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONNECT_TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("interrupted while describing topics " + topics);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    LOG.debug("describing {} failed: {}", topics, rootMessage(e));
+                    return null;
+                }
+            } catch (TimeoutException e) {
+                return null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Unavailable("interrupted while describing topics " + topics);
+            }
+        }
+    }
+
+    /**
+     * Refuses a counts topic whose partition count differs from the requests topic's: both
+     * feed the same tasks (a service's events and counts update one SLO state), so a service
+     * must hash to the same partition number on both. When the brokers do not describe the
+     * topics in time, the check is skipped with a warning rather than holding up the start.
+     */
+    static void checkCountsPartitions(final Admin admin, final Settings settings) throws Unavailable {
+        final String requests = settings.topic(TopicRole.REQUESTS);
+        final String counts = settings.topic(TopicRole.COUNTS);
+        final Map<String, TopicDescription> d = describe(admin, List.of(requests, counts));
+        if (d == null) {
+            LOG.warn("cannot compare the partitions of {} and {}: the brokers did not describe them in time", requests,
+                    counts);
+            return;
+        }
+        final int r = d.get(requests).partitions().size();
+        final int c = d.get(counts).partitions().size();
+        if (r != c) {
+            throw new Unavailable("topic " + counts + " has " + c + " partitions and " + requests + " has " + r
+                    + ": they must have as many (a service's events and counts update the same SLO state); recreate "
+                    + counts + " with --partitions " + r);
         }
     }
 
@@ -180,7 +258,7 @@ public final class Topics {
     static boolean compacted(final TopicRole role) {
         return switch (role) {
             case SLOS, STATUS, COMPLIANCE -> true;
-            case REQUESTS, ALERTS, DLQ, BUDGET_POLICY -> false;
+            case REQUESTS, ALERTS, DLQ, BUDGET_POLICY, COUNTS -> false;
         };
     }
 

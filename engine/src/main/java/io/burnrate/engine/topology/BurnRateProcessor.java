@@ -1,6 +1,7 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.engine.ingest.AcceptedEvent;
+import io.burnrate.engine.ingest.CountRecord;
 import io.burnrate.engine.ingest.Rejection;
 import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.BurnDown;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Steps 2 to 4 as a Kafka Streams node: a small adapter around the plain-Java
@@ -42,6 +44,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
     private final InputEnd inputEnd;
     private ProcessorContext<String, Object> context;
     private SloStateStore state;
+    private WindowStore<String, Long> countIds;
     private TaskEvaluator evaluator;
 
     BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters,
@@ -63,6 +66,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
         this.context = ctx;
         this.state = ctx.getStateStore(Names.STATE_STORE);
         state.useGrace(config.grace());
+        countIds = ctx.getStateStore(Names.COUNT_IDS_STORE);
         if (!registry.loaded()) {
             SloRegistryProcessor.loadInto(registry, ctx.getStateStore(Names.SLO_STORE), config.slosTopic());
         }
@@ -75,6 +79,10 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
 
     @Override
     public void process(final Record<byte[], Object> record) {
+        if (record.value() instanceof CountRecord counts) {
+            processCounts(record, counts);
+            return;
+        }
         final ParseProcessor.Parsed parsed = record.value() instanceof ParseProcessor.Parsed p ? p : null;
         final AcceptedEvent event = parsed != null ? parsed.event : (AcceptedEvent) record.value();
         final Rejection refused = evaluator.onEvent(event, match(evaluator.registry().index(), event),
@@ -85,6 +93,31 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
                     DeadLetters.value(event.raw(), config.limits()), record.timestamp(),
                     DeadLetters.headers(parsed != null ? parsed.headers : record.headers(), key, event.raw(), refused,
                             context, config.limits())), Names.LATE_DLQ_SINK);
+        }
+    }
+
+    /**
+     * A pre-aggregated count record: matched like an event (service, operation, attributes),
+     * counted once per id and interval start (a retried copy is dropped: the
+     * {@value Names#COUNT_IDS_STORE} store), spread and counted by the evaluator; refused ones
+     * (late, too old) are dead-lettered as late events are. A record without an id counts
+     * every time it arrives.
+     */
+    private void processCounts(final Record<byte[], Object> record, final CountRecord c) {
+        if (c.id() != null && countIds.fetch(c.id(), c.startMs()) != null) {
+            counters.countDuplicates.increment();
+            return;
+        }
+        final List<SloSpec> slos = evaluator.registry().index().match(c.service(), c.operation(), c.attributes());
+        final Rejection refused = evaluator.onCounts(c, slos, context.currentSystemTimeMs());
+        if (refused != null) {
+            final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            context.forward(new Record<String, Object>(DeadLetters.key(key),
+                    DeadLetters.value(c.raw(), config.limits()), record.timestamp(),
+                    DeadLetters.headers(record.headers(), key, c.raw(), refused, context,
+                            config.limits())), Names.LATE_DLQ_SINK);
+        } else if (c.id() != null) {
+            countIds.put(c.id(), c.endMs(), c.startMs());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.burnrate.engine.topology;
 
 import io.burnrate.engine.ingest.AcceptedEvent;
+import io.burnrate.engine.ingest.CountRecord;
 import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.SloRegistry;
@@ -10,6 +11,7 @@ import io.burnrate.schemas.ComplianceSummary;
 import io.burnrate.schemas.JsonSerde;
 import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -20,7 +22,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The burnrate topology, a pure function of its configuration.
@@ -38,6 +42,13 @@ import org.apache.kafka.streams.state.Stores;
  *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
  *        -> burnrate.compliance (key: sloId/kind/start, value: compliance summary JSON; compacted)
  *        -> burnrate.dlq    (late events: original bytes + error headers)
+ * burnrate.counts (key: service, value: count record JSON)
+ *   -> parse-counts (parse, validate, route) ---------------- rejected -> counts-dlq-sink -> burnrate.dlq
+ *        | key == service                 | other key
+ *        |                                rekey-counts-by-service -> counts-by-service (repartition)
+ *        |                                  -> parse-rekeyed-counts ---- rejected -> counts-dlq-sink
+ *        +------------------ merge-counts ----+
+ *   -> merge-inputs (with merge-requests) -> evaluate-burn-rates [count-ids store: idempotence by id]
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
  *   -> slos-source -> slo-definitions (global store) + in-memory registry
  * </pre>
@@ -47,6 +58,9 @@ import org.apache.kafka.streams.state.Stores;
  * offset say why and where from.
  */
 public final class BurnRateTopology {
+
+    /** How long count ids are kept when no {@code max.event.age} is set (replay). */
+    static final Duration COUNT_IDS_RETENTION = Duration.ofDays(7);
 
     private BurnRateTopology() {
     }
@@ -85,9 +99,23 @@ public final class BurnRateTopology {
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
                 .process(() -> new ParseProcessor(counters, config.limits(), true), Named.as(Names.PARSE_REKEYED));
 
-        parsed.merge(rekeyed, Named.as(Names.MERGE))
+        final KStream<byte[], Object> requests = parsed.merge(rekeyed, Named.as(Names.MERGE));
+
+        // pre-aggregated counts: the same routing by service, through their own repartition topic
+        builder.addStateStore(countIdsStore(config));
+        final KStream<byte[], Object> counts = builder
+                .stream(config.countsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(Names.COUNTS_SOURCE))
+                .process(() -> new CountParseProcessor(counters, config, false), Named.as(Names.PARSE_COUNTS));
+        final KStream<byte[], Object> rekeyedCounts = counts
+                .map((k, v) -> KeyValue.pair(((CountRecord) v).service().getBytes(StandardCharsets.UTF_8),
+                        ((CountRecord) v).raw()), Named.as(Names.REKEY_COUNTS))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.COUNTS_BY_SERVICE))
+                .process(() -> new CountParseProcessor(counters, config, true), Named.as(Names.PARSE_REKEYED_COUNTS));
+
+        requests.merge(counts.merge(rekeyedCounts, Named.as(Names.MERGE_COUNTS)), Named.as(Names.MERGE_INPUTS))
                 .process(() -> new BurnRateProcessor(config, registry, counters, board, inputEnd), Named.as(Names.EVALUATE),
-                        Names.STATE_STORE);
+                        Names.STATE_STORE, Names.COUNT_IDS_STORE);
 
         // the evaluator forwards each output to its sink by name (BurnRateProcessor implements
         // the typed Emitter: a new output is a compile error until it is routed here)
@@ -105,6 +133,29 @@ public final class BurnRateTopology {
         // the parsers dead-letter what they reject (original key and bytes, cut to fit)
         topology.addSink(Names.DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.PARSE, Names.PARSE_REKEYED);
+        topology.addSink(Names.COUNTS_DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                Names.PARSE_COUNTS, Names.PARSE_REKEYED_COUNTS);
         return new Built(topology, registry, counters, board, inputEnd);
+    }
+
+    /**
+     * Ids of the count records counted, by interval start ({@link BurnRateProcessor}): a
+     * retried record (same id, same start) counts once. Kept at least {@code max.event.age}
+     * (7 d), and at least grace plus {@code counts.max.interval}: a copy older than that is
+     * refused as late or too old anyway, so it can never count twice. A windowed store, so
+     * expiry is by whole segments as stream time moves on, with no scan.
+     */
+    static StoreBuilder<WindowStore<String, Long>> countIdsStore(final EngineConfig config) {
+        final Duration floor = config.grace().plus(config.countsMaxInterval());
+        final Duration age = config.maxEventAge() == null ? COUNT_IDS_RETENTION : config.maxEventAge();
+        final Duration retention = age.compareTo(floor) > 0 ? age : floor;
+        final Duration size = Duration.ofMillis(1);
+        if (config.inMemoryState()) {
+            // replay: nothing needs to survive the process (as for slo-state)
+            return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
+                    Serdes.String(), Serdes.Long()).withLoggingDisabled();
+        }
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
+                Serdes.String(), Serdes.Long());
     }
 }

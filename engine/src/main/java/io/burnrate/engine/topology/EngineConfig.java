@@ -1,5 +1,6 @@
 package io.burnrate.engine.topology;
 
+import io.burnrate.engine.ingest.CountParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.slo.Grace;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.function.Function;
  *                           would open compliance periods years before the traffic; null
  *                           disables it (replay checks against the input's own time instead)
  * @param limits             bounds on one input record ({@link InputLimits})
+ * @param countsTopic        pre-aggregated count records (input; {@code burnrate.counts})
+ * @param countsMaxInterval  the widest interval a count record may cover ({@code counts.max.interval});
+ *                           wider ones are dead-lettered ({@code invalid-interval})
  */
 public record EngineConfig(
         String requestsTopic,
@@ -46,14 +50,17 @@ public record EngineConfig(
         boolean inMemoryState,
         Duration maxFutureSkew,
         Duration maxEventAge,
-        InputLimits limits) {
+        InputLimits limits,
+        String countsTopic,
+        Duration countsMaxInterval) {
 
     public static EngineConfig defaults() {
         return new EngineConfig(TopicRole.REQUESTS.defaultName(), TopicRole.SLOS.defaultName(),
                 TopicRole.ALERTS.defaultName(), TopicRole.STATUS.defaultName(), TopicRole.DLQ.defaultName(),
                 TopicRole.BUDGET_POLICY.defaultName(), TopicRole.COMPLIANCE.defaultName(), Grace.DEFAULT,
                 Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS);
+                Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS,
+                TopicRole.COUNTS.defaultName(), CountParser.Options.DEFAULTS.maxInterval());
     }
 
     /** The topic of {@code role}. */
@@ -66,6 +73,7 @@ public record EngineConfig(
             case DLQ -> dlqTopic;
             case BUDGET_POLICY -> budgetPolicyTopic;
             case COMPLIANCE -> complianceTopic;
+            case COUNTS -> countsTopic;
         };
     }
 
@@ -74,42 +82,61 @@ public record EngineConfig(
         return new EngineConfig(names.apply(TopicRole.REQUESTS), names.apply(TopicRole.SLOS), names.apply(TopicRole.ALERTS),
                 names.apply(TopicRole.STATUS), names.apply(TopicRole.DLQ), names.apply(TopicRole.BUDGET_POLICY),
                 names.apply(TopicRole.COMPLIANCE), grace, evaluationInterval, statusInterval, idleAdvanceAfter,
-                inMemoryState, maxFutureSkew, maxEventAge, limits);
+                inMemoryState, maxFutureSkew, maxEventAge, limits, names.apply(TopicRole.COUNTS), countsMaxInterval);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits,
+                countsTopic, countsMaxInterval);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 g,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
+                countsTopic, countsMaxInterval);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits,
+                countsTopic, countsMaxInterval);
     }
 
     public EngineConfig withMaxFutureSkew(final Duration skew) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits,
+                countsTopic, countsMaxInterval);
     }
 
     public EngineConfig withMaxEventAge(final Duration age) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits,
+                countsTopic, countsMaxInterval);
+    }
+
+    /** With {@code counts.max.interval}: the widest interval a count record may cover. */
+    public EngineConfig withCountsMaxInterval(final Duration max) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace,
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
+                countsTopic, max);
+    }
+
+    /** The parser options of count records: this configuration's maximum interval and future skew. */
+    public CountParser.Options countOptions() {
+        return new CountParser.Options(countsMaxInterval, maxFutureSkew);
     }
 
     public EngineConfig withLimits(final InputLimits l) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l,
+                countsTopic, countsMaxInterval);
     }
 }

@@ -14,6 +14,21 @@ public final class Names {
     /** Rejected requests (both parsers). */
     public static final String DLQ_SINK = "dlq-sink";
 
+    public static final String COUNTS_SOURCE = "counts-source";
+    /** Parses, validates and routes pre-aggregated count records (keyed by service / needs re-key / rejected). */
+    public static final String PARSE_COUNTS = "parse-counts";
+    public static final String REKEY_COUNTS = "rekey-counts-by-service";
+    /** Internal repartition topic for count records whose record key is not their service. */
+    public static final String COUNTS_BY_SERVICE = "counts-by-service";
+    public static final String PARSE_REKEYED_COUNTS = "parse-rekeyed-counts";
+    public static final String MERGE_COUNTS = "merge-counts";
+    /** Request events and count records into the evaluator. */
+    public static final String MERGE_INPUTS = "merge-inputs";
+    /** Rejected count records (both count parsers). */
+    public static final String COUNTS_DLQ_SINK = "counts-dlq-sink";
+    /** Ids of counted count records by interval start (idempotence of retried records; windowed, changelogged). */
+    public static final String COUNT_IDS_STORE = "count-ids";
+
     public static final String SLO_SOURCE = "slos-source";
     /** Global store of SLO documents by id, from {@code burnrate.slos}. */
     public static final String SLO_STORE = "slo-definitions";

@@ -20,7 +20,9 @@ public enum TopicRole {
     /** Error-budget threshold crossings. */
     BUDGET_POLICY("budget-policy"),
     /** Compliance summaries, compacted, one per SLO and period. */
-    COMPLIANCE("compliance");
+    COMPLIANCE("compliance"),
+    /** Pre-aggregated good/total counts (input), keyed by service. */
+    COUNTS("counts");
 
     /** The setting key prefix: {@code topic.requests} names the requests topic. */
     public static final String KEY_PREFIX = "topic.";

@@ -31,6 +31,6 @@ class KafkaOptionsTest {
 
         assertThatThrownBy(o::settings).isInstanceOf(IOException.class)
                 .hasMessage("--topic budget_policy=x: unknown topic role 'budget_policy' (roles: requests, slos, alerts, "
-                        + "status, dlq, budget-policy, compliance)");
+                        + "status, dlq, budget-policy, compliance, counts)");
     }
 }

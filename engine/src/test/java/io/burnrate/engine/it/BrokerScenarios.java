@@ -2,6 +2,7 @@ package io.burnrate.engine.it;
 
 import static io.burnrate.engine.it.KafkaTestSupport.hasTransition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.runtime.Engine;
 import io.burnrate.engine.runtime.Settings;
@@ -16,10 +17,13 @@ import io.burnrate.schemas.StatusSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,79 @@ abstract class BrokerScenarios {
         final List<String> resolved = all.stream().filter(r -> r.value().state().equals("resolved"))
                 .map(r -> r.value().rule()).toList();
         assertThat(resolved).containsExactlyInAnyOrderElementsOf(firing);
+    }
+
+    /**
+     * Pre-aggregated counts on the counts topic: one record a minute (120 requests) from T0,
+     * the last three all failed, each with an id; the failed minutes are sent twice more, keyed
+     * by nothing (re-keyed through counts-by-service) and by another key, as a retrying relay
+     * would. They page, and count once: at the last minute the 5m window [T0+58m, T0+63m)
+     * holds 2 x 120 good + 3 x 120 bad = 600 requests, 360 bad (not 960 / 720), the 1h window
+     * [T0+3m, T0+63m) 7,200 requests, 360 bad.
+     */
+    @Test
+    void shouldPageOnPreAggregatedCountsAndCountRetriedRecordsOnce() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("inventory-availability", "inventory", 0)));
+        awaitApplied("inventory-availability", Traffic.of("inventory", 2, Traffic.T0.minus(Duration.ofMinutes(10))));
+        final List<String[]> kv = new ArrayList<>();
+        final List<String[]> retries = new ArrayList<>();
+        for (int m = 0; m < 63; m++) {
+            final Instant start = Traffic.T0.plus(Duration.ofMinutes(m));
+            final String json = "{\"service\":\"inventory\",\"start\":\"" + start + "\",\"end\":\""
+                    + start.plus(Duration.ofMinutes(1)) + "\",\"total\":120,\"bad\":" + (m >= 60 ? 120 : 0)
+                    + ",\"id\":\"relay-1/inventory/" + start + "\"}";
+            kv.add(new String[] {"inventory", json});
+            if (m >= 60) {
+                retries.add(new String[] {null, json});
+                retries.add(new String[] {"relay-1", json});
+            }
+        }
+        kv.addAll(retries);
+        KafkaTestSupport.produce(bootstrapServers(), settings.topic(TopicRole.COUNTS), kv, null);
+
+        KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.ALERTS), KafkaTestSupport.alerts(),
+                seen -> hasTransition(seen, "inventory-availability", "page-1h-5m", "firing"), WAIT);
+        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS),
+                KafkaTestSupport.status(), seen -> seen.stream().map(ConsumerRecord::value)
+                        .anyMatch(s -> s.sloId().equals("inventory-availability") && s.windows().get(0).bad() == 360),
+                WAIT);
+        final StatusSnapshot last = status.stream().map(ConsumerRecord::value)
+                .filter(s -> s.sloId().equals("inventory-availability")).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.windows().get(0).window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(last.windows().get(0).total()).isEqualTo(600);
+        final StatusSnapshot.WindowStatus hour = last.windows().stream()
+                .filter(w -> w.window().equals(Duration.ofHours(1))).findFirst().orElseThrow();
+        assertThat(hour.total()).isEqualTo(7200);
+        assertThat(hour.bad()).isEqualTo(360);
+        assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+
+    /**
+     * A service's events and counts must reach the same task: a counts topic created next to
+     * an existing requests topic of 3 partitions gets 3 (not the {@code partitions} setting,
+     * 2), and an existing counts topic of another partition count is refused with the fix.
+     */
+    @Test
+    void shouldGiveTheCountsTopicTheRequestsTopicsPartitionCount() throws Exception {
+        final Settings s = KafkaTestSupport.settings(bootstrapServers(), "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stateDir);
+        final Settings t = KafkaTestSupport.settings(bootstrapServers(), "it-" + UUID.randomUUID().toString().substring(0, 8),
+                stateDir);
+        try (Admin admin = Topics.admin(s)) {
+            admin.createTopics(List.of(new NewTopic(s.topic(TopicRole.REQUESTS), Optional.of(3), Optional.empty())))
+                    .all().get();
+            Topics.ensure(admin, s);
+            assertThat(admin.describeTopics(List.of(s.topic(TopicRole.COUNTS))).allTopicNames().get()
+                    .get(s.topic(TopicRole.COUNTS)).partitions()).hasSize(3);
+
+            admin.createTopics(List.of(new NewTopic(t.topic(TopicRole.REQUESTS), Optional.of(3), Optional.empty()),
+                    new NewTopic(t.topic(TopicRole.COUNTS), Optional.of(2), Optional.empty()))).all().get();
+            assertThatThrownBy(() -> Topics.ensure(admin, t)).isInstanceOf(Topics.Unavailable.class)
+                    .hasMessage("topic " + t.topic(TopicRole.COUNTS) + " has 2 partitions and " + t.topic(TopicRole.REQUESTS)
+                            + " has 3: they must have as many (a service's events and counts update the same SLO state); "
+                            + "recreate " + t.topic(TopicRole.COUNTS) + " with --partitions 3");
+        }
     }
 
     /** Sends one probe event at a time until the new SLO's status shows it counted. */

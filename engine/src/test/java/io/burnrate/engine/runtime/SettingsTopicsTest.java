@@ -22,7 +22,7 @@ class SettingsTopicsTest {
             assertThat(s.kafkaProperties()).doesNotContainKey(role.key());
         }
         assertThat(Arrays.stream(TopicRole.values()).map(TopicRole::role))
-                .containsExactly("requests", "slos", "alerts", "status", "dlq", "budget-policy", "compliance");
+                .containsExactly("requests", "slos", "alerts", "status", "dlq", "budget-policy", "compliance", "counts");
     }
 
     @Test
