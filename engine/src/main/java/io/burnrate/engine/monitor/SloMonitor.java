@@ -11,6 +11,7 @@ import io.burnrate.engine.slo.AdjustmentCalendar;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
@@ -386,6 +387,61 @@ public final class SloMonitor {
             next.changed = true;
         }
         return next;
+    }
+
+    /**
+     * Takes the one-off budget adjustments this SLO's definition has and {@code previous}
+     * did not out of the past (an incident declared planned after the fact: {@code burnrate
+     * slo adjust}): the part of each range before the current event time leaves the bucket
+     * counts of every window (burn rates, remaining budget) and the compliance periods this
+     * SLO still holds ({@link ComplianceTracker#correct}), whose summaries are re-published
+     * to {@code out} with the next revision. Exact, or not at all: the range must lie within
+     * the buckets the SLO window keeps and on their boundaries ({@link WindowedCounts#exactTier}:
+     * 1 h for a 30d window, finer for recent ranges), the SLO must count occurrences. Later
+     * events in the range are adjusted as they arrive, like those of any adjustment.
+     *
+     * @return why each adjustment that was not applied to the past was not (empty: all were)
+     */
+    public List<String> correctPast(final SloSpec previous, final Consumer<ComplianceSummary> out) {
+        final List<String> refused = new ArrayList<>();
+        if (counts.now() == WindowedCounts.NO_TIME) {
+            return refused;
+        }
+        for (final BudgetAdjustment a : spec.budgetAdjustments()) {
+            if (a.rrule() != null || previous.budgetAdjustments().contains(a)
+                    || a.firstStart().toEpochMilli() > counts.now()) {
+                continue;
+            }
+            final String why = correctPast(a, out);
+            if (why != null) {
+                refused.add("adjustment " + (a.name() == null ? "" : "'" + a.name() + "' ") + "[" + a.firstStart()
+                        + ", " + a.firstStart().plus(a.duration()) + ") is not taken out of the past: " + why
+                        + "; it applies to events counted from now on");
+            }
+        }
+        return refused;
+    }
+
+    private String correctPast(final BudgetAdjustment a, final Consumer<ComplianceSummary> out) {
+        final long from = a.firstStart().toEpochMilli();
+        final long to = from + a.duration().toMillis();
+        final int tier = counts.exactTier(from, to);
+        if (tier < 0) {
+            return "the counts keep " + Durations.format(spec.window()) + " of buckets, the oldest "
+                    + Durations.format(Duration.ofMillis(counts.layout().resolutions()[counts.layout().windowTier()[sloWindow]]))
+                    + " wide, and the range must start within them, on a bucket boundary";
+        }
+        final boolean excluded = a.kind() == BudgetAdjustment.Kind.EXCLUDE;
+        final List<long[]> buckets = new ArrayList<>();
+        counts.rangeBuckets(tier, from, to, (start, end, total, bad) ->
+                buckets.add(new long[] {start, end, excluded ? total : 0, bad}));
+        final String why = compliance.correct(buckets.toArray(new long[0][]), out);
+        if (why != null) {
+            return why;
+        }
+        counts.takeOut(tier, from, to, excluded);
+        changed = true;
+        return null;
     }
 
     /** Resolves every firing rule (the SLO was deleted). */
