@@ -427,9 +427,9 @@ public final class SloMonitor {
         final long to = from + a.duration().toMillis();
         final int tier = counts.exactTier(from, to);
         if (tier < 0) {
-            return "the counts keep " + Durations.format(spec.window()) + " of buckets, the oldest "
+            return "the counts keep " + Durations.format(spec.window()) + " of buckets "
                     + Durations.format(Duration.ofMillis(counts.layout().resolutions()[counts.layout().windowTier()[sloWindow]]))
-                    + " wide, and the range must start within them, on a bucket boundary";
+                    + " wide (finer ones for recent time), and the range must start within them, on a bucket boundary";
         }
         final boolean excluded = a.kind() == BudgetAdjustment.Kind.EXCLUDE;
         final List<long[]> buckets = new ArrayList<>();

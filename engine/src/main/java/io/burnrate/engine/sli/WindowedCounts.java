@@ -296,13 +296,19 @@ public final class WindowedCounts {
      * boundaries).
      */
     public int exactTier(final long from, final long to) {
-        if (now == NO_TIME || to <= from) {
+        return now == NO_TIME ? -1 : exactTier(layout, now, from, to);
+    }
+
+    /** {@link #exactTier(long, long)} of counts in {@code layout} whose time is {@code now}. */
+    public static int exactTier(final BucketLayout layout, final long now, final long from, final long to) {
+        if (to <= from) {
             return -1;
         }
-        for (int t = 0; t < slots.length; t++) {
+        for (int t = 0; t < layout.resolutions().length; t++) {
             final long res = layout.resolutions()[t];
-            final long oldest = (current[t] - slots[t].length() + 1) * res;
-            final boolean toFits = Math.floorMod(to, res) == 0 || to > (current[t] + 1) * res;
+            final long cur = Math.floorDiv(now, res);
+            final long oldest = (cur - layout.tierBuckets()[t] + 1) * res;
+            final boolean toFits = Math.floorMod(to, res) == 0 || to > (cur + 1) * res;
             if (Math.floorMod(from, res) == 0 && from >= oldest && toFits) {
                 return t;
             }
