@@ -301,7 +301,8 @@ public final class SloMonitor {
     /**
      * The history guard: a rule starts firing only once the SLO has counted requests for at
      * least the rule's short window (a 3-day window holding 20 s of traffic is as noisy as
-     * those 20 s, and 20 s of traffic at half the budget rate fired 3-day tickets).
+     * those 20 s, and 20 s of traffic at half the budget rate fired 3-day tickets). Off with
+     * {@code spec.alerting.historyGuard: false}.
      */
     private boolean hasHistory(final long needMs) {
         if (historyStart == WindowedCounts.NO_TIME) {
@@ -334,7 +335,8 @@ public final class SloMonitor {
             final double burnShort = burn(r.shortIdx());
             final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
                     counts.total(r.longIdx()), spec.minEventsPerWindow())
-                    && (machines[i].firing() || !silenced && hasHistory(r.window().shortWindow().toMillis()));
+                    && (machines[i].firing() || !silenced
+                    && (!spec.historyGuard() || hasHistory(r.window().shortWindow().toMillis())));
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
                 changed = true;

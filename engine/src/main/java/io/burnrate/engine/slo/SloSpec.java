@@ -30,6 +30,9 @@ import java.util.TreeSet;
  *                   null for a rolling window
  * @param budgetingMethod how attainment is counted (Occurrences, Timeslices or RatioTimeslices)
  * @param budgetAdjustments maintenance windows and planned events taken out of the budget
+ * @param historyGuard whether a rule starts firing only once the SLO has counted requests for
+ *                   at least the rule's short window ({@code spec.alerting.historyGuard}, default
+ *                   true; the back-test turns it off to show what it costs)
  */
 public record SloSpec(
         String id,
@@ -45,7 +48,18 @@ public record SloSpec(
         List<BudgetThreshold> budgetThresholds,
         CalendarPeriod calendar,
         BudgetingMethod budgetingMethod,
-        List<BudgetAdjustment> budgetAdjustments) {
+        List<BudgetAdjustment> budgetAdjustments,
+        boolean historyGuard) {
+
+    /** With the history guard on (the default). */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
+                   final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, true);
+    }
 
     public SloSpec {
         budgetAdjustments = List.copyOf(budgetAdjustments);

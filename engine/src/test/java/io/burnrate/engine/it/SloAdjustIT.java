@@ -41,14 +41,16 @@ class SloAdjustIT {
         final String topic = "slos=" + settings.topic(TopicRole.SLOS);
         final Path file = Files.writeString(dir.resolve("slos.yaml"),
                 Specs.availabilityYaml("checkout-availability", "checkout", 0));
-        final Cli.Run applied = Cli.run("slo", "apply", "-f", file.toString(), "--bootstrap-servers", bootstrap, "--topic", topic);
+        final Cli.Run applied = Cli.run("slo", "apply", "-f", file.toString(), "--bootstrap-servers", bootstrap,
+                "--topic", topic);
         assertThat(applied.code()).as(applied.err()).isZero();
 
         // the last whole hour: on a bucket boundary of the 30d window's hour buckets, within them
         final Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
         final String[] adjust = {"slo", "adjust", "--slo", "checkout-availability", "--start", start.toString(),
             "--end", start.plus(Duration.ofHours(1)).toString(), "--reason", "planned failover test",
-            "--bootstrap-servers", bootstrap, "--topic", topic};
+            "--bootstrap-servers", bootstrap, "--topic", topic,
+        };
         final Cli.Run adjusted = Cli.run(adjust);
         assertThat(adjusted.code()).as(adjusted.err()).isZero();
         assertThat(adjusted.out()).startsWith("adjusted checkout-availability: exclude [" + start + ", "

@@ -27,11 +27,13 @@ final class AlertingReader {
         List<AlertWindow> alerts = AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
         long minEvents = 0;
         String runbook = null;
+        boolean historyGuard = true;
         if (!alerting.isMissingNode() && !alerting.isNull()) {
             if (!alerting.isObject()) {
                 f.problem("spec.alerting", "must be a mapping");
             } else {
-                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook");
+                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook",
+                        "historyGuard");
                 alerts = policy(alerting.path("policy"), f);
                 final JsonNode min = alerting.path("minEventsPerWindow");
                 if (!min.isMissingNode() && !min.isNull()) {
@@ -42,9 +44,17 @@ final class AlertingReader {
                     }
                 }
                 runbook = f.text(alerting, "runbook", false, "spec.alerting.runbook");
+                final JsonNode guard = alerting.path("historyGuard");
+                if (!guard.isMissingNode() && !guard.isNull()) {
+                    if (!guard.isBoolean()) {
+                        f.problem("spec.alerting.historyGuard", "must be true or false, not " + guard);
+                    } else {
+                        historyGuard = guard.asBoolean();
+                    }
+                }
             }
         }
-        return new V1Document.Alerting(alerts, minEvents, runbook);
+        return new V1Document.Alerting(alerts, minEvents, runbook, historyGuard);
     }
 
     /**

@@ -69,6 +69,11 @@ public record V1Document(Metadata metadata, Spec spec) {
      *
      * @param policy null when invalid; the windows that were valid when some were not
      */
-    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook) {
+    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook, boolean historyGuard) {
+
+        /** With the history guard on (the default). */
+        public Alerting(final List<AlertWindow> policy, final long minEventsPerWindow, final String runbook) {
+            this(policy, minEventsPerWindow, runbook, true);
+        }
     }
 }
