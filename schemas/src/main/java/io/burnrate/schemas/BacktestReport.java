@@ -45,10 +45,12 @@ public record BacktestReport(
      * @param actionableShare pages overlapping an incident / all pages; null without pages
      * @param timeToDetect    over the detected incidents, by the first alert of any severity
      * @param timeToPage      over the paged incidents, by the first page
+     * @param guardCost       what the history guard costs this policy (measured with
+     *                        {@code --guard-cost}), or null when not measured
      */
     @JsonPropertyOrder({"name", "source", "pages", "tickets", "pagesPerWeek", "falsePages", "detectedIncidents",
             "pagedIncidents", "missedIncidents", "actionableShare", "timeToDetect", "timeToPage", "alertMinutes",
-            "flaps"})
+            "flaps", "guardCost"})
     public record Policy(
             String name,
             String source,
@@ -63,7 +65,41 @@ public record BacktestReport(
             Stats timeToDetect,
             Stats timeToPage,
             double alertMinutes,
-            long flaps) {
+            long flaps,
+            GuardCost guardCost) {
+
+        /** Without a guard-cost measurement. */
+        public Policy(final String name, final String source, final long pages, final long tickets,
+                      final double pagesPerWeek, final long falsePages, final long detectedIncidents,
+                      final long pagedIncidents, final long missedIncidents, final Double actionableShare,
+                      final Stats timeToDetect, final Stats timeToPage, final double alertMinutes, final long flaps) {
+            this(name, source, pages, tickets, pagesPerWeek, falsePages, detectedIncidents, pagedIncidents,
+                    missedIncidents, actionableShare, timeToDetect, timeToPage, alertMinutes, flaps, null);
+        }
+
+        public Policy withGuardCost(final GuardCost cost) {
+            return new Policy(name, source, pages, tickets, pagesPerWeek, falsePages, detectedIncidents, pagedIncidents,
+                    missedIncidents, actionableShare, timeToDetect, timeToPage, alertMinutes, flaps, cost);
+        }
+    }
+
+    /**
+     * The history guard's price for one policy: the same replay with
+     * {@code spec.alerting.historyGuard: false} against the guarded one.
+     *
+     * @param delayedIncidents   incidents the guarded policy detected later than the unguarded one, or missed
+     *                           while the unguarded one detected them
+     * @param missedByGuard      of those, the ones the guarded policy missed
+     * @param meanDelay          seconds the guard added to the time to detect, averaged over the incidents
+     *                           both detected (0 when it never held one back); null when none was detected by both
+     * @param maxDelay           the largest such delay in seconds; null likewise
+     * @param pagesWithoutGuard  pages the unguarded policy sent
+     * @param falsePagesWithoutGuard false pages among them (the noise the guard keeps away, against falsePages)
+     */
+    @JsonPropertyOrder({"delayedIncidents", "missedByGuard", "meanDelay", "maxDelay", "pagesWithoutGuard",
+            "falsePagesWithoutGuard"})
+    public record GuardCost(long delayedIncidents, long missedByGuard, Double meanDelay, Double maxDelay,
+                            long pagesWithoutGuard, long falsePagesWithoutGuard) {
     }
 
     /** Mean, median and 90th percentile (nearest rank) in seconds; null when there is nothing to measure. */

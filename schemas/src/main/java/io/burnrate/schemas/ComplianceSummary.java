@@ -22,9 +22,14 @@ import java.util.Map;
  * error budget counts slices. {@code sli} is null without traffic; {@code met} is then
  * true and {@code remainingFraction} 1. {@code objective} is in percent, as in every
  * burnrate payload.
+ *
+ * <p>{@code revision} is 0 when a period's summary is first published. A budget adjustment
+ * added after the fact ({@code burnrate slo adjust}) re-publishes the summaries of the
+ * periods it corrects, under the same key, with the corrected numbers and the revision
+ * one higher: a consumer keeps the highest revision per key.
  */
 @JsonPropertyOrder({"sloId", "service", "labels", "period", "total", "good", "bad", "sli", "objective", "met",
-        "errorBudget", "latency", "badMinutes", "alerts", "timeInAlert"})
+        "errorBudget", "latency", "badMinutes", "alerts", "timeInAlert", "revision"})
 public record ComplianceSummary(
         String sloId,
         String service,
@@ -40,7 +45,24 @@ public record ComplianceSummary(
         Latency latency,
         long badMinutes,
         Alerts alerts,
-        Duration timeInAlert) {
+        Duration timeInAlert,
+        int revision) {
+
+    /** A first publication (revision 0). */
+    public ComplianceSummary(final String sloId, final String service, final Map<String, String> labels,
+                             final Period period, final long total, final long good, final long bad, final Double sli,
+                             final double objective, final boolean met, final ErrorBudget errorBudget,
+                             final Latency latency, final long badMinutes, final Alerts alerts,
+                             final Duration timeInAlert) {
+        this(sloId, service, labels, period, total, good, bad, sli, objective, met, errorBudget, latency, badMinutes,
+                alerts, timeInAlert, 0);
+    }
+
+    /** This summary as revision {@code n}. */
+    public ComplianceSummary withRevision(final int n) {
+        return new ComplianceSummary(sloId, service, labels, period, total, good, bad, sli, objective, met, errorBudget,
+                latency, badMinutes, alerts, timeInAlert, n);
+    }
 
     public static final String HOUR = "hour";
     public static final String DAY = "day";

@@ -96,7 +96,7 @@ final class RecordFixtures {
                 1_000_000, 998_800, 1_200, 0.9988, 99.9, false,
                 new ComplianceSummary.ErrorBudget(1000.0, 1_200, -0.2),
                 new ComplianceSummary.Latency(41.2, 180.5, 912.0),
-                17, new ComplianceSummary.Alerts(2, 1), Duration.ofMinutes(85));
+                17, new ComplianceSummary.Alerts(2, 1), Duration.ofMinutes(85), 1);
     }
 
     static ComplianceSummary quietHour() {

@@ -110,7 +110,7 @@ class RecordSchemaConformanceTest {
                  "total":1000000,"good":998800,"bad":1200,"sli":0.9988,"objective":99.9,"met":false,
                  "errorBudget":{"allowedBad":1000.0,"consumedBad":1200,"remainingFraction":-0.2},
                  "latency":{"p50Ms":41.2,"p95Ms":180.5,"p99Ms":912.0},
-                 "badMinutes":17,"alerts":{"page":2,"ticket":1},"timeInAlert":"PT1H25M"}
+                 "badMinutes":17,"alerts":{"page":2,"ticket":1},"timeInAlert":"PT1H25M","revision":1}
                 """));
         assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"sloId\":");
     }

@@ -48,10 +48,17 @@ public final class Backtest {
      * @param flapGap   re-firing within this time after a resolve is a flap
      */
     public record Options(List<SloSpecParser.Parsed> slos, Path events, List<BacktestPolicy> policies, Path incidents,
-                          Path out, Duration grace, Duration flapGap, EngineConfig config) {
+                          Path out, Duration grace, Duration flapGap, EngineConfig config, boolean guardCost) {
         public Options {
             slos = List.copyOf(slos);
             policies = List.copyOf(policies);
+        }
+
+        /** Without the guard-cost measurement. */
+        public Options(final List<SloSpecParser.Parsed> slos, final Path events, final List<BacktestPolicy> policies,
+                       final Path incidents, final Path out, final Duration grace, final Duration flapGap,
+                       final EngineConfig config) {
+            this(slos, events, policies, incidents, out, grace, flapGap, config, false);
         }
     }
 
@@ -71,7 +78,7 @@ public final class Backtest {
     public static Result run(final Options o, final PrintWriter err) throws IOException {
         final long started = System.nanoTime();
         final List<SloSpec> slos = o.slos().stream().map(SloSpecParser.Parsed::spec).toList();
-        final SloExpansion.Expanded expanded = SloExpansion.expand(o.slos(), o.policies());
+        final SloExpansion.Expanded expanded = SloExpansion.expand(o.slos(), o.policies(), o.guardCost());
         final List<Incident> fromFile = o.incidents() == null ? null : Incident.read(o.incidents());
         Files.createDirectories(o.out());
 
@@ -102,8 +109,9 @@ public final class Backtest {
             }
         }
 
-        err.printf(Locale.ROOT, "backtest: replaying %,d lines once for %d SLOs x %d policies = %d SLOs%n",
-                counted.lines(), slos.size(), o.policies().size(), expanded.slos().size());
+        err.printf(Locale.ROOT, "backtest: replaying %,d lines once for %d SLOs x %d policies%s = %d SLOs%n",
+                counted.lines(), slos.size(), o.policies().size(), o.guardCost() ? " x 2 (with and without the history "
+                        + "guard)" : "", expanded.slos().size());
         err.flush();
         final Path replayDir = o.out().resolve(REPLAY_DIR);
         final OfflineReplay.Summary summary;
@@ -113,11 +121,18 @@ public final class Backtest {
         } finally {
             progress.close();
         }
-        final List<AlertSpan> spans = AlertSpan.read(replayDir.resolve(OfflineReplay.ALERTS_FILE), expanded.members(),
+        final List<AlertSpan> all = AlertSpan.read(replayDir.resolve(OfflineReplay.ALERTS_FILE), expanded.members(),
                 to == Long.MIN_VALUE ? 0 : to);
-        final PolicyScore.Scores scores = PolicyScore.score(new PolicyScore.Context(o.policies(), slos,
-                counted.perSlo(), incidents, spans, from == Long.MAX_VALUE ? 0 : from, to == Long.MIN_VALUE ? 0 : to,
-                o.grace(), o.flapGap()));
+        final List<AlertSpan> spans = all.stream().filter(s -> s.member().expanded().historyGuard()).toList();
+        final PolicyScore.Context context = new PolicyScore.Context(o.policies(), slos, counted.perSlo(), incidents,
+                spans, from == Long.MAX_VALUE ? 0 : from, to == Long.MIN_VALUE ? 0 : to, o.grace(), o.flapGap());
+        PolicyScore.Scores scores = PolicyScore.score(context);
+        if (o.guardCost()) {
+            final PolicyScore.Scores unguarded = PolicyScore.score(new PolicyScore.Context(o.policies(), slos,
+                    counted.perSlo(), incidents, all.stream().filter(s -> !s.member().expanded().historyGuard()).toList(),
+                    context.from(), context.to(), o.grace(), o.flapGap()));
+            scores = PolicyScore.withGuardCost(scores, unguarded);
+        }
         final BacktestReport report = new BacktestReport(from == Long.MAX_VALUE ? null : Instant.ofEpochMilli(from),
                 to == Long.MIN_VALUE ? null : Instant.ofEpochMilli(to), counted.lines(),
                 fromFile == null ? BacktestReport.DERIVED : BacktestReport.FROM_FILE, o.grace(), o.flapGap(),

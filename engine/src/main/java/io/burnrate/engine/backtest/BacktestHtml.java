@@ -73,7 +73,8 @@ public final class BacktestHtml {
         h.append("<h2>Policies</h2>\n<table id=\"policies\"><tr><th>policy</th><th>pages</th><th>tickets</th>"
                 + "<th>pages/week</th><th>false pages</th><th>actionable</th><th>detected</th><th>missed</th>"
                 + "<th>TTD mean</th><th>TTD p50</th><th>TTD p90</th><th>time to page p50</th><th>alert-minutes</th>"
-                + "<th>flaps</th></tr>\n");
+                + "<th>flaps</th>" + (guard(report) ? "<th>guard cost (mean delay, delayed, missed, false pages "
+                + "without it)</th>" : "") + "</tr>\n");
         for (final BacktestReport.Policy p : report.policies()) {
             h.append("<tr data-policy=\"").append(esc(p.name())).append("\"><td>").append(esc(p.name())).append("</td>");
             cells(h, p.pages(), p.tickets(), fmt(p.pagesPerWeek()), p.falsePages(),
@@ -81,9 +82,23 @@ public final class BacktestHtml {
                     p.detectedIncidents(), p.missedIncidents(), secs(p.timeToDetect().mean()),
                     secs(p.timeToDetect().p50()), secs(p.timeToDetect().p90()), secs(p.timeToPage().p50()),
                     fmt(p.alertMinutes()), p.flaps());
+            if (guard(report)) {
+                final BacktestReport.GuardCost g = p.guardCost();
+                if (g == null) {
+                    cells(h, "-");
+                } else {
+                    cells(h, "+" + secs(g.meanDelay()) + ", " + g.delayedIncidents() + ", " + g.missedByGuard() + ", "
+                            + g.falsePagesWithoutGuard());
+                }
+            }
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** Whether the history guard's cost was measured (--guard-cost): its column is shown. */
+    private static boolean guard(final BacktestReport report) {
+        return report.policies().stream().anyMatch(p -> p.guardCost() != null);
     }
 
     private static void incidents(final StringBuilder h, final BacktestReport report) {

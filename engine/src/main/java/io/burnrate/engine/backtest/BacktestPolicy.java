@@ -1,13 +1,20 @@
 package io.burnrate.engine.backtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.burnrate.engine.slo.AlertPolicies;
+import io.burnrate.engine.slo.AlertWindow;
+import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.sloth.SlothAlertWindows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +28,10 @@ import java.util.TreeSet;
  * {@link AlertPolicies} ({@code google-30d}, {@code google-28d}, {@code sloth-7d}); or a
  * YAML file in the form the SLO files and the catalogue already use: either the
  * catalogue's {@code {sloWindow, windows: [...]}} or a bare list of
- * {@code {severity, budgetPercent, longWindow, shortWindow}}. The windows are validated
+ * {@code {severity, budgetPercent, longWindow, shortWindow}}; or a Sloth alert-window
+ * catalogue ({@code apiVersion: sloth.slok.dev/v1, kind: AlertWindows}, read by
+ * {@link SlothAlertWindows}: its four windows in the order page quick, page slow, ticket
+ * quick, ticket slow; named by its {@code metadata.name}, else by the file). The windows are validated
  * by the SLO parser itself when the policy is applied to each SLO, so errors name the
  * field as {@code slo validate} does.
  *
@@ -59,7 +69,11 @@ public record BacktestPolicy(String name, String source, JsonNode policy) {
         } catch (IOException e) {
             throw new IllegalArgumentException("--policy " + value + ": not valid YAML: " + firstLine(e.getMessage()));
         }
-        return new BacktestPolicy(baseName(file), file.getFileName().toString(), windows(value, doc));
+        // a Sloth catalogue is named by its metadata.name, any other file by its base name
+        final JsonNode slothName = doc == null ? null : doc.path("metadata").path("name");
+        final String name = doc != null && SlothAlertWindows.is(doc) && slothName.isTextual()
+                ? slothName.asText() : baseName(file);
+        return new BacktestPolicy(name, file.getFileName().toString(), windows(value, doc));
     }
 
     /** The list of windows in a policy file. */
@@ -70,14 +84,24 @@ public record BacktestPolicy(String name, String source, JsonNode policy) {
         if (doc.isArray()) {
             return doc;
         }
+        if (doc.isObject() && SlothAlertWindows.is(doc)) {
+            final List<String> problems = new ArrayList<>();
+            final AlertPolicies.Policy sloth = SlothAlertWindows.read(doc, file, problems);
+            if (sloth == null) {
+                throw new IllegalArgumentException("--policy " + problems.get(0));
+            }
+            final ArrayNode list = JsonNodeFactory.instance.arrayNode();
+            for (final AlertWindow w : sloth.windows()) {
+                list.addObject().put("severity", w.severity().wire()).put("budgetPercent", w.budgetPercent())
+                        .put("longWindow", Durations.format(w.longWindow()))
+                        .put("shortWindow", Durations.format(w.shortWindow()));
+            }
+            return list;
+        }
         if (doc.isObject() && doc.has("kind")) {
-            // PLUG-IN POINT for Sloth alert-window catalogues (apiVersion: sloth.slok.dev/v1,
-            // kind: AlertWindows): once slo/ reads them (issue #17, in progress elsewhere),
-            // convert the file here into the list of {severity, budgetPercent, longWindow,
-            // shortWindow} and return it; nothing else in the back-test changes.
             throw new IllegalArgumentException("--policy " + file + ": kind " + doc.path("kind").asText()
-                    + " is not supported yet (Sloth AlertWindows files are not read by this version); "
-                    + "write the windows as {sloWindow, windows: [...]} or as a list");
+                    + " is not a policy file (expected Sloth's apiVersion " + SlothAlertWindows.API_VERSION + ", kind "
+                    + SlothAlertWindows.KIND + "); or write the windows as {sloWindow, windows: [...]} or as a list");
         }
         if (doc.isObject()) {
             final Set<String> allowed = Set.of("sloWindow", "windows");

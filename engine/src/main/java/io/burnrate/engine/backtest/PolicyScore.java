@@ -108,6 +108,45 @@ final class PolicyScore {
         return new Scores(policies, incidents);
     }
 
+    /**
+     * {@code guarded} with each policy's {@link BacktestReport.GuardCost} against
+     * {@code unguarded}, the scores of the same policies and incidents without the history
+     * guard: per incident the difference of the times to detect (first alert of any severity).
+     */
+    static Scores withGuardCost(final Scores guarded, final Scores unguarded) {
+        final List<BacktestReport.Policy> out = new ArrayList<>();
+        for (int p = 0; p < guarded.policies().size(); p++) {
+            long delayed = 0;
+            long missed = 0;
+            long both = 0;
+            double sum = 0;
+            double max = 0;
+            for (int k = 0; k < guarded.incidents().size(); k++) {
+                final BacktestReport.Detection g = guarded.incidents().get(k).detections().get(p);
+                final BacktestReport.Detection u = unguarded.incidents().get(k).detections().get(p);
+                if (!u.detected()) {
+                    continue;
+                }
+                if (!g.detected()) {
+                    delayed++;
+                    missed++;
+                    continue;
+                }
+                final double delay = Math.max(0, g.timeToDetect() - u.timeToDetect());
+                both++;
+                sum += delay;
+                max = Math.max(max, delay);
+                if (delay > 0) {
+                    delayed++;
+                }
+            }
+            final BacktestReport.Policy without = unguarded.policies().get(p);
+            out.add(guarded.policies().get(p).withGuardCost(new BacktestReport.GuardCost(delayed, missed,
+                    both == 0 ? null : sum / both, both == 0 ? null : max, without.pages(), without.falsePages())));
+        }
+        return new Scores(out, guarded.incidents());
+    }
+
     private static BacktestReport.Detection detection(final Context c, final Map<String, Integer> sloIndex,
                                                       final String policy, final List<AlertSpan> spans,
                                                       final Incident i, final long grace) {

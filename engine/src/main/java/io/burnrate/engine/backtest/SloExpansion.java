@@ -41,6 +41,17 @@ final class SloExpansion {
      *                                  SLO window), naming both
      */
     static Expanded expand(final List<SloSpecParser.Parsed> slos, final List<BacktestPolicy> policies) {
+        return expand(slos, policies, false);
+    }
+
+    /**
+     * Expands {@code slos} under {@code policies}; with {@code unguarded}, every copy has a
+     * twin {@code <slo>.<policy>.unguarded} with {@code spec.alerting.historyGuard: false}
+     * (its spans are told apart by {@link SloSpec#historyGuard()}), which shows what the
+     * history guard costs in time to detect.
+     */
+    static Expanded expand(final List<SloSpecParser.Parsed> slos, final List<BacktestPolicy> policies,
+                           final boolean unguarded) {
         final Set<String> taken = new HashSet<>();
         slos.forEach(p -> taken.add(p.spec().id()));
         final List<SloSpecParser.Parsed> out = new ArrayList<>();
@@ -63,6 +74,22 @@ final class SloExpansion {
                 }
                 out.add(new SloSpecParser.Parsed(spec, doc));
                 members.put(id, new Member(slo.spec(), i, spec));
+                if (unguarded) {
+                    final String twinId = id(id, "unguarded", i, taken);
+                    final ObjectNode twin = doc.deepCopy();
+                    object(twin, "metadata").put("name", twinId);
+                    object(object(twin, "spec"), "alerting").put("historyGuard", false);
+                    final SloSpec twinSpec;
+                    try {
+                        twinSpec = SloSpecParser.parseJson(SloSpecParser.toJson(twin), "policy " + policy.name());
+                    } catch (SloValidationException e) {
+                        throw new IllegalArgumentException("policy " + policy.name() + " without the history guard "
+                                + "does not fit SLO " + SloSpecParser.quote(slo.spec().id()) + ": "
+                                + String.join("; ", e.problems()));
+                    }
+                    out.add(new SloSpecParser.Parsed(twinSpec, twin));
+                    members.put(twinId, new Member(slo.spec(), i, twinSpec));
+                }
             }
         }
         return new Expanded(List.copyOf(out), Collections.unmodifiableMap(members));

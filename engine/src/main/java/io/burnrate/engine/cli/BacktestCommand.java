@@ -42,8 +42,8 @@ final class BacktestCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "NAME|FILE",
             description = {"a policy to score (repeatable): 'own' (each SLO's own), a named one (google-30d, "
-                    + "google-28d, sloth-7d) or a YAML file of windows {sloWindow, windows: [...]} or a list "
-                    + "(default: own)"})
+                    + "google-28d, sloth-7d) or a YAML file of windows {sloWindow, windows: [...]}, a list, "
+                    + "or a Sloth AlertWindows catalogue (default: own)"})
     private List<String> policies = new ArrayList<>();
 
     @Option(names = "--incidents", paramLabel = "FILE",
@@ -66,6 +66,11 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = Grace.DEFAULT_TEXT,
             description = "how late an event may be and still count, as in replay (default: ${DEFAULT-VALUE})")
     private String grace;
+
+    @Option(names = "--guard-cost",
+            description = "also replay every policy without the history guard (spec.alerting.historyGuard: false) "
+                    + "and show what the guard costs in time to detect (twice the replay work)")
+    private boolean guardCost;
 
     @Override
     public Integer call() {
@@ -109,7 +114,7 @@ final class BacktestCommand implements Callable<Integer> {
         final Backtest.Result result;
         try {
             result = Backtest.run(new Backtest.Options(parsed, events, resolved, incidents, out, detect, gap,
-                    EngineConfig.defaults().withGrace(late)), err);
+                    EngineConfig.defaults().withGrace(late), guardCost), err);
         } catch (IllegalArgumentException | IOException e) {
             err.println("burnrate backtest: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
@@ -120,16 +125,42 @@ final class BacktestCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The guard-cost cell: {@code -} when not measured, else the mean delay over the
+     * incidents both detected, the incidents delayed (missed) and the false pages without the
+     * guard, e.g. {@code +0s, 0 delayed, 2 false pages off}.
+     */
+    static String guardCost(final BacktestReport.GuardCost g) {
+        if (g == null) {
+            return "-";
+        }
+        return "+" + secs(g.meanDelay()) + ", " + g.delayedIncidents() + " delayed"
+                + (g.missedByGuard() == 0 ? "" : " (" + g.missedByGuard() + " missed)") + ", "
+                + g.falsePagesWithoutGuard() + " false pages off";
+    }
+
     /** The comparison table, then one line per incident. */
     static void print(final BacktestReport r, final PrintWriter out) {
-        final Table t = new Table("POLICY", ">PAGES", ">TICKETS", ">PAGES/WK", ">FALSE", ">ACTIONABLE", ">DETECTED",
-                ">MISSED", ">TTD MEAN", ">TTD P50", ">TTD P90", ">TTP P50", ">ALERT-MIN", ">FLAPS");
+        // the guard-cost column only when it was measured (--guard-cost)
+        final boolean guard = r.policies().stream().anyMatch(p -> p.guardCost() != null);
+        final List<String> columns = new ArrayList<>(List.of("POLICY", ">PAGES", ">TICKETS", ">PAGES/WK", ">FALSE",
+                ">ACTIONABLE", ">DETECTED", ">MISSED", ">TTD MEAN", ">TTD P50", ">TTD P90", ">TTP P50", ">ALERT-MIN",
+                ">FLAPS"));
+        if (guard) {
+            columns.add(">GUARD COST");
+        }
+        final Table t = new Table(columns.toArray(String[]::new));
         for (final BacktestReport.Policy p : r.policies()) {
-            t.row(p.name(), p.pages(), p.tickets(), num(p.pagesPerWeek()), p.falsePages(),
+            final List<Object> cells = new ArrayList<>(List.of(p.name(), p.pages(), p.tickets(), num(p.pagesPerWeek()),
+                    p.falsePages(),
                     p.actionableShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.actionableShare()),
                     p.detectedIncidents() + "/" + (p.detectedIncidents() + p.missedIncidents()), p.missedIncidents(),
                     secs(p.timeToDetect().mean()), secs(p.timeToDetect().p50()), secs(p.timeToDetect().p90()),
-                    secs(p.timeToPage().p50()), num(p.alertMinutes()), p.flaps());
+                    secs(p.timeToPage().p50()), num(p.alertMinutes()), p.flaps()));
+            if (guard) {
+                cells.add(guardCost(p.guardCost()));
+            }
+            t.row(cells.toArray());
         }
         t.print(out);
         if (r.incidents().isEmpty()) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Validate SLO files and manage the live SLO registry (the compacted burnrate.slos topic).",
                 "Changes take effect in a running engine within seconds, without a restart."},
         subcommands = {SloCommand.Validate.class, SloCommand.Apply.class, SloCommand.Delete.class,
-                SloCommand.ListSlos.class, SloConvertCommand.class, SloImportCommand.class})
+                SloCommand.ListSlos.class, SloAdjustCommand.class, SloConvertCommand.class, SloImportCommand.class})
 final class SloCommand {
 
     /** The SLO limits, as options of validate and apply (named by their setting keys in every refusal). */

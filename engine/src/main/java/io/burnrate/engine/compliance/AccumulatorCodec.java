@@ -32,6 +32,8 @@ import java.time.Instant;
  * {@code long slice window ms} alone (no target), and after the slices' counter one
  * {@code double} (the sum of the settled slices' good ratios). Every other accumulator is
  * still written as format 1, so state written before RatioTimeslices existed reads as it did.
+ * Either format may end in a trailer {@code byte 'v', int revision, int rolling revision},
+ * written only for a period corrected after the fact ({@link ComplianceAccumulator#correct}).
  * Lives in {@code compliance} rather than next to {@code SloStateCodec}: the tracker
  * reads stored parts back itself, and {@code compliance} must not depend on {@code monitor}.
  */
@@ -39,6 +41,8 @@ public final class AccumulatorCodec {
 
     static final byte FORMAT_V1 = 1;
     static final byte FORMAT_RATIO = 2;
+    /** Marks the optional trailer {@code int revision, int rolling revision} of a corrected period. */
+    static final byte REVISIONS = 'v';
 
     private AccumulatorCodec() {
     }
@@ -83,6 +87,11 @@ public final class AccumulatorCodec {
             }
             if (ratio) {
                 a.slices().writeRatioSum(out);
+            }
+            if (a.revision() != 0 || a.rollingRevision() != 0) {
+                out.writeByte(REVISIONS);
+                out.writeInt(a.revision());
+                out.writeInt(a.rollingRevision());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -132,7 +141,14 @@ public final class AccumulatorCodec {
             if (format == FORMAT_RATIO) {
                 a.slices().readRatioSum(in);
             }
-            if (in.read() != -1) {
+            // optional trailer (corrected periods only, so older state reads as before): the revisions
+            final int next = in.read();
+            if (next == REVISIONS) {
+                a.restoreRevisions(in.readInt(), in.readInt());
+            } else if (next != -1) {
+                throw new IllegalArgumentException("corrupt compliance accumulator: trailing bytes");
+            }
+            if (next != -1 && in.read() != -1) {
                 throw new IllegalArgumentException("corrupt compliance accumulator: trailing bytes");
             }
             return a;

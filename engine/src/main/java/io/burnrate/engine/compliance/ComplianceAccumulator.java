@@ -65,6 +65,13 @@ public final class ComplianceAccumulator {
     private long ticketsFired;
     /** Rules firing and time in alert, clipped to the period. */
     private AlertTime alertTime = AlertTime.NONE;
+    /** How often this period's summary was corrected after the fact ({@link #correct}); 0 at first. */
+    private int revision;
+    /**
+     * A rolling SLO's closed part ending where a rolling summary ended: how often that
+     * rolling summary was re-published corrected ({@code RollingParts}); 0 at first.
+     */
+    private int rollingRevision;
 
     /**
      * @param period     the period to summarize
@@ -247,6 +254,52 @@ public final class ComplianceAccumulator {
         }
     }
 
+    /**
+     * Takes a budget adjustment added after the fact out of this period's counts:
+     * {@code removedTotal} requests leave it (excluded), and {@code clearedBad} bad ones leave
+     * it or turn good. Occurrences only (slices keep no per-slice history); the latency
+     * sketch, bad minutes and alerts are not changed (they keep no per-event history).
+     *
+     * @throws IllegalArgumentException for a sliced SLO or more than the period holds
+     */
+    public void correct(final long removedTotal, final long clearedBad) {
+        if (slices != null) {
+            throw new IllegalArgumentException("a " + method + " period cannot be corrected after the fact");
+        }
+        if (removedTotal < 0 || clearedBad < 0 || clearedBad > bad || removedTotal > total
+                || bad - clearedBad > total - removedTotal) {
+            throw new IllegalArgumentException("cannot take " + removedTotal + " requests (" + clearedBad
+                    + " bad) out of " + total + " (" + bad + " bad)");
+        }
+        total -= removedTotal;
+        bad -= clearedBad;
+    }
+
+    /** The corrected summary is published again: one revision up. */
+    void bumpRevision() {
+        revision++;
+    }
+
+    /** How often this period's summary was corrected after the fact; 0 for a first publication. */
+    public int revision() {
+        return revision;
+    }
+
+    /** See {@link #rollingRevision}. */
+    int rollingRevision() {
+        return rollingRevision;
+    }
+
+    void bumpRollingRevision() {
+        rollingRevision++;
+    }
+
+    /** For {@link AccumulatorCodec}. */
+    void restoreRevisions(final int own, final int rolling) {
+        this.revision = own;
+        this.rollingRevision = rolling;
+    }
+
     /** What the error budget counts: requests, or slices with traffic (Timeslices). */
     public long budgetUnits() {
         return slices != null ? slices.slicesWithTraffic() : total;
@@ -355,7 +408,7 @@ public final class ComplianceAccumulator {
                 met(), new ComplianceSummary.ErrorBudget(allowed, consumed, remainingFraction()),
                 new ComplianceSummary.Latency(latency.quantileOrNull(0.50), latency.quantileOrNull(0.95),
                         latency.quantileOrNull(0.99)),
-                badMinutes(), new ComplianceSummary.Alerts(pagesFired, ticketsFired), timeInAlert(asOf));
+                badMinutes(), new ComplianceSummary.Alerts(pagesFired, ticketsFired), timeInAlert(asOf), revision);
     }
 
     // ---- for AccumulatorCodec ----

@@ -1,5 +1,6 @@
 package io.burnrate.engine.compliance;
 
+import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.engine.slo.Severity;
@@ -8,6 +9,7 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -242,6 +244,94 @@ public final class ComplianceTracker {
             }
         }
         rebuildHot();
+    }
+
+    /**
+     * Takes a budget adjustment added after the fact out of the periods this tracker still
+     * holds, given the adjusted events as buckets {@code {start, end, removedTotal,
+     * clearedBad}} (from the SLO's bucket counts, exact for the range): the open periods
+     * (their summaries, not published yet, will carry the corrected numbers as revision 0),
+     * and a rolling SLO's closed parts of its trailing window, whose summaries are
+     * re-published now with the next revision, followed by the latest rolling summary when
+     * the range is inside its window. An open day, week or month takes only the buckets of
+     * its hours that closed (the open hours take theirs; closing absorbs them). Periods
+     * closed and not kept as parts (an SLO with day parts does not keep its hours, a
+     * calendar SLO keeps no closed day or period) keep the numbers they were published with.
+     *
+     * @return null when corrected, else why nothing was changed (a bucket straddles a
+     *         period boundary, the SLO counts timeslices, or a period holds fewer requests
+     *         than the buckets: it did not count them, e.g. it started after them)
+     */
+    public String correct(final long[][] buckets, final Consumer<ComplianceSummary> out) {
+        if (!spec.budgetingMethod().equals(BudgetingMethod.OCCURRENCES)) {
+            return "it counts " + spec.budgetingMethod() + ", and slices of past periods are not kept";
+        }
+        final List<ComplianceAccumulator> openHours = new ArrayList<>();
+        for (final ComplianceAccumulator a : open.values()) {
+            if (a.period().kind() == PeriodKind.HOUR) {
+                openHours.add(a);
+            }
+        }
+        final List<ComplianceAccumulator> held = new ArrayList<>(open.values());
+        final List<ComplianceAccumulator> closedParts = parts.held(spec);
+        held.addAll(closedParts);
+        final Map<ComplianceAccumulator, long[]> deltas = new IdentityHashMap<>();
+        for (final ComplianceAccumulator a : held) {
+            final long s = a.period().start().toEpochMilli();
+            final long e = a.period().end().toEpochMilli();
+            final boolean outer = a.period().kind() != PeriodKind.HOUR && open.containsValue(a);
+            long removed = 0;
+            long cleared = 0;
+            for (final long[] b : buckets) {
+                if (b[1] <= s || b[0] >= e) {
+                    continue;
+                }
+                if (b[0] < s || b[1] > e) {
+                    return "a bucket of the counts [" + Instant.ofEpochMilli(b[0]) + ", " + Instant.ofEpochMilli(b[1])
+                            + ") straddles the " + a.period().kind().label() + " starting " + a.period().start();
+                }
+                if (outer && insideAny(openHours, b)) {
+                    continue;
+                }
+                removed += b[2];
+                cleared += b[3];
+            }
+            if (removed > a.total() || cleared > a.bad() || a.bad() - cleared > a.total() - removed) {
+                return "the " + a.period().kind().label() + " starting " + a.period().start() + " holds " + a.total()
+                        + " requests, fewer than the " + removed + " to take out (it did not count them)";
+            }
+            if (removed != 0 || cleared != 0) {
+                deltas.put(a, new long[] {removed, cleared});
+            }
+        }
+        final List<ComplianceAccumulator> changedParts = new ArrayList<>();
+        for (final Map.Entry<String, ComplianceAccumulator> e : open.entrySet()) {
+            final long[] d = deltas.get(e.getValue());
+            if (d != null) {
+                e.getValue().correct(d[0], d[1]);
+                pending.write(e.getKey(), e.getValue());
+            }
+        }
+        for (final ComplianceAccumulator part : closedParts) {
+            final long[] d = deltas.get(part);
+            if (d != null) {
+                part.correct(d[0], d[1]);
+                part.bumpRevision();
+                changedParts.add(part);
+                out.accept(part.summary(spec, part.period().end()));
+            }
+        }
+        parts.corrected(spec, changedParts, out);
+        return null;
+    }
+
+    private static boolean insideAny(final List<ComplianceAccumulator> hours, final long[] bucket) {
+        for (final ComplianceAccumulator h : hours) {
+            if (bucket[0] >= h.period().start().toEpochMilli() && bucket[1] <= h.period().end().toEpochMilli()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -93,6 +93,54 @@ final class RollingParts {
         }
     }
 
+    /** Every closed part of the trailing window, oldest first (read back from the store). */
+    List<ComplianceAccumulator> held(final SloSpec spec) {
+        if (partKind == null) {
+            return List.of();
+        }
+        loadStored(spec);
+        return new ArrayList<>(parts.values());
+    }
+
+    /**
+     * {@code changed}, parts corrected after the fact ({@link ComplianceTracker#correct}), are
+     * written again; when one of them is inside the window of the latest rolling summary
+     * (ending at the end of the last closed day), that summary is published again, one
+     * revision up. Older rolling summaries are not: their windows start before the oldest
+     * part kept.
+     */
+    void corrected(final SloSpec spec, final List<ComplianceAccumulator> changed, final Consumer<ComplianceSummary> out) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        for (final ComplianceAccumulator part : changed) {
+            pending.write(PendingWrites.key(ComplianceTracker.PART, part.period()), part);
+        }
+        final long day = 86_400_000L;
+        final long newestEnd = parts.lastEntry().getValue().period().end().toEpochMilli();
+        final Instant end = Instant.ofEpochMilli(Math.floorDiv(newestEnd, day) * day);
+        final CompliancePeriod window = Periods.rolling(end, spec.window());
+        ComplianceAccumulator last = null;
+        boolean touched = false;
+        final List<ComplianceAccumulator> inside = new ArrayList<>();
+        for (final ComplianceAccumulator part : parts.values()) {
+            final CompliancePeriod p = part.period();
+            if (!p.start().isBefore(window.start()) && !p.end().isAfter(end)) {
+                inside.add(part);
+                touched |= changed.contains(part);
+                if (p.end().equals(end)) {
+                    last = part;
+                }
+            }
+        }
+        if (!touched || last == null) {
+            return;
+        }
+        last.bumpRollingRevision();
+        pending.write(PendingWrites.key(ComplianceTracker.PART, last.period()), last);
+        out.accept(ComplianceAccumulator.merge(window, inside, end).summary(spec, end).withRevision(last.rollingRevision()));
+    }
+
     /** Reads the stored parts back into memory (those deleted or rewritten since are skipped). */
     private void loadStored(final SloSpec spec) {
         if (store == null) {

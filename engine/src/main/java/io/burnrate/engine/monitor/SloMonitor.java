@@ -12,6 +12,7 @@ import io.burnrate.engine.slo.AdjustmentCalendar;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.CompliancePeriod;
+import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
@@ -154,7 +155,7 @@ public final class SloMonitor {
      * event time; nothing while the budget stays within the same band.
      */
     public void observeBudget(final Consumer<BudgetPolicyEvent> out) {
-        if (counts.now() == WindowedCounts.NO_TIME || !hasHistory(policyHistoryMs)) {
+        if (counts.now() == WindowedCounts.NO_TIME || spec.historyGuard() && !hasHistory(policyHistoryMs)) {
             return;
         }
         final var events = policy.observe(budgetRemaining(), counts.now());
@@ -346,7 +347,8 @@ public final class SloMonitor {
     /**
      * The history guard: a rule starts firing only once the SLO has counted requests for at
      * least the rule's short window (a 3-day window holding 20 s of traffic is as noisy as
-     * those 20 s, and 20 s of traffic at half the budget rate fired 3-day tickets).
+     * those 20 s, and 20 s of traffic at half the budget rate fired 3-day tickets). Off with
+     * {@code spec.alerting.historyGuard: false}.
      */
     private boolean hasHistory(final long needMs) {
         if (historyStart == WindowedCounts.NO_TIME) {
@@ -388,7 +390,8 @@ public final class SloMonitor {
             final double burnShort = burn(r.shortIdx());
             final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
                     counts.total(r.longIdx()), spec.minEventsPerWindow())
-                    && (machines[i].firing() || !silenced && hasHistory(r.window().shortWindow().toMillis()));
+                    && (machines[i].firing() || !silenced
+                    && (!spec.historyGuard() || hasHistory(r.window().shortWindow().toMillis())));
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
                 changed = true;
@@ -462,6 +465,61 @@ public final class SloMonitor {
             next.changed = true;
         }
         return next;
+    }
+
+    /**
+     * Takes the one-off budget adjustments this SLO's definition has and {@code previous}
+     * did not out of the past (an incident declared planned after the fact: {@code burnrate
+     * slo adjust}): the part of each range before the current event time leaves the bucket
+     * counts of every window (burn rates, remaining budget) and the compliance periods this
+     * SLO still holds ({@link ComplianceTracker#correct}), whose summaries are re-published
+     * to {@code out} with the next revision. Exact, or not at all: the range must lie within
+     * the buckets the SLO window keeps and on their boundaries ({@link WindowedCounts#exactTier}:
+     * 1 h for a 30d window, finer for recent ranges), the SLO must count occurrences. Later
+     * events in the range are adjusted as they arrive, like those of any adjustment.
+     *
+     * @return why each adjustment that was not applied to the past was not (empty: all were)
+     */
+    public List<String> correctPast(final SloSpec previous, final Consumer<ComplianceSummary> out) {
+        final List<String> refused = new ArrayList<>();
+        if (counts.now() == WindowedCounts.NO_TIME) {
+            return refused;
+        }
+        for (final BudgetAdjustment a : spec.budgetAdjustments()) {
+            if (a.rrule() != null || previous.budgetAdjustments().contains(a)
+                    || a.firstStart().toEpochMilli() > counts.now()) {
+                continue;
+            }
+            final String why = correctPast(a, out);
+            if (why != null) {
+                refused.add("adjustment " + (a.name() == null ? "" : "'" + a.name() + "' ") + "[" + a.firstStart()
+                        + ", " + a.firstStart().plus(a.duration()) + ") is not taken out of the past: " + why
+                        + "; it applies to events counted from now on");
+            }
+        }
+        return refused;
+    }
+
+    private String correctPast(final BudgetAdjustment a, final Consumer<ComplianceSummary> out) {
+        final long from = a.firstStart().toEpochMilli();
+        final long to = from + a.duration().toMillis();
+        final int tier = counts.exactTier(from, to);
+        if (tier < 0) {
+            return "the counts keep " + Durations.format(spec.window()) + " of buckets "
+                    + Durations.format(Duration.ofMillis(counts.layout().resolutions()[counts.layout().windowTier()[sloWindow]]))
+                    + " wide (finer ones for recent time), and the range must start within them, on a bucket boundary";
+        }
+        final boolean excluded = a.kind() == BudgetAdjustment.Kind.EXCLUDE;
+        final List<long[]> buckets = new ArrayList<>();
+        counts.rangeBuckets(tier, from, to, (start, end, total, bad) ->
+                buckets.add(new long[] {start, end, excluded ? total : 0, bad}));
+        final String why = compliance.correct(buckets.toArray(new long[0][]), out);
+        if (why != null) {
+            return why;
+        }
+        counts.takeOut(tier, from, to, excluded);
+        changed = true;
+        return null;
     }
 
     /** Resolves every firing rule (the SLO was deleted). */

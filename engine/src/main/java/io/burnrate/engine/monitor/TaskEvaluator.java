@@ -451,6 +451,10 @@ public final class TaskEvaluator {
                 LOG.info("SLO {} changed: applying the new definition", spec.id());
                 final SloMonitor next = m.redefine(spec, onAlert);
                 store.replace(m, next);
+                for (final String refused : next.correctPast(m.spec(), onSummary)) {
+                    LOG.warn("SLO {}: {}", spec.id(), refused);
+                }
+                store.markDirty(next);
                 if (next.counts().now() != WindowedCounts.NO_TIME) {
                     next.evaluate(onAlert);
                     minDue = Math.min(minDue, next.dueAt());

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes and reads the compacted SLO topic: apply, delete (tombstone), list. */
+/** Writes and reads the compacted SLO topic: apply, publish one document, delete (tombstone), list. */
 public final class SloPublisher {
 
     private final Settings settings;
@@ -56,8 +56,29 @@ public final class SloPublisher {
         }
     }
 
+    /** Publishes one SLO document (JSON bytes, validated by the caller) under {@code id}. */
+    public void publish(final String id, final byte[] document) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(settings.topic(TopicRole.SLOS), id, document)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** The current definitions: the topic read to its end, last value per key, tombstones applied. */
     public Map<String, SloSpec> list() throws Exception {
+        final Map<String, SloSpec> out = new TreeMap<>();
+        for (final Map.Entry<String, byte[]> e : documents().entrySet()) {
+            try {
+                out.put(e.getKey(), SloSpecParser.parseJson(e.getValue(), "topic key " + e.getKey()));
+            } catch (SloValidationException ex) {
+                // shown as invalid by the caller
+                out.put(e.getKey(), null);
+            }
+        }
+        return out;
+    }
+
+    /** The current documents as stored (JSON bytes), by key: the topic read to its end, tombstones applied. */
+    public Map<String, byte[]> documents() throws Exception {
         final Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -82,16 +103,7 @@ public final class SloPublisher {
                 }
             }
         }
-        final Map<String, SloSpec> out = new TreeMap<>();
-        for (final Map.Entry<String, byte[]> e : latest.entrySet()) {
-            try {
-                out.put(e.getKey(), SloSpecParser.parseJson(e.getValue(), "topic key " + e.getKey()));
-            } catch (SloValidationException ex) {
-                // shown as invalid by the caller
-                out.put(e.getKey(), null);
-            }
-        }
-        return out;
+        return latest;
     }
 
     private KafkaProducer<String, byte[]> producer() {

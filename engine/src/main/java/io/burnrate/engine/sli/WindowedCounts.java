@@ -312,6 +312,96 @@ public final class WindowedCounts {
         dirtySlots = 0;
     }
 
+    /**
+     * The finest tier that holds the events of {@code [from, to)} exactly: {@code from} on one
+     * of its bucket boundaries and its oldest kept bucket starting no later, {@code to} on a
+     * boundary too or past the current bucket (no event is counted after the current time
+     * yet). -1 when no tier does (the range is older than the kept buckets, or not on their
+     * boundaries).
+     */
+    public int exactTier(final long from, final long to) {
+        return now == NO_TIME ? -1 : exactTier(layout, now, from, to);
+    }
+
+    /** {@link #exactTier(long, long)} of counts in {@code layout} whose time is {@code now}. */
+    public static int exactTier(final BucketLayout layout, final long now, final long from, final long to) {
+        if (to <= from) {
+            return -1;
+        }
+        for (int t = 0; t < layout.resolutions().length; t++) {
+            final long res = layout.resolutions()[t];
+            final long cur = Math.floorDiv(now, res);
+            final long oldest = (cur - layout.tierBuckets()[t] + 1) * res;
+            final boolean toFits = Math.floorMod(to, res) == 0 || to > (cur + 1) * res;
+            if (Math.floorMod(from, res) == 0 && from >= oldest && toFits) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /** Receives one bucket of a range ({@link #rangeBuckets}): its start, end and counts. */
+    @FunctionalInterface
+    public interface RangeVisitor {
+        void visit(long startMs, long endMs, long total, long bad);
+    }
+
+    /** Visits the non-empty buckets of {@code tier} inside {@code [from, to)}, oldest first. */
+    public void rangeBuckets(final int tier, final long from, final long to, final RangeVisitor visitor) {
+        if (now == NO_TIME) {
+            return;
+        }
+        final long res = layout.resolutions()[tier];
+        final int len = slots[tier].length();
+        final long first = Math.max(Math.floorDiv(from, res), current[tier] - len + 1);
+        final long last = Math.min(Math.floorDiv(to - 1, res), current[tier]);
+        for (long i = first; i <= last; i++) {
+            final int slot = (int) Math.floorMod(i, (long) len);
+            final long total = slots[tier].total(slot);
+            if (total != 0 && i * res >= from && (i + 1) * res <= Math.max(to, (current[tier] + 1) * res)) {
+                visitor.visit(i * res, (i + 1) * res, total, slots[tier].bad(slot));
+            }
+        }
+    }
+
+    /**
+     * Takes the events of {@code [from, to)} out of every tier (an exclusion added after
+     * the fact; {@code excluded} false: they turn good instead), given {@code tier}, one that
+     * holds the range exactly ({@link #exactTier}): a bucket inside the range loses its own
+     * counts, a coarser bucket straddling it the counts of the exact tier's buckets inside
+     * it. Window sums are rebuilt and the changed buckets marked for writing.
+     */
+    public void takeOut(final int tier, final long from, final long to, final boolean excluded) {
+        final long exactRes = layout.resolutions()[tier];
+        final long[][] ref = new long[slots[tier].length()][];
+        final int[] n = {0};
+        rangeBuckets(tier, from, to, (start, end, total, bad) -> ref[n[0]++] = new long[] {start, total, bad});
+        for (int t = 0; t < slots.length; t++) {
+            final long res = layout.resolutions()[t];
+            final int len = slots[t].length();
+            final int tt = t;
+            if (res <= exactRes) {
+                rangeBuckets(t, from, to, (start, end, total, bad) -> {
+                    final int slot = (int) Math.floorMod(Math.floorDiv(start, res), (long) len);
+                    slots[tt].set(slot, excluded ? 0 : total, 0);
+                    markDirty(tt, slot);
+                });
+                continue;
+            }
+            for (int k = 0; k < n[0]; k++) {
+                final long idx = Math.floorDiv(ref[k][0], res);
+                if (idx <= current[t] - len || idx > current[t]) {
+                    continue;
+                }
+                final int slot = (int) Math.floorMod(idx, (long) len);
+                final long total = slots[t].total(slot) - (excluded ? ref[k][1] : 0);
+                slots[t].set(slot, total, Math.min(total, slots[t].bad(slot) - ref[k][2]));
+                markDirty(t, slot);
+            }
+        }
+        rebuildSums();
+    }
+
     /** Total and bad counts of one slot (ring position, not absolute bucket index). */
     public long slotTotal(final int tier, final int slot) {
         return slots[tier].total(slot);

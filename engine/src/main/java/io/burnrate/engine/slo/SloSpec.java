@@ -33,6 +33,9 @@ import java.util.TreeSet;
  * @param explainBy  attribute names whose values an alert names as contributors of the bad
  *                   events, besides the operation ({@code spec.alerting.explainBy}; at most
  *                   {@link #MAX_EXPLAIN_BY})
+ * @param historyGuard whether a rule starts firing only once the SLO has counted requests for
+ *                   at least the rule's short window ({@code spec.alerting.historyGuard}, default
+ *                   true; the back-test turns it off to show what it costs)
  */
 public record SloSpec(
         String id,
@@ -49,19 +52,42 @@ public record SloSpec(
         CalendarPeriod calendar,
         BudgetingMethod budgetingMethod,
         List<BudgetAdjustment> budgetAdjustments,
-        List<String> explainBy) {
+        List<String> explainBy,
+        boolean historyGuard) {
 
     /** How many attributes {@code explainBy} may name (each costs a bounded contributor table). */
     public static final int MAX_EXPLAIN_BY = 4;
 
-    /** An SLO whose alerts explain the bad events by operation only. */
+    /** An SLO whose alerts explain the bad events by operation only, with the history guard on. */
     public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
                    final double objective, final Duration window, final List<AlertWindow> alerts,
                    final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
                    final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
                    final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments) {
         this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
-                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, List.of());
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, List.of(), true);
+    }
+
+    /** With the history guard on (the default). */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
+                   final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments,
+                   final List<String> explainBy) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, explainBy, true);
+    }
+
+    /** Explaining by operation only. */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
+                   final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments,
+                   final boolean historyGuard) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, List.of(), historyGuard);
     }
 
     public SloSpec {

@@ -80,20 +80,33 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private boolean clockDirty;
     private Duration grace = Grace.DEFAULT;
 
+    /**
+     * Offline replay ({@link #inMemoryBuilder}): nothing outlives the run and nothing is
+     * restored, so nothing is written: {@code TopologyTestDriver} commits after every record,
+     * and encoding every changed SLO's buckets and compliance periods per record was most of
+     * a replay's time. Monitors live on the heap only (their compliance parts too).
+     */
+    private final boolean heapOnly;
+
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
+        this(inner, false);
+    }
+
+    SloStateStore(final KeyValueStore<Bytes, byte[]> inner, final boolean heapOnly) {
         this.inner = inner;
+        this.heapOnly = heapOnly;
     }
 
     /** A builder for the topology: RocksDB underneath, changelog on, record cache off. */
     public static StoreBuilder<SloStateStore> builder(final String name) {
         return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingDisabled());
+                Serdes.ByteArray()).withCachingDisabled(), false);
     }
 
     /** Heap only, no changelog: for offline replay, where nothing outlives the run. */
     public static StoreBuilder<SloStateStore> inMemoryBuilder(final String name) {
         return new Builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled());
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), true);
     }
 
     // ---- monitors ----
@@ -155,7 +168,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         }
         if (next.compliance() != previous.compliance()) {
             drop(id, PERIOD);
-            next.compliance().useStore(() -> storedPeriods(id, (char) ComplianceTracker.PART));
+            if (!heapOnly) {
+                next.compliance().useStore(() -> storedPeriods(id, (char) ComplianceTracker.PART));
+            }
         }
         if (next.contributors() != previous.contributors()) {
             drop(id, CONTRIBUTORS);
@@ -248,6 +263,15 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private void persist() {
         persists++;
+        if (heapOnly) {
+            // replay: nothing is restored from this store; the monitors on the heap are the state
+            for (final SloMonitor m : dirty) {
+                m.unqueuePersist();
+            }
+            dirty.clear();
+            drops.clear();
+            return;
+        }
         if (clockDirty) {
             put(CLOCK_KEY, SloStateCodec.encodeClock(clock));
             clockDirty = false;
@@ -367,7 +391,9 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     private SloMonitor load(final SloSpec spec) {
         final SloMonitor m = new SloMonitor(spec, grace);
-        m.compliance().useStore(() -> storedPeriods(spec.id(), (char) ComplianceTracker.PART));
+        if (!heapOnly) {
+            m.compliance().useStore(() -> storedPeriods(spec.id(), (char) ComplianceTracker.PART));
+        }
         final byte[] header = inner.get(Bytes.wrap(SloStateCodec.headerKey(spec.id())));
         if (header == null || drops.getOrDefault(spec.id(), Set.of()).contains(HEADER)) {
             // nothing stored, or deleted and defined again before the next commit: start afresh
@@ -465,8 +491,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     private static final class Builder implements StoreBuilder<SloStateStore> {
         private StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
 
-        Builder(final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner) {
+        private final boolean heapOnly;
+
+        Builder(final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner, final boolean heapOnly) {
             this.inner = inner;
+            this.heapOnly = heapOnly;
         }
 
         @Override
@@ -493,7 +522,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
         @Override
         public SloStateStore build() {
-            return new SloStateStore(inner.build());
+            return new SloStateStore(inner.build(), heapOnly);
         }
 
         @Override

@@ -87,11 +87,41 @@ class BacktestTest {
         final Path sloth = dir.resolve("sloth.yaml");
         Files.writeString(sloth, "apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nspec: {}\n");
         assertThatIllegalArgumentException().isThrownBy(() -> BacktestPolicy.resolve(sloth.toString()))
-                .withMessageContaining("AlertWindows").withMessageContaining("not supported yet");
+                .withMessage("--policy " + sloth + ": AlertWindows 'sloth-': spec.sloPeriod: is required");
+        final Path other = dir.resolve("other.yaml");
+        Files.writeString(other, "apiVersion: v1\nkind: ConfigMap\n");
+        assertThatIllegalArgumentException().isThrownBy(() -> BacktestPolicy.resolve(other.toString()))
+                .withMessageContaining("kind ConfigMap is not a policy file");
         final Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, "window: []\n");
         assertThatIllegalArgumentException().isThrownBy(() -> BacktestPolicy.resolve(typo.toString()))
                 .withMessageContaining("window: unknown field");
+    }
+
+    /**
+     * Sloth's own 7d catalogue file as {@code --policy FILE}: its four windows in Sloth's
+     * order, the same as the built-in {@code sloth-7d}; named by metadata.name when it has one.
+     */
+    @Test
+    void shouldReadASlothAlertWindowsFileAsAPolicy() throws Exception {
+        final Path file = Path.of("src/test/resources/sloth/7d.yaml");
+        final BacktestPolicy p = BacktestPolicy.resolve(file.toString());
+        assertThat(p.name()).isEqualTo("7d");
+        assertThat(p.source()).isEqualTo("7d.yaml");
+        assertThat(p.policy().toString()).isEqualTo("["
+                + "{\"severity\":\"page\",\"budgetPercent\":8.0,\"longWindow\":\"1h\",\"shortWindow\":\"5m\"},"
+                + "{\"severity\":\"page\",\"budgetPercent\":12.5,\"longWindow\":\"6h\",\"shortWindow\":\"30m\"},"
+                + "{\"severity\":\"ticket\",\"budgetPercent\":20.0,\"longWindow\":\"1d\",\"shortWindow\":\"2h\"},"
+                + "{\"severity\":\"ticket\",\"budgetPercent\":42.0,\"longWindow\":\"3d\",\"shortWindow\":\"6h\"}]");
+        // applied to an SLO, the rules are those of the built-in catalogue
+        final List<SloSpecParser.Parsed> slos = Specs.parse(Specs.availabilityYaml("api-availability", "api", 0));
+        final var fromFile = SloExpansion.expand(slos, List.of(p));
+        final var builtIn = SloExpansion.expand(slos, List.of(BacktestPolicy.resolve("sloth-7d")));
+        assertThat(fromFile.slos().get(0).spec().alerts()).isEqualTo(builtIn.slos().get(0).spec().alerts());
+        final Path named = dir.resolve("windows.yaml");
+        Files.writeString(named, Files.readString(file).replace("kind: AlertWindows\n",
+                "kind: AlertWindows\nmetadata: {name: team-7d}\n"));
+        assertThat(BacktestPolicy.resolve(named.toString()).name()).isEqualTo("team-7d");
     }
 
     @Test

@@ -167,7 +167,7 @@ class ComplianceAccumulatorTest {
                  "total":1000,"good":998,"bad":2,"sli":0.998,"objective":99.9,"met":false,
                  "errorBudget":{"allowedBad":1.0,"consumedBad":2,"remainingFraction":-1.0},
                  "latency":{"p50Ms":%s,"p95Ms":%s,"p99Ms":%s},
-                 "badMinutes":1,"alerts":{"page":1,"ticket":0},"timeInAlert":"PT30M"}
+                 "badMinutes":1,"alerts":{"page":1,"ticket":0},"timeInAlert":"PT30M","revision":0}
                 """.formatted(p, p, p)));
         assertThat(new String(json, StandardCharsets.UTF_8)).startsWith("{\"sloId\":");
         assertThat(s.key()).isEqualTo("checkout-availability/hour/2026-03-02T10:00:00Z");

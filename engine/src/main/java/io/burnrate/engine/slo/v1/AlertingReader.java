@@ -29,11 +29,13 @@ final class AlertingReader {
         long minEvents = 0;
         String runbook = null;
         List<String> explainBy = List.of();
+        boolean historyGuard = true;
         if (!alerting.isMissingNode() && !alerting.isNull()) {
             if (!alerting.isObject()) {
                 f.problem("spec.alerting", "must be a mapping");
             } else {
-                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook", "explainBy");
+                f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook", "explainBy",
+                        "historyGuard");
                 alerts = policy(alerting.path("policy"), f);
                 final JsonNode min = alerting.path("minEventsPerWindow");
                 if (!min.isMissingNode() && !min.isNull()) {
@@ -45,11 +47,18 @@ final class AlertingReader {
                 }
                 runbook = f.text(alerting, "runbook", false, "spec.alerting.runbook");
                 explainBy = explainBy(alerting.path("explainBy"), f);
+                final JsonNode guard = alerting.path("historyGuard");
+                if (!guard.isMissingNode() && !guard.isNull()) {
+                    if (!guard.isBoolean()) {
+                        f.problem("spec.alerting.historyGuard", "must be true or false, not " + guard);
+                    } else {
+                        historyGuard = guard.asBoolean();
+                    }
+                }
             }
         }
-        return new V1Document.Alerting(alerts, minEvents, runbook, explainBy);
+        return new V1Document.Alerting(alerts, minEvents, runbook, explainBy, historyGuard);
     }
-
     /** {@code explainBy}: distinct non-empty attribute names, at most {@link SloSpec#MAX_EXPLAIN_BY}. */
     private static List<String> explainBy(final JsonNode node, final FieldReader f) {
         if (node.isMissingNode() || node.isNull()) {

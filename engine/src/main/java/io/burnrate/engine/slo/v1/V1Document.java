@@ -70,6 +70,12 @@ public record V1Document(Metadata metadata, Spec spec) {
      * @param policy null when invalid; the windows that were valid when some were not
      * @param explainBy attribute names alerts explain bad events by (besides the operation)
      */
-    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook, List<String> explainBy) {
+    public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook, List<String> explainBy,
+                           boolean historyGuard) {
+
+        /** Explained by operation only, with the history guard on (the default). */
+        public Alerting(final List<AlertWindow> policy, final long minEventsPerWindow, final String runbook) {
+            this(policy, minEventsPerWindow, runbook, List.of(), true);
+        }
     }
 }

@@ -86,6 +86,13 @@ class SloSpecParserTest {
         assertThat(latency.windows()).containsExactly(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(7));
     }
 
+    @Test
+    void shouldReadTheHistoryGuardSwitchOnByDefault() throws Exception {
+        assertThat(SloSpecParser.parseYaml(EXAMPLE, "slos.yaml").get(0).spec().historyGuard()).isTrue();
+        assertThat(SloSpecParser.parseYaml(EXAMPLE.replace("minEventsPerWindow: 0", "historyGuard: false"), "slos.yaml")
+                .get(0).spec().historyGuard()).isFalse();
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "objective: 99.9|objective: 100|slos.yaml (document 1): SLO 'checkout-availability': spec.objective: must be a"
@@ -96,6 +103,7 @@ class SloSpecParserTest {
         "availability: {badStatusMin: 500}|latency: {}|spec.indicator.latency.thresholdMs: is required",
         "name: checkout-availability|name: Checkout_Availability|metadata.name: must be 1 to 253 lower-case letters",
         "minEventsPerWindow: 0|minEventsPerWindow: -3|spec.alerting.minEventsPerWindow: must be a whole number >= 0",
+        "minEventsPerWindow: 0|historyGuard: 0|spec.alerting.historyGuard: must be true or false, not 0",
         "window: 30d|window: {calendar: year}|spec.window.calendar: calendar must be week or month, not 'year'",
         "window: 30d|window: {calendar: month, timeZone: Mars/Olympus}|spec.window.timeZone: 'Mars/Olympus' is not a time zone",
         "window: 30d|window: {timeZone: UTC}|spec.window.calendar: is required for a calendar window",
