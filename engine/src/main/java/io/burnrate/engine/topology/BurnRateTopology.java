@@ -38,6 +38,9 @@ import org.apache.kafka.streams.state.Stores;
  *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
  *        -> burnrate.compliance (key: sloId/kind/start, value: compliance summary JSON; compacted)
  *        -> burnrate.dlq    (late events: original bytes + error headers)
+ * otlp_spans (OTLP TracesData, key: none or trace id; only when otlp.topic is on)
+ *   -> decode-spans (decode once, map each span) --- rejected span or record -> dlq-sink
+ *        -> merge-spans (with rekey-by-service) -> requests-by-service: counted as JSON events
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
  *   -> slos-source -> slo-definitions (global store) + in-memory registry
  * </pre>
@@ -79,9 +82,18 @@ public final class BurnRateTopology {
                         .withName(Names.REQUESTS_SOURCE))
                 .process(() -> new ParseProcessor(counters, config.limits(), false), Named.as(Names.PARSE));
 
-        final KStream<byte[], Object> rekeyed = parsed
+        KStream<byte[], byte[]> toRekey = parsed
                 .map((k, v) -> KeyValue.pair(((AcceptedEvent) v).service().getBytes(StandardCharsets.UTF_8),
-                        ((AcceptedEvent) v).raw()), Named.as(Names.REKEY))
+                        ((AcceptedEvent) v).raw()), Named.as(Names.REKEY));
+        final OtlpInput otlp = config.otlp();
+        if (otlp != null) {
+            // OTLP records are keyed by nothing or by trace id: each span's event is re-keyed by service
+            final KStream<byte[], byte[]> spans = builder
+                    .stream(otlp.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.OTLP_SOURCE))
+                    .process(() -> new OtlpSpansProcessor(counters, config.limits(), otlp), Named.as(Names.DECODE_SPANS));
+            toRekey = toRekey.merge(spans, Named.as(Names.MERGE_SPANS));
+        }
+        final KStream<byte[], Object> rekeyed = toRekey
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
                 .process(() -> new ParseProcessor(counters, config.limits(), true), Named.as(Names.PARSE_REKEYED));
 
@@ -104,7 +116,8 @@ public final class BurnRateTopology {
         topology.addSink(Names.LATE_DLQ_SINK, config.dlqTopic(), keys, new ByteArraySerializer(), Names.EVALUATE);
         // the parsers dead-letter what they reject (original key and bytes, cut to fit)
         topology.addSink(Names.DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
-                Names.PARSE, Names.PARSE_REKEYED);
+                otlp == null ? new String[] {Names.PARSE, Names.PARSE_REKEYED}
+                        : new String[] {Names.PARSE, Names.PARSE_REKEYED, Names.DECODE_SPANS});
         return new Built(topology, registry, counters, board, inputEnd);
     }
 }

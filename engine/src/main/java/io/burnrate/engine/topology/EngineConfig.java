@@ -30,6 +30,7 @@ import java.util.function.Function;
  *                           would open compliance periods years before the traffic; null
  *                           disables it (replay checks against the input's own time instead)
  * @param limits             bounds on one input record ({@link InputLimits})
+ * @param otlp               the OTLP span input ({@code otlp.*} settings); null when off (the default)
  */
 public record EngineConfig(
         String requestsTopic,
@@ -46,14 +47,15 @@ public record EngineConfig(
         boolean inMemoryState,
         Duration maxFutureSkew,
         Duration maxEventAge,
-        InputLimits limits) {
+        InputLimits limits,
+        OtlpInput otlp) {
 
     public static EngineConfig defaults() {
         return new EngineConfig(TopicRole.REQUESTS.defaultName(), TopicRole.SLOS.defaultName(),
                 TopicRole.ALERTS.defaultName(), TopicRole.STATUS.defaultName(), TopicRole.DLQ.defaultName(),
                 TopicRole.BUDGET_POLICY.defaultName(), TopicRole.COMPLIANCE.defaultName(), Grace.DEFAULT,
                 Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS);
+                Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS, null);
     }
 
     /** The topic of {@code role}. */
@@ -74,42 +76,49 @@ public record EngineConfig(
         return new EngineConfig(names.apply(TopicRole.REQUESTS), names.apply(TopicRole.SLOS), names.apply(TopicRole.ALERTS),
                 names.apply(TopicRole.STATUS), names.apply(TopicRole.DLQ), names.apply(TopicRole.BUDGET_POLICY),
                 names.apply(TopicRole.COMPLIANCE), grace, evaluationInterval, statusInterval, idleAdvanceAfter,
-                inMemoryState, maxFutureSkew, maxEventAge, limits);
+                inMemoryState, maxFutureSkew, maxEventAge, limits, otlp);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits, otlp);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 g,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits, otlp);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits, otlp);
     }
 
     public EngineConfig withMaxFutureSkew(final Duration skew) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits, otlp);
     }
 
     public EngineConfig withMaxEventAge(final Duration age) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits, otlp);
     }
 
     public EngineConfig withLimits(final InputLimits l) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
-                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l);
+                evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l, otlp);
+    }
+
+    /** This configuration reading OTLP spans as {@code input} says; null turns the OTLP input off. */
+    public EngineConfig withOtlp(final OtlpInput input) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace, evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
+                input);
     }
 }

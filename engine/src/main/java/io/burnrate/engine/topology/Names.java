@@ -11,7 +11,13 @@ public final class Names {
     public static final String BY_SERVICE = "requests-by-service";
     public static final String PARSE_REKEYED = "parse-rekeyed-request";
     public static final String MERGE = "merge-requests";
-    /** Rejected requests (both parsers). */
+    /** OTLP trace data (the OpenTelemetry Collector's Kafka exporter), when {@code otlp.topic} is on. */
+    public static final String OTLP_SOURCE = "otlp-source";
+    /** Decodes each OTLP record once and maps its spans to request events keyed by service. */
+    public static final String DECODE_SPANS = "decode-spans";
+    /** The events of spans join the events to re-key on their way to {@value #BY_SERVICE}. */
+    public static final String MERGE_SPANS = "merge-spans";
+    /** Rejected requests (both parsers) and rejected OTLP records and spans. */
     public static final String DLQ_SINK = "dlq-sink";
 
     public static final String SLO_SOURCE = "slos-source";
