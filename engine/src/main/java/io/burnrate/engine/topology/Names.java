@@ -34,6 +34,12 @@ public final class Names {
     public static final String STATUS_SINK = "status-sink";
     public static final String LATE_DLQ_SINK = "late-dlq-sink";
 
+    /**
+     * On a {@value #BY_SERVICE} record from {@value #DECODE_SPANS}: the value holds this many
+     * request events of one service, one JSON object per line ({@code \n}-separated).
+     */
+    public static final String HEADER_EVENTS = "burnrate.events";
+
     /** Dead-letter headers. */
     public static final String HEADER_REASON = "burnrate.error.reason";
     public static final String HEADER_DETAIL = "burnrate.error.detail";

@@ -6,7 +6,10 @@ import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.monitor.EngineCounters;
 import io.burnrate.engine.otlp.OtlpDecoder;
 import io.burnrate.engine.otlp.OtlpEncoding;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,18 +21,21 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>a request event (a server or consumer span by default): its request-event JSON,
- *       keyed by its service and stamped with its event time, to {@value Names#MERGE_SPANS}
- *       and on to the {@value Names#BY_SERVICE} repartition topic, where
- *       {@value Names#PARSE_REKEYED} reads it exactly as a re-keyed JSON event (the exporter
- *       keys records by nothing or by trace id, never by service);
+ *       with the other events of its service from the same record (one per line, header
+ *       {@value Names#HEADER_EVENTS} = how many; a single event goes alone, without it; at
+ *       most {@code limits.record.bytes} per record), keyed by the service and stamped with
+ *       the newest event time, to {@value Names#MERGE_SPANS} and on to the
+ *       {@value Names#BY_SERVICE} repartition topic, where {@value Names#PARSE_REKEYED}
+ *       reads each line exactly as a re-keyed JSON event (the exporter keys records by
+ *       nothing or by trace id, never by service);
  *   <li>a span of another kind (client, internal, producer): counted as unmatched, nothing sent;
  *   <li>a rejected span: its own dead letter to {@value Names#DLQ_SINK} (the value names the
  *       span, the reason header says why); the other spans of the record still count;
  *   <li>a record that is not OTLP trace data at all: dead-lettered whole, its bytes cut to fit.
  * </ul>
  *
- * <p>The events carry no headers: one record fans out to many events, and the record's
- * headers stay with its dead letters only.
+ * <p>The events carry none of the record's headers: one record fans out to many events,
+ * and the record's headers stay with its dead letters only.
  */
 final class OtlpSpansProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -59,15 +65,57 @@ final class OtlpSpansProcessor implements Processor<byte[], byte[], byte[], byte
             return;
         }
         counters.unmatched.add(decoded.unmatched());
+        // one repartition record per service (and at most limits.record.bytes) rather than per span: the
+        // round trip through the repartition topic costs per record, and a Collector batch groups spans by resource
+        final Map<String, Batch> batches = new LinkedHashMap<>();
         for (final EventParser.Result span : decoded.spans()) {
             if (span instanceof EventParser.Accepted accepted) {
                 final AcceptedEvent e = accepted.event();
-                context.forward(new Record<>(e.service().getBytes(StandardCharsets.UTF_8), e.raw(), e.timestamp(),
-                        new RecordHeaders()), Names.MERGE_SPANS);
+                final Batch b = batches.computeIfAbsent(e.service(), s -> new Batch());
+                if (b.count > 0 && b.bytes.size() + 1 + e.raw().length > limits.maxRecordBytes()) {
+                    forward(e.service(), b);
+                    b.reset();
+                }
+                b.add(e);
             } else {
                 deadLetter(record, (EventParser.Rejected) span);
             }
         }
+        batches.forEach(this::forward);
+    }
+
+    /** Events of one service, newline-separated. */
+    private static final class Batch {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+        int count;
+        long timestamp = Long.MIN_VALUE;
+
+        void add(final AcceptedEvent e) {
+            if (count > 0) {
+                bytes.write('\n');
+            }
+            bytes.writeBytes(e.raw());
+            count++;
+            timestamp = Math.max(timestamp, e.timestamp());
+        }
+
+        void reset() {
+            bytes.reset();
+            count = 0;
+            timestamp = Long.MIN_VALUE;
+        }
+    }
+
+    private void forward(final String service, final Batch b) {
+        if (b.count == 0) {
+            return;
+        }
+        final RecordHeaders headers = new RecordHeaders();
+        if (b.count > 1) {
+            headers.add(Names.HEADER_EVENTS, Integer.toString(b.count).getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(service.getBytes(StandardCharsets.UTF_8), b.bytes.toByteArray(), b.timestamp, headers),
+                Names.MERGE_SPANS);
     }
 
     private void deadLetter(final Record<byte[], byte[]> record, final EventParser.Rejected rejected) {
