@@ -69,10 +69,11 @@ class OtlpEmbeddedBrokerIT {
      * Two services with the same traffic, 2 requests/s for 1 h, then 3 minutes of 503s:
      * {@code cart} as JSON request events, {@code checkout} as SERVER spans (plus a CLIENT
      * span each, which must not count) in records of 20 spans keyed by trace id, as the
-     * Collector's exporter with {@code partition_traces_by_id} writes them. Both page
-     * (1h/5m): a bad share over 1.44 % of the hour's 7,200 events, 7,200 x 0.0144 / 2 /s
-     * = 52 s after the outage starts. A truncated record on the same topic is
-     * dead-lettered {@code malformed-otlp} and the engine keeps running.
+     * Collector's exporter with {@code partition_traces_by_id} writes them (all on one
+     * partition, see below). Both page (1h/5m): a bad share over 1.44 % of the hour's 7,200
+     * events, 7,200 x 0.0144 / 2 /s = 52 s after the outage starts. Every span counts (no
+     * late dead letter); a truncated record on the same topic is dead-lettered
+     * {@code malformed-otlp} and the engine keeps running.
      */
     @Test
     void shouldPageForOtlpSpansAsForTheEquivalentJsonEvents() throws Exception {
@@ -119,10 +120,12 @@ class OtlpEmbeddedBrokerIT {
                 final TracesData data = traces(resourceSpans(resource(str("service.name", "checkout")),
                         batch.toArray(Span.Builder[]::new)));
                 final byte[] traceId = data.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray();
-                producer.send(new ProducerRecord<>(settings.get(OtlpInput.TOPIC), traceId, data.toByteArray()));
+                // one partition: the whole hour is sent at once, and two partitions worked through as a backlog can
+                // be read out of step by more than the grace period (their events then count as late, docs/otlp.md)
+                producer.send(new ProducerRecord<>(settings.get(OtlpInput.TOPIC), 0, traceId, data.toByteArray()));
                 if (first == 0) {
                     final byte[] bytes = data.toByteArray();
-                    producer.send(new ProducerRecord<>(settings.get(OtlpInput.TOPIC), traceId,
+                    producer.send(new ProducerRecord<>(settings.get(OtlpInput.TOPIC), 0, traceId,
                             Arrays.copyOf(bytes, bytes.length / 2)));
                 }
             }
@@ -134,22 +137,24 @@ class OtlpEmbeddedBrokerIT {
                 seen -> hasTransition(seen, "checkout-availability", "page-1h-5m", "firing")
                         && hasTransition(seen, "cart-availability", "page-1h-5m", "firing"), WAIT);
         final Instant outage = Traffic.T0.plus(Duration.ofHours(1));
-        for (final String slo : List.of("cart-availability", "checkout-availability")) {
-            final AlertTransition page = alerts.stream().map(ConsumerRecord::value)
-                    .filter(a -> a.sloId().equals(slo) && a.rule().equals("page-1h-5m") && a.state().equals("firing"))
-                    .findFirst().orElseThrow();
-            assertThat(Duration.between(outage, page.at()).toSeconds()).as(slo).isBetween(42L, 62L);
-        }
+        assertThat(Duration.between(outage, page(alerts, "cart-availability").at()).toSeconds()).isBetween(42L, 62L);
+        assertThat(Duration.between(outage, page(alerts, "checkout-availability").at()).toSeconds()).isBetween(42L, 62L);
         // the CLIENT spans (all 503) did not count: checkout pages no earlier than cart, only its own pages fire
         assertThat(alerts).extracting(r -> r.value().sloId() + "/" + r.value().rule() + "/" + r.value().state())
                 .filteredOn(s -> s.startsWith("checkout")).containsOnlyOnce("checkout-availability/page-1h-5m/firing");
 
         final var dead = KafkaTestSupport.readUntil(BROKER.bootstrapServers(), settings.topic(TopicRole.DLQ),
                 KafkaTestSupport.bytes(), seen -> !seen.isEmpty(), WAIT);
-        assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_REASON).value(), StandardCharsets.UTF_8))
-                .isEqualTo("malformed-otlp");
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(Names.HEADER_REASON).value(),
+                StandardCharsets.UTF_8)).as("the truncated record only, no late event").containsExactly("malformed-otlp");
         assertThat(new String(dead.get(0).headers().lastHeader(Names.HEADER_TOPIC).value(), StandardCharsets.UTF_8))
                 .isEqualTo(settings.get(OtlpInput.TOPIC));
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+
+    private static AlertTransition page(final List<ConsumerRecord<String, AlertTransition>> alerts, final String slo) {
+        return alerts.stream().map(ConsumerRecord::value)
+                .filter(a -> a.sloId().equals(slo) && a.rule().equals("page-1h-5m") && a.state().equals("firing"))
+                .findFirst().orElseThrow();
     }
 }

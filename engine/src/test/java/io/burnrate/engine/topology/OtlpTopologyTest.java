@@ -9,6 +9,7 @@ import static io.burnrate.engine.otlp.OtlpFixtures.str;
 import static io.burnrate.engine.otlp.OtlpFixtures.traces;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.otlp.OtlpEncoding;
 import io.burnrate.engine.otlp.OtlpFixtures;
 import io.burnrate.engine.otlp.SpanMapping;
@@ -17,6 +18,7 @@ import io.burnrate.engine.testing.Specs;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
+import io.burnrate.schemas.StatusSnapshot;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.TracesData;
@@ -327,6 +329,52 @@ class OtlpTopologyTest {
             assertThat(dead.get(0).value()).isEqualTo(logs);
             assertThat(rig.built.counters().accepted.sum()).isEqualTo(1);
             assertThat(rig.built.counters().unmatched.sum()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The events of one service from one record travel as one repartition record, at most
+     * {@code limits.record.bytes} each: with 256 bytes and events of about 110 bytes, 10
+     * spans of checkout become 5 records of 2 events (2 x 110 + 1 newline = 221 bytes; a
+     * third would make 332), and all 10 count, 4 of them 5xx.
+     */
+    @Test
+    void shouldSplitTheEventsOfAServiceIntoRecordsThatFitTheRecordLimit() {
+        final InputLimits limits = new InputLimits(256, 256, 64, 64 * 1024);
+        final EngineConfig config = Drivers.CONFIG.withLimits(limits)
+                .withOtlp(new OtlpInput(TOPIC, OtlpEncoding.OTLP_PROTO, SpanMapping.DEFAULTS));
+        try (Drivers.Rig rig = new Drivers.Rig(config, otlpState, Instant.EPOCH)) {
+            final TestInputTopic<String, byte[]> spans = rig.driver.createInputTopic(TOPIC, new StringSerializer(),
+                    new ByteArraySerializer());
+            final TestOutputTopic<String, StatusSnapshot> status = rig.output(config.statusTopic(), StatusSnapshot.class);
+            rig.apply(Specs.availabilityYaml("checkout-availability", "checkout", 0));
+            final long at = Traffic.T0.toEpochMilli();
+            final List<Span.Builder> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(span(i, "GET /cart", Span.SpanKind.SPAN_KIND_SERVER, at + i * 1_000L, 5_000_000L,
+                        integer("http.response.status_code", i % 3 == 0 ? 500 : 200)));
+            }
+            final byte[] one = OtlpFixtures.traces(resourceSpans(resource(str("service.name", "checkout")),
+                    batch.toArray(Span.Builder[]::new))).toByteArray();
+            final TestOutputTopic<String, byte[]> byService = rig.driver.createOutputTopic(
+                    "burnrate-test-" + Names.BY_SERVICE + "-repartition", new StringDeserializer(), new ByteArrayDeserializer());
+            spans.pipeInput(null, one, at);
+            rig.driver.advanceWallClockTime(Duration.ofSeconds(10));
+
+            final List<TestRecord<String, byte[]>> records = byService.readRecordsToList();
+            assertThat(records).hasSize(5).allSatisfy(r -> {
+                assertThat(r.key()).isEqualTo("checkout");
+                assertThat(header(r.headers(), Names.HEADER_EVENTS)).isEqualTo("2");
+                assertThat(r.value().length).isLessThanOrEqualTo(256);
+            });
+
+            assertThat(rig.built.counters().accepted.sum()).isEqualTo(10);
+            assertThat(rig.built.counters().rejectedTotal()).isZero();
+            // i = 0, 3, 6, 9 are 500s: 4 bad of 10
+            final StatusSnapshot last = status.readValuesToList().stream().filter(x -> x.sloId().equals("checkout-availability"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(last.windows().get(0).total()).isEqualTo(10);
+            assertThat(last.windows().get(0).bad()).isEqualTo(4);
         }
     }
 
