@@ -4,6 +4,7 @@ import io.burnrate.engine.slo.Durations;
 import io.burnrate.loadtest.bench.BenchEnv;
 import io.burnrate.loadtest.bench.BenchOptions;
 import io.burnrate.loadtest.bench.LatencyBench;
+import io.burnrate.loadtest.bench.OtlpThroughputBench;
 import io.burnrate.loadtest.bench.Report;
 import io.burnrate.loadtest.bench.RestoreBench;
 import io.burnrate.loadtest.bench.ScalingBench;
@@ -21,12 +22,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bench throughput|scaling|latency|restore|all}. */
+/** {@code bench throughput|otlp|scaling|latency|restore|all}. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks against the embedded real broker (or --bootstrap-servers). Each prints a results "
                 + "table and, with --results, appends it to that file with the machine and the command."},
-        subcommands = {BenchCommand.Throughput.class, BenchCommand.Scaling.class, BenchCommand.Latency.class,
-                BenchCommand.Restore.class, BenchCommand.All.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.Throughput.class, BenchCommand.Otlp.class, BenchCommand.Scaling.class,
+                BenchCommand.Latency.class, BenchCommand.Restore.class, BenchCommand.All.class, CommandLine.HelpCommand.class})
 final class BenchCommand {
 
     /** Options every benchmark takes. */
@@ -155,6 +156,46 @@ final class BenchCommand {
             try (BenchEnv env = common.open(o)) {
                 final ThroughputBench.Result r = ThroughputBench.run(env, o, t.options());
                 Report.publish(o.out, o.results, "Throughput vs ceiling", o.brokerDescription(env), o.args,
+                        r.markdown());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "otlp", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The OTLP input (otlp_proto TracesData records on the OTLP topic, re-keyed by service) vs the "
+                    + "ceiling (plain consumer + protobuf parse of the same records); spans/s and the ratio, measured in "
+                    + "the same run.")
+    static final class Otlp implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--spans", paramLabel = "N", defaultValue = "2000000",
+                description = "SERVER spans pre-filled (default ${DEFAULT-VALUE})")
+        long spans;
+
+        @Option(names = "--spans-per-record", paramLabel = "N", defaultValue = "100",
+                description = "spans per TracesData record, one service per record (default ${DEFAULT-VALUE})")
+        int spansPerRecord;
+
+        @Option(names = "--services", paramLabel = "S", defaultValue = "50", description = "(default ${DEFAULT-VALUE})")
+        int services;
+
+        @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
+                description = "ceiling and engine runs, alternating; medians reported (default ${DEFAULT-VALUE})")
+        int repeat;
+
+        @Override
+        public Integer call() throws Exception {
+            final BenchOptions o = common.options();
+            final OtlpThroughputBench.Options t = new OtlpThroughputBench.Options();
+            t.spans = spans;
+            t.spansPerRecord = spansPerRecord;
+            t.services = services;
+            t.repeat = repeat;
+            try (BenchEnv env = common.open(o)) {
+                final OtlpThroughputBench.Result r = OtlpThroughputBench.run(env, o, t);
+                Report.publish(o.out, o.results, "OTLP spans vs ceiling", o.brokerDescription(env), o.args,
                         r.markdown());
             }
             return 0;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.burnrate.loadtest.bench.BenchEnv;
 import io.burnrate.loadtest.bench.BenchOptions;
 import io.burnrate.loadtest.bench.LatencyBench;
+import io.burnrate.loadtest.bench.OtlpThroughputBench;
 import io.burnrate.loadtest.bench.Report;
 import io.burnrate.loadtest.bench.RestoreBench;
 import io.burnrate.loadtest.bench.ScalingBench;
@@ -87,6 +88,31 @@ class BenchSmokeIT {
         Report.publish(System.out, results, "Throughput vs ceiling", "smoke", common.args, r.markdown());
         assertThat(Files.readString(results)).contains("### Throughput vs ceiling", "- machine: ", "nproc",
                 "- command: `", "| **median**");
+    }
+
+    /**
+     * OTLP spans: 1,000 records of 10 spans (more than one poll of the ceiling: its first poll is not
+     * measured); the engine must count every span, after the re-key round trip.
+     */
+    @Test
+    void otlpMeasuresSpansPerSecondAgainstAProtobufParsingCeiling() throws Exception {
+        final OtlpThroughputBench.Options o = new OtlpThroughputBench.Options();
+        o.spans = 10_000;
+        o.spansPerRecord = 10;
+        o.services = 5;
+        o.repeat = 1;
+        o.timeout = Duration.ofMinutes(2);
+        final OtlpThroughputBench.Result r = OtlpThroughputBench.run(env, common, o);
+        assertThat(r.records()).isEqualTo(1_000);
+        assertThat(r.spans()).isEqualTo(10_000);
+        assertThat(r.ceilings().get(0).events()).as("spans the ceiling parsed").isEqualTo(10_000);
+        assertThat(r.engines().get(0).stats().path("accepted").asLong()).isEqualTo(10_000);
+        assertThat(r.ceilingRate()).isPositive();
+        assertThat(r.engineRate()).isPositive();
+        assertThat(r.jsonEngines().get(0).stats().path("accepted").asLong()).as("the same events as JSON").isEqualTo(10_000);
+        assertThat(r.jsonRate()).isPositive();
+        assertThat(r.markdown()).contains("ceiling spans/s", "engine spans/s", "ratio b/a", "**median**",
+                "TracesData.parseFrom", "same events as unkeyed JSON", "b/c");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.v1.SloSpecParser;
+import io.burnrate.engine.topology.OtlpInput;
 import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.ComplianceSummary;
@@ -70,6 +71,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "requests per service per event-time second (default ${DEFAULT-VALUE})")
     private int rate;
 
+    @Option(names = "--input", paramLabel = "FORMAT", defaultValue = "json",
+            description = "how the traffic arrives: 'json' (request events on burnrate.requests, the default) or 'otlp' "
+                    + "(OpenTelemetry spans, protobuf TracesData as the Collector's Kafka exporter writes them, on "
+                    + "otlp_spans)")
+    private String input;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "broker and state data (default: a fresh temporary directory, removed at exit)")
     private Path dataDir;
@@ -116,6 +123,11 @@ final class DemoCommand implements Callable<Integer> {
             err.println("burnrate demo: --speed must be > 0 and --rate between 1 and 1000");
             return BurnrateCli.UNUSABLE_INPUT;
         }
+        if (!input.equals("json") && !input.equals("otlp")) {
+            err.println("burnrate demo: --input must be 'json' or 'otlp', not '" + input + "'");
+            return BurnrateCli.UNUSABLE_INPUT;
+        }
+        final boolean otlp = input.equals("otlp");
         if (oldPortName != null) {
             port = oldPortName;
         }
@@ -163,6 +175,9 @@ final class DemoCommand implements Callable<Integer> {
                 .with(Settings.MAX_FUTURE_SKEW, "off")
                 .with(Settings.MAX_EVENT_AGE, "off")
                 .with(Settings.HTTP_PORT, httpPort < 0 ? -1 : portOrFree(httpBind, httpPort));
+        if (otlp) {
+            settings.with(OtlpInput.TOPIC, OtlpInput.DEFAULT_TOPIC);
+        }
         for (final String key : List.of(HttpSecurity.AUTH_TOKEN, HttpSecurity.AUTH_TOKEN_FILE, HttpSecurity.AUTH_BASIC_FILE,
                 HttpSecurity.TLS_KEYSTORE, HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE)) {
             settings.with(key, http.get(key));
@@ -183,8 +198,8 @@ final class DemoCommand implements Callable<Integer> {
             return e instanceof IOException ? BurnrateCli.UNUSABLE_INPUT : 1;
         }
         final long start = System.currentTimeMillis();
-        final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(), settings.topic(TopicRole.REQUESTS), start, speed,
-                rate);
+        final DemoTraffic traffic = new DemoTraffic(broker.bootstrapServers(),
+                otlp ? OtlpInput.DEFAULT_TOPIC : settings.topic(TopicRole.REQUESTS), start, speed, rate, otlp);
         final CountDownLatch done = new CountDownLatch(1);
         final Thread generator = new Thread(traffic, "demo-traffic");
         final Thread printer = new Thread(() -> printAlerts(settings, out, traffic, start, done), "demo-alerts");
@@ -211,6 +226,10 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  traffic: %s at %d req/s each; time runs %sx (1 wall second = %s of event time)%n",
                 String.join(", ", DemoTraffic.SERVICES), rate, Numbers.plain(speed), Durations.format(
                         Duration.ofSeconds(Math.max(1, Math.round(speed)))));
+        if (otlp) {
+            out.printf("  input: OpenTelemetry spans (otlp_proto TracesData) on %s, re-keyed by service; checkout's CLIENT "
+                    + "spans are not requests and do not count%n", OtlpInput.DEFAULT_TOPIC);
+        }
         for (final DemoTraffic.Incident i : DemoTraffic.INCIDENTS) {
             out.printf("  incident: %s from minute %d to %d of event time (about %ds to %ds after start)%n",
                     i.description(), i.from().toMinutes(), i.to().toMinutes(), Math.round(i.from().toSeconds() / speed),

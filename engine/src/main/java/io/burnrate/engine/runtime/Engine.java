@@ -127,7 +127,9 @@ public final class Engine implements AutoCloseable {
         });
         LOG.info("starting engine {} on {} ({}, {} thread(s)); reading {}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-                props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG), config.requestsTopic());
+                props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG), config.requestsTopic()
+                        + (config.otlp() == null ? "" : " and OTLP spans from " + config.otlp().topic() + " ("
+                        + config.otlp().encoding().setting() + ")"));
         streams.start();
         return engine;
     }

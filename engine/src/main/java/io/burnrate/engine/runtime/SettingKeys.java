@@ -3,6 +3,7 @@ package io.burnrate.engine.runtime;
 import io.burnrate.engine.forward.ForwardConfig;
 import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.http.StatusServer;
+import io.burnrate.engine.topology.OtlpInput;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +44,7 @@ public final class SettingKeys {
                 HttpSecurity.AUTH_TOKEN_FILE, HttpSecurity.AUTH_BASIC_FILE, HttpSecurity.TLS_KEYSTORE,
                 HttpSecurity.TLS_KEYSTORE_PASSWORD, HttpSecurity.TLS_KEYSTORE_PASSWORD_FILE));
         k.addAll(ForwardConfig.KEYS);
+        k.addAll(OtlpInput.KEYS);
         return k;
     }
 

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.burnrate.engine.http.EngineMetrics;
 import io.burnrate.engine.ingest.CountParser;
 import io.burnrate.engine.ingest.InputLimits;
+import io.burnrate.engine.otlp.OtlpEncoding;
+import io.burnrate.engine.otlp.SpanMapping;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.topology.EngineConfig;
+import io.burnrate.engine.topology.OtlpInput;
 import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,7 +42,7 @@ import java.util.TreeSet;
  * {@code alerts}, {@code status}, {@code dlq}, {@code budget-policy}, {@code compliance}),
  * {@code partitions}, {@code replication.factor}, {@code create.topics}, {@code grace},
  * {@code idle.advance.after}, {@code max.future.skew}, {@code max.event.age},
- * {@code limits.*}, {@code slo.max-*}, {@code http.*}, {@code metrics.slo.labels},
+ * {@code limits.*}, {@code otlp.*} ({@link OtlpInput}), {@code slo.max-*}, {@code http.*}, {@code metrics.slo.labels},
  * {@code embedded.port}, {@code data.dir}. Every other key
  * ({@code application.id}, {@code state.dir}, {@code processing.guarantee},
  * {@code num.stream.threads}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*},
@@ -305,14 +308,47 @@ public final class Settings {
     public EngineConfig engineConfig() {
         final EngineConfig d = EngineConfig.defaults();
         final Duration grace = duration(GRACE);
+        final InputLimits limits = new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
+                intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES));
         return d.withTopics(this::topic)
                 .withGrace(grace == null ? Duration.ZERO : grace)
                 .withIdleAdvanceAfter(duration(IDLE_ADVANCE))
                 .withMaxFutureSkew(duration(MAX_FUTURE_SKEW))
                 .withMaxEventAge(duration(MAX_EVENT_AGE))
                 .withCountsMaxInterval(countsMaxInterval())
-                .withLimits(new InputLimits(intValue(LIMIT_RECORD_BYTES), intValue(LIMIT_FIELD_LENGTH),
-                        intValue(LIMIT_ATTRIBUTES), intValue(LIMIT_DLQ_VALUE_BYTES)));
+                .withLimits(limits)
+                .withOtlp(otlpInput(limits));
+    }
+
+    /**
+     * The OTLP span input, or null when it is off: on when {@code otlp.enabled} is true or
+     * {@code otlp.topic} is set (an explicit {@code otlp.enabled: false} wins), reading
+     * {@code otlp.topic} (default {@value OtlpInput#DEFAULT_TOPIC}) in {@code otlp.encoding}
+     * (default {@code otlp_proto}) with the {@code otlp.*} span mapping.
+     *
+     * @throws IllegalArgumentException naming the key when a value is unusable
+     */
+    public OtlpInput otlpInput(final InputLimits limits) {
+        final String enabled = values.get(OtlpInput.ENABLED);
+        final String topic = values.get(OtlpInput.TOPIC);
+        if (enabled != null && !enabled.isBlank() && !enabled.trim().equalsIgnoreCase("true")
+                && !enabled.trim().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(OtlpInput.ENABLED + " must be true or false, not '" + enabled + "'");
+        }
+        final boolean on = enabled != null && !enabled.isBlank() ? Boolean.parseBoolean(enabled.trim())
+                : topic != null && !topic.isBlank();
+        if (!on) {
+            return null;
+        }
+        final String encoding = values.getOrDefault(OtlpInput.ENCODING, OtlpEncoding.OTLP_PROTO.setting());
+        final OtlpEncoding e;
+        try {
+            e = OtlpEncoding.of(encoding);
+        } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException(OtlpInput.ENCODING + ": " + x.getMessage());
+        }
+        return new OtlpInput(topic == null || topic.isBlank() ? OtlpInput.DEFAULT_TOPIC : topic.trim(), e,
+                SpanMapping.fromSettings(values, limits));
     }
 
     private Duration countsMaxInterval() {
@@ -330,8 +366,9 @@ public final class Settings {
         values.forEach((k, v) -> {
             // http.*: the HTTP server's own (auth and TLS secrets among them), never Kafka's
             // forward.*: the forwarder's (routing keys and tokens among them), never Kafka's
+            // otlp.*: the OTLP input's and span mapping's
             if (!OWN.contains(k) && !k.startsWith(TopicRole.KEY_PREFIX) && !k.startsWith("http.") && !k.startsWith("forward.")
-                    && !k.equals(REPLICATION)) {
+                    && !k.startsWith("otlp.") && !k.equals(REPLICATION)) {
                 out.put(k, v);
             }
         });

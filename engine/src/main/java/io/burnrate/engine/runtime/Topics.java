@@ -1,5 +1,6 @@
 package io.burnrate.engine.runtime;
 
+import io.burnrate.engine.topology.OtlpInput;
 import io.burnrate.engine.topology.TopicRole;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -104,6 +105,11 @@ public final class Topics {
         final Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
         for (final TopicRole role : TopicRole.values()) {
             wanted.put(settings.topic(role), compacted(role) ? Map.of("cleanup.policy", "compact") : Map.of());
+        }
+        // the OTLP input, when on: the Collector's exporter writes it, burnrate creates it like its requests topic
+        final String otlp = otlpTopic(settings);
+        if (otlp != null) {
+            wanted.putIfAbsent(otlp, Map.of());
         }
         final Set<String> existing;
         try {
@@ -241,6 +247,10 @@ public final class Topics {
                     out.add(settings.topic(role));
                 }
             }
+            final String otlp = otlpTopic(settings);
+            if (otlp != null && !existing.contains(otlp)) {
+                out.add(otlp);
+            }
             return out;
         } catch (Unavailable | ExecutionException | TimeoutException | RuntimeException e) {
             return List.of();
@@ -248,6 +258,12 @@ public final class Topics {
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    /** The OTLP input topic when {@code otlp.*} turns it on, else null. */
+    static String otlpTopic(final Settings settings) {
+        final OtlpInput otlp = settings.engineConfig().otlp();
+        return otlp == null ? null : otlp.topic();
     }
 
     /**

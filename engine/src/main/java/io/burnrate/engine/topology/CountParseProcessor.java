@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>accepted, record key = the record's service (or read back from the re-key topic):
- *       to {@value Names#MERGE_COUNTS} and on to the evaluator, as a {@link CountRecord},
+ *       to {@value Names#EVALUATE}, as a {@link CountRecord},
  *       with the interval's last millisecond as the record timestamp;
  *   <li>accepted, any other key: to {@value Names#REKEY_COUNTS} (then the
  *       {@value Names#COUNTS_BY_SERVICE} repartition topic, keyed by service, and parsed again);
@@ -54,7 +54,7 @@ final class CountParseProcessor implements Processor<byte[], byte[], byte[], Obj
             final boolean keyedByService = rekeyed || record.key() != null
                     && Arrays.equals(record.key(), c.service().getBytes(StandardCharsets.UTF_8));
             context.forward(new Record<byte[], Object>(record.key(), c, c.endMs() - 1, record.headers()),
-                    keyedByService ? Names.MERGE_COUNTS : Names.REKEY_COUNTS);
+                    keyedByService ? Names.EVALUATE : Names.REKEY_COUNTS);
             return;
         }
         final CountParser.Rejected rejected = (CountParser.Rejected) result;

@@ -34,6 +34,7 @@ import java.util.function.Function;
  * @param countsTopic        pre-aggregated count records (input; {@code burnrate.counts})
  * @param countsMaxInterval  the widest interval a count record may cover ({@code counts.max.interval});
  *                           wider ones are dead-lettered ({@code invalid-interval})
+ * @param otlp               the OTLP span input ({@code otlp.*} settings); null when off (the default)
  */
 public record EngineConfig(
         String requestsTopic,
@@ -52,7 +53,8 @@ public record EngineConfig(
         Duration maxEventAge,
         InputLimits limits,
         String countsTopic,
-        Duration countsMaxInterval) {
+        Duration countsMaxInterval,
+        OtlpInput otlp) {
 
     public static EngineConfig defaults() {
         return new EngineConfig(TopicRole.REQUESTS.defaultName(), TopicRole.SLOS.defaultName(),
@@ -60,7 +62,7 @@ public record EngineConfig(
                 TopicRole.BUDGET_POLICY.defaultName(), TopicRole.COMPLIANCE.defaultName(), Grace.DEFAULT,
                 Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), false, Duration.ofHours(1), Duration.ofDays(7), InputLimits.DEFAULTS,
-                TopicRole.COUNTS.defaultName(), CountParser.Options.DEFAULTS.maxInterval());
+                TopicRole.COUNTS.defaultName(), CountParser.Options.DEFAULTS.maxInterval(), null);
     }
 
     /** The topic of {@code role}. */
@@ -82,42 +84,42 @@ public record EngineConfig(
         return new EngineConfig(names.apply(TopicRole.REQUESTS), names.apply(TopicRole.SLOS), names.apply(TopicRole.ALERTS),
                 names.apply(TopicRole.STATUS), names.apply(TopicRole.DLQ), names.apply(TopicRole.BUDGET_POLICY),
                 names.apply(TopicRole.COMPLIANCE), grace, evaluationInterval, statusInterval, idleAdvanceAfter,
-                inMemoryState, maxFutureSkew, maxEventAge, limits, names.apply(TopicRole.COUNTS), countsMaxInterval);
+                inMemoryState, maxFutureSkew, maxEventAge, limits, names.apply(TopicRole.COUNTS), countsMaxInterval, otlp);
     }
 
     public EngineConfig withIdleAdvanceAfter(final Duration idle) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idle, inMemoryState, maxFutureSkew, maxEventAge, limits,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
     }
 
     public EngineConfig withGrace(final Duration g) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 g,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
     }
 
     public EngineConfig withInMemoryState(final boolean inMemory) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemory, maxFutureSkew, maxEventAge, limits,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
     }
 
     public EngineConfig withMaxFutureSkew(final Duration skew) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, skew, maxEventAge, limits,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
     }
 
     public EngineConfig withMaxEventAge(final Duration age) {
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, age, limits,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
     }
 
     /** With {@code counts.max.interval}: the widest interval a count record may cover. */
@@ -125,7 +127,7 @@ public record EngineConfig(
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
-                countsTopic, max);
+                countsTopic, max, otlp);
     }
 
     /** The parser options of count records: this configuration's maximum interval and future skew. */
@@ -137,6 +139,13 @@ public record EngineConfig(
         return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
                 grace,
                 evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, l,
-                countsTopic, countsMaxInterval);
+                countsTopic, countsMaxInterval, otlp);
+    }
+
+    /** This configuration reading OTLP spans as {@code input} says; null turns the OTLP input off. */
+    public EngineConfig withOtlp(final OtlpInput input) {
+        return new EngineConfig(requestsTopic, slosTopic, alertsTopic, statusTopic, dlqTopic, budgetPolicyTopic, complianceTopic,
+                grace, evaluationInterval, statusInterval, idleAdvanceAfter, inMemoryState, maxFutureSkew, maxEventAge, limits,
+                countsTopic, countsMaxInterval, input);
     }
 }

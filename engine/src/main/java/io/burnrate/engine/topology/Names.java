@@ -10,8 +10,13 @@ public final class Names {
     /** Internal repartition topic for events whose record key is not their service. */
     public static final String BY_SERVICE = "requests-by-service";
     public static final String PARSE_REKEYED = "parse-rekeyed-request";
-    public static final String MERGE = "merge-requests";
-    /** Rejected requests (both parsers). */
+    /** OTLP trace data (the OpenTelemetry Collector's Kafka exporter), when {@code otlp.topic} is on. */
+    public static final String OTLP_SOURCE = "otlp-source";
+    /** Decodes each OTLP record once and maps its spans to request events keyed by service. */
+    public static final String DECODE_SPANS = "decode-spans";
+    /** The events of spans join the events to re-key on their way to {@value #BY_SERVICE}. */
+    public static final String MERGE_SPANS = "merge-spans";
+    /** Rejected requests (both parsers) and rejected OTLP records and spans. */
     public static final String DLQ_SINK = "dlq-sink";
 
     public static final String COUNTS_SOURCE = "counts-source";
@@ -21,9 +26,6 @@ public final class Names {
     /** Internal repartition topic for count records whose record key is not their service. */
     public static final String COUNTS_BY_SERVICE = "counts-by-service";
     public static final String PARSE_REKEYED_COUNTS = "parse-rekeyed-counts";
-    public static final String MERGE_COUNTS = "merge-counts";
-    /** Request events and count records into the evaluator. */
-    public static final String MERGE_INPUTS = "merge-inputs";
     /** Rejected count records (both count parsers). */
     public static final String COUNTS_DLQ_SINK = "counts-dlq-sink";
     /** Ids of counted count records by interval start (idempotence of retried records; windowed, changelogged). */
@@ -42,6 +44,12 @@ public final class Names {
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String STATUS_SINK = "status-sink";
     public static final String LATE_DLQ_SINK = "late-dlq-sink";
+
+    /**
+     * On a {@value #BY_SERVICE} record from {@value #DECODE_SPANS}: the value holds this many
+     * request events of one service, one JSON object per line ({@code \n}-separated).
+     */
+    public static final String HEADER_EVENTS = "burnrate.events";
 
     /** Dead-letter headers. */
     public static final String HEADER_REASON = "burnrate.error.reason";

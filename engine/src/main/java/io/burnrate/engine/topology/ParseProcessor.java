@@ -8,7 +8,9 @@ import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.EngineCounters;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,13 +20,17 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>accepted, record key = the event's service (or read back from the re-key
- *       topic): to {@value Names#MERGE} and on to the evaluator, with the event time as
+ *       topic): to {@value Names#EVALUATE}, with the event time as
  *       the record timestamp;
  *   <li>accepted, any other key: to {@value Names#REKEY} (then the
  *       {@value Names#BY_SERVICE} repartition topic, keyed by service);
  *   <li>rejected: straight to the dead-letter sink {@value Names#DLQ_SINK}, original key
  *       and bytes (cut to fit), headers saying why and where from.
  * </ul>
+ *
+ * <p>A re-keyed record with header {@value Names#HEADER_EVENTS} (from
+ * {@value Names#DECODE_SPANS}) holds several events of its service, one per line; each is
+ * parsed and routed as if it had come alone.
  *
  * <p>The common event shape takes the byte scanner into one reused {@link ScannedEvent}
  * and the key is compared as bytes with the service's bytes: nothing is allocated and no
@@ -55,7 +61,26 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        final byte[] raw = record.value();
+        final Header batch = rekeyed ? record.headers().lastHeader(Names.HEADER_EVENTS) : null;
+        if (batch == null) {
+            process(record, record.value());
+            return;
+        }
+        // the events of one service from one OTLP record, one per line: each counts on its own
+        final Record<byte[], byte[]> one = record.withHeaders(new RecordHeaders());
+        final byte[] value = record.value();
+        int from = 0;
+        for (int i = 0; i <= value.length; i++) {
+            if (i == value.length || value[i] == '\n') {
+                if (i > from) {
+                    process(one, Arrays.copyOfRange(value, from, i));
+                }
+                from = i + 1;
+            }
+        }
+    }
+
+    private void process(final Record<byte[], byte[]> record, final byte[] raw) {
         if (EventParser.scan(raw, limits, reader)) {
             final ScannedEvent e = reader.event();
             route(record, e, rekeyed || e.serviceEquals(record.key()));
@@ -84,7 +109,7 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
             // the headers it is given, for every event; the evaluator needs them only for a late one)
             carrier.event = e;
             carrier.headers = record.headers();
-            context.forward(new Record<byte[], Object>(record.key(), carrier, e.timestamp()), Names.MERGE);
+            context.forward(new Record<byte[], Object>(record.key(), carrier, e.timestamp()), Names.EVALUATE);
         } else {
             // to the re-key topic: the headers go along
             context.forward(new Record<byte[], Object>(record.key(), e, e.timestamp(), record.headers()), Names.REKEY);

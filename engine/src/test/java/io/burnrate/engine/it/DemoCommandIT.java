@@ -52,4 +52,27 @@ class DemoCommandIT {
         assertThat(data.find()).as(run.out()).isTrue();
         assertThat(Files.exists(Path.of(data.group(1)))).as("temporary demo directory " + data.group(1)).isFalse();
     }
+
+    /**
+     * {@code --input otlp}: the same incident arrives as OTLP spans on {@code otlp_spans} and
+     * pages. At --speed 600 and 2 requests/s per service, checkout's 25 % failures start at
+     * minute 30 of event time, 3 s after start; the 1h/5m page needs a bad share over
+     * 14.4 x 0.1 % = 1.44 % of the hour so far, reached within seconds of event time.
+     */
+    @Test
+    void otlpInputPagesForTheSameIncident() {
+        final Cli.Run run = Cli.run("demo", "--input", "otlp", "--http-port", "-1", "--speed", "600", "--rate", "2",
+                "--duration", "25s");
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.err()).doesNotContain("Exception", "\tat ");
+        assertThat(run.out()).contains("input: OpenTelemetry spans (otlp_proto TracesData) on otlp_spans");
+        assertThat(run.out()).containsPattern("FIRING +page +checkout-availability");
+    }
+
+    @Test
+    void anUnknownInputIsRefused() {
+        final Cli.Run run = Cli.run("demo", "--input", "csv", "--duration", "1s");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--input must be 'json' or 'otlp', not 'csv'");
+    }
 }

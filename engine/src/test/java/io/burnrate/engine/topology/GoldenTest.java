@@ -2,6 +2,8 @@ package io.burnrate.engine.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.burnrate.engine.otlp.OtlpEncoding;
+import io.burnrate.engine.otlp.SpanMapping;
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
@@ -34,6 +36,14 @@ class GoldenTest {
     void shouldDescribeTheTopologyAsReviewed() throws IOException {
         final String described = BurnRateTopology.build(EngineConfig.defaults()).topology().describe().toString();
         check("topology.txt", described);
+    }
+
+    /** With the OTLP input on ({@code otlp.topic}): its source, decoder and merge into the re-key path. */
+    @Test
+    void shouldDescribeTheTopologyWithTheOtlpInputAsReviewed() throws IOException {
+        final String described = BurnRateTopology.build(EngineConfig.defaults().withOtlp(new OtlpInput(
+                OtlpInput.DEFAULT_TOPIC, OtlpEncoding.OTLP_PROTO, SpanMapping.DEFAULTS))).topology().describe().toString();
+        check("topology-otlp.txt", described);
     }
 
     @Test

@@ -18,11 +18,18 @@ public final class Ceiling {
 
     public static Result run(final BenchEnv env, final String topic, final String heap, final List<String> extraJvmArgs,
                              final String name) throws Exception {
+        return run(env, topic, heap, extraJvmArgs, name, false);
+    }
+
+    /** @param otlp the records are OTLP {@code TracesData}: parse each with protobuf and walk its spans */
+    public static Result run(final BenchEnv env, final String topic, final String heap, final List<String> extraJvmArgs,
+                             final String name, final boolean otlp) throws Exception {
         final List<String> jvm = new ArrayList<>();
         jvm.add("-Xmx" + heap);
         jvm.add("-Xms" + heap);
         jvm.addAll(extraJvmArgs);
-        try (ChildJvm child = ChildJvm.start(name, jvm, CeilingConsumer.class, List.of(env.bootstrap(), topic),
+        try (ChildJvm child = ChildJvm.start(name, jvm, CeilingConsumer.class,
+                otlp ? List.of(env.bootstrap(), topic, CeilingConsumer.OTLP) : List.of(env.bootstrap(), topic),
                 env.workDir().resolve("logs").resolve(name + ".log"))) {
             final JsonNode r = child.await("result", Duration.ofMinutes(30)).body();
             child.waitFor(Duration.ofSeconds(60));

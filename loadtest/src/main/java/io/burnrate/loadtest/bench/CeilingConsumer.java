@@ -3,7 +3,13 @@ package io.burnrate.loadtest.bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.sun.management.OperatingSystemMXBean;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -26,7 +32,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * group, read_committed like the engine) that reads every partition of a topic from
  * the beginning to its end offsets and Jackson-databinds every value into a record.
  *
- * <p>Arguments: {@code bootstrap topic}. Reports {@code @@result} with the events read
+ * <p>With a third argument {@value #OTLP} the records are OTLP {@code TracesData}: each is
+ * parsed with the published protobuf classes ({@code TracesData.parseFrom}) and every span
+ * walked (its resource's {@code service.name}, end − start, its status attribute), and
+ * the events counted are spans.
+ *
+ * <p>Arguments: {@code bootstrap topic [otlp]}. Reports {@code @@result} with the events read
  * and the rate between the first non-empty poll and the last record (JVM start and
  * metadata lookups excluded, as for the engine).
  */
@@ -37,12 +48,15 @@ public final class CeilingConsumer {
                         String operation, Map<String, String> attributes) {
     }
 
+    /** The third argument that makes the records OTLP {@code TracesData}. */
+    public static final String OTLP = "otlp";
+
     private CeilingConsumer() {
     }
 
     public static void main(final String[] args) {
         try {
-            ChildJvm.emit("result", run(args[0], args[1]));
+            ChildJvm.emit("result", run(args[0], args[1], args.length > 2 && args[2].equals(OTLP)));
             System.exit(0);
         } catch (Exception e) {
             ChildJvm.emit("error", e.toString());
@@ -50,7 +64,7 @@ public final class CeilingConsumer {
         }
     }
 
-    static Map<String, Object> run(final String bootstrap, final String topic) throws IOException {
+    static Map<String, Object> run(final String bootstrap, final String topic, final boolean otlp) throws IOException {
         final ObjectReader reader = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build().readerFor(Event.class);
         final Map<String, Object> props = new HashMap<>();
@@ -67,6 +81,7 @@ public final class CeilingConsumer {
             consumer.seekToBeginning(parts);
             final Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             final long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long records = 0;
             long count = 0;
             long firstBatch = -1;
             long firstNs = 0;
@@ -79,18 +94,25 @@ public final class CeilingConsumer {
                     ManagementFactory.getOperatingSystemMXBean();
             long checksum = 0;
             final long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-            while (count < total) {
+            while (records < total) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("read only " + count + " of " + total + " events in 30 min");
+                    throw new IllegalStateException("read only " + records + " of " + total + " records in 30 min");
                 }
-                final ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
+                final ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                if (batch.isEmpty()) {
                     continue;
                 }
-                for (final ConsumerRecord<String, byte[]> r : records) {
-                    final Event e = reader.readValue(r.value());
-                    checksum += e.timestamp() + e.service().length();
-                    count++;
+                for (final ConsumerRecord<String, byte[]> r : batch) {
+                    if (otlp) {
+                        final long[] spans = spans(r.value());
+                        checksum += spans[1];
+                        count += spans[0];
+                    } else {
+                        final Event e = reader.readValue(r.value());
+                        checksum += e.timestamp() + e.service().length();
+                        count++;
+                    }
+                    records++;
                 }
                 final long now = System.nanoTime();
                 if (firstBatch < 0) {
@@ -101,11 +123,12 @@ public final class CeilingConsumer {
                 }
                 lastNs = now;
                 lastWall = System.currentTimeMillis();
-                if (count >= total) {
+                if (records >= total) {
                     lastCpu = os.getProcessCpuTime();
                 }
             }
             final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("records", records);
             final double seconds = (lastNs - firstNs) / 1e9;
             out.put("events", count);
             out.put("measuredEvents", count - firstBatch);
@@ -117,5 +140,37 @@ public final class CeilingConsumer {
             out.put("cpuNsPerEvent", count > firstBatch ? (double) (lastCpu - firstCpu) / (count - firstBatch) : -1);
             return out;
         }
+    }
+
+    /**
+     * What a plain consumer of OTLP does with a record: parse it and read, per span, what
+     * a request needs (service, duration, status). Returns {spans, checksum}.
+     */
+    static long[] spans(final byte[] value) throws InvalidProtocolBufferException {
+        final TracesData data = TracesData.parseFrom(value);
+        long spans = 0;
+        long checksum = 0;
+        for (final ResourceSpans rs : data.getResourceSpansList()) {
+            String service = "";
+            for (final KeyValue kv : rs.getResource().getAttributesList()) {
+                if (kv.getKey().equals("service.name")) {
+                    service = kv.getValue().getStringValue();
+                }
+            }
+            for (final ScopeSpans ss : rs.getScopeSpansList()) {
+                for (final Span span : ss.getSpansList()) {
+                    long status = 0;
+                    for (final KeyValue kv : span.getAttributesList()) {
+                        if (kv.getKey().equals("http.response.status_code")) {
+                            status = kv.getValue().getIntValue();
+                        }
+                    }
+                    checksum += span.getEndTimeUnixNano() - span.getStartTimeUnixNano() + status + service.length()
+                            + span.getKindValue();
+                    spans++;
+                }
+            }
+        }
+        return new long[] {spans, checksum};
     }
 }

@@ -103,8 +103,21 @@ public final class EngineRun {
      */
     public static Result catchUp(final BenchEnv env, final Map<String, String> settings, final String heap,
                                  final List<String> extraJvmArgs, final Duration timeout) throws Exception {
+        return catchUp(env, settings, heap, extraJvmArgs, timeout, settings.get(TopicRole.REQUESTS.key()), null, 1);
+    }
+
+    /**
+     * As above for input on {@code topic} whose records each hold {@code perRecord} events
+     * (OTLP: spans per record): caught up once the group has committed the end of
+     * {@code topic} and, when not null, of {@code downstream} (the internal topic the
+     * events travel through before they are counted, e.g. the by-service repartition
+     * topic), so that the engine has counted every event, not only read its record.
+     * Rates and event counts are in events ({@code records x perRecord}).
+     */
+    public static Result catchUp(final BenchEnv env, final Map<String, String> settings, final String heap,
+                                 final List<String> extraJvmArgs, final Duration timeout, final String topic,
+                                 final String downstream, final long perRecord) throws Exception {
         final String group = settings.get(Settings.APPLICATION_ID);
-        final String topic = settings.get(TopicRole.REQUESTS.key());
         final long end = BenchEnv.sum(env.endOffsets(topic));
         // on a loaded machine an engine with many SLOs can take minutes to reach RUNNING
         try (ChildJvm child = start(env, settings, heap, extraJvmArgs, timeout, "")) {
@@ -121,8 +134,9 @@ public final class EngineRun {
             while (true) {
                 final long c = env.committed(group, topic);
                 final long now = System.currentTimeMillis();
-                if (c != lastCommitted) {
-                    lastCommitted = c;
+                final long d = downstream == null || c < end ? 0 : env.committed(group, downstream);
+                if (c + d != lastCommitted) {
+                    lastCommitted = c + d;
                     lastProgressNs = System.nanoTime();
                 }
                 if (c > 0 && firstMs < 0) {
@@ -130,7 +144,7 @@ public final class EngineRun {
                     firstCommitted = c;
                     firstCpu = child.cpuNanos();
                 }
-                if (c >= end) {
+                if (c >= end && (downstream == null || d >= BenchEnv.sum(env.endOffsets(downstream)))) {
                     doneMs = now;
                     doneCpu = child.cpuNanos();
                     break;
@@ -174,9 +188,8 @@ public final class EngineRun {
             final JsonNode stopped = child.await("stopped", Duration.ofMinutes(2)).body();
             child.waitFor(Duration.ofSeconds(60));
             final double cpuPerEvent = fromCpu < 0 || doneCpu < 0 ? Double.NaN : (double) (doneCpu - fromCpu) / measured;
-            return new Result(group, end, measured, seconds, measured / seconds, method, fromMs, doneMs, cpuPerEvent,
-                    stats, stopped,
-                    child.logFile());
+            return new Result(group, end * perRecord, measured * perRecord, seconds, measured * perRecord / seconds, method,
+                    fromMs, doneMs, cpuPerEvent / perRecord, stats, stopped, child.logFile());
         }
     }
 }
