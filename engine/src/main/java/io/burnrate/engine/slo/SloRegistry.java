@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The live SLO definitions of one engine instance, indexed by service. Written by the
  * global-store processor reading {@code burnrate.slos}; read by every stream thread.
- * Each change publishes a new immutable snapshot (copy-on-write), so readers never lock.
+ * Changes are published as a new immutable snapshot (copy-on-write) at the next
+ * {@link #snapshot()}, so readers never lock while nothing changed.
  */
 public final class SloRegistry {
 
@@ -57,6 +58,10 @@ public final class SloRegistry {
 
     private volatile Snapshot current = new Snapshot(0, Map.of(), Map.of(), Map.of(), new SloIndex(List.of()));
     private volatile boolean loaded;
+    /** Changes not yet published (guarded by this); null: none. */
+    private Map<String, SloSpec> pendingById;
+    private Map<String, Invalid> pendingInvalid;
+    private volatile boolean dirty;
     private volatile SloLimits limits = SloLimits.DEFAULTS;
     private volatile RejectionListener listener = (k, v, why) -> { };
     private final Map<String, LongAdder> rejected =
@@ -91,36 +96,75 @@ public final class SloRegistry {
 
     /** Records that the latest document of {@code why.id()} was refused; the SLO's valid version, if any, stays. */
     public synchronized void reject(final Invalid why) {
-        final Map<String, Invalid> invalid = new TreeMap<>(current.invalid());
-        invalid.put(why.id(), why);
-        publish(current.byId(), invalid);
+        pendingInvalid().put(why.id(), why);
+        dirty = true;
     }
 
+    /**
+     * The current version. Changes since the last call are published here, once: a restore or
+     * an {@code slo apply} of 10,000 SLOs is 10,000 {@link #put}s, and rebuilding the copy and
+     * its index on each of them was quadratic (20.9 s to restore 10,000 SLOs).
+     */
     public Snapshot snapshot() {
+        if (dirty) {
+            synchronized (this) {
+                if (dirty) {
+                    publish(pendingById != null ? pendingById : current.byId(),
+                            pendingInvalid != null ? pendingInvalid : current.invalid());
+                    pendingById = null;
+                    pendingInvalid = null;
+                    dirty = false;
+                }
+            }
+        }
         return current;
     }
 
+    /** Whether {@code id} is defined, counting changes not yet published. */
+    public synchronized boolean defines(final String id) {
+        return (pendingById != null ? pendingById : current.byId()).containsKey(id);
+    }
+
+    /** How many SLOs are defined, counting changes not yet published. */
+    public synchronized int size() {
+        return (pendingById != null ? pendingById : current.byId()).size();
+    }
+
     public synchronized void put(final SloSpec spec) {
-        final Map<String, SloSpec> byId = new TreeMap<>(current.byId());
-        byId.put(spec.id(), spec);
-        publish(byId, without(current.invalid(), spec.id()));
+        pendingById().put(spec.id(), spec);
+        if ((pendingInvalid != null ? pendingInvalid : current.invalid()).containsKey(spec.id())) {
+            pendingInvalid().remove(spec.id());
+        }
+        dirty = true;
     }
 
     public synchronized void remove(final String id) {
-        if (current.byId().containsKey(id) || current.invalid().containsKey(id)) {
-            final Map<String, SloSpec> byId = new TreeMap<>(current.byId());
-            byId.remove(id);
-            publish(byId, without(current.invalid(), id));
+        final boolean defined = (pendingById != null ? pendingById : current.byId()).containsKey(id);
+        final boolean refused = (pendingInvalid != null ? pendingInvalid : current.invalid()).containsKey(id);
+        if (defined) {
+            pendingById().remove(id);
+        }
+        if (refused) {
+            pendingInvalid().remove(id);
+        }
+        if (defined || refused) {
+            dirty = true;
         }
     }
 
-    private static Map<String, Invalid> without(final Map<String, Invalid> invalid, final String id) {
-        if (!invalid.containsKey(id)) {
-            return invalid;
+    /** The definitions being changed (a copy of the published ones, made once per batch of changes). */
+    private Map<String, SloSpec> pendingById() {
+        if (pendingById == null) {
+            pendingById = new TreeMap<>(current.byId());
         }
-        final Map<String, Invalid> out = new TreeMap<>(invalid);
-        out.remove(id);
-        return out;
+        return pendingById;
+    }
+
+    private Map<String, Invalid> pendingInvalid() {
+        if (pendingInvalid == null) {
+            pendingInvalid = new TreeMap<>(current.invalid());
+        }
+        return pendingInvalid;
     }
 
     /** Loads the initial definitions once (from the restored global store). */
@@ -134,15 +178,15 @@ public final class SloRegistry {
             return;
         }
         loaded = true;
-        final Map<String, SloSpec> byId = new TreeMap<>(current.byId());
+        final Map<String, SloSpec> byId = pendingById();
         for (final SloSpec s : specs) {
             byId.putIfAbsent(s.id(), s);
         }
-        final Map<String, Invalid> invalid = new TreeMap<>(current.invalid());
+        final Map<String, Invalid> invalid = pendingInvalid();
         for (final Invalid i : refused) {
             invalid.putIfAbsent(i.id(), i);
         }
-        publish(byId, invalid);
+        dirty = true;
     }
 
     public boolean loaded() {
@@ -150,6 +194,7 @@ public final class SloRegistry {
     }
 
     private void publish(final Map<String, SloSpec> byId, final Map<String, Invalid> invalid) {
+        // the maps are this version's own (the pending copies, or the published unmodifiable ones)
         final Map<String, List<SloSpec>> byService = new HashMap<>();
         for (final SloSpec s : byId.values()) {
             byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);

@@ -95,10 +95,10 @@ final class SloRegistryProcessor implements Processor<String, byte[], Void, Void
                     + SloSpecParser.quote(spec.id()) + ": the key must be the SLO's metadata.name", offset);
             return;
         }
-        final var snap = registry.snapshot();
-        if (!snap.byId().containsKey(id) && snap.byId().size() >= registry.limits().maxSlos()) {
+        final int held = registry.size();
+        if (!registry.defines(id) && held >= registry.limits().maxSlos()) {
             refuse(id, record.value(), SloRegistry.LIMIT, source + ": the engine already holds "
-                    + snap.byId().size() + " SLOs, the limit (slo.max-slos = " + registry.limits().maxSlos() + ")",
+                    + held + " SLOs, the limit (slo.max-slos = " + registry.limits().maxSlos() + ")",
                     offset);
             return;
         }
@@ -111,7 +111,7 @@ final class SloRegistryProcessor implements Processor<String, byte[], Void, Void
 
     private void refuse(final String id, final byte[] value, final String reason, final String detail,
                         final long offset) {
-        final boolean kept = registry.snapshot().byId().containsKey(id);
+        final boolean kept = registry.defines(id);
         final String shortDetail = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "..." : detail;
         final SloRegistry.Invalid why = new SloRegistry.Invalid(id, reason, shortDetail, offset, kept);
         store.put(INVALID_PREFIX + id, encode(why));
