@@ -77,16 +77,50 @@ public final class Contributors {
     private boolean dirty;
     private static final byte FORMAT = 1;
 
-    /** One dimension's values and counts: {@code counts[slot * stride + window * BUCKETS + position]}. */
+    /**
+     * One dimension's values and counts: value slot {@code s} (0 .. size - 1) at
+     * {@code counts[s * stride + window * BUCKETS + position]}, grown with the values (an SLO
+     * whose bad events name one operation holds one slot, not {@link #MAX_VALUES}); slot
+     * {@link #MAX_VALUES}, the untracked counter, in {@code untracked}.
+     */
     private static final class Table {
         final String[] values = new String[MAX_VALUES];
         final int[] hashes = new int[MAX_VALUES];
+        final int stride;
         int size;
-        /** MAX_VALUES + 1 slots: the last is the untracked counter. */
-        final int[] counts;
+        int[] counts = new int[0];
+        final int[] untracked;
 
         Table(final int stride) {
-            counts = new int[(MAX_VALUES + 1) * stride];
+            this.stride = stride;
+            untracked = new int[stride];
+        }
+
+        int capacity() {
+            return counts.length / stride;
+        }
+
+        /** Room for value slot {@code slot}: doubles, at most MAX_VALUES slots. */
+        void ensure(final int slot) {
+            if (slot >= capacity()) {
+                counts = Arrays.copyOf(counts, Math.min(MAX_VALUES, Math.max(slot + 1, capacity() * 2)) * stride);
+            }
+        }
+
+        int get(final int slot, final int i) {
+            if (slot == MAX_VALUES) {
+                return untracked[i];
+            }
+            return slot < capacity() ? counts[slot * stride + i] : 0;
+        }
+
+        void set(final int slot, final int i, final int v) {
+            if (slot == MAX_VALUES) {
+                untracked[i] = v;
+            } else {
+                ensure(slot);
+                counts[slot * stride + i] = v;
+            }
         }
     }
 
@@ -205,8 +239,12 @@ public final class Contributors {
                 for (int k = 0; k < t.size; k++) {
                     string(out, t.values[k]);
                 }
+                // positions as in a table of MAX_VALUES + 1 slots (the stored format)
                 int nonZero = 0;
                 for (final int c : t.counts) {
+                    nonZero += c != 0 ? 1 : 0;
+                }
+                for (final int c : t.untracked) {
                     nonZero += c != 0 ? 1 : 0;
                 }
                 varint(out, nonZero);
@@ -216,6 +254,14 @@ public final class Contributors {
                         varint(out, i - last);
                         varint(out, t.counts[i]);
                         last = i;
+                    }
+                }
+                for (int i = 0; i < stride; i++) {
+                    if (t.untracked[i] != 0) {
+                        final int at = MAX_VALUES * stride + i;
+                        varint(out, at - last);
+                        varint(out, t.untracked[i]);
+                        last = at;
                     }
                 }
             }
@@ -278,7 +324,11 @@ public final class Contributors {
                     int at = -1;
                     for (long z = 0; z < nonZero; z++) {
                         at += (int) SloStateCodec.readVarLong(in);
-                        t[k].counts[at] = (int) SloStateCodec.readVarLong(in);
+                        final int slot = at / stride;
+                        if (at < 0 || slot > MAX_VALUES || slot < MAX_VALUES && slot >= t[k].size) {
+                            return false;
+                        }
+                        t[k].set(slot, at % stride, (int) SloStateCodec.readVarLong(in));
                     }
                 }
             }
@@ -353,12 +403,14 @@ public final class Contributors {
 
     /** A slot's bad events in window {@code w}'s buckets that are among the 12 up to bucket {@code current}. */
     private long sum(final Table t, final int slot, final int w, final long current) {
+        if (slot != MAX_VALUES && slot >= t.size) {
+            return 0;
+        }
         long sum = 0;
-        final int base = slot * stride + w * BUCKETS;
         for (int p = 0; p < BUCKETS; p++) {
             final long e = epochs[w * BUCKETS + p];
             if (e != NO_TIME && e <= current && e > current - BUCKETS) {
-                sum += t.counts[base + p];
+                sum += t.get(slot, w * BUCKETS + p);
             }
         }
         return sum;
@@ -382,9 +434,10 @@ public final class Contributors {
             } else if (epochs[idx] == NO_TIME || epochs[idx] < e) {
                 epochs[idx] = e;
                 for (final Table t : tables) {
-                    for (int slot = 0; slot <= MAX_VALUES; slot++) {
+                    for (int slot = 0; slot < t.capacity(); slot++) {
                         t.counts[slot * stride + idx] = 0;
                     }
+                    t.untracked[idx] = 0;
                 }
                 positions[w] = p;
                 lastStart[w] = e * widths[w];
@@ -396,6 +449,7 @@ public final class Contributors {
     }
 
     private void add(final Table t, final int slot) {
+        t.ensure(slot);
         final int base = slot * stride;
         for (int w = 0; w < positions.length; w++) {
             if (positions[w] >= 0) {
@@ -449,9 +503,8 @@ public final class Contributors {
                 }
             }
             final int from = slot * stride;
-            final int to = MAX_VALUES * stride;
             for (int i = 0; i < stride; i++) {
-                t.counts[to + i] = (int) Math.min(Integer.MAX_VALUE, (long) t.counts[to + i] + t.counts[from + i]);
+                t.untracked[i] = (int) Math.min(Integer.MAX_VALUE, (long) t.untracked[i] + t.counts[from + i]);
                 t.counts[from + i] = 0;
             }
         }
