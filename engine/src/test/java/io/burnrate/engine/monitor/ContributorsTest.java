@@ -17,11 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,12 +158,12 @@ class ContributorsTest {
 
     // ---- the rig ----
 
-    private MemoryStore store;
+    private MemoryMonitorStore store;
 
     private TaskEvaluator evaluator(final SloSpec spec) {
         final SloRegistry registry = new SloRegistry();
         registry.loadOnce(List.of(spec));
-        store = new MemoryStore();
+        store = new MemoryMonitorStore(RULES.grace());
         final TaskEvaluator e = new TaskEvaluator(RULES, registry::snapshot, store, new Recorder(), new EngineCounters());
         e.start(T);
         return e;
@@ -206,55 +203,6 @@ class ContributorsTest {
 
         @Override
         public void removed(final String sloId) {
-        }
-    }
-
-    private static final class MemoryStore implements MonitorStore {
-        private final Map<String, SloMonitor> live = new LinkedHashMap<>();
-        private TaskClock clock = TaskClock.NONE;
-
-        @Override
-        public SloMonitor monitor(final SloSpec spec) {
-            return live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, RULES.grace()));
-        }
-
-        @Override
-        public SloMonitor live(final String id) {
-            return live.get(id);
-        }
-
-        @Override
-        public Collection<SloMonitor> monitors() {
-            return live.values();
-        }
-
-        @Override
-        public List<String> storedIds() {
-            return List.copyOf(live.keySet());
-        }
-
-        @Override
-        public void replace(final SloMonitor previous, final SloMonitor next) {
-            live.put(next.spec().id(), next);
-        }
-
-        @Override
-        public void remove(final String id) {
-            live.remove(id);
-        }
-
-        @Override
-        public void markDirty(final String id) {
-        }
-
-        @Override
-        public TaskClock clock() {
-            return clock;
-        }
-
-        @Override
-        public void setClock(final TaskClock c) {
-            clock = c;
         }
     }
 }

@@ -13,8 +13,6 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -242,7 +240,7 @@ class TaskEvaluatorTest {
     /** An evaluator over an in-memory store, recording what it puts out. */
     private static final class Rig {
         final SloRegistry registry = new SloRegistry();
-        final MemoryStore store = new MemoryStore();
+        final MemoryMonitorStore store = new MemoryMonitorStore(RULES.grace());
         final Recorder out = new Recorder();
         final EngineCounters counters = new EngineCounters();
         final TaskEvaluator evaluator;
@@ -299,55 +297,6 @@ class TaskEvaluatorTest {
         @Override
         public void removed(final String sloId) {
             removed.add(sloId);
-        }
-    }
-
-    private static final class MemoryStore implements MonitorStore {
-        private final Map<String, SloMonitor> live = new LinkedHashMap<>();
-        private TaskClock clock = TaskClock.NONE;
-
-        @Override
-        public SloMonitor monitor(final SloSpec spec) {
-            return live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, RULES.grace()));
-        }
-
-        @Override
-        public SloMonitor live(final String id) {
-            return live.get(id);
-        }
-
-        @Override
-        public Collection<SloMonitor> monitors() {
-            return live.values();
-        }
-
-        @Override
-        public List<String> storedIds() {
-            return List.copyOf(live.keySet());
-        }
-
-        @Override
-        public void replace(final SloMonitor previous, final SloMonitor next) {
-            live.put(next.spec().id(), next);
-        }
-
-        @Override
-        public void remove(final String id) {
-            live.remove(id);
-        }
-
-        @Override
-        public void markDirty(final String id) {
-        }
-
-        @Override
-        public TaskClock clock() {
-            return clock;
-        }
-
-        @Override
-        public void setClock(final TaskClock c) {
-            clock = c;
         }
     }
 
