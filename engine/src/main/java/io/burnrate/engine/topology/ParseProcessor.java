@@ -111,8 +111,14 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
             carrier.headers = record.headers();
             context.forward(new Record<byte[], Object>(record.key(), carrier, e.timestamp()), Names.EVALUATE);
         } else {
-            // to the re-key topic: the headers go along
-            context.forward(new Record<byte[], Object>(record.key(), e, e.timestamp(), record.headers()), Names.REKEY);
+            // to the re-key topic: the headers go along, except a producer's own batch marker (only
+            // decode-spans may say that a re-keyed record holds several events)
+            Headers headers = record.headers();
+            if (headers.lastHeader(Names.HEADER_EVENTS) != null) {
+                headers = new RecordHeaders(headers.toArray());
+                headers.remove(Names.HEADER_EVENTS);
+            }
+            context.forward(new Record<byte[], Object>(record.key(), e, e.timestamp(), headers), Names.REKEY);
         }
     }
 
