@@ -24,7 +24,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Steps 2 to 4 as a Kafka Streams node: a small adapter around the plain-Java
@@ -44,7 +43,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
     private final InputEnd inputEnd;
     private ProcessorContext<String, Object> context;
     private SloStateStore state;
-    private WindowStore<String, Long> countIds;
+    private CountIds countIds;
     private TaskEvaluator evaluator;
 
     BurnRateProcessor(final EngineConfig config, final SloRegistry registry, final EngineCounters counters,
@@ -66,7 +65,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
         this.context = ctx;
         this.state = ctx.getStateStore(Names.STATE_STORE);
         state.useGrace(config.grace());
-        countIds = ctx.getStateStore(Names.COUNT_IDS_STORE);
+        countIds = new CountIds(ctx.getStateStore(Names.COUNT_IDS_STORE), BurnRateTopology.countIdsRetention(config));
         if (!registry.loaded()) {
             SloRegistryProcessor.loadInto(registry, ctx.getStateStore(Names.SLO_STORE), config.slosTopic());
         }
@@ -104,7 +103,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
      * every time it arrives.
      */
     private void processCounts(final Record<byte[], Object> record, final CountRecord c) {
-        if (c.id() != null && countIds.fetch(c.id(), c.startMs()) != null) {
+        if (c.id() != null && countIds.counted(c.id(), c.startMs())) {
             counters.countDuplicates.increment();
             return;
         }
@@ -117,7 +116,7 @@ final class BurnRateProcessor implements Processor<byte[], Object, String, Objec
                     DeadLetters.headers(record.headers(), key, c.raw(), refused, context,
                             config.limits())), Names.LATE_DLQ_SINK);
         } else if (c.id() != null) {
-            countIds.put(c.id(), c.endMs(), c.startMs());
+            countIds.remember(c.id(), c.startMs(), c.endMs());
         }
     }
 

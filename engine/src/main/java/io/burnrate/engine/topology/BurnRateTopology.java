@@ -15,6 +15,7 @@ import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -22,9 +23,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The burnrate topology, a pure function of its configuration.
@@ -151,23 +152,29 @@ public final class BurnRateTopology {
     }
 
     /**
-     * Ids of the count records counted, by interval start ({@link BurnRateProcessor}): a
-     * retried record (same id, same start) counts once. Kept at least {@code max.event.age}
-     * (7 d), and at least grace plus {@code counts.max.interval}: a copy older than that is
-     * refused as late or too old anyway, so it can never count twice. A windowed store, so
-     * expiry is by whole segments as stream time moves on, with no scan.
+     * Ids of the count records counted, by interval start ({@link CountIds}): a retried
+     * record (same id, same start) counts once. A key-value store: a segmented window store
+     * that never held a record has no committed changelog offset, which under exactly-once
+     * made every restart of its task restore all of the task's state from scratch.
      */
-    static StoreBuilder<WindowStore<String, Long>> countIdsStore(final EngineConfig config) {
-        final Duration floor = config.grace().plus(config.countsMaxInterval());
-        final Duration age = config.maxEventAge() == null ? COUNT_IDS_RETENTION : config.maxEventAge();
-        final Duration retention = age.compareTo(floor) > 0 ? age : floor;
-        final Duration size = Duration.ofMillis(1);
+    static StoreBuilder<KeyValueStore<Bytes, Long>> countIdsStore(final EngineConfig config) {
         if (config.inMemoryState()) {
             // replay: nothing needs to survive the process (as for slo-state)
-            return Stores.windowStoreBuilder(Stores.inMemoryWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
-                    Serdes.String(), Serdes.Long()).withLoggingDisabled();
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.COUNT_IDS_STORE),
+                    Serdes.Bytes(), Serdes.Long()).withLoggingDisabled();
         }
-        return Stores.windowStoreBuilder(Stores.persistentWindowStore(Names.COUNT_IDS_STORE, retention, size, false),
-                Serdes.String(), Serdes.Long());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.COUNT_IDS_STORE),
+                Serdes.Bytes(), Serdes.Long());
+    }
+
+    /**
+     * How long counted ids are kept: {@code max.event.age} (7 d), and at least grace plus
+     * {@code counts.max.interval}. A copy older than that is refused as late or too old
+     * anyway, so it can never count twice.
+     */
+    static Duration countIdsRetention(final EngineConfig config) {
+        final Duration floor = config.grace().plus(config.countsMaxInterval());
+        final Duration age = config.maxEventAge() == null ? COUNT_IDS_RETENTION : config.maxEventAge();
+        return age.compareTo(floor) > 0 ? age : floor;
     }
 }

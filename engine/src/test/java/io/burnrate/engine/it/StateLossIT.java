@@ -118,6 +118,54 @@ class StateLossIT {
         }
     }
 
+    /**
+     * The opposite case: a clean stop and a restart on the same state directory restore
+     * nothing, because every store of the task has a committed changelog offset. Before the
+     * {@code count-ids} store was a key-value store, that store, empty without count records,
+     * had none, so under exactly-once Kafka Streams called the task corrupted ("did not find
+     * checkpoint offsets while stores are not empty", an ERROR with a stack trace), wiped it
+     * and restored every store from its changelog at every restart and rebalance.
+     */
+    @Test
+    void shouldRestoreNothingAfterACleanStopOnTheSameStateDirectory() throws Exception {
+        final String bootstrap = BROKER.bootstrapServers();
+        final Settings settings = KafkaTestSupport.settings(bootstrap, "cleanrestart", dir.resolve("unused"))
+                .with(Settings.PARTITIONS, 1);
+        try (Admin admin = Topics.admin(settings)) {
+            Topics.ensure(admin, settings);
+        }
+        new SloPublisher(settings).apply(Specs.parse(Incidents.slos(List.of("alpha", "beta"))));
+        final List<Traffic.Event> events = Incidents.alphaBeta(0.5);
+        final long cut = Traffic.T0.plus(Duration.ofMinutes(30)).toEpochMilli();
+        final List<Traffic.Event> before = events.stream().filter(e -> e.timestamp() < cut).toList();
+        final Path state = dir.resolve("state");
+        final String group = settings.get(Settings.APPLICATION_ID);
+        final TopicPartition input = new TopicPartition(settings.topic(TopicRole.REQUESTS), 0);
+        try (Admin admin = Topics.admin(settings)) {
+            try (EngineProcess first = EngineProcess.start("clean-restart-first", settings, state,
+                    "--set", "commit.interval.ms=100", "--set", "session.timeout.ms=6000")) {
+                send(settings, before);
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                        .until(() -> committed(admin, group, input) == before.size());
+                assertThat(first.stop(WAIT)).as("clean stop").isIn(0, 143);
+            }
+            final String changelog = group + "-slo-state-changelog";
+            assertThat(KafkaTestSupport.endOffsets(admin, changelog)).as("slo-state changelog records").isPositive();
+            try (EngineProcess second = EngineProcess.start("clean-restart-second", settings, state,
+                    "--set", "commit.interval.ms=100", "--set", "session.timeout.ms=6000")) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(second::ready);
+                final String log = second.logText();
+                assertThat(log).as("restart log (%s)", second.log()).doesNotContain("TaskCorruptedException")
+                        .doesNotContain("did not find checkpoint offsets");
+                final Matcher m = RESTORED.matcher(log);
+                while (m.find()) {
+                    assertThat(Long.parseLong(m.group(3))).as("records restored into %s from %s", m.group(1),
+                            m.group(2)).isZero();
+                }
+            }
+        }
+    }
+
     private static void send(final Settings settings, final List<Traffic.Event> events) throws Exception {
         KafkaTestSupport.produce(BROKER.bootstrapServers(), settings.topic(TopicRole.REQUESTS),
                 events.stream().map(e -> new String[] {e.service(), e.json()}).toList(),
