@@ -2,8 +2,9 @@ package io.burnrate.engine.monitor;
 
 /**
  * The burn-down chart of an SLO ({@link SloMonitor#burnDown()}): per bucket of the SLO
- * window (for a calendar SLO: of the current period), oldest first, its start and the
- * error budget left after it.
+ * window (for a calendar SLO: of the current period), oldest first, from the first bucket
+ * with traffic, its start and the error budget left after it. Empty while the window has
+ * no traffic.
  *
  * @param starts    bucket starts, epoch ms
  * @param remaining the fraction of the error budget left after each bucket

@@ -566,21 +566,33 @@ public final class SloMonitor {
         final long from = spec.isCalendar() && counts.now() != WindowedCounts.NO_TIME
                 ? calendarPeriod().start().toEpochMilli()
                 : Long.MIN_VALUE;
+        // the chart starts at the first bucket with traffic: before it there is no budget to draw
+        // (and a new SLO holds one point, not the window's 720 hours of nothing)
+        final long[] first = {Long.MAX_VALUE};
         final long[] periodTotal = {0};
         final int[] n = {0};
         counts.forEachBucket(sloWindow, (start, total, bad) -> {
             if (start >= from) {
                 periodTotal[0] += total;
-                n[0]++;
+                if (total > 0 && first[0] == Long.MAX_VALUE) {
+                    first[0] = start;
+                }
+                if (first[0] != Long.MAX_VALUE) {
+                    n[0]++;
+                }
             }
         });
         final float[] out = new float[n[0]];
         final long[] at = new long[n[0]];
+        if (n[0] == 0) {
+            return new BurnDown(at, out);
+        }
         final double allowed = (from == Long.MIN_VALUE ? counts.total(sloWindow) : periodTotal[0]) * errorBudget;
         final long[] cumBad = {0};
         final int[] i = {0};
+        final long chartFrom = first[0];
         counts.forEachBucket(sloWindow, (start, total, bad) -> {
-            if (start < from) {
+            if (start < chartFrom) {
                 return;
             }
             cumBad[0] += bad;

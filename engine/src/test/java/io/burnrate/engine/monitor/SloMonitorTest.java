@@ -25,13 +25,14 @@ class SloMonitorTest {
 
         final BurnDown burnDown = m.burnDown();
         final float[] left = burnDown.remaining();
-        // 30d at 1 h buckets; the last three are the three hours of traffic
-        assertThat(left).hasSize(720);
-        assertThat(burnDown.starts()[719]).isEqualTo(Traffic.T0.plus(Duration.ofHours(2)).toEpochMilli());
+        // 30d at 1 h buckets, drawn from the first with traffic: the three hours of traffic
+        assertThat(left).hasSize(3);
+        assertThat(burnDown.starts()[0]).isEqualTo(Traffic.T0.toEpochMilli());
+        assertThat(burnDown.step()).isEqualTo(Duration.ofHours(1).toMillis());
         assertThat(left[0]).isEqualTo(1.0f);
-        assertThat(left[718]).isEqualTo(1.0f);
+        assertThat(left[1]).isEqualTo(1.0f);
         // 10,800 events allow 10.8 bad; the third hour had 36: 1 - 36 / 10.8
-        assertThat((double) left[719]).isCloseTo(1 - 36 / 10.8, within(1e-5));
+        assertThat((double) left[2]).isCloseTo(1 - 36 / 10.8, within(1e-5));
         assertThat(m.budgetRemaining()).isCloseTo(1 - 36 / 10.8, within(1e-9));
     }
 
@@ -55,12 +56,16 @@ class SloMonitorTest {
         assertThat(m.threshold(0)).isCloseTo(13.44, within(1e-9));
         assertThat(m.budgetRemaining()).isCloseTo(0.5, within(1e-9));
         assertThat(m.budgetWindow()).isEqualTo(Duration.ofDays(28));
-        // burn-down from February's start (local midnight, 05:00Z) to the hour of 12:33Z on the 10th: 9 x 24 + 8 hours
+        // burn-down within February (from local midnight, 05:00Z), from its first hour with traffic: 12:00Z on the 10th
         final BurnDown burnDown = m.burnDown();
         final float[] left = burnDown.remaining();
-        assertThat(left).hasSize(224);
-        assertThat(burnDown.starts()[0]).isEqualTo(Instant.parse("2026-02-01T05:00:00Z").toEpochMilli());
-        assertThat(left[223]).isEqualTo(0.5f);
+        assertThat(left).hasSize(1);
+        assertThat(burnDown.starts()[0]).isEqualTo(Instant.parse("2026-02-10T12:00:00Z").toEpochMilli());
+        assertThat(left[0]).isEqualTo(0.5f);
+        m.record(Instant.parse("2026-02-10T14:10:00Z").toEpochMilli(), 1, 0, 5);
+        // 12:00, the empty 13:00 and 14:00: 2,001 requests allow 2.001 bad, 1 spent
+        assertThat(m.burnDown().remaining()).hasSize(3);
+        assertThat((double) m.burnDown().remaining()[1]).isCloseTo(1 - 1 / 2.001, within(1e-6));
         m.advanceTo(Instant.parse("2026-03-15T12:00:00Z").toEpochMilli());
         m.settleCompliance(s -> { });
         assertThat(m.threshold(0)).isCloseTo(14.86, within(1e-9));
