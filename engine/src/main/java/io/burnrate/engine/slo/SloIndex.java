@@ -205,12 +205,34 @@ public final class SloIndex {
             return null;
         }
 
-        private static int hash(final byte[] b, final int start, final int length) {
+        /**
+         * A polynomial hash, then mixed (Fibonacci hashing): without the multiply, names that
+         * differ in their last characters (svc-00001, svc-00002, ...) got neighbouring
+         * slots, and linear probing took 6.2 probes per lookup on average at 10,000 such
+         * services (143 at worst) instead of 1.2 ({@code SloIndexTest}).
+         */
+        static int hash(final byte[] b, final int start, final int length) {
             int h = 1;
             for (int k = start; k < start + length; k++) {
                 h = 31 * h + b[k];
             }
+            h *= 0x9E3779B9;
             return h ^ (h >>> 16);
+        }
+
+        /** Slots looked at to find {@code key} (1 when it sits in its own slot); 0 when absent. */
+        int probes(final byte[] key) {
+            int slot = hash(key, 0, key.length) & mask;
+            int n = 1;
+            byte[] k;
+            while ((k = keys[slot]) != null) {
+                if (Arrays.equals(k, key)) {
+                    return n;
+                }
+                slot = (slot + 1) & mask;
+                n++;
+            }
+            return 0;
         }
     }
 }
