@@ -568,33 +568,22 @@ public final class SloMonitor {
                 : Long.MIN_VALUE;
         // the chart starts at the first bucket with traffic: before it there is no budget to draw
         // (and a new SLO holds one point, not the window's 720 hours of nothing)
-        final long[] first = {Long.MAX_VALUE};
+        final long chartFrom = counts.firstBucketWithEvents(sloWindow, from);
+        if (chartFrom == WindowedCounts.NO_TIME) {
+            return new BurnDown(new long[0], new float[0]);
+        }
         final long[] periodTotal = {0};
         final int[] n = {0};
-        counts.forEachBucket(sloWindow, (start, total, bad) -> {
-            if (start >= from) {
-                periodTotal[0] += total;
-                if (total > 0 && first[0] == Long.MAX_VALUE) {
-                    first[0] = start;
-                }
-                if (first[0] != Long.MAX_VALUE) {
-                    n[0]++;
-                }
-            }
+        counts.forEachBucketFrom(sloWindow, chartFrom, (start, total, bad) -> {
+            periodTotal[0] += total;
+            n[0]++;
         });
         final float[] out = new float[n[0]];
         final long[] at = new long[n[0]];
-        if (n[0] == 0) {
-            return new BurnDown(at, out);
-        }
         final double allowed = (from == Long.MIN_VALUE ? counts.total(sloWindow) : periodTotal[0]) * errorBudget;
         final long[] cumBad = {0};
         final int[] i = {0};
-        final long chartFrom = first[0];
-        counts.forEachBucket(sloWindow, (start, total, bad) -> {
-            if (start < chartFrom) {
-                return;
-            }
+        counts.forEachBucketFrom(sloWindow, chartFrom, (start, total, bad) -> {
             cumBad[0] += bad;
             at[i[0]] = start;
             out[i[0]++] = (float) (allowed <= 0 ? 1.0 : 1.0 - cumBad[0] / allowed);

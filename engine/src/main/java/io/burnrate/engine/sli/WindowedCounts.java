@@ -225,16 +225,55 @@ public final class WindowedCounts {
 
     /** Visits the buckets of a window, oldest first (the current, partial one last). */
     public void forEachBucket(final int window, final BucketVisitor visitor) {
+        forEachBucketFrom(window, Long.MIN_VALUE, visitor);
+    }
+
+    /**
+     * Visits the buckets of a window from the one holding {@code fromMs} (or the window's
+     * oldest, whichever is later), oldest first, the current one last.
+     */
+    public void forEachBucketFrom(final int window, final long fromMs, final BucketVisitor visitor) {
         if (now == NO_TIME) {
             return;
         }
         final int t = layout.windowTier()[window];
         final long res = layout.resolutions()[t];
         final int len = slots[t].length();
-        for (long i = current[t] - winBuckets[window] + 1; i <= current[t]; i++) {
+        final long first = Math.max(current[t] - winBuckets[window] + 1,
+                fromMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(fromMs, res));
+        for (long i = first; i <= current[t]; i++) {
             final int slot = (int) Math.floorMod(i, (long) len);
             visitor.visit(i * res, slots[t].total(slot), slots[t].bad(slot));
         }
+    }
+
+    /**
+     * The start of the oldest bucket of a window that holds events, at or after the bucket
+     * holding {@code fromMs} ({@code Long.MIN_VALUE}: the whole window); {@link #NO_TIME}
+     * when there is none. Empty chunks of {@value #CHUNK} buckets are skipped whole.
+     */
+    public long firstBucketWithEvents(final int window, final long fromMs) {
+        if (now == NO_TIME) {
+            return NO_TIME;
+        }
+        final int t = layout.windowTier()[window];
+        final long res = layout.resolutions()[t];
+        final int len = slots[t].length();
+        long i = Math.max(current[t] - winBuckets[window] + 1,
+                fromMs == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(fromMs, res));
+        while (i <= current[t]) {
+            final int slot = (int) Math.floorMod(i, (long) len);
+            if (slots[t].used[slot >>> 6] == 0) {
+                // the rest of this chunk is empty (the last chunk may be shorter than CHUNK)
+                i += Math.min(CHUNK - (slot & (CHUNK - 1)), len - slot);
+                continue;
+            }
+            if (slots[t].total(slot) > 0) {
+                return i * res;
+            }
+            i++;
+        }
+        return NO_TIME;
     }
 
     // ---- persistence support: chunks of CHUNK slots per tier ----

@@ -132,4 +132,38 @@ class WindowedCountsTest {
         assertThat(counts.total(oneHour)).isEqualTo(3);
         assertThat(counts.bad(oneHour)).isEqualTo(1);
     }
+
+    /**
+     * The 5m tier has 300 one-second slots in chunks of 64 (the last one 44 long), reused
+     * round the ring: 400 s lands in slot 100 again. At now = 560 s (slot 260, in the short
+     * last chunk) the window is 261 s .. 560 s: the search runs through the rest of that
+     * chunk, wraps to slot 0, skips the empty chunk 0 (300 s .. 363 s) whole and finds
+     * 399 s in slot 99.
+     */
+    @Test
+    void shouldFindTheFirstBucketWithEventsPastEmptyChunksAndAcrossTheRingWrap() {
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(WindowedCounts.NO_TIME);
+        counts.add(100_000, 1, 0);
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(100_000);
+        counts.add(250_000, 2, 1);
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(100_000);
+        assertThat(counts.firstBucketWithEvents(fiveMin, 100_001)).as("from inside bucket 100 s").isEqualTo(100_000);
+        assertThat(counts.firstBucketWithEvents(fiveMin, 101_000)).isEqualTo(250_000);
+        counts.add(399_000, 1, 1);
+        // window 100 s .. 399 s: the event at 100 s is still in it
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(100_000);
+        counts.add(400_000, 1, 0);
+        // window 101 s .. 400 s
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(250_000);
+        counts.add(560_000, 1, 0);
+        // window 261 s .. 560 s: 399 s (slot 99), 400 s (slot 100) and 560 s (slot 260) hold events
+        assertThat(counts.firstBucketWithEvents(fiveMin, Long.MIN_VALUE)).isEqualTo(399_000);
+        final long[] visited = {0, 0};
+        counts.forEachBucketFrom(fiveMin, 399_500, (start, total, bad) -> {
+            visited[0]++;
+            visited[1] += total;
+        });
+        // buckets 399 s .. 560 s: 162 of them, 3 events
+        assertThat(visited).containsExactly(162, 3);
+    }
 }
