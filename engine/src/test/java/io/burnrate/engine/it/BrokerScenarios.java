@@ -20,11 +20,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,6 +243,42 @@ abstract class BrokerScenarios {
                 WAIT);
         final StatusSnapshot last = status.get(status.size() - 1).value();
         assertThat(last.windows().get(0).bad()).isEqualTo(1);
+        assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
+    }
+
+    /**
+     * A producer's own {@value Names#HEADER_EVENTS} header must not survive the re-key:
+     * only {@code decode-spans} may mark a re-keyed record as several events, one per line.
+     * A pretty-printed event (one JSON object over 6 lines) keyed by something other than
+     * its service, with that header, counts once as the bad event it is. Kept, the header
+     * made the re-keyed copy 6 "events" ({@code {}, 4 fields and {@code }}), all
+     * dead-lettered, and the event itself never counted. A TopologyTestDriver does not
+     * carry headers through the repartition topic, hence a real broker.
+     */
+    @Test
+    void shouldCountAReKeyedRecordOnceWhateverBatchHeaderItsProducerSet() throws Exception {
+        start();
+        new SloPublisher(settings).apply(Specs.parse(Specs.availabilityYaml("payments-availability", "payments", 0)));
+        final long t = Traffic.T0.toEpochMilli();
+        final String pretty = "{\n  \"service\": \"payments\",\n  \"timestamp\": " + t
+                + ",\n  \"latencyMs\": 3,\n  \"status\": 503\n}";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            final ProducerRecord<String, String> forged = new ProducerRecord<>(settings.topic(TopicRole.REQUESTS), null,
+                    t, "trace-4bf92f3577b34da6", pretty);
+            forged.headers().add(Names.HEADER_EVENTS, "6".getBytes(StandardCharsets.UTF_8));
+            producer.send(forged).get();
+            producer.send(new ProducerRecord<>(settings.topic(TopicRole.REQUESTS), null, t + 1000, "payments",
+                    "{\"service\":\"payments\",\"timestamp\":" + (t + 1000) + ",\"latencyMs\":3,\"status\":200}"))
+                    .get();
+        }
+        final var status = KafkaTestSupport.readUntil(bootstrapServers(), settings.topic(TopicRole.STATUS),
+                KafkaTestSupport.status(), seen -> seen.stream().map(ConsumerRecord::value)
+                        .anyMatch(s -> s.sloId().equals("payments-availability") && s.windows().get(0).total() == 2),
+                WAIT);
+        // the forged record's event (503) and the plain one (200): 2 requests, 1 bad
+        assertThat(status.get(status.size() - 1).value().windows().get(0).bad()).isEqualTo(1);
         assertThat(engine.streams().state().isRunningOrRebalancing()).isTrue();
     }
 
