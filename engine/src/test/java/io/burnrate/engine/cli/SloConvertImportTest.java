@@ -107,6 +107,44 @@ class SloConvertImportTest {
     }
 
     @Test
+    void shouldWriteTheThresholdsAnOpenSloFileGaveNotTheirRoundingNoise() throws Exception {
+        final Path openSlo = Files.writeString(dir.resolve("month.yaml"), """
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: {name: checkout}
+                spec:
+                  service: checkout
+                  indicator:
+                    metadata: {name: errors}
+                    spec:
+                      ratioMetric:
+                        bad: {metricSource: {type: burnrate, spec: {status: 500-599}}}
+                        total: {metricSource: {type: burnrate, spec: {service: checkout}}}
+                  timeWindow: [{duration: 1M, isRolling: false, calendar: {startTime: "2024-01-01 00:00:00", timeZone: UTC}}]
+                  budgetingMethod: Occurrences
+                  objectives: [{target: 0.999}]
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: burn}
+                      spec:
+                        conditions:
+                          - {kind: AlertCondition, metadata: {name: fast}, spec: {severity: page,
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}}}
+                          - {kind: AlertCondition, metadata: {name: slow}, spec: {severity: ticket,
+                              condition: {kind: burnrate, op: gt, threshold: 1, lookbackWindow: 3d}}}
+                """);
+        final Cli.Run to = Cli.run("slo", "convert", "--to", "openslo", openSlo.toString());
+        assertThat(to.code()).as(to.err()).isZero();
+        // stored as budget shares of the nominal 31-day month (744 h), to 12 significant digits:
+        // 14.4 x 1 / 744 x 100 = 1.93548387097 %, 1 x 72 / 744 x 100 = 9.67741935484 %; their exact burn rates
+        // are 14.4000000000168 and 1.000000000000133, but 14.4 and 1 read back to the very same shares
+        assertThat(to.out()).contains("threshold: 14.4\n").contains("threshold: 1\n")
+                .doesNotContain("14.40000").doesNotContain("1.0000");
+        final Path back = Files.writeString(dir.resolve("back.yaml"), to.out());
+        assertThat(equivalent(back)).isEqualTo(equivalent(openSlo));
+    }
+
+    @Test
     void shouldValidateOpenSloFilesAndReportEveryRefusal() {
         final Cli.Run ok = Cli.run("slo", "validate", "src/test/resources/openslo/burnrate/search-latency.yaml");
         assertThat(ok.code()).as(ok.err()).isZero();
