@@ -95,6 +95,13 @@ public final class AlertmanagerReceiver implements Receiver {
         return a;
     }
 
+    @Override
+    public void restore(final AlertTransition t, final Instant now) {
+        if (AlertPayloads.firing(t)) {
+            remember(t, now);
+        }
+    }
+
     /** Re-sends every remembered alert in one request (the forwarder calls this each re-send interval). */
     @Override
     public void tick(final Instant now) {

@@ -4,6 +4,7 @@ import io.burnrate.schemas.AlertTransition;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -131,6 +132,17 @@ public final class Dispatcher implements AutoCloseable {
                 unit = random.nextDouble();
             }
             sleeper.sleep(retry.pause(attempt, unit));
+        }
+    }
+
+    /**
+     * Hands the alerts still firing from before a restart to every receiver's re-send set
+     * ({@link Receiver#restore}); nothing is delivered now, the next {@link #tick} re-sends them.
+     */
+    public void restore(final List<AlertTransition> firing) {
+        final Instant now = clock.instant();
+        for (final Receiver r : receivers) {
+            firing.forEach(t -> r.restore(t, now));
         }
     }
 

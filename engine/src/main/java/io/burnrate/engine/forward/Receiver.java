@@ -18,6 +18,13 @@ public interface Receiver {
     /** One attempt to hand {@code t} over, {@code now} being the wall clock. */
     Attempt deliver(AlertTransition t, Instant now);
 
+    /**
+     * A transition delivered before a restart whose alert still fires: remember it for
+     * {@link #tick}, send nothing now (Alertmanager: re-send it; the others need nothing).
+     */
+    default void restore(final AlertTransition t, final Instant now) {
+    }
+
     /** Periodic work between transitions (Alertmanager: re-send what it would forget). */
     default void tick(final Instant now) {
     }
