@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -178,7 +179,12 @@ public final class AlertForwarder implements AutoCloseable {
         } finally {
             running = false;
             Thread.interrupted();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            try {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (InterruptException e) {
+                // stopped while closing: the group notices the departure by the session timeout
+                Thread.interrupted();
+            }
             stopped.countDown();
         }
     }
@@ -337,9 +343,14 @@ public final class AlertForwarder implements AutoCloseable {
         running = false;
         consumer.wakeup();
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(Duration.ofSeconds(10).toMillis());
+                // a poll ends at the wakeup; only a delivery in its retry pauses needs the interrupt, which
+                // would otherwise also reach the consumer's own close (an InterruptException and stack traces)
+                thread.join(Duration.ofSeconds(1).toMillis());
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(Duration.ofSeconds(10).toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
