@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -79,6 +80,8 @@ public final class AlertForwarder implements AutoCloseable {
     private final Map<String, Object> restoreProperties;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final ScheduledExecutorService resender;
+    /** The partition each alert (by fingerprint) was read from: a revoked partition's alerts leave the re-send set. */
+    private final Map<String, TopicPartition> owners = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -148,7 +151,11 @@ public final class AlertForwarder implements AutoCloseable {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-                    // what was firing there stays in the re-send set: a second Alertmanager post of it is harmless
+                    // their new owner re-sends them from now on; re-sent from here too, a firing alert would outlive
+                    // its resolve, which only the new owner reads
+                    final Set<String> gone = new HashSet<>();
+                    owners.entrySet().removeIf(e -> partitions.contains(e.getValue()) && gone.add(e.getKey()));
+                    dispatcher.forget(gone);
                 }
 
                 @Override
@@ -221,7 +228,10 @@ public final class AlertForwarder implements AutoCloseable {
                 for (final ConsumerRecord<byte[], byte[]> rec : reader.poll(Duration.ofMillis(200))) {
                     final TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
                     if (rec.offset() < upTo.getOrDefault(tp, 0L)) {
-                        readable(rec).ifPresent(t -> latest.put(t.fingerprint(), t));
+                        readable(rec).ifPresent(t -> {
+                            latest.put(t.fingerprint(), t);
+                            owners.put(t.fingerprint(), tp);
+                        });
                     }
                 }
                 open.removeIf(tp -> reader.position(tp) >= upTo.get(tp));
@@ -271,6 +281,7 @@ public final class AlertForwarder implements AutoCloseable {
             return true;
         }
         metrics.read(true);
+        owners.put(t.fingerprint(), new TopicPartition(rec.topic(), rec.partition()));
         final List<Dispatcher.Failure> failed;
         try {
             failed = dispatcher.deliver(t);

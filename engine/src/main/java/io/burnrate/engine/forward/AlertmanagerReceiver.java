@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -100,6 +101,11 @@ public final class AlertmanagerReceiver implements Receiver {
         if (AlertPayloads.firing(t)) {
             remember(t, now);
         }
+    }
+
+    @Override
+    public void forget(final Set<String> fingerprints) {
+        active.keySet().removeAll(fingerprints);
     }
 
     /** Re-sends every remembered alert in one request (the forwarder calls this each re-send interval). */

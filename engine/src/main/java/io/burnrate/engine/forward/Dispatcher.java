@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -143,6 +144,13 @@ public final class Dispatcher implements AutoCloseable {
         final Instant now = clock.instant();
         for (final Receiver r : receivers) {
             firing.forEach(t -> r.restore(t, now));
+        }
+    }
+
+    /** Drops these alerts (fingerprints) from every receiver's re-send set: another forwarder owns them now. */
+    public void forget(final Set<String> fingerprints) {
+        if (!fingerprints.isEmpty()) {
+            receivers.forEach(r -> r.forget(fingerprints));
         }
     }
 

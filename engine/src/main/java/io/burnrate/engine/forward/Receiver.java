@@ -2,6 +2,7 @@ package io.burnrate.engine.forward;
 
 import io.burnrate.schemas.AlertTransition;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * One place alert transitions go (an Alertmanager, a webhook, PagerDuty). {@link #deliver}
@@ -23,6 +24,10 @@ public interface Receiver {
      * {@link #tick}, send nothing now (Alertmanager: re-send it; the others need nothing).
      */
     default void restore(final AlertTransition t, final Instant now) {
+    }
+
+    /** Stop re-sending these alerts (fingerprints): their partition moved to another forwarder. */
+    default void forget(final Set<String> fingerprints) {
     }
 
     /** Periodic work between transitions (Alertmanager: re-send what it would forget). */

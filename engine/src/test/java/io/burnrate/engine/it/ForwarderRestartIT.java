@@ -34,8 +34,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +48,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code burnrate forward} restarted while an alert fires: the new forwarder reads the alerts
  * topic back up to its group's committed offset and re-sends the firing alert to Alertmanager
  * (which forgets an alert not re-sent within its {@code resolve_timeout}) although no new
- * transition arrives; an alert whose last transition was a resolve is not re-sent.
+ * transition arrives; an alert whose last transition was a resolve is not re-sent. And with two
+ * forwarders in one group, a partition's alerts leave the re-send set of the one that lost it,
+ * so a resolve its new owner delivers is not contradicted by the old owner's re-sends.
  */
 class ForwarderRestartIT {
 
@@ -111,6 +117,53 @@ class ForwarderRestartIT {
         assertThat(fired).containsExactlyInAnyOrder("checkout-availability/page-1h-5m", "search-latency/page-1h-5m");
     }
 
+    @Test
+    void shouldStopReSendingWhatAPartitionsNewOwnerResolves() throws Exception {
+        final String prefix = "rebalance-" + UUID.randomUUID().toString().substring(0, 8);
+        final String alerts = prefix + ".alerts";
+        final String group = prefix + "-forward";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()))) {
+            admin.createTopics(Set.of(new NewTopic(alerts, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        final AlertTransition x = transition("checkout-availability", "page-1h-5m", AlertTransition.FIRING, "00000000000000a1");
+        final AlertTransition y = transition("search-latency", "page-1h-5m", AlertTransition.FIRING, "00000000000000c3");
+        produce(alerts, 0, x);
+        produce(alerts, 1, y);
+        // A alone owns both partitions and delivers both pages; then B joins: each owns one partition
+        final RecordingServer amA = closeLater(new RecordingServer(200));
+        forwarder(amA, alerts, group, "200ms");
+        await().atMost(WAIT).until(() -> committed(group, alerts, 0) == 1 && committed(group, alerts, 1) == 1);
+        final RecordingServer amB = closeLater(new RecordingServer(200));
+        forwarder(amB, alerts, group, "200ms");
+        // B re-sends what still fires on the partition it got (read back up to the committed offset)
+        await().atMost(WAIT).until(() -> !amB.requests().isEmpty());
+
+        // both resolve; each resolve is read by its partition's owner only
+        produce(alerts, 0, transition(x.sloId(), x.rule(), AlertTransition.RESOLVED, x.fingerprint()));
+        produce(alerts, 1, transition(y.sloId(), y.rule(), AlertTransition.RESOLVED, y.fingerprint()));
+        await().atMost(WAIT).until(() -> committed(group, alerts, 0) == 2 && committed(group, alerts, 1) == 2);
+        final int fromA = amA.requests().size();
+        final int fromB = amB.requests().size();
+        // three more re-sends each (every 200ms): none says that either alert still fires
+        await().atMost(WAIT).until(() -> amA.requests().size() >= fromA + 3 && amB.requests().size() >= fromB + 3);
+        for (final RecordingServer am : List.of(amA, amB)) {
+            final List<RecordingServer.Request> later = am.requests();
+            for (final RecordingServer.Request r : later.subList(am == amA ? fromA + 1 : fromB + 1, later.size())) {
+                for (final JsonNode a : tree(r.body())) {
+                    assertThat(a.has("endsAt")).as("re-sent after both resolves: " + a.get("labels")).isTrue();
+                }
+            }
+        }
+    }
+
+    private static void produce(final String topic, final int partition, final AlertTransition t) throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, partition, t.sloId() + "/" + t.rule(), SERDE.write(topic, t))).get();
+        }
+    }
+
     private AlertForwarder forwarder(final RecordingServer am, final String alerts, final String group,
                                      final String resend) throws IOException {
         final Map<String, String> m = new HashMap<>();
@@ -131,9 +184,13 @@ class ForwarderRestartIT {
     }
 
     private static long committed(final String group, final String topic) throws Exception {
+        return committed(group, topic, 0);
+    }
+
+    private static long committed(final String group, final String topic, final int partition) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers()))) {
             final OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, partition));
             return o == null ? -1 : o.offset();
         }
     }
