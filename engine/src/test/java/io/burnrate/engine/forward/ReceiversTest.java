@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.slo.openslo.OpenSloReader;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -184,6 +185,38 @@ class ReceiversTest {
                 + "\"endsAt\":\"2026-03-02T00:30:00Z\","
                 + "\"generatorURL\":\"http://status.example:8080/slos/checkout-availability\","
                 + "\"fingerprint\":\"0123456789abcdef\"}]}"));
+    }
+
+    @Test
+    void shouldSkipTheResolvedWebhookMessageOfAnSloThatSaysAlertWhenResolvedFalse() throws Exception {
+        final RecordingServer hook = server(204);
+        final RecordingServer am = server(200);
+        final ForwardConfig c = config(Map.of());
+        final WebhookReceiver webhook = new WebhookReceiver("webhook-1", hook.url("/hook"), c, http);
+        final AlertmanagerReceiver alertmanager = new AlertmanagerReceiver("alertmanager-1", am.url(""), c, http,
+                new DeliveryMetrics(new SimpleMeterRegistry()));
+        final Map<String, String> labels = new HashMap<>(resolved().labels());
+        labels.put(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED, "false");
+        final AlertTransition f = firing();
+        final AlertTransition r = resolved();
+        final AlertTransition quietFiring = new AlertTransition(f.sloId(), f.service(), f.rule(), f.severity(), f.state(),
+                f.at(), f.startsAt(), f.endsAt(), f.longWindow(), f.shortWindow(), f.burnRateLong(), f.burnRateShort(),
+                f.threshold(), f.objective(), f.errorBudgetRemaining(), f.timeToExhaustion(), labels, f.annotations(),
+                f.fingerprint());
+        final AlertTransition quietResolve = new AlertTransition(r.sloId(), r.service(), r.rule(), r.severity(), r.state(),
+                r.at(), r.startsAt(), r.endsAt(), r.longWindow(), r.shortWindow(), r.burnRateLong(), r.burnRateShort(),
+                r.threshold(), r.objective(), r.errorBudgetRemaining(), r.timeToExhaustion(), labels, r.annotations(),
+                r.fingerprint());
+        // the firing message goes out; the resolve is accepted without a request (as send_resolved: false)
+        assertThat(webhook.deliver(quietFiring, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        assertThat(webhook.deliver(quietResolve, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        assertThat(hook.requests()).hasSize(1);
+        assertThat(json(hook.requests().get(0).body()).get("status").asText()).isEqualTo("firing");
+        // Alertmanager still gets the resolve (the alert must end), with the label to route it by
+        assertThat(alertmanager.deliver(quietResolve, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        final JsonNode alert = json(am.requests().get(0).body()).get(0);
+        assertThat(alert.get("endsAt").asText()).isEqualTo("2026-03-02T00:30:00Z");
+        assertThat(alert.get("labels").get("openslo_alert_when_resolved").asText()).isEqualTo("false");
     }
 
     @Test

@@ -128,7 +128,6 @@ class OpenSloReaderTest {
                       metadata: {name: pager}
                       spec:
                         alertWhenNoData: true
-                        alertWhenResolved: false
                         conditions:
                           - kind: AlertCondition
                             metadata: {name: fast}
@@ -138,8 +137,41 @@ class OpenSloReaderTest {
                 """));
         final String at = "t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': ";
         assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
-                .anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenResolved: false is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    /**
+     * The OpenSLO spec's own AlertPolicy examples say {@code alertWhenResolved: false}: the SLO's
+     * alerts carry {@code openslo_alert_when_resolved="false"} (receivers skip the resolve
+     * notification); two policies of one SLO that disagree are refused.
+     */
+    @Test
+    void shouldCarryAlertWhenResolvedFalseAsALabel() throws Exception {
+        final String policy = """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        alertWhenBreaching: true
+                        alertWhenResolved: false
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}
+                """;
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, policy), "t.yaml").get(0).spec();
+        assertThat(s.labels()).containsEntry(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED, "false");
+        final SloSpec plain = SloSpecParser.parseYaml(slo(RATIO, policy.replace("alertWhenResolved: false",
+                "alertWhenResolved: true")), "t.yaml").get(0).spec();
+        assertThat(plain.labels()).doesNotContainKey(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED);
+        final String second = policy.substring(policy.indexOf("    - kind: AlertPolicy")).replace("name: pager", "name: other")
+                .replace("name: fast", "name: slow").replace("alertWhenResolved: false", "alertWhenResolved: true")
+                .replace("lookbackWindow: 1h", "lookbackWindow: 6h").replace("threshold: 14.4", "threshold: 6");
+        assertThat(problems(slo(RATIO, policy + second))).anySatisfy(x -> assertThat(x).startsWith(
+                "t.yaml (document 1): OpenSLO SLO 'checkout': spec.alertPolicies: set alertWhenResolved alike on every "
+                        + "policy of the SLO"));
     }
 
     /** RatioTimeslices with the objective's timeSliceWindow; a timeSliceTarget is refused (it has none). */
