@@ -214,4 +214,15 @@ class SloConvertImportTest {
                 "--map", "cluster=ignore", "--map", "handler=attributes.route", "--slo-period", "7d");
         assertThat(run.out()).contains("attributes.route: /pay").doesNotContain("cluster").contains("window: 7d");
     }
+
+    @Test
+    void shouldSayWhereASlothFileIsNotValidYaml() throws Exception {
+        // the flow sequence opened on line 5 never closes: the parser stops at the end, line 6 column 1
+        final Path bad = Files.writeString(dir.resolve("bad.yml"),
+                "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: [1\n");
+        final Cli.Run r = Cli.run("slo", "import", "sloth", bad.toString());
+        assertThat(r.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(r.err()).contains("burnrate slo import sloth: bad.yml: not valid YAML at line 6, column 1: expected ',' "
+                + "or ']', but got <stream end>");
+    }
 }
