@@ -116,6 +116,34 @@ class ReceiversTest {
     }
 
     @Test
+    void shouldGiveEveryAlertToEachAlertmanagerOfAnHaPairWhileOneIsDown() throws Exception {
+        final RecordingServer a = server(200);
+        final RecordingServer b = server(503);
+        final ForwardConfig c = config(Map.of(ForwardConfig.ALERTMANAGER_URLS, a.url("") + "," + b.url(""),
+                ForwardConfig.RETRY_ATTEMPTS, "2"));
+        final List<Receiver> receivers = Dispatcher.receivers(c, HttpClient.newHttpClient(), metrics);
+        assertThat(receivers).extracting(Receiver::name).containsExactly("alertmanager-1", "alertmanager-2");
+        try (Dispatcher d = new Dispatcher(receivers, c.retry(), metrics, Clock.fixed(NOW, ZoneOffset.UTC), x -> { },
+                new Random(1))) {
+            // b answers 503 twice (2 attempts) and gives up; a has the alert after its first attempt
+            final List<Dispatcher.Failure> failed = d.deliver(firing());
+            assertThat(failed).extracting(f -> f.receiver().name()).containsExactly("alertmanager-2");
+            assertThat(a.requests()).hasSize(1);
+            assertThat(b.requests()).hasSize(2);
+            // b is back: the next re-send gives it the firing alert it missed, and a gets it again
+            b.answerFromNowOn(200);
+            d.tick();
+            assertThat(a.requests()).hasSize(2);
+            assertThat(b.requests()).hasSize(3);
+            for (final RecordingServer am : List.of(a, b)) {
+                final JsonNode alert = json(am.requests().get(am.requests().size() - 1).body()).get(0);
+                assertThat(alert.get("labels").get("rule").asText()).isEqualTo("page-1h-5m");
+                assertThat(alert.has("endsAt")).isFalse();
+            }
+        }
+    }
+
+    @Test
     void shouldEndAResolvedAlertNowAndResendItWithTheSameEndUntilTheRetentionPasses() throws Exception {
         final RecordingServer am = server(200);
         final AlertmanagerReceiver r = new AlertmanagerReceiver("alertmanager-1", am.url("/"), config(Map.of()), http, metrics);
