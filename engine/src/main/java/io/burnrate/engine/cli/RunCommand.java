@@ -8,6 +8,7 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.ErrorHandlers;
 import io.burnrate.engine.topology.TopicRole;
@@ -71,6 +72,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--slos", paramLabel = "FILE", description = "validate and apply this SLO file at start-up")
     private Path slos;
+
+    @Mixin
+    private AlertWindowsOption alertWindows;
 
     @Option(names = "--grace", paramLabel = "DURATION",
             description = "how late an event may be and still count (default " + Grace.DEFAULT_TEXT + ")")
@@ -144,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
             if (forwarding && settings.get(ForwardConfig.HTTP_PORT) != null) {
                 settings.port(ForwardConfig.HTTP_PORT, true);
             }
-            initial = slos == null ? List.of() : SloFiles.load(slos);
+            initial = slos == null ? List.of() : SloFiles.load(slos, SloLimits.DEFAULTS, alertWindows.files);
         } catch (SloFiles.Unusable e) {
             err.println("burnrate run: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;

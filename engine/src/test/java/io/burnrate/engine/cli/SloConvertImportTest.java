@@ -225,4 +225,59 @@ class SloConvertImportTest {
         assertThat(r.err()).contains("burnrate slo import sloth: bad.yml: not valid YAML at line 6, column 1: expected ',' "
                 + "or ']', but got <stream end>");
     }
+
+    @Test
+    void shouldLoadSlothAlertWindowsFromAFileOfTheirOwn() throws Exception {
+        final Path windows = Files.writeString(dir.resolve("windows.yaml"), Files.readString(
+                Path.of("src/test/resources/sloth/7d.yaml")).replace("kind: AlertWindows\n",
+                "kind: AlertWindows\nmetadata: {name: one-week}\n"));
+        final Path slos = Files.writeString(dir.resolve("slos.yaml"), """
+                apiVersion: burnrate/v1
+                kind: SLO
+                metadata: {name: checkout}
+                spec:
+                  service: checkout
+                  indicator: {availability: {}}
+                  objective: 99.9
+                  window: 7d
+                  alerting: {policy: one-week}
+                ---
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: {name: search, annotations: {burnrate.io/alert-policy: one-week}}
+                spec:
+                  service: search
+                  indicator:
+                    metadata: {name: errors}
+                    spec:
+                      ratioMetric:
+                        bad: {metricSource: {type: burnrate, spec: {status: 500-599}}}
+                        total: {metricSource: {type: burnrate, spec: {service: search}}}
+                  timeWindow: [{duration: 7d, isRolling: true}]
+                  budgetingMethod: Occurrences
+                  objectives: [{target: 0.999}]
+                """);
+        final Cli.Run ok = Cli.run("slo", "validate", "--alert-windows", windows.toString(), slos.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        // Sloth's factors over the 7d period (168 h): 0.08 x 168 / 1 = 13.44, 0.125 x 168 / 6 = 3.5,
+        // 0.20 x 168 / 24 = 1.4, 0.42 x 168 / 72 = 0.98, for both SLOs
+        assertThat(ok.out().lines().filter(l -> l.contains("burn rate >")).map(String::trim).toList()).containsExactly(
+                "page-1h-5m       burn rate > 13.44 over 1h and 5m", "page-6h-30m      burn rate > 3.5 over 6h and 30m",
+                "ticket-1d-2h     burn rate > 1.4 over 1d and 2h", "ticket-3d-6h     burn rate > 0.98 over 3d and 6h",
+                "page-1h-5m       burn rate > 13.44 over 1h and 5m", "page-6h-30m      burn rate > 3.5 over 6h and 30m",
+                "ticket-1d-2h     burn rate > 1.4 over 1d and 2h", "ticket-3d-6h     burn rate > 0.98 over 3d and 6h");
+        // the document that goes to the topic stands alone: the windows are inlined
+        final Cli.Run converted = Cli.run("slo", "convert", "--to", "burnrate", "--alert-windows", windows.toString(),
+                slos.toString());
+        assertThat(converted.code()).as(converted.err()).isZero();
+        assertThat(converted.out()).doesNotContain("one-week").contains("budgetPercent: 42.0");
+        // without the file the name is unknown; a file with more than catalogues in it is refused
+        final Cli.Run without = Cli.run("slo", "validate", slos.toString());
+        assertThat(without.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(without.err()).contains("one-week");
+        final Cli.Run notOnly = Cli.run("slo", "validate", "--alert-windows", slos.toString(), slos.toString());
+        assertThat(notOnly.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(notOnly.err()).contains("invalid: slos.yaml (document 1): an alert-windows file holds only Sloth "
+                + "AlertWindows documents");
+    }
 }
