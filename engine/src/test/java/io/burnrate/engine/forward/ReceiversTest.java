@@ -375,6 +375,16 @@ class ReceiversTest {
     }
 
     @Test
+    void shouldLogWebhookUrlsWithoutTheirPathWhichOftenHoldsAToken() throws Exception {
+        // chat webhooks carry their credential in the path (https://hooks.example/services/T0/B0/SECRETTOKEN)
+        final ForwardConfig c = ForwardConfig.from(Map.of(ForwardConfig.WEBHOOK_URLS,
+                "https://hooks.example/services/T0/B0/SECRETTOKEN?token=QUERYSECRET, http://bot:8080")::get, "burnrate.alerts");
+        assertThat(c.webhooks()).hasSize(2);
+        assertThat(c.toString()).doesNotContain("SECRETTOKEN").doesNotContain("QUERYSECRET")
+                .contains("webhook [https://hooks.example/..., http://bot:8080]");
+    }
+
+    @Test
     void shouldRefuseCredentialsInUrlsAndBadSettingsNamingTheKey() {
         final Map<String, String> creds = Map.of(ForwardConfig.ALERTMANAGER_URLS, "http://admin:hunter2@am:9093");
         assertThatThrownBy(() -> ForwardConfig.from(creds::get, "burnrate.alerts")).hasMessageContaining(
