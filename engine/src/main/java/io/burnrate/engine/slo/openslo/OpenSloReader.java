@@ -909,10 +909,11 @@ public final class OpenSloReader {
         }
         allowOnly(cond, "spec.condition.", cp, "kind", "op", "threshold", "lookbackWindow", "alertAfter");
         final int before = problems.size();
-        if (!"burnrate".equals(cond.path("kind").asText())) {
+        // the spec: kind "defaults to burnrate"; its own examples give no op (a burn-rate alert fires above the threshold)
+        if (cond.has("kind") && !"burnrate".equals(cond.path("kind").asText())) {
             problems.add(cp + ": spec.condition.kind: must be burnrate, not " + cond.path("kind"));
         }
-        if (!"gt".equals(cond.path("op").asText())) {
+        if (cond.has("op") && !"gt".equals(cond.path("op").asText())) {
             problems.add(cp + ": spec.condition.op: must be gt (the alert fires while the burn rate exceeds the "
                     + "threshold), not " + cond.path("op"));
         }

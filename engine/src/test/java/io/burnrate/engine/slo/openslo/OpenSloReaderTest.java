@@ -2,6 +2,7 @@ package io.burnrate.engine.slo.openslo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
@@ -172,6 +173,33 @@ class OpenSloReaderTest {
         assertThat(problems(slo(RATIO, policy + second))).anySatisfy(x -> assertThat(x).startsWith(
                 "t.yaml (document 1): OpenSLO SLO 'checkout': spec.alertPolicies: set alertWhenResolved alike on every "
                         + "policy of the SLO"));
+    }
+
+    /**
+     * The spec's own AlertCondition example (README, v1) has neither op nor kind ("kind defaults
+     * to burnrate"): it reads as op gt. 2 over 1h of the 30-day window spends 2 x 1 / 720 x 100 =
+     * 0.277777777778 % (12 significant digits), back to the threshold 2.
+     */
+    @Test
+    void shouldReadTheSpecsOwnConditionWithoutOpOrKind() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: AlertPolicy}
+                      spec:
+                        alertWhenBreaching: true
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: cpu-usage-breach}
+                            spec:
+                              severity: page
+                              condition: {threshold: 2, lookbackWindow: 1h, alertAfter: 5m}
+                """), "t.yaml").get(0).spec();
+        assertThat(s.alerts()).hasSize(1);
+        assertThat(s.alerts().get(0).budgetPercent()).isEqualTo(0.277777777778);
+        assertThat(s.alerts().get(0).ruleName()).isEqualTo("page-1h-5m");
+        assertThat(s.alerts().get(0).alertAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.alerts().get(0).threshold(s.window())).isCloseTo(2.0, within(1e-9));
     }
 
     /** RatioTimeslices with the objective's timeSliceWindow; a timeSliceTarget is refused (it has none). */
