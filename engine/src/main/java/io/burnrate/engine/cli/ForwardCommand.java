@@ -22,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,22 +93,10 @@ final class ForwardCommand implements Callable<Integer> {
         final ForwardConfig config;
         final int port;
         try {
-            for (final String secret : kafka.extra.keySet()) {
-                if (ForwardConfig.SECRET_KEYS.contains(secret)) {
-                    throw new IOException("--set " + secret + ": secrets are not taken from the command line; use the "
-                            + "environment (BURNRATE_" + secret.toUpperCase(Locale.ROOT).replace('.', '_')
-                            + ") or a file");
-                }
-            }
+            refuseSecrets(kafka.extra);
             settings = kafka.clientSettings();
-            if (!alertmanagers.isEmpty()) {
-                settings.with(ForwardConfig.ALERTMANAGER_URLS, join(alertmanagers));
-            }
-            if (!webhooks.isEmpty()) {
-                settings.with(ForwardConfig.WEBHOOK_URLS, join(webhooks));
-            }
-            settings.with(ForwardConfig.PAGERDUTY_ROUTING_KEY_FILE, pagerDutyKeyFile)
-                    .with(ForwardConfig.PAGERDUTY_URL, pagerDutyUrl)
+            withReceivers(settings, alertmanagers, webhooks, pagerDutyKeyFile);
+            settings.with(ForwardConfig.PAGERDUTY_URL, pagerDutyUrl)
                     .with(ForwardConfig.STATUS_URL, statusUrl)
                     .with(ForwardConfig.GROUP_ID, groupId)
                     .with(ForwardConfig.HTTP_PORT, httpPort)
@@ -127,54 +117,125 @@ final class ForwardCommand implements Callable<Integer> {
         return run(settings, config, port, err);
     }
 
+    /** Refuses a secret given with {@code --set}, naming the key and where to put it instead (never the value). */
+    static void refuseSecrets(final Map<String, String> extra) throws IOException {
+        for (final String secret : extra.keySet()) {
+            if (ForwardConfig.SECRET_KEYS.contains(secret)) {
+                throw new IOException("--set " + secret + ": secrets are not taken from the command line; use the "
+                        + "environment (BURNRATE_" + secret.toUpperCase(Locale.ROOT).replace('.', '_') + ") or a file");
+            }
+        }
+    }
+
+    /** The receiver flags ({@code --alertmanager}, {@code --webhook}, {@code --pagerduty-routing-key-file}) as settings. */
+    static void withReceivers(final Settings settings, final List<URI> alertmanagers, final List<URI> webhooks,
+                              final Path pagerDutyKeyFile) {
+        if (!alertmanagers.isEmpty()) {
+            settings.with(ForwardConfig.ALERTMANAGER_URLS, join(alertmanagers));
+        }
+        if (!webhooks.isEmpty()) {
+            settings.with(ForwardConfig.WEBHOOK_URLS, join(webhooks));
+        }
+        settings.with(ForwardConfig.PAGERDUTY_ROUTING_KEY_FILE, pagerDutyKeyFile);
+    }
+
     private static String join(final List<URI> urls) {
         return String.join(",", urls.stream().map(URI::toString).toList());
     }
 
-    static int run(final Settings settings, final ForwardConfig config, final int port, final PrintWriter err)
-            throws Exception {
+    /** A started forwarder and its /metrics server (null when served elsewhere or off); closing stops both, once. */
+    static final class Forwarding implements AutoCloseable {
+        private final AlertForwarder forwarder;
+        private final MetricsServer server;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Forwarding(final AlertForwarder forwarder, final MetricsServer server) {
+            this.forwarder = forwarder;
+            this.server = server;
+        }
+
+        AlertForwarder forwarder() {
+            return forwarder;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                forwarder.close();
+                if (server != null) {
+                    server.close();
+                }
+            }
+        }
+    }
+
+    /** Why the forwarder cannot start: a line to print, and the exit code. */
+    static final class CannotStart extends Exception {
+        final int code;
+
+        CannotStart(final String message, final int code) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /**
+     * Checks the broker, creates the delivery dead-letter topic if missing and starts the
+     * forwarder, with its metrics on {@code registry} (the engine's, inside {@code burnrate run})
+     * or on a registry of its own served on {@code port} (-1: none).
+     */
+    static Forwarding start(final Settings settings, final ForwardConfig config, final int port,
+                            final PrometheusMeterRegistry shared) throws CannotStart {
         try (Admin admin = Topics.admin(settings)) {
             Topics.checkReachable(admin, settings.get(Settings.BOOTSTRAP));
             createIfMissing(admin, config.deadLetterTopic(), settings);
         } catch (Topics.Unavailable e) {
-            err.println("burnrate forward: " + e.getMessage());
-            return e instanceof Topics.Refused ? BurnrateCli.UNUSABLE_INPUT : 1;
+            throw new CannotStart(e.getMessage(), e instanceof Topics.Refused ? BurnrateCli.UNUSABLE_INPUT : 1);
         }
-        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final PrometheusMeterRegistry registry = shared != null ? shared : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final DeliveryMetrics metrics = new DeliveryMetrics(registry);
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         final List<Receiver> receivers = Dispatcher.receivers(config, client, metrics);
         final MetricsServer server;
+        final String bind = settings.get(ForwardConfig.HTTP_BIND) == null ? "0.0.0.0" : settings.get(ForwardConfig.HTTP_BIND);
         try {
-            server = port < 0 ? null : MetricsServer.start(settings.get(ForwardConfig.HTTP_BIND) == null ? "0.0.0.0"
-                    : settings.get(ForwardConfig.HTTP_BIND), port, registry);
+            server = port < 0 ? null : MetricsServer.start(bind, port, registry);
         } catch (IOException e) {
-            err.println("burnrate forward: cannot serve /metrics on port " + port + ": " + e.getMessage()
-                    + "; choose another with --http-port (-1: off)");
-            return BurnrateCli.UNUSABLE_INPUT;
+            throw new CannotStart("cannot serve the forwarder's /metrics on port " + port + ": " + e.getMessage()
+                    + "; choose another with --http-port or " + ForwardConfig.HTTP_PORT + " (-1: off)",
+                    BurnrateCli.UNUSABLE_INPUT);
         }
         if (server != null) {
             LOG.info("forwarder metrics at http://{}:{}/metrics", settings.get(ForwardConfig.HTTP_BIND) == null
-                    ? "localhost" : settings.get(ForwardConfig.HTTP_BIND), server.port());
+                    ? "localhost" : bind, server.port());
         }
         LOG.info("receivers: {}", config);
         final AlertForwarder forwarder = new AlertForwarder(config, settings.clientProperties(),
                 settings.topic(TopicRole.ALERTS), new Dispatcher(receivers, config.retry(), metrics, Clock.systemUTC(),
                         d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()), new SecureRandom()), metrics).start();
+        return new Forwarding(forwarder, server);
+    }
+
+    static int run(final Settings settings, final ForwardConfig config, final int port, final PrintWriter err)
+            throws Exception {
+        final Forwarding forwarding;
+        try {
+            forwarding = start(settings, config, port, null);
+        } catch (CannotStart e) {
+            err.println("burnrate forward: " + e.getMessage());
+            return e.code;
+        }
         final Thread hook = new Thread(() -> {
             LOG.info("shutting down");
-            forwarder.close();
-            if (server != null) {
-                server.close();
-            }
+            forwarding.close();
         }, "burnrate-forward-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        while (!forwarder.awaitStop(Duration.ofDays(1))) {
+        while (!forwarding.forwarder().awaitStop(Duration.ofDays(1))) {
             // runs until the shutdown hook closes it
         }
-        if (forwarder.failure() != null) {
-            err.println("burnrate forward: the forwarder stopped: " + forwarder.failure().getMessage());
+        if (forwarding.forwarder().failure() != null) {
+            err.println("burnrate forward: the forwarder stopped: " + forwarding.forwarder().failure().getMessage());
             return 1;
         }
         return 0;

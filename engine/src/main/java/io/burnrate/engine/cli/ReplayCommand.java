@@ -4,6 +4,7 @@ import io.burnrate.engine.otlp.SpanMapping;
 import io.burnrate.engine.replay.OfflineReplay;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.EngineConfig;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,6 +40,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--slos", required = true, paramLabel = "FILE", description = "SLO definitions (YAML)")
     private Path slos;
+
+    @Mixin
+    private AlertWindowsOption alertWindows;
 
     @Option(names = "--events", required = true, paramLabel = "FILE",
             description = "request events, one JSON object per line; or OTLP trace data, see --format")
@@ -78,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final List<SloSpecParser.Parsed> parsed;
         try {
-            parsed = SloFiles.load(slos);
+            parsed = SloFiles.load(slos, SloLimits.DEFAULTS, alertWindows.files);
         } catch (SloFiles.Unusable e) {
             err.println("burnrate replay: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;

@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.forward.ForwardConfig;
 import io.burnrate.engine.http.HttpSecurity;
 import io.burnrate.engine.runtime.EmbeddedKafka;
 import io.burnrate.engine.runtime.Engine;
@@ -7,11 +8,16 @@ import io.burnrate.engine.runtime.Settings;
 import io.burnrate.engine.runtime.SloPublisher;
 import io.burnrate.engine.runtime.Topics;
 import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import io.burnrate.engine.topology.ErrorHandlers;
+import io.burnrate.engine.topology.TopicRole;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,6 +73,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--slos", paramLabel = "FILE", description = "validate and apply this SLO file at start-up")
     private Path slos;
 
+    @Mixin
+    private AlertWindowsOption alertWindows;
+
     @Option(names = "--grace", paramLabel = "DURATION",
             description = "how late an event may be and still count (default " + Grace.DEFAULT_TEXT + ")")
     private String grace;
@@ -93,12 +102,27 @@ final class RunCommand implements Callable<Integer> {
             description = "port of the embedded broker (default " + Settings.DEFAULT_EMBEDDED_PORT + ")")
     private Integer embeddedPort;
 
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "also deliver alert transitions to this Alertmanager from this process, as burnrate forward "
+                    + "does (repeatable; HA pairs: each gets every alert)")
+    private List<URI> alertmanagers = new ArrayList<>();
+
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "also deliver to this URL Alertmanager's webhook payload (repeatable)")
+    private List<URI> webhooks = new ArrayList<>();
+
+    @Option(names = "--pagerduty-routing-key-file", paramLabel = "FILE",
+            description = "also deliver to PagerDuty (Events API v2) with the routing key in FILE")
+    private Path pagerDutyKeyFile;
+
     @Override
     public Integer call() throws Exception {
         final PrintWriter err = spec.commandLine().getErr();
         final Settings settings;
         final List<SloSpecParser.Parsed> initial;
+        final boolean forwarding;
         try {
+            ForwardCommand.refuseSecrets(kafka.extra);
             settings = kafka.settings()
                     .with(Settings.APPLICATION_ID, applicationId)
                     .with(Settings.STATE_DIR, stateDir == null ? null : stateDir.toAbsolutePath())
@@ -118,7 +142,13 @@ final class RunCommand implements Callable<Integer> {
             settings.port(Settings.HTTP_PORT, true);
             settings.port(Settings.EMBEDDED_PORT, false);
             HttpSecurity.from(settings::get);
-            initial = slos == null ? List.of() : SloFiles.load(slos);
+            ForwardCommand.withReceivers(settings, alertmanagers, webhooks, pagerDutyKeyFile);
+            // checked now, so a bad receiver setting is exit 2 before anything starts
+            forwarding = ForwardConfig.from(settings::get, settings.topic(TopicRole.ALERTS)).hasReceivers();
+            if (forwarding && settings.get(ForwardConfig.HTTP_PORT) != null) {
+                settings.port(ForwardConfig.HTTP_PORT, true);
+            }
+            initial = slos == null ? List.of() : SloFiles.load(slos, SloLimits.DEFAULTS, alertWindows.files);
         } catch (SloFiles.Unusable e) {
             err.println("burnrate run: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
@@ -126,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("burnrate run: " + e.getMessage());
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        return run(settings, initial, err);
+        return run(settings, initial, forwarding, err);
     }
 
     /**
@@ -147,8 +177,13 @@ final class RunCommand implements Callable<Integer> {
         return why.replaceAll("\\s*\\R\\s*", " ");
     }
 
-    static int run(final Settings settings, final List<SloSpecParser.Parsed> initial, final PrintWriter err)
-            throws Exception {
+    /**
+     * Runs the engine until it stops; with {@code forwarding}, also {@code burnrate forward}'s
+     * forwarder in this process (its series on the engine's /metrics, or on
+     * {@code forward.http.port} when set), whose failure stops the engine too.
+     */
+    static int run(final Settings settings, final List<SloSpecParser.Parsed> initial, final boolean forwarding,
+                   final PrintWriter err) throws Exception {
         EmbeddedKafka broker = null;
         final Path dir = Path.of(settings.get(Settings.DATA_DIR), "kafka").toAbsolutePath();
         // before anything starts: a full disk or read-only mount is one line, not a broker stack trace
@@ -200,20 +235,74 @@ final class RunCommand implements Callable<Integer> {
             }
             return BurnrateCli.UNUSABLE_INPUT;
         }
+        ForwardCommand.Forwarding forwarder = null;
+        if (forwarding) {
+            try {
+                forwarder = startForwarder(settings, engine);
+            } catch (ForwardCommand.CannotStart | IOException e) {
+                err.println("burnrate run: cannot forward alerts: " + e.getMessage());
+                engine.close();
+                if (ownedBroker != null) {
+                    ownedBroker.close();
+                }
+                return e instanceof ForwardCommand.CannotStart c ? c.code : BurnrateCli.UNUSABLE_INPUT;
+            }
+        }
+        final ForwardCommand.Forwarding forwards = forwarder;
         final Thread hook = new Thread(() -> {
             LOG.info("shutting down");
+            if (forwards != null) {
+                forwards.close();
+            }
             engine.close();
             if (ownedBroker != null) {
                 ownedBroker.close();
             }
         }, "burnrate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (forwards != null) {
+            // a forwarder that stops by itself (its dead-letter topic unwritable) stops the engine: no silent half
+            final Thread watch = new Thread(() -> {
+                try {
+                    while (!forwards.forwarder().awaitStop(Duration.ofDays(1))) {
+                        // until it stops
+                    }
+                    if (forwards.forwarder().failure() != null) {
+                        engine.close();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "burnrate-forward-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         engine.awaitStop();
+        if (forwards != null && forwards.forwarder().failure() != null) {
+            forwards.close();
+            err.println("burnrate run: the forwarder stopped: " + forwards.forwarder().failure().getMessage());
+            return 1;
+        }
         if (engine.failure() != null) {
+            if (forwards != null) {
+                forwards.close();
+            }
             err.println("burnrate run: the engine stopped: " + stopReason(settings, engine.failure()));
             return 1;
         }
         return 0;
+    }
+
+    /** The forwarder of {@code burnrate forward}, in this process: generatorURL defaults to this engine's status page. */
+    private static ForwardCommand.Forwarding startForwarder(final Settings settings, final Engine engine)
+            throws ForwardCommand.CannotStart, IOException {
+        if (settings.get(ForwardConfig.STATUS_URL) == null && engine.statusUrl() != null) {
+            settings.with(ForwardConfig.STATUS_URL, engine.statusUrl());
+        }
+        final ForwardConfig config = ForwardConfig.from(settings::get, settings.topic(TopicRole.ALERTS));
+        final boolean ownPort = settings.get(ForwardConfig.HTTP_PORT) != null || engine.metricsRegistry() == null;
+        final int port = settings.get(ForwardConfig.HTTP_PORT) == null ? -1 : settings.port(ForwardConfig.HTTP_PORT, true);
+        return ForwardCommand.start(settings, config, port, ownPort ? null : engine.metricsRegistry());
     }
 
     /** True when {@code dir} is null or writable; otherwise prints one line naming it and the flag. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,6 +89,9 @@ final class SloCommand {
         @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Limits:%n")
         private LimitOptions limitOptions = new LimitOptions();
 
+        @Mixin
+        private AlertWindowsOption alertWindows;
+
         @Override
         public Integer call() {
             final PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +108,7 @@ final class SloCommand {
                 err.println("burnrate slo validate: " + e.getMessage());
                 return BurnrateCli.UNUSABLE_INPUT;
             }
-            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, err);
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, alertWindows.files, err);
             if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }
@@ -152,6 +156,9 @@ final class SloCommand {
         @picocli.CommandLine.ArgGroup(exclusive = false, heading = "Limits:%n")
         private LimitOptions limitOptions = new LimitOptions();
 
+        @Mixin
+        private AlertWindowsOption alertWindows;
+
         @Override
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
@@ -162,7 +169,7 @@ final class SloCommand {
                 err.println("burnrate slo apply: " + e.getMessage());
                 return BurnrateCli.UNUSABLE_INPUT;
             }
-            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, err);
+            final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, limits, alertWindows.files, err);
             if (slos == null) {
                 return BurnrateCli.UNUSABLE_INPUT;
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.openslo.OpenSloWriter;
 import io.burnrate.engine.slo.v1.SloSpecParser;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,6 +47,9 @@ final class SloConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the SLO file")
     private Path file;
 
+    @Mixin
+    private AlertWindowsOption alertWindows;
+
     @Override
     public Integer call() {
         final PrintWriter err = spec.commandLine().getErr();
@@ -53,7 +58,7 @@ final class SloConvertCommand implements Callable<Integer> {
             err.println("burnrate slo convert: --to must be openslo or burnrate, not '" + to + "'");
             return BurnrateCli.UNUSABLE_INPUT;
         }
-        final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, err);
+        final List<SloSpecParser.Parsed> slos = SloFiles.loadOrReport(file, SloLimits.DEFAULTS, alertWindows.files, err);
         if (slos == null) {
             return BurnrateCli.UNUSABLE_INPUT;
         }

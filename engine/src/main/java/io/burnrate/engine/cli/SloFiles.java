@@ -1,5 +1,6 @@
 package io.burnrate.engine.cli;
 
+import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloValidationException;
 import io.burnrate.engine.slo.v1.SloSpecParser;
@@ -8,7 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Loads an SLO file for a command, turning every failure into a one-line reason. */
 final class SloFiles {
@@ -33,8 +37,13 @@ final class SloFiles {
 
     static List<SloSpecParser.Parsed> loadOrReport(final Path file, final SloLimits limits,
                                                     final PrintWriter err) {
+        return loadOrReport(file, limits, List.of(), err);
+    }
+
+    static List<SloSpecParser.Parsed> loadOrReport(final Path file, final SloLimits limits, final List<Path> alertWindows,
+                                                    final PrintWriter err) {
         try {
-            return load(file, limits);
+            return load(file, limits, alertWindows);
         } catch (Unusable e) {
             e.lines.forEach(line -> err.println("invalid: " + line));
             return null;
@@ -46,11 +55,18 @@ final class SloFiles {
     }
 
     static List<SloSpecParser.Parsed> load(final Path file, final SloLimits limits) throws Unusable {
+        return load(file, limits, List.of());
+    }
+
+    /** Loads {@code file}, whose SLOs may name the Sloth catalogues of {@code alertWindows} files. */
+    static List<SloSpecParser.Parsed> load(final Path file, final SloLimits limits, final List<Path> alertWindows)
+            throws Unusable {
+        final Map<String, AlertPolicies.Policy> policies = alertWindows(alertWindows, limits);
         if (!Files.isRegularFile(file)) {
             throw new Unusable(List.of("SLO file " + file + " does not exist or is not a file"));
         }
         try {
-            return SloSpecParser.parseFile(file, limits);
+            return SloSpecParser.parseFile(file, limits, policies);
         } catch (SloValidationException e) {
             throw new Unusable(e.problems());
         } catch (NoSuchFileException e) {
@@ -58,5 +74,33 @@ final class SloFiles {
         } catch (IOException e) {
             throw new Unusable(List.of("cannot read SLO file " + file + ": " + e.getMessage()));
         }
+    }
+
+    /** The policies of every {@code --alert-windows} file, by name; a name in two files is refused. */
+    static Map<String, AlertPolicies.Policy> alertWindows(final List<Path> files, final SloLimits limits) throws Unusable {
+        final Map<String, AlertPolicies.Policy> out = new LinkedHashMap<>();
+        final List<String> problems = new ArrayList<>();
+        for (final Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                problems.add("alert-windows file " + f + " does not exist or is not a file");
+                continue;
+            }
+            try {
+                for (final AlertPolicies.Policy p : SloSpecParser.alertWindows(f, limits).values()) {
+                    if (out.putIfAbsent(p.name(), p) != null) {
+                        problems.add(f.getFileName() + ": AlertWindows '" + p.name() + "': an earlier --alert-windows file "
+                                + "defines this name too");
+                    }
+                }
+            } catch (SloValidationException e) {
+                problems.addAll(e.problems());
+            } catch (IOException e) {
+                problems.add("cannot read alert-windows file " + f + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new Unusable(problems);
+        }
+        return out;
     }
 }

@@ -1,5 +1,7 @@
 package io.burnrate.engine.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,8 +103,7 @@ final class SloImportCommand {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                err.println("burnrate slo import sloth: " + file.getFileName() + ": not valid YAML: "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                err.println("burnrate slo import sloth: " + file.getFileName() + ": not valid YAML" + yamlProblem(e));
                 return BurnrateCli.UNUSABLE_INPUT;
             }
             final SlothImport.Result r = SlothImport.convert(docs, file.getFileName().toString(), mapping, period);
@@ -131,5 +133,22 @@ final class SloImportCommand {
                     + (r.skipped() > 0 ? ", left out " + r.skipped() : "") + (output == null ? "" : " to " + output));
             return r.skipped() > 0 ? BurnrateCli.UNUSABLE_INPUT : 0;
         }
+    }
+
+    /** {@code " at line 6, column 1: expected ',' or ']'"}: where the parser stopped, and why (its first line). */
+    static String yamlProblem(final Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                return " at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1)
+                        + ": " + String.valueOf(m.getProblem()).lines().findFirst().orElse("");
+            }
+        }
+        if (e instanceof JsonProcessingException j) {
+            final JsonLocation at = j.getLocation();
+            final String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column "
+                    + at.getColumnNr();
+            return where + ": " + String.valueOf(j.getOriginalMessage()).lines().findFirst().orElse("");
+        }
+        return ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 }

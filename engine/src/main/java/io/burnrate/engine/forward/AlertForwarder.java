@@ -4,11 +4,15 @@ import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.JsonSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -20,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -62,14 +68,20 @@ public final class AlertForwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertForwarder.class);
     private static final JsonSerde<AlertTransition> SERDE = JsonSerde.of(AlertTransition.class);
+    /** At most this long to read assigned partitions back at start or after a rebalance. */
+    private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
 
     private final ForwardConfig config;
     private final String topic;
     private final Dispatcher dispatcher;
     private final DeliveryMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** Settings of the consumer that reads partitions back to rebuild the re-send set (no group). */
+    private final Map<String, Object> restoreProperties;
     private final KafkaProducer<byte[], byte[]> deadLetters;
     private final ScheduledExecutorService resender;
+    /** The partition each alert (by fingerprint) was read from: a revoked partition's alerts leave the re-send set. */
+    private final Map<String, TopicPartition> owners = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -97,6 +109,11 @@ public final class AlertForwarder implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L,
                 10 * worst + 60_000L)));
         consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        restoreProperties = new HashMap<>(clientProperties);
+        restoreProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        restoreProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        restoreProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        restoreProperties.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         final Map<String, Object> p = new HashMap<>(clientProperties);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -131,7 +148,21 @@ public final class AlertForwarder implements AutoCloseable {
 
     private void loop() {
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+                    // their new owner re-sends them from now on; re-sent from here too, a firing alert would outlive
+                    // its resolve, which only the new owner reads
+                    final Set<String> gone = new HashSet<>();
+                    owners.entrySet().removeIf(e -> partitions.contains(e.getValue()) && gone.add(e.getKey()));
+                    dispatcher.forget(gone);
+                }
+
+                @Override
+                public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+                    restore(partitions);
+                }
+            });
             while (running) {
                 for (final ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
                     if (!handle(rec)) {
@@ -155,8 +186,81 @@ public final class AlertForwarder implements AutoCloseable {
         } finally {
             running = false;
             Thread.interrupted();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            try {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            } catch (InterruptException e) {
+                // stopped while closing: the group notices the departure by the session timeout
+                Thread.interrupted();
+            }
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Rebuilds the re-send set of newly assigned partitions: reads each from its beginning up to
+     * the group's committed offset (what earlier runs delivered) and hands the latest transition of
+     * every alert to the receivers ({@link Receiver#restore}). Without it an alert that was firing
+     * when the forwarder restarted would not be re-sent until its next transition, and Alertmanager
+     * would resolve it after its {@code resolve_timeout} while it still burns. A resolve is not
+     * restored: it was delivered before the restart, and when is not known.
+     */
+    private void restore(final Collection<TopicPartition> partitions) {
+        final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+        final Map<TopicPartition, Long> upTo = new HashMap<>();
+        committed.forEach((tp, o) -> {
+            if (o != null && o.offset() > 0) {
+                upTo.put(tp, o.offset());
+            }
+        });
+        if (upTo.isEmpty()) {
+            return;
+        }
+        final Map<String, AlertTransition> latest = new LinkedHashMap<>();
+        final Map<String, Object> c = new HashMap<>(restoreProperties);
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            reader.assign(upTo.keySet());
+            reader.seekToBeginning(upTo.keySet());
+            final long deadline = System.nanoTime() + RESTORE_TIMEOUT.toNanos();
+            final Set<TopicPartition> open = new HashSet<>(upTo.keySet());
+            open.removeIf(tp -> reader.position(tp) >= upTo.get(tp));
+            while (!open.isEmpty() && running && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<byte[], byte[]> rec : reader.poll(Duration.ofMillis(200))) {
+                    final TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+                    if (rec.offset() < upTo.getOrDefault(tp, 0L)) {
+                        readable(rec).ifPresent(t -> {
+                            latest.put(t.fingerprint(), t);
+                            owners.put(t.fingerprint(), tp);
+                        });
+                    }
+                }
+                open.removeIf(tp -> reader.position(tp) >= upTo.get(tp));
+            }
+            if (!open.isEmpty()) {
+                LOG.warn("re-send set: {} not read up to the committed offset within {}; alerts firing there are re-sent "
+                        + "from their next transition", open, RESTORE_TIMEOUT.toSeconds() + "s");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("re-send set: cannot read {} back ({}); alerts firing there are re-sent from their next transition",
+                    upTo.keySet(), e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        final List<AlertTransition> firing = latest.values().stream().filter(t -> AlertTransition.FIRING.equals(t.state()))
+                .toList();
+        dispatcher.restore(firing);
+        if (!firing.isEmpty()) {
+            LOG.info("re-send set: {} alert(s) still firing from before the restart ({})", firing.size(),
+                    firing.stream().map(t -> t.sloId() + "/" + t.rule()).collect(Collectors.joining(", ")));
+        }
+    }
+
+    private static Optional<AlertTransition> readable(final ConsumerRecord<byte[], byte[]> rec) {
+        try {
+            final AlertTransition t = SERDE.read(rec.topic(), rec.value());
+            return t == null || t.sloId() == null || t.rule() == null || t.state() == null || t.fingerprint() == null
+                    ? Optional.empty() : Optional.of(t);
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
@@ -177,6 +281,7 @@ public final class AlertForwarder implements AutoCloseable {
             return true;
         }
         metrics.read(true);
+        owners.put(t.fingerprint(), new TopicPartition(rec.topic(), rec.partition()));
         final List<Dispatcher.Failure> failed;
         try {
             failed = dispatcher.deliver(t);
@@ -249,9 +354,14 @@ public final class AlertForwarder implements AutoCloseable {
         running = false;
         consumer.wakeup();
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(Duration.ofSeconds(10).toMillis());
+                // a poll ends at the wakeup; only a delivery in its retry pauses needs the interrupt, which
+                // would otherwise also reach the consumer's own close (an InterruptException and stack traces)
+                thread.join(Duration.ofSeconds(1).toMillis());
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(Duration.ofSeconds(10).toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -93,6 +94,18 @@ public final class AlertmanagerReceiver implements Receiver {
         }
         active.put(t.fingerprint(), a);
         return a;
+    }
+
+    @Override
+    public void restore(final AlertTransition t, final Instant now) {
+        if (AlertPayloads.firing(t)) {
+            remember(t, now);
+        }
+    }
+
+    @Override
+    public void forget(final Set<String> fingerprints) {
+        active.keySet().removeAll(fingerprints);
     }
 
     /** Re-sends every remembered alert in one request (the forwarder calls this each re-send interval). */

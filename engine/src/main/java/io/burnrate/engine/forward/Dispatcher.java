@@ -4,9 +4,11 @@ import io.burnrate.schemas.AlertTransition;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,6 +133,24 @@ public final class Dispatcher implements AutoCloseable {
                 unit = random.nextDouble();
             }
             sleeper.sleep(retry.pause(attempt, unit));
+        }
+    }
+
+    /**
+     * Hands the alerts still firing from before a restart to every receiver's re-send set
+     * ({@link Receiver#restore}); nothing is delivered now, the next {@link #tick} re-sends them.
+     */
+    public void restore(final List<AlertTransition> firing) {
+        final Instant now = clock.instant();
+        for (final Receiver r : receivers) {
+            firing.forEach(t -> r.restore(t, now));
+        }
+    }
+
+    /** Drops these alerts (fingerprints) from every receiver's re-send set: another forwarder owns them now. */
+    public void forget(final Set<String> fingerprints) {
+        if (!fingerprints.isEmpty()) {
+            receivers.forEach(r -> r.forget(fingerprints));
         }
     }
 

@@ -88,10 +88,22 @@ public record ForwardConfig(
 
     @Override
     public String toString() {
-        return "alertmanager " + alertmanagers + ", webhook " + webhooks + ", pagerduty "
+        return "alertmanager " + alertmanagers + ", webhook " + webhooks.stream().map(ForwardConfig::redacted).toList()
+                + ", pagerduty "
                 + (pagerDutyRoutingKey == null ? "off" : pagerDutyUrl + " (routing key set)")
                 + (alertmanagerAuthorization == null ? "" : ", alertmanager auth set")
                 + (webhookAuthorization == null ? "" : ", webhook auth set");
+    }
+
+    /**
+     * A webhook URL as logged: scheme, host and port only. Chat webhooks (Slack, Teams, ...)
+     * carry their credential in the path or the query.
+     */
+    static String redacted(final URI url) {
+        final String path = url.getRawPath() == null ? "" : url.getRawPath();
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (path.isEmpty() || path.equals("/") ? "" : "/...") + (url.getRawQuery() == null || !path.isEmpty()
+                && !path.equals("/") ? "" : "?...");
     }
 
     /** At least one receiver. */

@@ -2,6 +2,7 @@ package io.burnrate.engine.forward;
 
 import io.burnrate.schemas.AlertTransition;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * One place alert transitions go (an Alertmanager, a webhook, PagerDuty). {@link #deliver}
@@ -17,6 +18,17 @@ public interface Receiver {
 
     /** One attempt to hand {@code t} over, {@code now} being the wall clock. */
     Attempt deliver(AlertTransition t, Instant now);
+
+    /**
+     * A transition delivered before a restart whose alert still fires: remember it for
+     * {@link #tick}, send nothing now (Alertmanager: re-send it; the others need nothing).
+     */
+    default void restore(final AlertTransition t, final Instant now) {
+    }
+
+    /** Stop re-sending these alerts (fingerprints): their partition moved to another forwarder. */
+    default void forget(final Set<String> fingerprints) {
+    }
 
     /** Periodic work between transitions (Alertmanager: re-send what it would forget). */
     default void tick(final Instant now) {

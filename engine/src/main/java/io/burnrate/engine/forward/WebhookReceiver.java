@@ -1,6 +1,7 @@
 package io.burnrate.engine.forward;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.burnrate.engine.slo.openslo.OpenSloReader;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.Json;
 import java.net.URI;
@@ -11,7 +12,9 @@ import java.time.temporal.ChronoUnit;
  * Alertmanager's webhook payload (version 4), one message per transition, to any URL: chat
  * bots and custom routers that already read Alertmanager's webhooks read these unchanged.
  * Wall-clock times as for {@link AlertmanagerReceiver}; a firing alert's {@code endsAt} is
- * Alertmanager's zero time.
+ * Alertmanager's zero time. An SLO labelled {@code openslo_alert_when_resolved="false"} (OpenSLO
+ * {@code alertWhenResolved: false}) gets no resolved message, as with Alertmanager's
+ * {@code send_resolved: false}.
  */
 public final class WebhookReceiver implements Receiver {
 
@@ -41,6 +44,11 @@ public final class WebhookReceiver implements Receiver {
 
     @Override
     public Attempt deliver(final AlertTransition t, final Instant now) {
+        if (!AlertPayloads.firing(t) && t.labels() != null
+                && "false".equals(t.labels().get(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED))) {
+            // OpenSLO alertWhenResolved: false, as Alertmanager's send_resolved: false: nothing to post
+            return Attempt.ACCEPTED;
+        }
         final Instant wall = now.truncatedTo(ChronoUnit.MILLIS);
         final Instant starts = AlertPayloads.startsAt(t, wall);
         try {

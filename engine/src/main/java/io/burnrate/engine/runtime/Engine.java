@@ -7,6 +7,7 @@ import io.burnrate.engine.http.StatusServer;
 import io.burnrate.engine.topology.BurnRateTopology;
 import io.burnrate.engine.topology.EngineConfig;
 import io.burnrate.engine.topology.ErrorHandlers;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
@@ -31,6 +32,8 @@ public final class Engine implements AutoCloseable {
     private final KafkaStreams streams;
     private final BurnRateTopology.Built built;
     private StatusServer http;
+    private EngineMetrics metrics;
+    private String baseUrl;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private SloDeadLetters sloDeadLetters;
     private volatile Throwable failure;
@@ -57,7 +60,9 @@ public final class Engine implements AutoCloseable {
         final EngineMetrics metrics = new EngineMetrics(engine.built,
                 settings.sloMetricLabels()).bind(engine.streams);
         engine.http = http.start(engine.streams, engine.built, metrics, settings.advertisedHost());
+        engine.metrics = metrics;
         final String base = http.scheme() + "://" + settings.advertisedHost() + ":" + http.port();
+        engine.baseUrl = base;
         LOG.info("status page {}/ , metrics {}/metrics , API {}/api/v1/slos", base, base, base);
         return engine;
     }
@@ -84,6 +89,16 @@ public final class Engine implements AutoCloseable {
         }
         return StatusServer.bind(settings.get(Settings.HTTP_BIND), settings.intValue(Settings.HTTP_PORT), limits,
                 HttpSecurity.from(settings::get));
+    }
+
+    /** The registry {@code /metrics} serves (others may add meters to it), or null when the HTTP server is off. */
+    public PrometheusMeterRegistry metricsRegistry() {
+        return metrics == null ? null : metrics.registry();
+    }
+
+    /** {@code http(s)://<advertised host>:<port>} of the status page, or null when the HTTP server is off. */
+    public String statusUrl() {
+        return baseUrl;
     }
 
     /** The HTTP server's port, or -1 when it is off. */

@@ -54,4 +54,21 @@ class ForwardCommandTest {
         assertThat(r.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
         assertThat(r.err()).contains("forward.pagerduty.routing.key.file: " + dir.resolve("absent") + " does not exist");
     }
+
+    @Test
+    void shouldCheckRunsReceiversBeforeStartingAnything() {
+        // run --alertmanager: the forwarder inside the engine's process; a bad receiver is exit 2 before any broker
+        final Cli.Run bad = Cli.run("run", "-b", "127.0.0.1:1", "--http-port", "-1", "--alertmanager", "notaurl");
+        assertThat(bad.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(bad.err()).contains("burnrate run: forward.alertmanager.urls: 'notaurl' is not a URL");
+        final Cli.Run key = Cli.run("run", "-b", "127.0.0.1:1", "--http-port", "-1", "--pagerduty-routing-key-file",
+                dir.resolve("absent").toString());
+        assertThat(key.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(key.err()).contains("burnrate run: forward.pagerduty.routing.key.file: " + dir.resolve("absent")
+                + " does not exist");
+        final Cli.Run secret = Cli.run("run", "-b", "127.0.0.1:1", "--http-port", "-1", "--set",
+                "forward.pagerduty.routing.key=TOPSECRET123");
+        assertThat(secret.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(secret.err()).contains("secrets are not taken from the command line").doesNotContain("TOPSECRET123");
+    }
 }

@@ -107,6 +107,44 @@ class SloConvertImportTest {
     }
 
     @Test
+    void shouldWriteTheThresholdsAnOpenSloFileGaveNotTheirRoundingNoise() throws Exception {
+        final Path openSlo = Files.writeString(dir.resolve("month.yaml"), """
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: {name: checkout}
+                spec:
+                  service: checkout
+                  indicator:
+                    metadata: {name: errors}
+                    spec:
+                      ratioMetric:
+                        bad: {metricSource: {type: burnrate, spec: {status: 500-599}}}
+                        total: {metricSource: {type: burnrate, spec: {service: checkout}}}
+                  timeWindow: [{duration: 1M, isRolling: false, calendar: {startTime: "2024-01-01 00:00:00", timeZone: UTC}}]
+                  budgetingMethod: Occurrences
+                  objectives: [{target: 0.999}]
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: burn}
+                      spec:
+                        conditions:
+                          - {kind: AlertCondition, metadata: {name: fast}, spec: {severity: page,
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}}}
+                          - {kind: AlertCondition, metadata: {name: slow}, spec: {severity: ticket,
+                              condition: {kind: burnrate, op: gt, threshold: 1, lookbackWindow: 3d}}}
+                """);
+        final Cli.Run to = Cli.run("slo", "convert", "--to", "openslo", openSlo.toString());
+        assertThat(to.code()).as(to.err()).isZero();
+        // stored as budget shares of the nominal 31-day month (744 h), to 12 significant digits:
+        // 14.4 x 1 / 744 x 100 = 1.93548387097 %, 1 x 72 / 744 x 100 = 9.67741935484 %; their exact burn rates
+        // are 14.4000000000168 and 1.000000000000133, but 14.4 and 1 read back to the very same shares
+        assertThat(to.out()).contains("threshold: 14.4\n").contains("threshold: 1\n")
+                .doesNotContain("14.40000").doesNotContain("1.0000");
+        final Path back = Files.writeString(dir.resolve("back.yaml"), to.out());
+        assertThat(equivalent(back)).isEqualTo(equivalent(openSlo));
+    }
+
+    @Test
     void shouldValidateOpenSloFilesAndReportEveryRefusal() {
         final Cli.Run ok = Cli.run("slo", "validate", "src/test/resources/openslo/burnrate/search-latency.yaml");
         assertThat(ok.code()).as(ok.err()).isZero();
@@ -175,5 +213,71 @@ class SloConvertImportTest {
         final Cli.Run run = Cli.run("slo", "import", "sloth", "src/test/resources/sloth/translatable.yml",
                 "--map", "cluster=ignore", "--map", "handler=attributes.route", "--slo-period", "7d");
         assertThat(run.out()).contains("attributes.route: /pay").doesNotContain("cluster").contains("window: 7d");
+    }
+
+    @Test
+    void shouldSayWhereASlothFileIsNotValidYaml() throws Exception {
+        // the flow sequence opened on line 5 never closes: the parser stops at the end, line 6 column 1
+        final Path bad = Files.writeString(dir.resolve("bad.yml"),
+                "version: \"prometheus/v1\"\nservice: x\nslos:\n  - name: a\n    objective: [1\n");
+        final Cli.Run r = Cli.run("slo", "import", "sloth", bad.toString());
+        assertThat(r.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(r.err()).contains("burnrate slo import sloth: bad.yml: not valid YAML at line 6, column 1: expected ',' "
+                + "or ']', but got <stream end>");
+    }
+
+    @Test
+    void shouldLoadSlothAlertWindowsFromAFileOfTheirOwn() throws Exception {
+        final Path windows = Files.writeString(dir.resolve("windows.yaml"), Files.readString(
+                Path.of("src/test/resources/sloth/7d.yaml")).replace("kind: AlertWindows\n",
+                "kind: AlertWindows\nmetadata: {name: one-week}\n"));
+        final Path slos = Files.writeString(dir.resolve("slos.yaml"), """
+                apiVersion: burnrate/v1
+                kind: SLO
+                metadata: {name: checkout}
+                spec:
+                  service: checkout
+                  indicator: {availability: {}}
+                  objective: 99.9
+                  window: 7d
+                  alerting: {policy: one-week}
+                ---
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: {name: search, annotations: {burnrate.io/alert-policy: one-week}}
+                spec:
+                  service: search
+                  indicator:
+                    metadata: {name: errors}
+                    spec:
+                      ratioMetric:
+                        bad: {metricSource: {type: burnrate, spec: {status: 500-599}}}
+                        total: {metricSource: {type: burnrate, spec: {service: search}}}
+                  timeWindow: [{duration: 7d, isRolling: true}]
+                  budgetingMethod: Occurrences
+                  objectives: [{target: 0.999}]
+                """);
+        final Cli.Run ok = Cli.run("slo", "validate", "--alert-windows", windows.toString(), slos.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        // Sloth's factors over the 7d period (168 h): 0.08 x 168 / 1 = 13.44, 0.125 x 168 / 6 = 3.5,
+        // 0.20 x 168 / 24 = 1.4, 0.42 x 168 / 72 = 0.98, for both SLOs
+        assertThat(ok.out().lines().filter(l -> l.contains("burn rate >")).map(String::trim).toList()).containsExactly(
+                "page-1h-5m       burn rate > 13.44 over 1h and 5m", "page-6h-30m      burn rate > 3.5 over 6h and 30m",
+                "ticket-1d-2h     burn rate > 1.4 over 1d and 2h", "ticket-3d-6h     burn rate > 0.98 over 3d and 6h",
+                "page-1h-5m       burn rate > 13.44 over 1h and 5m", "page-6h-30m      burn rate > 3.5 over 6h and 30m",
+                "ticket-1d-2h     burn rate > 1.4 over 1d and 2h", "ticket-3d-6h     burn rate > 0.98 over 3d and 6h");
+        // the document that goes to the topic stands alone: the windows are inlined
+        final Cli.Run converted = Cli.run("slo", "convert", "--to", "burnrate", "--alert-windows", windows.toString(),
+                slos.toString());
+        assertThat(converted.code()).as(converted.err()).isZero();
+        assertThat(converted.out()).doesNotContain("one-week").contains("budgetPercent: 42.0");
+        // without the file the name is unknown; a file with more than catalogues in it is refused
+        final Cli.Run without = Cli.run("slo", "validate", slos.toString());
+        assertThat(without.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(without.err()).contains("one-week");
+        final Cli.Run notOnly = Cli.run("slo", "validate", "--alert-windows", slos.toString(), slos.toString());
+        assertThat(notOnly.code()).isEqualTo(BurnrateCli.UNUSABLE_INPUT);
+        assertThat(notOnly.err()).contains("invalid: slos.yaml (document 1): an alert-windows file holds only Sloth "
+                + "AlertWindows documents");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.slo.openslo.OpenSloReader;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -115,6 +116,34 @@ class ReceiversTest {
     }
 
     @Test
+    void shouldGiveEveryAlertToEachAlertmanagerOfAnHaPairWhileOneIsDown() throws Exception {
+        final RecordingServer a = server(200);
+        final RecordingServer b = server(503);
+        final ForwardConfig c = config(Map.of(ForwardConfig.ALERTMANAGER_URLS, a.url("") + "," + b.url(""),
+                ForwardConfig.RETRY_ATTEMPTS, "2"));
+        final List<Receiver> receivers = Dispatcher.receivers(c, HttpClient.newHttpClient(), metrics);
+        assertThat(receivers).extracting(Receiver::name).containsExactly("alertmanager-1", "alertmanager-2");
+        try (Dispatcher d = new Dispatcher(receivers, c.retry(), metrics, Clock.fixed(NOW, ZoneOffset.UTC), x -> { },
+                new Random(1))) {
+            // b answers 503 twice (2 attempts) and gives up; a has the alert after its first attempt
+            final List<Dispatcher.Failure> failed = d.deliver(firing());
+            assertThat(failed).extracting(f -> f.receiver().name()).containsExactly("alertmanager-2");
+            assertThat(a.requests()).hasSize(1);
+            assertThat(b.requests()).hasSize(2);
+            // b is back: the next re-send gives it the firing alert it missed, and a gets it again
+            b.answerFromNowOn(200);
+            d.tick();
+            assertThat(a.requests()).hasSize(2);
+            assertThat(b.requests()).hasSize(3);
+            for (final RecordingServer am : List.of(a, b)) {
+                final JsonNode alert = json(am.requests().get(am.requests().size() - 1).body()).get(0);
+                assertThat(alert.get("labels").get("rule").asText()).isEqualTo("page-1h-5m");
+                assertThat(alert.has("endsAt")).isFalse();
+            }
+        }
+    }
+
+    @Test
     void shouldEndAResolvedAlertNowAndResendItWithTheSameEndUntilTheRetentionPasses() throws Exception {
         final RecordingServer am = server(200);
         final AlertmanagerReceiver r = new AlertmanagerReceiver("alertmanager-1", am.url("/"), config(Map.of()), http, metrics);
@@ -184,6 +213,38 @@ class ReceiversTest {
                 + "\"endsAt\":\"2026-03-02T00:30:00Z\","
                 + "\"generatorURL\":\"http://status.example:8080/slos/checkout-availability\","
                 + "\"fingerprint\":\"0123456789abcdef\"}]}"));
+    }
+
+    @Test
+    void shouldSkipTheResolvedWebhookMessageOfAnSloThatSaysAlertWhenResolvedFalse() throws Exception {
+        final RecordingServer hook = server(204);
+        final RecordingServer am = server(200);
+        final ForwardConfig c = config(Map.of());
+        final WebhookReceiver webhook = new WebhookReceiver("webhook-1", hook.url("/hook"), c, http);
+        final AlertmanagerReceiver alertmanager = new AlertmanagerReceiver("alertmanager-1", am.url(""), c, http,
+                new DeliveryMetrics(new SimpleMeterRegistry()));
+        final Map<String, String> labels = new HashMap<>(resolved().labels());
+        labels.put(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED, "false");
+        final AlertTransition f = firing();
+        final AlertTransition r = resolved();
+        final AlertTransition quietFiring = new AlertTransition(f.sloId(), f.service(), f.rule(), f.severity(), f.state(),
+                f.at(), f.startsAt(), f.endsAt(), f.longWindow(), f.shortWindow(), f.burnRateLong(), f.burnRateShort(),
+                f.threshold(), f.objective(), f.errorBudgetRemaining(), f.timeToExhaustion(), labels, f.annotations(),
+                f.fingerprint());
+        final AlertTransition quietResolve = new AlertTransition(r.sloId(), r.service(), r.rule(), r.severity(), r.state(),
+                r.at(), r.startsAt(), r.endsAt(), r.longWindow(), r.shortWindow(), r.burnRateLong(), r.burnRateShort(),
+                r.threshold(), r.objective(), r.errorBudgetRemaining(), r.timeToExhaustion(), labels, r.annotations(),
+                r.fingerprint());
+        // the firing message goes out; the resolve is accepted without a request (as send_resolved: false)
+        assertThat(webhook.deliver(quietFiring, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        assertThat(webhook.deliver(quietResolve, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        assertThat(hook.requests()).hasSize(1);
+        assertThat(json(hook.requests().get(0).body()).get("status").asText()).isEqualTo("firing");
+        // Alertmanager still gets the resolve (the alert must end), with the label to route it by
+        assertThat(alertmanager.deliver(quietResolve, NOW).result()).isEqualTo(Receiver.Result.ACCEPTED);
+        final JsonNode alert = json(am.requests().get(0).body()).get(0);
+        assertThat(alert.get("endsAt").asText()).isEqualTo("2026-03-02T00:30:00Z");
+        assertThat(alert.get("labels").get("openslo_alert_when_resolved").asText()).isEqualTo("false");
     }
 
     @Test
@@ -311,6 +372,16 @@ class ReceiversTest {
         assertThat(c.pagerDutyRoutingKey()).isEqualTo("TOPSECRETKEY");
         assertThat(c.pagerDutyUrl().toString()).isEqualTo("https://events.pagerduty.com/v2/enqueue");
         assertThat(c.toString()).doesNotContain("TOPSECRETKEY").contains("routing key set");
+    }
+
+    @Test
+    void shouldLogWebhookUrlsWithoutTheirPathWhichOftenHoldsAToken() throws Exception {
+        // chat webhooks carry their credential in the path (https://hooks.example/services/T0/B0/SECRETTOKEN)
+        final ForwardConfig c = ForwardConfig.from(Map.of(ForwardConfig.WEBHOOK_URLS,
+                "https://hooks.example/services/T0/B0/SECRETTOKEN?token=QUERYSECRET, http://bot:8080")::get, "burnrate.alerts");
+        assertThat(c.webhooks()).hasSize(2);
+        assertThat(c.toString()).doesNotContain("SECRETTOKEN").doesNotContain("QUERYSECRET")
+                .contains("webhook [https://hooks.example/..., http://bot:8080]");
     }
 
     @Test

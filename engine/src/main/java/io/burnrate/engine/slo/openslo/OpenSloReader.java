@@ -53,6 +53,13 @@ public final class OpenSloReader {
     public static final String ANNOTATION_BUDGET_THRESHOLDS = "burnrate.io/budget-thresholds";
     /** The label the notification targets of an SLO's alert policies go into, comma-separated. */
     public static final String LABEL_NOTIFICATION_TARGET = "openslo_notification_target";
+    /**
+     * Set to {@code "false"} on an SLO whose alert policies say {@code alertWhenResolved: false}:
+     * the resolve is still published (the alert must end), and receivers do not notify on it
+     * (webhooks get no resolved message; route Alertmanager alerts with this label to a receiver
+     * with {@code send_resolved: false}).
+     */
+    public static final String LABEL_ALERT_WHEN_RESOLVED = "openslo_alert_when_resolved";
     /** The short window of a condition is its lookback window divided by this (SRE Workbook: 1h / 5m). */
     public static final int SHORT_WINDOW_DIVISOR = 12;
 
@@ -138,7 +145,7 @@ public final class OpenSloReader {
         }
         for (final Source s : byKind.getOrDefault("AlertPolicy", Map.of()).values()) {
             if (visited.add(s.doc())) {
-                policy(s.doc(), "", null, new ArrayList<>(), new LinkedHashSet<>(), s.where());
+                policy(s.doc(), "", null, new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashSet<>(), s.where());
             }
         }
         for (final Source s : byKind.getOrDefault("AlertCondition", Map.of()).values()) {
@@ -796,15 +803,22 @@ public final class OpenSloReader {
             }
             final List<AlertWindow> windows = new ArrayList<>();
             final Set<String> targets = new LinkedHashSet<>();
+            final Set<Boolean> whenResolved = new LinkedHashSet<>();
             final int before = problems.size();
             for (int i = 0; i < policies.size(); i++) {
-                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, targets, prefix);
+                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, targets, whenResolved, prefix);
             }
             if (sloWindow != null && windows.isEmpty() && problems.size() == before) {
                 problems.add(prefix + ": spec.alertPolicies: no condition to evaluate");
             }
             out.set("policy", windowsNode(windows));
             addLabel(labels, LABEL_NOTIFICATION_TARGET, targets, prefix);
+            if (whenResolved.size() > 1) {
+                problems.add(prefix + ": spec.alertPolicies: set alertWhenResolved alike on every policy of the SLO (it "
+                        + "becomes the label " + LABEL_ALERT_WHEN_RESOLVED + " of all its alerts)");
+            } else if (whenResolved.contains(Boolean.FALSE)) {
+                addLabel(labels, LABEL_ALERT_WHEN_RESOLVED, Set.of("false"), prefix);
+            }
         }
         final JsonNode min = annotations.path(ANNOTATION_MIN_EVENTS);
         if (!min.isMissingNode()) {
@@ -833,7 +847,7 @@ public final class OpenSloReader {
     }
 
     private void policy(final JsonNode item, final String path, final Duration sloWindow, final List<AlertWindow> windows,
-                        final Set<String> targets, final String prefix) {
+                        final Set<String> targets, final Set<Boolean> whenResolved, final String prefix) {
         final Resolved p = resolve(item, "alertPolicyRef", "AlertPolicy", path, prefix);
         if (p == null) {
             return;
@@ -846,10 +860,11 @@ public final class OpenSloReader {
             problems.add(pp + ": spec.alertWhenNoData: true is not supported: burnrate never alerts on missing data (a "
                     + "window without events burns no budget); remove it or set it to false");
         }
-        if (!spec.path("alertWhenResolved").asBoolean(true)) {
-            problems.add(pp + ": spec.alertWhenResolved: false is not supported: burnrate always publishes the resolve "
-                    + "(routers need it to close the alert); drop resolved notifications in the receiver instead (e.g. "
-                    + "Alertmanager send_resolved: false), or remove it");
+        final JsonNode resolved = spec.path("alertWhenResolved");
+        if (!resolved.isMissingNode() && !resolved.isNull() && !resolved.isBoolean()) {
+            problems.add(pp + ": spec.alertWhenResolved: must be true or false, not " + resolved);
+        } else if (resolved.isBoolean()) {
+            whenResolved.add(resolved.asBoolean());
         }
         if (!spec.path("alertWhenBreaching").asBoolean(true)) {
             problems.add(pp + ": spec.alertWhenBreaching: false leaves nothing burnrate evaluates (it alerts on budget "
@@ -894,10 +909,11 @@ public final class OpenSloReader {
         }
         allowOnly(cond, "spec.condition.", cp, "kind", "op", "threshold", "lookbackWindow", "alertAfter");
         final int before = problems.size();
-        if (!"burnrate".equals(cond.path("kind").asText())) {
+        // the spec: kind "defaults to burnrate"; its own examples give no op (a burn-rate alert fires above the threshold)
+        if (cond.has("kind") && !"burnrate".equals(cond.path("kind").asText())) {
             problems.add(cp + ": spec.condition.kind: must be burnrate, not " + cond.path("kind"));
         }
-        if (!"gt".equals(cond.path("op").asText())) {
+        if (cond.has("op") && !"gt".equals(cond.path("op").asText())) {
             problems.add(cp + ": spec.condition.op: must be gt (the alert fires while the burn rate exceeds the "
                     + "threshold), not " + cond.path("op"));
         }

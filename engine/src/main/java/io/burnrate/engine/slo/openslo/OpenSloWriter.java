@@ -13,6 +13,7 @@ import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.engine.slo.SloSpec;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,12 +196,29 @@ public final class OpenSloWriter {
             final ObjectNode cs = c.putObject("spec");
             cs.put("severity", w.severity().wire());
             final ObjectNode cond = cs.putObject("condition").put("kind", "burnrate").put("op", "gt")
-                    .put("threshold", w.threshold(spec.window()))
+                    .put("threshold", threshold(w, spec.window()))
                     .put("lookbackWindow", Durations.format(w.longWindow()));
             if (!w.alertAfter().isZero()) {
                 cond.put("alertAfter", Durations.format(w.alertAfter()));
             }
         }
         return p;
+    }
+
+    /**
+     * The condition threshold for {@code w}: the shortest decimal that {@link OpenSloReader}
+     * reads back to the rule's own budget share. The exact burn rate of a stored share is
+     * rarely short (1.93548387097 % of a 31-day month over 1h is 14.4000000000168), and the
+     * reader rounds the share to 12 significant digits, so 14.4 reads back to the same rule.
+     */
+    static BigDecimal threshold(final AlertWindow w, final Duration sloWindow) {
+        final BigDecimal exact = new BigDecimal(w.threshold(sloWindow));
+        for (int digits = 1; digits <= 17; digits++) {
+            final BigDecimal t = exact.round(new MathContext(digits)).stripTrailingZeros();
+            if (OpenSloReader.budgetPercent(t, w.longWindow(), sloWindow).doubleValue() == w.budgetPercent()) {
+                return t.scale() < 0 ? t.setScale(0) : t;
+            }
+        }
+        return BigDecimal.valueOf(w.threshold(sloWindow));
     }
 }

@@ -39,6 +39,15 @@ public final class MixedDocuments {
 
     /** Splits, converts and inlines; problems (of OpenSLO and Sloth documents) go to {@code problems}. */
     public static Read expand(final List<JsonNode> docs, final String source, final List<String> problems) {
+        return expand(docs, source, problems, Map.of());
+    }
+
+    /**
+     * {@link #expand(List, String, List)} where SLOs may also name the policies of
+     * {@code alertWindows} (the Sloth catalogues of other files), by name as the file's own.
+     */
+    public static Read expand(final List<JsonNode> docs, final String source, final List<String> problems,
+                              final Map<String, AlertPolicies.Policy> alertWindows) {
         final List<Entry> flat = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) {
             final JsonNode d = docs.get(i);
@@ -50,13 +59,16 @@ public final class MixedDocuments {
                 flat.add(new Entry(d, source + " (document " + (i + 1) + ")"));
             }
         }
-        final Map<String, AlertPolicies.Policy> policies = new LinkedHashMap<>();
+        final Map<String, AlertPolicies.Policy> policies = new LinkedHashMap<>(alertWindows);
         final List<OpenSloReader.Source> openSlo = new ArrayList<>();
         for (final Entry e : flat) {
             if (SlothAlertWindows.is(e.document())) {
                 final AlertPolicies.Policy p = guarded(() -> SlothAlertWindows.read(e.document(), e.where(), problems),
                         e.where() + ": AlertWindows", problems);
-                if (p != null && policies.put(p.name(), p) != null) {
+                if (p != null && alertWindows.containsKey(p.name())) {
+                    problems.add(e.where() + ": AlertWindows '" + p.name() + "': an --alert-windows file defines this "
+                            + "name too (give one of them another metadata.name)");
+                } else if (p != null && policies.put(p.name(), p) != null) {
                     problems.add(e.where() + ": AlertWindows '" + p.name() + "': an earlier AlertWindows document has this "
                             + "name (give each metadata.name)");
                 }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
+import io.burnrate.engine.slo.sloth.SlothAlertWindows;
 import io.burnrate.schemas.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +53,50 @@ public final class SloDocumentReader {
     /** Reads a YAML (or JSON) file of one or more documents, refusing it past {@code limits}. */
     public static List<Document> readFile(final Path file, final SloLimits limits, final Converter converter)
             throws SloValidationException, IOException {
+        return readFile(file, limits, converter, Map.of());
+    }
+
+    /**
+     * Reads a file of SLO documents whose SLOs may also name the alert policies in
+     * {@code alertWindows} (Sloth catalogues of other files: {@link #readAlertWindows}).
+     */
+    public static List<Document> readFile(final Path file, final SloLimits limits, final Converter converter,
+                                          final Map<String, AlertPolicies.Policy> alertWindows)
+            throws SloValidationException, IOException {
         final String source = file.getFileName().toString();
+        return readYaml(text(file, source, limits), source, limits, converter, alertWindows);
+    }
+
+    /**
+     * Reads a file that holds only Sloth {@code AlertWindows} catalogues (Sloth's
+     * {@code --slo-period-windows-path} files) as named alert policies, checked as in an SLO file.
+     */
+    public static Map<String, AlertPolicies.Policy> readAlertWindows(final Path file, final SloLimits limits)
+            throws SloValidationException, IOException {
+        final String source = file.getFileName().toString();
+        final List<JsonNode> docs = documents(text(file, source, limits), source, limits);
+        final List<String> problems = new ArrayList<>();
+        final MixedDocuments.Read read = MixedDocuments.expand(docs, source, problems, Map.of());
+        for (final MixedDocuments.Entry e : read.slos()) {
+            problems.add(e.where() + ": an alert-windows file holds only Sloth AlertWindows documents (apiVersion: "
+                    + SlothAlertWindows.API_VERSION + ", kind: " + SlothAlertWindows.KIND + "); put SLOs in the SLO file");
+        }
+        if (read.policies().isEmpty() && problems.isEmpty()) {
+            problems.add(source + ": contains no AlertWindows document");
+        }
+        if (!problems.isEmpty()) {
+            throw new SloValidationException(problems);
+        }
+        return read.policies();
+    }
+
+    private static String text(final Path file, final String source, final SloLimits limits)
+            throws SloValidationException, IOException {
         final long size = Files.size(file);
         if (size > limits.maxFileBytes()) {
             throw new SloValidationException(List.of(tooLarge(source, size, limits)));
         }
-        return readYaml(Files.readString(file, StandardCharsets.UTF_8), source, limits, converter);
+        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     /**
@@ -65,6 +105,22 @@ public final class SloDocumentReader {
      */
     public static List<Document> readYaml(final String text, final String source, final SloLimits limits,
                                           final Converter converter) throws SloValidationException {
+        return readYaml(text, source, limits, converter, Map.of());
+    }
+
+    /** {@link #readYaml(String, String, SloLimits, Converter)} with the alert policies of other files. */
+    public static List<Document> readYaml(final String text, final String source, final SloLimits limits,
+                                          final Converter converter, final Map<String, AlertPolicies.Policy> alertWindows)
+            throws SloValidationException {
+        final List<JsonNode> docs = documents(text, source, limits);
+        final List<String> problems = new ArrayList<>();
+        final MixedDocuments.Read mixed = MixedDocuments.expand(docs, source, problems, alertWindows);
+        return convert(mixed, source, limits, converter, problems);
+    }
+
+    /** The document trees of YAML text, after the size and structural checks. */
+    private static List<JsonNode> documents(final String text, final String source, final SloLimits limits)
+            throws SloValidationException {
         final long bytes = utf8Length(text);
         if (bytes > limits.maxFileBytes()) {
             throw new SloValidationException(List.of(tooLarge(source, bytes, limits)));
@@ -92,8 +148,12 @@ public final class SloDocumentReader {
         if (docs.isEmpty()) {
             throw new SloValidationException(List.of(source + ": contains no SLO document"));
         }
-        final List<String> problems = new ArrayList<>();
-        final MixedDocuments.Read mixed = MixedDocuments.expand(docs, source, problems);
+        return docs;
+    }
+
+    private static List<Document> convert(final MixedDocuments.Read mixed, final String source, final SloLimits limits,
+                                          final Converter converter, final List<String> problems)
+            throws SloValidationException {
         final List<Document> read = new ArrayList<>();
         final Map<String, String> seen = new HashMap<>();
         for (int i = 0; i < mixed.slos().size() && problems.size() <= YamlGuard.MAX_PROBLEMS; i++) {

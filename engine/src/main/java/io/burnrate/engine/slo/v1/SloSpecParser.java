@@ -2,6 +2,7 @@ package io.burnrate.engine.slo.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.SloLimits;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads {@code apiVersion: burnrate/v1, kind: SLO} documents (YAML, several per file
@@ -42,6 +44,22 @@ public final class SloSpecParser {
     public static List<Parsed> parseFile(final Path file, final SloLimits limits)
             throws SloValidationException, IOException {
         return parsed(SloDocumentReader.readFile(file, limits, V1Reader::toSpec));
+    }
+
+    /**
+     * Reads a file of SLO documents whose SLOs may also name the alert policies of
+     * {@code alertWindows} ({@link #alertWindows}: Sloth catalogues in files of their own).
+     */
+    public static List<Parsed> parseFile(final Path file, final SloLimits limits,
+                                         final Map<String, AlertPolicies.Policy> alertWindows)
+            throws SloValidationException, IOException {
+        return parsed(SloDocumentReader.readFile(file, limits, V1Reader::toSpec, alertWindows));
+    }
+
+    /** The Sloth {@code AlertWindows} catalogues of a file that holds only those, by policy name. */
+    public static Map<String, AlertPolicies.Policy> alertWindows(final Path file, final SloLimits limits)
+            throws SloValidationException, IOException {
+        return SloDocumentReader.readAlertWindows(file, limits);
     }
 
     /** Reads YAML text with one or more documents; {@code source} names it in errors. */

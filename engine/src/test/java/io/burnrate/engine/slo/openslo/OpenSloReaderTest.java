@@ -2,6 +2,7 @@ package io.burnrate.engine.slo.openslo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
@@ -128,7 +129,6 @@ class OpenSloReaderTest {
                       metadata: {name: pager}
                       spec:
                         alertWhenNoData: true
-                        alertWhenResolved: false
                         conditions:
                           - kind: AlertCondition
                             metadata: {name: fast}
@@ -138,8 +138,68 @@ class OpenSloReaderTest {
                 """));
         final String at = "t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': ";
         assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
-                .anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenResolved: false is not supported"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    /**
+     * The OpenSLO spec's own AlertPolicy examples say {@code alertWhenResolved: false}: the SLO's
+     * alerts carry {@code openslo_alert_when_resolved="false"} (receivers skip the resolve
+     * notification); two policies of one SLO that disagree are refused.
+     */
+    @Test
+    void shouldCarryAlertWhenResolvedFalseAsALabel() throws Exception {
+        final String policy = """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        alertWhenBreaching: true
+                        alertWhenResolved: false
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}
+                """;
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, policy), "t.yaml").get(0).spec();
+        assertThat(s.labels()).containsEntry(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED, "false");
+        final SloSpec plain = SloSpecParser.parseYaml(slo(RATIO, policy.replace("alertWhenResolved: false",
+                "alertWhenResolved: true")), "t.yaml").get(0).spec();
+        assertThat(plain.labels()).doesNotContainKey(OpenSloReader.LABEL_ALERT_WHEN_RESOLVED);
+        final String second = policy.substring(policy.indexOf("    - kind: AlertPolicy")).replace("name: pager", "name: other")
+                .replace("name: fast", "name: slow").replace("alertWhenResolved: false", "alertWhenResolved: true")
+                .replace("lookbackWindow: 1h", "lookbackWindow: 6h").replace("threshold: 14.4", "threshold: 6");
+        assertThat(problems(slo(RATIO, policy + second))).anySatisfy(x -> assertThat(x).startsWith(
+                "t.yaml (document 1): OpenSLO SLO 'checkout': spec.alertPolicies: set alertWhenResolved alike on every "
+                        + "policy of the SLO"));
+    }
+
+    /**
+     * The spec's own AlertCondition example (README, v1) has neither op nor kind ("kind defaults
+     * to burnrate"): it reads as op gt. 2 over 1h of the 30-day window spends 2 x 1 / 720 x 100 =
+     * 0.277777777778 % (12 significant digits), back to the threshold 2.
+     */
+    @Test
+    void shouldReadTheSpecsOwnConditionWithoutOpOrKind() throws Exception {
+        final SloSpec s = SloSpecParser.parseYaml(slo(RATIO, """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: AlertPolicy}
+                      spec:
+                        alertWhenBreaching: true
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: cpu-usage-breach}
+                            spec:
+                              severity: page
+                              condition: {threshold: 2, lookbackWindow: 1h, alertAfter: 5m}
+                """), "t.yaml").get(0).spec();
+        assertThat(s.alerts()).hasSize(1);
+        assertThat(s.alerts().get(0).budgetPercent()).isEqualTo(0.277777777778);
+        assertThat(s.alerts().get(0).ruleName()).isEqualTo("page-1h-5m");
+        assertThat(s.alerts().get(0).alertAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.alerts().get(0).threshold(s.window())).isCloseTo(2.0, within(1e-9));
     }
 
     /** RatioTimeslices with the objective's timeSliceWindow; a timeSliceTarget is refused (it has none). */
