@@ -292,8 +292,9 @@ final class BenchCommand {
                 description = "time between incident starts (default ${DEFAULT-VALUE})")
         String spacing;
 
-        @Option(names = "--incident-duration", paramLabel = "DURATION", defaultValue = "1s",
-                description = "(default ${DEFAULT-VALUE})")
+        @Option(names = "--incident-duration", paramLabel = "DURATION", defaultValue = "auto",
+                description = "how long each incident lasts (default ${DEFAULT-VALUE}: the shortest whole seconds that "
+                        + "burn twice the fastest page's share of the service's traffic so far, 5s with the defaults)")
         String incidentDuration;
 
         @Option(names = "--incident-error-rate", paramLabel = "F", defaultValue = "0.5",
@@ -309,7 +310,7 @@ final class BenchCommand {
             o.rateFraction = rateFraction;
             o.warmup = Durations.parse(warmup);
             o.spacing = Durations.parse(spacing);
-            o.incidentDuration = Durations.parse(incidentDuration);
+            o.incidentDuration = "auto".equals(incidentDuration) ? null : Durations.parse(incidentDuration);
             o.incidentErrorRate = incidentErrorRate;
             o.baselineErrorRate = baselineErrorRate;
             return o;

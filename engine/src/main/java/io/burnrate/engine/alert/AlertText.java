@@ -2,6 +2,7 @@ package io.burnrate.engine.alert;
 
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
 import java.time.Duration;
@@ -32,6 +33,28 @@ public final class AlertText {
                 + fmt(burnLong) + "x over " + Durations.format(w.longWindow()) + " (threshold " + fmt(threshold) + "x); "
                 + fmt(consumedPercent) + "% of the budget spent since it started"
                 + (fired ? exhaustion(at, timeToExhaustion, "this rate") : "");
+    }
+
+    /**
+     * A no-data rule's summary, e.g. {@code api: ticket-nodata-30m firing, no requests for
+     * 30m (OpenSLO alertWhenNoData)}; resolved: {@code requests again}.
+     */
+    public static String noDataSummary(final SloSpec spec, final NoDataAlert n, final boolean fired, final Instant at) {
+        return spec.id() + ": " + n.ruleName() + (fired ? " firing, no requests for " + Durations.format(n.after())
+                + " (the service may be down or its telemetry lost; no-data alert)"
+                : " resolved, requests again at " + at.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** A no-data rule's description: the SLO, how long without requests, the budget left. */
+    public static String noDataDescription(final SloSpec spec, final NoDataAlert n, final boolean fired,
+                                           final Instant since, final double remaining, final Instant at) {
+        return "SLO " + spec.id() + " (" + spec.service() + ", objective " + fmt(spec.objective()) + "% over "
+                + (spec.isCalendar() ? "the calendar " + spec.calendar() : Durations.format(spec.window())) + "): "
+                + (fired ? "no request counted in the last " + Durations.format(n.after())
+                        : "requests counted again after no data since " + (since == null ? "?" : since
+                        .truncatedTo(ChronoUnit.SECONDS)))
+                + "; a window without requests burns no error budget, so burn-rate rules stay silent; "
+                + fmt(remaining * 100) + "% of the error budget left.";
     }
 
     /**

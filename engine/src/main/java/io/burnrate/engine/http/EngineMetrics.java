@@ -3,6 +3,7 @@ package io.burnrate.engine.http;
 import io.burnrate.engine.monitor.StatusBoard;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.topology.BurnRateTopology;
@@ -250,6 +251,13 @@ public final class EngineMetrics {
             // a calendar SLO's snapshot window is the current period's length
             meters.add(gauge("burnrate_slo_alert_threshold", "burn rate both windows of the rule must exceed", tags,
                     s -> rule.threshold(s.window()), id));
+        }
+        for (final NoDataAlert rule : spec.noData()) {
+            // no threshold series: a no-data rule fires on no requests, not on a burn rate
+            final Tags tags = base.and("rule", rule.ruleName()).and("severity", rule.severity().wire());
+            final String name = rule.ruleName();
+            meters.add(gauge("burnrate_slo_alert_firing", "1 while the alert rule fires, else 0", tags,
+                    s -> s.firing().contains(name) ? 1 : 0, id));
         }
         return meters;
     }

@@ -14,6 +14,7 @@ import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.CompliancePeriod;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.Grace;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
@@ -93,8 +94,32 @@ public final class SloMonitor {
     public static final Duration DEFAULT_GRACE = Grace.DEFAULT;
 
     /** One alert rule with everything precomputed. */
-    private record Rule(AlertWindow window, String name, double threshold, int longIdx, int shortIdx,
+    /**
+     * A burn-rate rule ({@code window} set) or a no-data rule ({@code noData} set: its long
+     * and short window are both {@code after}; its threshold is 0).
+     */
+    private record Rule(AlertWindow window, NoDataAlert noData, String name, double threshold, int longIdx, int shortIdx,
                         String fingerprint) {
+
+        boolean isNoData() {
+            return noData != null;
+        }
+
+        Severity severity() {
+            return noData != null ? noData.severity() : window.severity();
+        }
+
+        Duration longWindow() {
+            return noData != null ? noData.after() : window.longWindow();
+        }
+
+        Duration shortWindow() {
+            return noData != null ? noData.after() : window.shortWindow();
+        }
+
+        Duration alertAfter() {
+            return noData != null ? Duration.ZERO : window.alertAfter();
+        }
     }
 
     public SloMonitor(final SloSpec spec) {
@@ -115,25 +140,35 @@ public final class SloMonitor {
         this.errorBudget = spec.errorBudget();
         this.counts = counts;
         final BucketLayout layout = counts.layout();
-        this.rules = new Rule[spec.alerts().size()];
+        final int burnRules = spec.alerts().size();
+        this.rules = new Rule[burnRules + spec.noData().size()];
         this.machines = new AlertStateMachine[rules.length];
         int shortestLong = -1;
         for (int i = 0; i < rules.length; i++) {
-            final AlertWindow w = spec.alerts().get(i);
-            rules[i] = new Rule(w, w.ruleName(), w.threshold(spec.window()), layout.indexOf(w.longWindow()),
-                    layout.indexOf(w.shortWindow()), fingerprint(spec.id(), w.ruleName()));
-            final AlertStateMachine kept = carried == null ? null : carried.get(w.ruleName());
-            final long hold = w.alertAfter().toMillis();
+            if (i < burnRules) {
+                final AlertWindow w = spec.alerts().get(i);
+                rules[i] = new Rule(w, null, w.ruleName(), w.threshold(spec.window()), layout.indexOf(w.longWindow()),
+                        layout.indexOf(w.shortWindow()), fingerprint(spec.id(), w.ruleName()));
+                if (shortestLong < 0 || w.longWindow().compareTo(layout.windows().get(shortestLong)) < 0) {
+                    shortestLong = rules[i].longIdx();
+                }
+            } else {
+                // after the burn-rate rules, so the stored rule states of an SLO without them keep their order
+                final NoDataAlert n = spec.noData().get(i - burnRules);
+                final int idx = layout.indexOf(n.after());
+                rules[i] = new Rule(null, n, n.ruleName(), 0, idx, idx, fingerprint(spec.id(), n.ruleName()));
+            }
+            final AlertStateMachine kept = carried == null ? null : carried.get(rules[i].name());
+            final long hold = rules[i].alertAfter().toMillis();
             // a carried machine keeps its state (and a pending wait while the hold is unchanged)
             machines[i] = kept == null ? new AlertStateMachine(hold) : kept.holdMs() == hold ? kept : kept.withHold(hold);
-            if (shortestLong < 0 || w.longWindow().compareTo(layout.windows().get(shortestLong)) < 0) {
-                shortestLong = rules[i].longIdx();
-            }
         }
         this.sloWindow = layout.indexOf(spec.window());
         long shortest = POLICY_HISTORY_DEFAULT.toMillis();
         for (final Rule r : rules) {
-            shortest = Math.min(shortest, r.window().shortWindow().toMillis());
+            if (!r.isNoData()) {
+                shortest = Math.min(shortest, r.shortWindow().toMillis());
+            }
         }
         this.policyHistoryMs = shortest;
         this.ttxWindow = shortestLong < 0 ? sloWindow : shortestLong;
@@ -206,7 +241,7 @@ public final class SloMonitor {
      * time ({@code alertAfter}); a pending wait is not persisted, so after a restart it starts again.
      */
     public void restoreMachine(final int rule, final AlertStateMachine machine) {
-        final long hold = rules[rule].window().alertAfter().toMillis();
+        final long hold = rules[rule].alertAfter().toMillis();
         machines[rule] = machine.holdMs() == hold ? machine : machine.withHold(hold);
         onlyGoodSinceEvaluate = false;
     }
@@ -321,7 +356,7 @@ public final class SloMonitor {
         int tickets = 0;
         for (int i = 0; i < rules.length; i++) {
             if (machines[i].firing()) {
-                if (rules[i].window().severity() == Severity.PAGE) {
+                if (rules[i].severity() == Severity.PAGE) {
                     pages++;
                 } else {
                     tickets++;
@@ -388,10 +423,16 @@ public final class SloMonitor {
             final Rule r = rules[i];
             final double burnLong = burn(r.longIdx());
             final double burnShort = burn(r.shortIdx());
-            final boolean holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
-                    counts.total(r.longIdx()), spec.minEventsPerWindow())
-                    && (machines[i].firing() || !silenced
-                    && (!spec.historyGuard() || hasHistory(r.window().shortWindow().toMillis())));
+            final boolean holds;
+            if (r.isNoData()) {
+                // no request in the last `after` (this monitor has counted some: it exists); silences hold it back
+                holds = counts.total(r.longIdx()) == 0 && (machines[i].firing() || !silenced);
+            } else {
+                holds = AlertStateMachine.conditionHolds(burnLong, burnShort, threshold(i),
+                        counts.total(r.longIdx()), spec.minEventsPerWindow())
+                        && (machines[i].firing() || !silenced
+                        && (!spec.historyGuard() || hasHistory(r.shortWindow().toMillis())));
+            }
             final AlertStateMachine.Transition t = machines[i].step(holds, counts.now());
             if (t != AlertStateMachine.Transition.NONE) {
                 changed = true;
@@ -399,7 +440,8 @@ public final class SloMonitor {
             }
             // a hold time that started: this monitor is due when it ends
             dueAt = Math.min(dueAt, machines[i].pendingUntil());
-            met &= counts.total(r.longIdx()) >= minEvents;
+            // a no-data rule holds only once time has moved (which evaluates again), never on a good request
+            met &= r.isNoData() || counts.total(r.longIdx()) >= minEvents;
         }
         minEventsMet = met;
         onlyGoodSinceEvaluate = true;
@@ -435,6 +477,11 @@ public final class SloMonitor {
         for (final AlertWindow w : newSpec.alerts()) {
             if (sameWindows) {
                 kept.add(w.ruleName());
+            }
+        }
+        for (final NoDataAlert n : newSpec.noData()) {
+            if (sameWindows) {
+                kept.add(n.ruleName());
             }
         }
         for (int i = 0; i < rules.length; i++) {
@@ -635,7 +682,7 @@ public final class SloMonitor {
             currentPeriod = spec.calendar().periodContaining(Instant.ofEpochMilli(counts.now()));
             calendarThresholds = new double[rules.length];
             for (int k = 0; k < rules.length; k++) {
-                calendarThresholds[k] = rules[k].window().threshold(currentPeriod.length());
+                calendarThresholds[k] = rules[k].isNoData() ? 0 : rules[k].window().threshold(currentPeriod.length());
             }
         }
         return currentPeriod;
@@ -643,21 +690,28 @@ public final class SloMonitor {
 
     private AlertTransition transition(final int i, final boolean fired, final double burnLong, final double burnShort) {
         final Rule r = rules[i];
-        compliance.onAlert(r.window().severity(), fired, instant(counts.now()));
+        compliance.onAlert(r.severity(), fired, instant(counts.now()));
         final double threshold = threshold(i);
         final Instant at = instant(counts.now());
         final double remaining = budgetRemaining();
-        final AlertWindow w = r.window();
         final Duration ttx = BurnRate.timeToExhaustion(remaining, burnLong, budgetWindow());
         final double consumed = budgetConsumedPercent(r, machines[i].firingSince());
-        final AlertTransition.Contributors why = fired
-                ? contributors.explain(w.shortWindow(), w.longWindow(), counts.now()) : null;
-        final String summary = AlertText.summary(spec, r.name(), w, fired, burnLong, threshold, consumed, at, ttx);
-        final String description = AlertText.description(spec, w, burnLong, burnShort, threshold, remaining, consumed,
-                at, ttx, why);
-        return new AlertTransition(spec.id(), spec.service(), r.name(), w.severity().wire(),
+        final AlertTransition.Contributors why = fired && !r.isNoData()
+                ? contributors.explain(r.shortWindow(), r.longWindow(), counts.now()) : null;
+        final String summary;
+        final String description;
+        if (r.isNoData()) {
+            summary = AlertText.noDataSummary(spec, r.noData(), fired, at);
+            description = AlertText.noDataDescription(spec, r.noData(), fired, instant(machines[i].firingSince()),
+                    remaining, at);
+        } else {
+            summary = AlertText.summary(spec, r.name(), r.window(), fired, burnLong, threshold, consumed, at, ttx);
+            description = AlertText.description(spec, r.window(), burnLong, burnShort, threshold, remaining, consumed,
+                    at, ttx, why);
+        }
+        return new AlertTransition(spec.id(), spec.service(), r.name(), r.severity().wire(),
                 fired ? AlertTransition.FIRING : AlertTransition.RESOLVED, at, instant(machines[i].firingSince()),
-                fired ? null : at, w.longWindow(), w.shortWindow(), burnLong, burnShort, threshold,
+                fired ? null : at, r.longWindow(), r.shortWindow(), burnLong, burnShort, threshold,
                 spec.objective(), remaining, ttx, consumed, why,
                 spec.labels(), new AlertTransition.Annotations(summary, description, spec.runbook()), r.fingerprint());
     }
@@ -671,13 +725,13 @@ public final class SloMonitor {
     private double budgetConsumedPercent(final Rule r, final long firingSince) {
         final long now = counts.now();
         final long from = (firingSince == WindowedCounts.NO_TIME ? now : Math.min(firingSince, now))
-                - r.window().longWindow().toMillis();
+                - r.longWindow().toMillis();
         final double allowed = counts.total(sloWindow) * errorBudget;
         if (allowed <= 0) {
             return 0;
         }
         final long bad;
-        if (from >= now - r.window().longWindow().toMillis()) {
+        if (from >= now - r.longWindow().toMillis()) {
             bad = counts.bad(r.longIdx());
         } else {
             final List<Duration> windows = counts.layout().windows();

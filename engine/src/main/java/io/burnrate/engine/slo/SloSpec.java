@@ -53,7 +53,8 @@ public record SloSpec(
         BudgetingMethod budgetingMethod,
         List<BudgetAdjustment> budgetAdjustments,
         List<String> explainBy,
-        boolean historyGuard) {
+        boolean historyGuard,
+        List<NoDataAlert> noData) {
 
     /** How many attributes {@code explainBy} may name (each costs a bounded contributor table). */
     public static final int MAX_EXPLAIN_BY = 4;
@@ -90,7 +91,19 @@ public record SloSpec(
                 budgetThresholds, calendar, budgetingMethod, budgetAdjustments, List.of(), historyGuard);
     }
 
+    /** Without no-data alerts. */
+    public SloSpec(final String id, final String service, final Map<String, String> selector, final Indicator indicator,
+                   final double objective, final Duration window, final List<AlertWindow> alerts,
+                   final long minEventsPerWindow, final String runbook, final Map<String, String> labels,
+                   final List<BudgetThreshold> budgetThresholds, final CalendarPeriod calendar,
+                   final BudgetingMethod budgetingMethod, final List<BudgetAdjustment> budgetAdjustments,
+                   final List<String> explainBy, final boolean historyGuard) {
+        this(id, service, selector, indicator, objective, window, alerts, minEventsPerWindow, runbook, labels,
+                budgetThresholds, calendar, budgetingMethod, budgetAdjustments, explainBy, historyGuard, List.of());
+    }
+
     public SloSpec {
+        noData = List.copyOf(noData);
         explainBy = List.copyOf(explainBy);
         budgetAdjustments = List.copyOf(budgetAdjustments);
         Objects.requireNonNull(budgetingMethod, "budgetingMethod");
@@ -126,6 +139,9 @@ public record SloSpec(
         for (final AlertWindow w : alerts) {
             all.add(w.longWindow());
             all.add(w.shortWindow());
+        }
+        for (final NoDataAlert n : noData) {
+            all.add(n.after());
         }
         all.add(window);
         return new ArrayList<>(all);

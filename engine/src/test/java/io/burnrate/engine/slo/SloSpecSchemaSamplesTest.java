@@ -33,7 +33,8 @@ class SloSpecSchemaSamplesTest {
                 Arguments.of("valid-slo-minimal.json", "search"),
                 Arguments.of("valid-slo-latency-custom-policy.json", "search.latency_p-fast"),
                 Arguments.of("valid-slo-calendar-timeslices.yaml", "payments-monthly"),
-                Arguments.of("valid-slo-budget-adjustments.yaml", "payments-maintained"));
+                Arguments.of("valid-slo-budget-adjustments.yaml", "payments-maintained"),
+                Arguments.of("valid-slo-no-data.json", "batch-heartbeat"));
     }
 
     static Stream<Arguments> invalidSamples() {
@@ -49,6 +50,7 @@ class SloSpecSchemaSamplesTest {
                 Arguments.of("invalid-slo-calendar-year.json", "spec.window.calendar: calendar must be week or month"),
                 Arguments.of("invalid-slo-unknown-spec-field.json", "spec.objectiv: unknown field"),
                 Arguments.of("invalid-slo-empty-policy.json", "spec.alerting.policy: must be a policy name or a non-empty list"),
+                Arguments.of("invalid-slo-no-data-without-after.json", "spec.alerting.noData[0].after: is required"),
                 Arguments.of("invalid-slo-policy-bad-severity.json",
                         "spec.alerting.policy[0]: severity must be page or ticket, not 'urgent'"),
                 Arguments.of("invalid-slo-negative-min-events.json", "spec.alerting.minEventsPerWindow: must be a whole number"));

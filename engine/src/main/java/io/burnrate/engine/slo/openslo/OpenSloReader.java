@@ -8,6 +8,7 @@ import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.EventFilter;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.Severity;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -145,12 +146,13 @@ public final class OpenSloReader {
         }
         for (final Source s : byKind.getOrDefault("AlertPolicy", Map.of()).values()) {
             if (visited.add(s.doc())) {
-                policy(s.doc(), "", null, new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashSet<>(), s.where());
+                policy(s.doc(), "", null, new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashSet<>(),
+                        s.where());
             }
         }
         for (final Source s : byKind.getOrDefault("AlertCondition", Map.of()).values()) {
             if (visited.add(s.doc())) {
-                condition(s.doc(), "", null, new ArrayList<>(), s.where());
+                condition(s.doc(), "", null, new ArrayList<>(), null, s.where());
             }
         }
     }
@@ -802,16 +804,28 @@ public final class OpenSloReader {
                 return null;
             }
             final List<AlertWindow> windows = new ArrayList<>();
+            final List<NoDataAlert> noData = new ArrayList<>();
             final Set<String> targets = new LinkedHashSet<>();
             final Set<Boolean> whenResolved = new LinkedHashSet<>();
             final int before = problems.size();
             for (int i = 0; i < policies.size(); i++) {
-                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, targets, whenResolved, prefix);
+                policy(policies.get(i), "spec.alertPolicies[" + i + "]", sloWindow, windows, noData, targets, whenResolved,
+                        prefix);
             }
-            if (sloWindow != null && windows.isEmpty() && problems.size() == before) {
+            if (sloWindow != null && windows.isEmpty() && noData.isEmpty() && problems.size() == before) {
                 problems.add(prefix + ": spec.alertPolicies: no condition to evaluate");
             }
             out.set("policy", windowsNode(windows));
+            if (!noData.isEmpty()) {
+                final ArrayNode nd = out.putArray("noData");
+                final Set<String> seen = new LinkedHashSet<>();
+                for (final NoDataAlert n : noData) {
+                    // two policies saying alertWhenNoData over the same lookback and severity are one rule
+                    if (seen.add(n.ruleName())) {
+                        nd.addObject().put("severity", n.severity().wire()).put("after", Durations.format(n.after()));
+                    }
+                }
+            }
             addLabel(labels, LABEL_NOTIFICATION_TARGET, targets, prefix);
             if (whenResolved.size() > 1) {
                 problems.add(prefix + ": spec.alertPolicies: set alertWhenResolved alike on every policy of the SLO (it "
@@ -835,6 +849,19 @@ public final class OpenSloReader {
         return out;
     }
 
+    /** A boolean field of an AlertPolicy spec, {@code dflt} when absent; a problem when not a boolean. */
+    private boolean bool(final JsonNode spec, final String field, final boolean dflt, final String prefix) {
+        final JsonNode v = spec.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            problems.add(prefix + ": spec." + field + ": must be true or false, not " + v);
+            return dflt;
+        }
+        return v.asBoolean();
+    }
+
     private void addLabel(final Map<String, String> labels, final String key, final Set<String> values, final String prefix) {
         if (values.isEmpty()) {
             return;
@@ -847,7 +874,8 @@ public final class OpenSloReader {
     }
 
     private void policy(final JsonNode item, final String path, final Duration sloWindow, final List<AlertWindow> windows,
-                        final Set<String> targets, final Set<Boolean> whenResolved, final String prefix) {
+                        final List<NoDataAlert> noData, final Set<String> targets, final Set<Boolean> whenResolved,
+                        final String prefix) {
         final Resolved p = resolve(item, "alertPolicyRef", "AlertPolicy", path, prefix);
         if (p == null) {
             return;
@@ -856,26 +884,25 @@ public final class OpenSloReader {
         final String pp = p.prefix();
         allowOnly(spec, "spec.", pp, "description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching",
                 "conditions", "notificationTargets");
-        if (spec.path("alertWhenNoData").asBoolean(false)) {
-            problems.add(pp + ": spec.alertWhenNoData: true is not supported: burnrate never alerts on missing data (a "
-                    + "window without events burns no budget); remove it or set it to false");
-        }
+        final boolean whenNoData = bool(spec, "alertWhenNoData", false, pp);
+        final boolean whenBreaching = bool(spec, "alertWhenBreaching", true, pp);
         final JsonNode resolved = spec.path("alertWhenResolved");
         if (!resolved.isMissingNode() && !resolved.isNull() && !resolved.isBoolean()) {
             problems.add(pp + ": spec.alertWhenResolved: must be true or false, not " + resolved);
         } else if (resolved.isBoolean()) {
             whenResolved.add(resolved.asBoolean());
         }
-        if (!spec.path("alertWhenBreaching").asBoolean(true)) {
-            problems.add(pp + ": spec.alertWhenBreaching: false leaves nothing burnrate evaluates (it alerts on budget "
-                    + "burn only); remove the policy or set it to true");
+        if (!whenBreaching && !whenNoData) {
+            problems.add(pp + ": spec.alertWhenBreaching: false with alertWhenNoData false leaves nothing to alert on; "
+                    + "remove the policy or set one of them to true");
         }
         final JsonNode conditions = spec.path("conditions");
         if (!conditions.isArray() || conditions.isEmpty()) {
             problems.add(pp + ": spec.conditions: is required (a list of conditionRef or inline AlertCondition)");
         } else {
             for (int i = 0; i < conditions.size(); i++) {
-                condition(conditions.get(i), "spec.conditions[" + i + "]", sloWindow, windows, pp);
+                condition(conditions.get(i), "spec.conditions[" + i + "]", sloWindow, whenBreaching ? windows : null,
+                        whenNoData ? noData : null, pp);
             }
         }
         final JsonNode nt = spec.path("notificationTargets");
@@ -893,8 +920,13 @@ public final class OpenSloReader {
         }
     }
 
+    /**
+     * One AlertCondition: a burn-rate rule into {@code windows} (null: the policy does not
+     * alert when breaching) and, for a policy with {@code alertWhenNoData: true}, a no-data
+     * rule over its lookbackWindow into {@code noData} (null: it does not).
+     */
     private void condition(final JsonNode item, final String path, final Duration sloWindow, final List<AlertWindow> windows,
-                           final String prefix) {
+                           final List<NoDataAlert> noData, final String prefix) {
         final Resolved c = resolve(item, "conditionRef", "AlertCondition", path, prefix);
         if (c == null) {
             return;
@@ -919,10 +951,22 @@ public final class OpenSloReader {
         }
         final Severity severity = severity(spec.path("severity"), cp);
         final JsonNode threshold = cond.path("threshold");
-        if (!threshold.isNumber() || !(threshold.asDouble() > 0) || !Double.isFinite(threshold.asDouble())) {
+        if (windows != null
+                && (!threshold.isNumber() || !(threshold.asDouble() > 0) || !Double.isFinite(threshold.asDouble()))) {
             problems.add(cp + ": spec.condition.threshold: must be a burn rate above 0, not " + threshold);
         }
         final Duration lookback = duration(cond, "lookbackWindow", "spec.condition.lookbackWindow", cp);
+        if (noData != null && lookback != null && severity != null && problems.size() == before) {
+            // alertWhenNoData: no request over the lookback window fires (see NoDataAlert)
+            try {
+                noData.add(new NoDataAlert(severity, lookback));
+            } catch (IllegalArgumentException e) {
+                problems.add(cp + ": spec.condition.lookbackWindow: " + e.getMessage());
+            }
+        }
+        if (windows == null) {
+            return;
+        }
         Duration after = Duration.ZERO;
         if (cond.has("alertAfter")) {
             after = duration(cond, "alertAfter", "spec.condition.alertAfter", cp);

@@ -9,6 +9,7 @@ import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.Durations;
 import io.burnrate.engine.slo.EventFilter;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.Numbers;
 import io.burnrate.engine.slo.PeriodKind;
 import io.burnrate.engine.slo.SloSpec;
@@ -81,11 +82,18 @@ public final class OpenSloWriter {
         } else if (spec.budgetingMethod() instanceof BudgetingMethod.RatioTimeslices r) {
             objective.put("timeSliceWindow", Durations.format(r.timeSliceWindow()));
         }
-        final String named = namedPolicy(spec.alerts(), spec.window());
+        // a named policy is an annotation, which cannot stand beside alertPolicies: with no-data rules, write it out
+        final String named = spec.noData().isEmpty() ? namedPolicy(spec.alerts(), spec.window()) : null;
         if (named != null) {
             annotations.put(OpenSloReader.ANNOTATION_ALERT_POLICY, named);
         } else {
-            s.putArray("alertPolicies").add(alertPolicy(spec));
+            final ArrayNode policies = s.putArray("alertPolicies");
+            if (!spec.alerts().isEmpty()) {
+                policies.add(alertPolicy(spec));
+            }
+            for (final NoDataAlert n : spec.noData()) {
+                policies.add(noDataPolicy(spec, n));
+            }
         }
         if (spec.minEventsPerWindow() != 0) {
             annotations.put(OpenSloReader.ANNOTATION_MIN_EVENTS, Long.toString(spec.minEventsPerWindow()));
@@ -202,6 +210,28 @@ public final class OpenSloWriter {
                 cond.put("alertAfter", Durations.format(w.alertAfter()));
             }
         }
+        return p;
+    }
+
+    /**
+     * A no-data rule as OpenSLO: a policy that alerts when there is no data (and not when
+     * breaching) over its condition's lookbackWindow. The threshold is required by the spec
+     * and unused by such a policy.
+     */
+    private static ObjectNode noDataPolicy(final SloSpec spec, final NoDataAlert n) {
+        final ObjectNode p = NODES.objectNode();
+        p.put("kind", "AlertPolicy");
+        p.putObject("metadata").put("name", spec.id() + "-" + n.ruleName());
+        final ObjectNode ps = p.putObject("spec");
+        ps.put("alertWhenNoData", true);
+        ps.put("alertWhenBreaching", false);
+        final ObjectNode c = ps.putArray("conditions").addObject();
+        c.put("kind", "AlertCondition");
+        c.putObject("metadata").put("name", spec.id() + "-" + n.ruleName());
+        final ObjectNode cs = c.putObject("spec");
+        cs.put("severity", n.severity().wire());
+        cs.putObject("condition").put("kind", "burnrate").put("op", "gt").put("threshold", 1)
+                .put("lookbackWindow", Durations.format(n.after()));
         return p;
     }
 

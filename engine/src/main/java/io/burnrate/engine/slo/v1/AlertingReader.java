@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import java.time.Duration;
@@ -30,13 +31,15 @@ final class AlertingReader {
         String runbook = null;
         List<String> explainBy = List.of();
         boolean historyGuard = true;
+        List<NoDataAlert> noData = List.of();
         if (!alerting.isMissingNode() && !alerting.isNull()) {
             if (!alerting.isObject()) {
                 f.problem("spec.alerting", "must be a mapping");
             } else {
                 f.allowOnly(alerting, "spec.alerting.", "policy", "minEventsPerWindow", "runbook", "explainBy",
-                        "historyGuard");
-                alerts = policy(alerting.path("policy"), f);
+                        "historyGuard", "noData");
+                noData = noData(alerting.path("noData"), f);
+                alerts = policy(alerting.path("policy"), !noData.isEmpty(), f);
                 final JsonNode min = alerting.path("minEventsPerWindow");
                 if (!min.isMissingNode() && !min.isNull()) {
                     if (!min.canConvertToLong() || !min.isIntegralNumber() || min.asLong() < 0) {
@@ -57,8 +60,47 @@ final class AlertingReader {
                 }
             }
         }
-        return new V1Document.Alerting(alerts, minEvents, runbook, explainBy, historyGuard);
+        return new V1Document.Alerting(alerts, minEvents, runbook, explainBy, historyGuard, noData);
     }
+    /** {@code noData}: a list of {@code {severity, after}}, one rule per severity and duration. */
+    private static List<NoDataAlert> noData(final JsonNode node, final FieldReader f) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        final String path = "spec.alerting.noData";
+        if (!node.isArray()) {
+            f.problem(path, "must be a list of {severity, after}");
+            return List.of();
+        }
+        final List<NoDataAlert> out = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            final JsonNode n = node.get(i);
+            final String p = path + "[" + i + "]";
+            if (!n.isObject()) {
+                f.problem(p, "must be a mapping {severity, after}");
+                continue;
+            }
+            f.allowOnly(n, p + ".", "severity", "after");
+            final String severity = f.text(n, "severity", true, p + ".severity");
+            final Duration after = f.duration(n, "after", p + ".after");
+            if (severity == null || after == null) {
+                continue;
+            }
+            try {
+                final NoDataAlert a = new NoDataAlert(Severity.ofWire(severity), after);
+                if (names.add(a.ruleName())) {
+                    out.add(a);
+                } else {
+                    f.problem(p, "rule " + a.ruleName() + " appears twice");
+                }
+            } catch (IllegalArgumentException e) {
+                f.problem(p, e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** {@code explainBy}: distinct non-empty attribute names, at most {@link SloSpec#MAX_EXPLAIN_BY}. */
     private static List<String> explainBy(final JsonNode node, final FieldReader f) {
         if (node.isMissingNode() || node.isNull()) {
@@ -100,6 +142,12 @@ final class AlertingReader {
             return;
         }
         final Duration length = window.length();
+        for (final NoDataAlert n : alerting.noData()) {
+            if (n.after().compareTo(length) > 0) {
+                f.problem("spec.alerting.noData", "rule " + n.ruleName() + ": after is longer than the SLO window "
+                        + Durations.format(length));
+            }
+        }
         final Set<String> ruleNames = new HashSet<>();
         for (final AlertWindow w : alerting.policy()) {
             if (w.longWindow().compareTo(length) > 0) {
@@ -112,8 +160,11 @@ final class AlertingReader {
         }
     }
 
-    /** The named or listed windows; null when the policy is invalid as a whole. */
-    private static List<AlertWindow> policy(final JsonNode node, final FieldReader f) {
+    /**
+     * The named or listed windows; null when the policy is invalid as a whole. An empty list
+     * is allowed only beside no-data rules (an SLO that alerts on missing data alone).
+     */
+    private static List<AlertWindow> policy(final JsonNode node, final boolean noData, final FieldReader f) {
         if (node.isMissingNode() || node.isNull()) {
             return AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow();
         }
@@ -125,6 +176,9 @@ final class AlertingReader {
                 return null;
             }
             return named.get();
+        }
+        if (node.isArray() && node.isEmpty() && noData) {
+            return List.of();
         }
         if (!node.isArray() || node.isEmpty()) {
             f.problem("spec.alerting.policy", "must be a policy name or a non-empty list of windows");

@@ -23,6 +23,6 @@ public final class V1Converter {
         return new SloSpec(doc.metadata().name(), spec.service(), spec.selector(), spec.indicator(), spec.objective(),
                 spec.window().length(), alerting.policy(), alerting.minEventsPerWindow(), alerting.runbook(),
                 doc.metadata().labels(), spec.budgetThresholds(), spec.window().calendar(), spec.budgetingMethod(),
-                spec.budgetAdjustments(), alerting.explainBy(), alerting.historyGuard());
+                spec.budgetAdjustments(), alerting.explainBy(), alerting.historyGuard(), alerting.noData());
     }
 }

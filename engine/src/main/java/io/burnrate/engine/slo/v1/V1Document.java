@@ -6,6 +6,7 @@ import io.burnrate.engine.slo.BudgetThreshold;
 import io.burnrate.engine.slo.BudgetingMethod;
 import io.burnrate.engine.slo.CalendarPeriod;
 import io.burnrate.engine.slo.Indicator;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.PeriodKind;
 import java.time.Duration;
 import java.util.List;
@@ -69,13 +70,14 @@ public record V1Document(Metadata metadata, Spec spec) {
      *
      * @param policy null when invalid; the windows that were valid when some were not
      * @param explainBy attribute names alerts explain bad events by (besides the operation)
+     * @param noData    no-data alert rules ({@code spec.alerting.noData})
      */
     public record Alerting(List<AlertWindow> policy, long minEventsPerWindow, String runbook, List<String> explainBy,
-                           boolean historyGuard) {
+                           boolean historyGuard, List<NoDataAlert> noData) {
 
-        /** Explained by operation only, with the history guard on (the default). */
+        /** Explained by operation only, with the history guard on (the default), no no-data alerts. */
         public Alerting(final List<AlertWindow> policy, final long minEventsPerWindow, final String runbook) {
-            this(policy, minEventsPerWindow, runbook, List.of(), true);
+            this(policy, minEventsPerWindow, runbook, List.of(), true, List.of());
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.burnrate.engine.slo.AlertPolicies;
 import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.BudgetingMethod;
+import io.burnrate.engine.slo.NoDataAlert;
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.slo.SloValidationException;
@@ -128,7 +129,7 @@ class OpenSloReaderTest {
                     - kind: AlertPolicy
                       metadata: {name: pager}
                       spec:
-                        alertWhenNoData: true
+                        alertWhenNoData: maybe
                         conditions:
                           - kind: AlertCondition
                             metadata: {name: fast}
@@ -137,8 +138,46 @@ class OpenSloReaderTest {
                               condition: {kind: burnrate, op: gte, threshold: 800, lookbackWindow: 1h}
                 """));
         final String at = "t.yaml (document 1): OpenSLO SLO 'checkout': AlertPolicy 'pager': ";
-        assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: true is not supported"))
+        assertThat(p).anySatisfy(x -> assertThat(x).startsWith(at + "spec.alertWhenNoData: must be true or false"))
                 .anySatisfy(x -> assertThat(x).startsWith(at + "AlertCondition 'fast': spec.condition.op: must be gt"));
+    }
+
+    /**
+     * {@code alertWhenNoData: true} adds a no-data rule per condition over its lookbackWindow,
+     * beside the burn-rate rule while the policy also alerts when breaching; with
+     * {@code alertWhenBreaching: false} it is the only rule. Either way the result converts
+     * to OpenSLO and back to the same SLO.
+     */
+    @Test
+    void shouldReadAlertWhenNoDataAsANoDataRuleOverTheLookbackWindow() throws Exception {
+        final String policy = """
+                  alertPolicies:
+                    - kind: AlertPolicy
+                      metadata: {name: pager}
+                      spec:
+                        alertWhenNoData: true
+                        conditions:
+                          - kind: AlertCondition
+                            metadata: {name: fast}
+                            spec:
+                              severity: page
+                              condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}
+                """;
+        final SloSpec both = SloSpecParser.parseYaml(slo(RATIO, policy), "t.yaml").get(0).spec();
+        assertThat(both.alerts()).extracting(AlertWindow::ruleName).containsExactly("page-1h-5m");
+        assertThat(both.noData()).containsExactly(new NoDataAlert(Severity.PAGE, Duration.ofHours(1)));
+        final SloSpec only = SloSpecParser.parseYaml(slo(RATIO, policy.replace("alertWhenNoData: true",
+                "alertWhenNoData: true\n        alertWhenBreaching: false")), "t.yaml").get(0).spec();
+        assertThat(only.alerts()).isEmpty();
+        assertThat(only.noData()).containsExactly(new NoDataAlert(Severity.PAGE, Duration.ofHours(1)));
+        assertThat(only.windows()).contains(Duration.ofHours(1));
+        for (final SloSpec s : List.of(both, only)) {
+            final String openslo = OpenSloWriter.write(s).toString();
+            assertThat(SloSpecParser.parseYaml(openslo, "back.yaml").get(0).spec()).isEqualTo(s);
+        }
+        assertThat(problems(slo(RATIO, policy.replace("alertWhenNoData: true",
+                "alertWhenNoData: false\n        alertWhenBreaching: false")))).anySatisfy(x -> assertThat(x).contains(
+                "spec.alertWhenBreaching: false with alertWhenNoData false leaves nothing to alert on"));
     }
 
     /**
