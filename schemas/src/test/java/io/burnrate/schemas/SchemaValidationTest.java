@@ -44,6 +44,7 @@ class SchemaValidationTest {
                 valid("valid-slo-no-data.json", Schemas.SLO_SPEC),
                 valid("valid-alert-firing.json", Schemas.ALERT_TRANSITION),
                 valid("valid-alert-resolved.json", Schemas.ALERT_TRANSITION),
+                valid("valid-alert-no-data-firing.json", Schemas.ALERT_TRANSITION),
                 valid("valid-status-burning.json", Schemas.STATUS_SNAPSHOT),
                 valid("valid-status-no-traffic.json", Schemas.STATUS_SNAPSHOT),
                 valid("valid-dead-letter-malformed-json.json", Schemas.DEAD_LETTER),

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.groups.Tuple;
@@ -273,6 +274,7 @@ class TaskEvaluatorTest {
         final List<ComplianceSummary> summaries = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
         int statuses;
+        final List<String> statusIds = new ArrayList<>();
 
         @Override
         public void alert(final AlertTransition t) {
@@ -282,6 +284,7 @@ class TaskEvaluatorTest {
         @Override
         public void status(final SloMonitor m) {
             statuses++;
+            statusIds.add(m.spec().id());
             m.snapshot(); // as the processor does: taking the snapshot clears the changed flag
         }
 
@@ -316,5 +319,48 @@ class TaskEvaluatorTest {
         // and afterwards only what changed
         next.onWallClock(T + 17 * S, false);
         assertThat(rig.out.statuses).isEqualTo(before + 1);
+    }
+
+    /**
+     * Above {@link TaskEvaluator#SPREAD_STATUS_ABOVE} SLOs a task spreads its status
+     * snapshots over the 5-s interval: each wall-clock tick (every second) publishes the
+     * changed SLOs of one slot (id hash mod 5), so every SLO is published once in 5 ticks and
+     * no tick publishes them all. 1,500 SLOs here: 300 a tick on average.
+     */
+    @Test
+    void shouldSpreadTheStatusOfManySlosOverTheInterval() {
+        final List<SloSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            specs.add(Specs.availability(String.format(Locale.ROOT, "svc-%04d", i), String.format(Locale.ROOT, "svc-%04d", i),
+                    0));
+        }
+        final SloRegistry registry = new SloRegistry();
+        registry.loadOnce(specs);
+        final MemoryMonitorStore store = new MemoryMonitorStore(RULES.grace());
+        final Recorder out = new Recorder();
+        final TaskEvaluator evaluator = new TaskEvaluator(RULES, registry::snapshot, store, out, new EngineCounters());
+        evaluator.start(T);
+        for (int i = 0; i < 1_500; i++) {
+            final String svc = String.format(Locale.ROOT, "svc-%04d", i);
+            assertThat(evaluator.onEvent(event(svc, T, 200), T)).isNull();
+        }
+        final List<Integer> perTick = new ArrayList<>();
+        for (int tick = 1; tick <= 5; tick++) {
+            final int before = out.statusIds.size();
+            evaluator.onWallClock(T + tick * S, false);
+            perTick.add(out.statusIds.size() - before);
+        }
+        assertThat(out.statusIds).hasSize(1_500).doesNotHaveDuplicates();
+        assertThat(perTick).allSatisfy(n -> assertThat(n).isBetween(150, 450));
+        // nothing changed since: the next round publishes none
+        for (int tick = 6; tick <= 10; tick++) {
+            evaluator.onWallClock(T + tick * S, false);
+        }
+        assertThat(out.statusIds).hasSize(1_500);
+        // at the end of the input everything changed is published at once
+        evaluator.onEvent(event("svc-0001", T + S, 200), T + 11 * S);
+        evaluator.onEvent(event("svc-0002", T + S, 200), T + 11 * S);
+        evaluator.onWallClock(T + 16 * S, true);
+        assertThat(out.statusIds.subList(1_500, out.statusIds.size())).contains("svc-0001", "svc-0002");
     }
 }

@@ -6,6 +6,7 @@ import io.burnrate.engine.testing.Drivers;
 import io.burnrate.engine.testing.Traffic;
 import io.burnrate.schemas.AlertTransition;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -77,7 +78,18 @@ class NoDataAlertTopologyTest {
         assertThat(f.severity()).isEqualTo("ticket");
         assertThat(f.state()).isEqualTo(AlertTransition.FIRING);
         assertThat(f.at()).isEqualTo(Instant.ofEpochMilli(T0 + 659_000));
+        // the fields schemas/src/test/resources/samples/valid-alert-no-data-firing.json shows
         assertThat(f.threshold()).isZero();
+        assertThat(f.burnRateLong()).isZero();
+        assertThat(f.burnRateShort()).isZero();
+        assertThat(f.longWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(f.shortWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(f.timeToExhaustion()).isNull();
+        assertThat(f.contributors()).isNull();
+        assertThat(f.errorBudgetRemaining()).isEqualTo(1.0);
+        assertThat(f.annotations().description()).isEqualTo("SLO checkout-availability (checkout, objective 99.9% over "
+                + "30d): no request counted in the last 10m; a window without requests burns no error budget, so "
+                + "burn-rate rules stay silent; 100% of the error budget left.");
         assertThat(f.annotations().summary()).isEqualTo("checkout-availability: ticket-nodata-10m firing, no requests "
                 + "for 10m (the service may be down or its telemetry lost; no-data alert)");
         for (long t = T0 + 660_000; t < T0 + 700_000; t += 1000) {
