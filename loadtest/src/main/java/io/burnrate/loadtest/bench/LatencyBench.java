@@ -1,7 +1,11 @@
 package io.burnrate.loadtest.bench;
 
 import io.burnrate.engine.runtime.Settings;
+import io.burnrate.engine.sli.BurnRate;
+import io.burnrate.engine.slo.AlertPolicies;
+import io.burnrate.engine.slo.AlertWindow;
 import io.burnrate.engine.slo.Durations;
+import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.topology.TopicRole;
 import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Generator;
@@ -45,6 +49,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * something other than detection.
  */
 public final class LatencyBench {
+
+    /** The benchmark's SLOs (loadtest {@code SloSet}): 99.9 % over 30d with the default policy, google-30d. */
+    static final double SLO_OBJECTIVE = 99.9;
+    static final Duration SLO_WINDOW = Duration.ofDays(30);
 
     /** Error-free history every SLO gets before the warm-up (more than the 5m short window of page-1h-5m). */
     static final Duration HISTORY = Duration.ofMinutes(10);
@@ -104,7 +112,14 @@ public final class LatencyBench {
      * start + d), twice what the condition needs, whatever the rate (both sides scale with it).
      */
     static Duration autoIncidentDuration(final Options o) {
-        final double share = 2 * 14.4 * 0.001;
+        // the largest threshold x error budget of the policy's page rules: what the fastest page needs
+        double need = 0;
+        for (final AlertWindow w : AlertPolicies.named(AlertPolicies.DEFAULT).orElseThrow()) {
+            if (w.severity() == Severity.PAGE) {
+                need = Math.max(need, w.threshold(SLO_WINDOW) * BurnRate.errorBudget(SLO_OBJECTIVE));
+            }
+        }
+        final double share = 2 * need;
         final double before = o.warmup.toMillis() / 1000.0 + 0.5 + o.spacing.toMillis() / 1000.0 * (o.incidents - 1);
         if (o.incidentErrorRate <= share) {
             throw new IllegalArgumentException("an incident error rate of " + o.incidentErrorRate + " cannot fire the "
