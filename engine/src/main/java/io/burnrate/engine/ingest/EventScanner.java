@@ -254,14 +254,17 @@ final class EventScanner {
         final int n = a.length;
         int j = start;
         // eight bytes at a time while none of them is a quote, a backslash, a control or a
-        // non-ASCII byte (a word with one of them falls through to the byte loop, which decides)
+        // non-ASCII byte; in the word that has one, the lowest flagged byte is the first such
+        // byte (the borrows that flag bytes falsely only run towards higher bytes), so the byte
+        // loop below starts right at it and decides
         while (j + 8 <= n) {
             final long w = (long) LONG.get(a, j);
             final long quote = w ^ 0x2222_2222_2222_2222L;
             final long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
-            final long any = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)
-                    | ((w - 0x2020_2020_2020_2020L) & ~w) | w;
-            if ((any & HIGHS) != 0) {
+            final long any = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)
+                    | ((w - 0x2020_2020_2020_2020L) & ~w) | w) & HIGHS;
+            if (any != 0) {
+                j += Long.numberOfTrailingZeros(any) >>> 3;
                 break;
             }
             j += 8;

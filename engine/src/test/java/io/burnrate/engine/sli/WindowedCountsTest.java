@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class WindowedCountsTest {
@@ -165,5 +166,99 @@ class WindowedCountsTest {
         });
         // buckets 399 s .. 560 s: 162 of them, 3 events
         assertThat(visited).containsExactly(162, 3);
+    }
+
+    /**
+     * Events in the current bucket wait in two fields until something reads the buckets or
+     * time moves. Two counters get the same 20,000 random events (mostly at the current
+     * time, some late, some seconds to hours ahead); one has every bucket, dirty mark and
+     * window sum read after each event, which folds at once. Whenever the other is read
+     * (every 97th event), both must agree on everything: a read that forgot to fold, or a
+     * fold into the wrong bucket, shows here.
+     */
+    @Test
+    void eventsWaitingForTheCurrentBucketAreInvisibleToEveryRead() {
+        final BucketLayout layout = BucketLayout.of(List.of(FIVE_MIN, ONE_HOUR, Duration.ofHours(6),
+                Duration.ofDays(3), Duration.ofDays(30)));
+        final WindowedCounts lazy = new WindowedCounts(layout);
+        final WindowedCounts eager = new WindowedCounts(layout);
+        final SplittableRandom r = new SplittableRandom(11);
+        long t = 1_767_225_600_000L;
+        for (int i = 0; i < 20_000; i++) {
+            final int kind = r.nextInt(100);
+            if (kind < 80) {
+                t += r.nextInt(300); // the current bucket, mostly
+            } else if (kind < 95) {
+                t += r.nextInt(5_000);
+            } else if (kind < 99) {
+                t += r.nextLong(2 * 3_600_000L);
+            }
+            final long ts = kind == 99 ? t - r.nextLong(600_000L) : t; // late
+            final long n = 1 + r.nextInt(3);
+            final long bad = r.nextInt(4) == 0 ? r.nextLong(n + 1) : 0;
+            lazy.add(ts, n, bad);
+            eager.add(ts, n, bad);
+            final String eagerView = view(eager); // reads everything: folds at once
+            if (i % 97 == 0 || i == 19_999) {
+                // each kind of read in turn comes first, so each must fold on its own
+                final int first = (i / 97) % READS;
+                assertThat(read(lazy, first)).as("read %d after event %d", first, i).isEqualTo(read(eager, first));
+                assertThat(view(lazy)).as("after event %d", i).isEqualTo(eagerView);
+            }
+        }
+    }
+
+    private static final int READS = 9;
+
+    /** One kind of read of a counter, as text. */
+    private static String read(final WindowedCounts c, final int kind) {
+        final StringBuilder b = new StringBuilder();
+        final int longest = c.layout().windows().size() - 1;
+        switch (kind) {
+            case 0 -> b.append(c.dirtySlots());
+            case 1 -> b.append(c.chunksAllocated());
+            case 2 -> b.append(c.nextChange());
+            case 3 -> c.forEachDirtySlot((tier, slot, total, bad) -> b.append(tier).append(':').append(slot)
+                    .append('=').append(total).append('/').append(bad).append(' '));
+            case 4 -> c.forEachBucket(0, (start, total, bad) -> b.append(start).append('=').append(total)
+                    .append('/').append(bad).append(' '));
+            case 5 -> b.append(c.firstBucketWithEvents(longest, Long.MIN_VALUE));
+            case 6 -> c.rangeBuckets(0, c.now() - 300_000, c.now() + 1, (start, end, total, bad) ->
+                    b.append(start).append('=').append(total).append('/').append(bad).append(' '));
+            case 7 -> {
+                for (int tier = 0; tier < c.tiers(); tier++) {
+                    for (int k = 0; k < c.chunks(tier); k++) {
+                        b.append(c.isDirty(tier, k) ? 'd' : '-').append(c.chunkEmpty(tier, k) ? 'e' : 'f');
+                    }
+                }
+            }
+            default -> {
+                for (int tier = 0; tier < c.tiers(); tier++) {
+                    for (int slot = 0; slot < c.layout().tierBuckets()[tier]; slot++) {
+                        b.append(c.slotTotal(tier, slot)).append(',');
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Everything a reader can see of a counter: time, window sums, every slot and its dirty mark. */
+    private static String view(final WindowedCounts c) {
+        final StringBuilder b = new StringBuilder().append(c.now()).append(' ').append(c.dirtySlots())
+                .append(' ').append(c.chunksAllocated()).append(' ').append(c.nextChange()).append('\n');
+        for (int w = 0; w < c.layout().windows().size(); w++) {
+            b.append(c.total(w)).append('/').append(c.bad(w)).append(' ');
+        }
+        for (int tier = 0; tier < c.tiers(); tier++) {
+            b.append('\n');
+            for (int slot = 0; slot < c.layout().tierBuckets()[tier]; slot++) {
+                if (c.slotTotal(tier, slot) != 0 || c.isSlotDirty(tier, slot)) {
+                    b.append(slot).append('=').append(c.slotTotal(tier, slot)).append('/')
+                            .append(c.slotBad(tier, slot)).append(c.isSlotDirty(tier, slot) ? "*" : "").append(' ');
+                }
+            }
+        }
+        return b.toString();
     }
 }
