@@ -55,6 +55,13 @@ public final class TimesliceCounter {
     /** The slice last added to and its counts (an entry of {@link #open}), or null. */
     private long lastIdx = Long.MIN_VALUE;
     private long[] lastCounts;
+    /** Start of slice {@link #lastIdx} in ms (valid while {@link #lastCounts} is not null). */
+    private long lastStart;
+    /**
+     * The earliest event time at which {@link #advanceTo} can settle a slice: before it, an
+     * event only moves {@link #newest} (no division per event).
+     */
+    private long settleAt = Long.MIN_VALUE;
 
     /**
      * @param slice  slice length, a whole number of milliseconds dividing a day (1m, 5m, 1h ...)
@@ -100,18 +107,21 @@ public final class TimesliceCounter {
         if (total < 0 || good < 0 || good > total) {
             throw new IllegalArgumentException("need 0 <= good <= total, not good " + good + " of " + total);
         }
-        final long idx = Math.floorDiv(timestampMs, sliceMs);
-        if (idx < settledBelow) {
-            return false;
-        }
-        if (total > 0) {
-            // most events land in the newest slice: skip the map lookup for it
-            long[] c = idx == lastIdx ? lastCounts : null;
-            if (c == null) {
+        long[] c = lastCounts != null && timestampMs >= lastStart && timestampMs - lastStart < sliceMs
+                ? lastCounts : null; // most events land in the newest slice: no division, no map lookup
+        if (c == null) {
+            final long idx = Math.floorDiv(timestampMs, sliceMs);
+            if (idx < settledBelow) {
+                return false;
+            }
+            if (total > 0) {
                 c = open.computeIfAbsent(idx, k -> new long[2]);
                 lastIdx = idx;
+                lastStart = idx * sliceMs;
                 lastCounts = c;
             }
+        }
+        if (total > 0) {
             c[0] += total;
             c[1] += good;
         }
@@ -125,6 +135,9 @@ public final class TimesliceCounter {
             return;
         }
         newest = timestampMs;
+        if (timestampMs < settleAt) {
+            return;
+        }
         // a slice [i*s, (i+1)*s) settles once newest >= (i+1)*s + grace
         final long limit = Math.floorDiv(timestampMs - graceMs, sliceMs); // first index not yet settled
         if (limit <= settledBelow) {
@@ -141,9 +154,24 @@ public final class TimesliceCounter {
             it.remove();
         }
         settledBelow = limit;
+        settleAt = settleAt(limit);
         if (lastIdx < limit) {
             lastCounts = null;
         }
+    }
+
+    /** {@link #settleAt} once slices below {@code below} are settled: (below + 1) x slice + grace, saturated. */
+    private long settleAt(final long below) {
+        if (below == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        if (below >= (Long.MAX_VALUE - graceMs) / sliceMs - 1) {
+            return Long.MAX_VALUE;
+        }
+        if (below < Long.MIN_VALUE / sliceMs + 1) {
+            return Long.MIN_VALUE;
+        }
+        return (below + 1) * sliceMs + graceMs;
     }
 
     /** Whether a slice with {@code good} of {@code total} meets the target: good x 10^scale >= unscaled x total. */
@@ -233,6 +261,7 @@ public final class TimesliceCounter {
         settledGood = in.readLong();
         settledWithTraffic = in.readLong();
         settledBelow = in.readLong();
+        settleAt = settleAt(settledBelow);
         newest = in.readLong();
         final int n = in.readInt();
         open.clear();

@@ -47,6 +47,8 @@ public final class WindowedCounts {
     private long currentStart = Long.MAX_VALUE;
     /** Every tier's resolution is a multiple of the finest (so its current bucket holds the finest one's). */
     private final boolean nested;
+    /** The finest tier's resolution. */
+    private final long finestMs;
 
     public WindowedCounts(final BucketLayout layout) {
         this.layout = layout;
@@ -74,6 +76,7 @@ public final class WindowedCounts {
             multiples &= layout.resolutions()[t] % layout.resolutions()[0] == 0;
         }
         nested = multiples;
+        finestMs = tiers > 0 ? layout.resolutions()[0] : 0;
     }
 
     public BucketLayout layout() {
@@ -161,6 +164,11 @@ public final class WindowedCounts {
      */
     public int advanceTo(final long timestamp) {
         if (now != NO_TIME && timestamp <= now) {
+            return 0;
+        }
+        if (timestamp >= currentStart && timestamp - currentStart < finestMs) {
+            // still in the finest tier's current bucket, so in every tier's (nested): only the clock moves
+            now = timestamp;
             return 0;
         }
         fold();
@@ -509,7 +517,7 @@ public final class WindowedCounts {
         for (int t = 0; t < slots.length; t++) {
             current[t] = timestamp == NO_TIME ? 0 : Math.floorDiv(timestamp, layout.resolutions()[t]);
         }
-        currentStart = timestamp == NO_TIME || slots.length == 0 ? Long.MAX_VALUE
+        currentStart = timestamp == NO_TIME || !nested ? Long.MAX_VALUE
                 : current[0] * layout.resolutions()[0];
     }
 
