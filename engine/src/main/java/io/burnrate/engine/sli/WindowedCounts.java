@@ -248,6 +248,9 @@ public final class WindowedCounts {
 
     /** The next bucket boundary of the finest tier after {@code timestamp}: no later than any change once it counted. */
     public long nextFinestBoundary(final long timestamp) {
+        if (timestamp >= currentStart && timestamp - currentStart < finestMs) {
+            return currentStart + finestMs; // per event: no division
+        }
         final long res = layout.resolutions()[0];
         return (Math.floorDiv(timestamp, res) + 1) * res;
     }

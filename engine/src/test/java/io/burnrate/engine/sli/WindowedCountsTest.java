@@ -198,6 +198,9 @@ class WindowedCountsTest {
             final long bad = r.nextInt(4) == 0 ? r.nextLong(n + 1) : 0;
             lazy.add(ts, n, bad);
             eager.add(ts, n, bad);
+            // the shortcut for the current bucket gives the arithmetic's boundary, for late events too
+            assertThat(lazy.nextFinestBoundary(ts)).isEqualTo((Math.floorDiv(ts, 1_000L) + 1) * 1_000L);
+            assertThat(lazy.nextFinestBoundary(lazy.now())).isEqualTo((Math.floorDiv(lazy.now(), 1_000L) + 1) * 1_000L);
             final String eagerView = view(eager); // reads everything: folds at once
             if (i % 97 == 0 || i == 19_999) {
                 // each kind of read in turn comes first, so each must fold on its own
