@@ -26,10 +26,15 @@ import java.util.Map;
  */
 public final class EngineRun {
 
-    /** One catch-up measurement. */
+    /**
+     * One catch-up measurement. {@code secondHalfRate} and {@code secondHalfCpuNsPerEvent}: the
+     * same measures over the second half of the measured events only (from the first poll that
+     * sees half of them committed), which leaves out what a run pays once (JIT compilation,
+     * creating and first writing every SLO's state); NaN when the run was too short for it.
+     */
     public record Result(String applicationId, long events, long measuredEvents, double seconds, double rate,
                          String method, long fromMs, long toMs, double cpuNsPerEvent, JsonNode stats,
-                         JsonNode stopped, Path log) {
+                         JsonNode stopped, Path log, double secondHalfRate, double secondHalfCpuNsPerEvent) {
     }
 
     /** How long the committed offsets may stand still before the run counts as failed. */
@@ -127,6 +132,9 @@ public final class EngineRun {
             long doneCpu = -1;
             long firstMs = -1;
             long firstCommitted = 0;
+            long halfMs = -1;
+            long halfCommitted = 0;
+            long halfCpu = -1;
             long doneMs;
             final long deadline = System.nanoTime() + timeout.toNanos();
             long lastCommitted = -1;
@@ -143,6 +151,11 @@ public final class EngineRun {
                     firstMs = now;
                     firstCommitted = c;
                     firstCpu = child.cpuNanos();
+                }
+                if (firstMs > 0 && halfMs < 0 && c > firstCommitted && c - firstCommitted >= (end - firstCommitted) / 2) {
+                    halfMs = now;
+                    halfCommitted = c;
+                    halfCpu = child.cpuNanos();
                 }
                 if (c >= end && (downstream == null || d >= BenchEnv.sum(env.endOffsets(downstream)))) {
                     doneMs = now;
@@ -188,8 +201,14 @@ public final class EngineRun {
             final JsonNode stopped = child.await("stopped", Duration.ofMinutes(2)).body();
             child.waitFor(Duration.ofSeconds(60));
             final double cpuPerEvent = fromCpu < 0 || doneCpu < 0 ? Double.NaN : (double) (doneCpu - fromCpu) / measured;
+            final boolean halves = halfMs > 0 && halfCommitted < end && doneMs - halfMs >= 500;
+            final double secondHalfRate = halves ? (end - halfCommitted) * perRecord / ((doneMs - halfMs) / 1000.0)
+                    : Double.NaN;
+            final double secondHalfCpu = halves && halfCpu >= 0 && doneCpu >= 0
+                    ? (double) (doneCpu - halfCpu) / (end - halfCommitted) / perRecord : Double.NaN;
             return new Result(group, end * perRecord, measured * perRecord, seconds, measured * perRecord / seconds, method,
-                    fromMs, doneMs, cpuPerEvent / perRecord, stats, stopped, child.logFile());
+                    fromMs, doneMs, cpuPerEvent / perRecord, stats, stopped, child.logFile(), secondHalfRate,
+                    secondHalfCpu);
         }
     }
 }
