@@ -107,7 +107,8 @@ public final class TimesliceCounter {
         if (total < 0 || good < 0 || good > total) {
             throw new IllegalArgumentException("need 0 <= good <= total, not good " + good + " of " + total);
         }
-        long[] c = lastCounts != null && timestampMs >= lastStart && timestampMs - lastStart < sliceMs
+        final long sinceLast = timestampMs - lastStart; // negative also where it overflows: no shortcut
+        long[] c = lastCounts != null && timestampMs >= lastStart && sinceLast >= 0 && sinceLast < sliceMs
                 ? lastCounts : null; // most events land in the newest slice: no division, no map lookup
         if (c == null) {
             final long idx = Math.floorDiv(timestampMs, sliceMs);

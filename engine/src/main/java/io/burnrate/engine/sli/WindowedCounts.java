@@ -132,6 +132,15 @@ public final class WindowedCounts {
         }
     }
 
+    /**
+     * Whether {@code timestamp} falls in the finest tier's current bucket (false before any
+     * time, for non-nested layouts, and where the difference would overflow).
+     */
+    private boolean inCurrentBucket(final long timestamp) {
+        final long d = timestamp - currentStart;
+        return timestamp >= currentStart && d >= 0 && d < finestMs;
+    }
+
     /** Writes the pending events of the current bucket into every tier's current slot. */
     private void fold() {
         if ((pendTotal | pendBad) == 0) {
@@ -166,7 +175,7 @@ public final class WindowedCounts {
         if (now != NO_TIME && timestamp <= now) {
             return 0;
         }
-        if (timestamp >= currentStart && timestamp - currentStart < finestMs) {
+        if (now != NO_TIME && inCurrentBucket(timestamp)) {
             // still in the finest tier's current bucket, so in every tier's (nested): only the clock moves
             now = timestamp;
             return 0;
@@ -248,7 +257,7 @@ public final class WindowedCounts {
 
     /** The next bucket boundary of the finest tier after {@code timestamp}: no later than any change once it counted. */
     public long nextFinestBoundary(final long timestamp) {
-        if (timestamp >= currentStart && timestamp - currentStart < finestMs) {
+        if (inCurrentBucket(timestamp)) {
             return currentStart + finestMs; // per event: no division
         }
         final long res = layout.resolutions()[0];

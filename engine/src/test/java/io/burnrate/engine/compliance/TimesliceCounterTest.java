@@ -123,4 +123,18 @@ class TimesliceCounterTest {
     private static TimesliceCounter oneMinuteSlices(final String target) {
         return new TimesliceCounter(TimesliceCounter.DEFAULT_SLICE, new BigDecimal(target), Grace.DEFAULT);
     }
+
+    /**
+     * The newest slice is found without a division while events stay in it; an event so far
+     * after it that the difference overflows a long must land in its own slice, not in that one.
+     */
+    @Test
+    void anEventFarAfterTheNewestSliceGetsItsOwnSlice() {
+        final TimesliceCounter c = new TimesliceCounter(Duration.ofMinutes(1), new BigDecimal("0.9"), Duration.ZERO);
+        c.add(-5_000_000_000_000_000_000L, 1, 0);
+        c.add(5_000_000_000_000_000_000L, 1, 1);
+        // the first slice settled bad (0 of 1 good); the second is open and good
+        assertThat(c.slicesWithTraffic()).isEqualTo(2);
+        assertThat(c.badSlices()).isEqualTo(1);
+    }
 }

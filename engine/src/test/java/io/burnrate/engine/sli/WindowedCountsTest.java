@@ -168,6 +168,17 @@ class WindowedCountsTest {
         assertThat(visited).containsExactly(162, 3);
     }
 
+    /** A jump so long that the difference of the two times overflows a long still moves time. */
+    @Test
+    void aJumpWhoseLengthOverflowsStillLeavesTheOldEventsBehind() {
+        counts.add(-5_000_000_000_000_000_000L, 1, 1);
+        counts.add(5_000_000_000_000_000_000L, 1, 0);
+        assertThat(counts.total(fiveMin)).isEqualTo(1);
+        assertThat(counts.bad(fiveMin)).isZero();
+        assertThat(counts.total(oneHour)).isEqualTo(1);
+        assertThat(counts.nextFinestBoundary(5_000_000_000_000_000_000L)).isEqualTo(5_000_000_000_000_001_000L);
+    }
+
     /**
      * Events in the current bucket wait in two fields until something reads the buckets or
      * time moves. Two counters get the same 20,000 random events (mostly at the current
