@@ -70,7 +70,10 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      * The per-event lookup: {@link #live} by the spec instance the index matched. An identity
      * table finds the monitor without the id string's hash and the map node (two cache misses
      * per event at 10,000 SLOs, where neither stays in cache). Emptied whenever a monitor is
-     * replaced or removed, and refilled by the next events.
+     * replaced or removed, and refilled by the next events. An SLO applied again unchanged
+     * comes back as a new spec instance (its monitor stays): the old instance's entry is dead
+     * then, so the table is also emptied once it holds twice as many entries as there are
+     * monitors (a GitOps loop re-applying 10,000 SLOs every minute must not grow it forever).
      */
     private final Map<SloSpec, SloMonitor> bySpec = new IdentityHashMap<>();
     /** Monitors to write at the next persist, each once ({@link SloMonitor#queuePersist}). */
@@ -136,8 +139,16 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             m = load(spec);
             live.put(spec.id(), m);
         }
+        if (bySpec.size() >= 2 * live.size() + 16) {
+            bySpec.clear();
+        }
         bySpec.put(spec, m);
         return m;
+    }
+
+    /** Entries of the per-event lookup table (tests: its bound). */
+    int lookupEntries() {
+        return bySpec.size();
     }
 
     /** The in-memory monitor of an SLO, or null (no store read). */

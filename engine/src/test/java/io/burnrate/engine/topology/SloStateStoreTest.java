@@ -67,6 +67,23 @@ class SloStateStoreTest {
     }
 
     /**
+     * An SLO applied again unchanged reaches the store as a new, equal spec instance: the
+     * same monitor comes back every time, and the per-event lookup table stays bounded
+     * (1,000 re-applications of one SLO: at most 2 x 1 + 16 entries, not 1,000).
+     */
+    @Test
+    void shouldKeepOneMonitorAndABoundedLookupAcrossEqualSpecInstances() throws Exception {
+        final SloStateStore store = restart();
+        final SloMonitor first = store.monitor(spec("google-30d"));
+        for (int i = 0; i < 1_000; i++) {
+            final SloSpec again = spec("google-30d");
+            assertThat(store.monitor(again)).isSameAs(first);
+            assertThat(store.monitor(again)).isSameAs(first);
+        }
+        assertThat(store.lookupEntries()).isLessThanOrEqualTo(18);
+    }
+
+    /**
      * 90 minutes at one request per minute (every 10th bad), flushed after 50: a restart
      * sees the 50 (10:00 hour: 50, 5 bad), not the 40 after the flush. Feeding the lost 40
      * again and closing the hours gives the uninterrupted numbers: 10:00 hour 60 / 6 bad,
