@@ -74,12 +74,22 @@ public final class SloMonitor {
      */
     private long historyStart = WindowedCounts.NO_TIME;
     /**
-     * True from an {@link #evaluate} until anything but a good request at the current time
-     * is counted (or time moves, or a machine is restored): see {@link #evaluate}.
+     * True from an {@link #evaluate} until anything but a good request is counted within
+     * the verdicts' stable time ({@link #verdictsStableUntil}), time reaches that, or a
+     * machine is restored: see {@link #evaluate}.
      */
     private boolean onlyGoodSinceEvaluate;
     /** At the last {@link #evaluate}: every rule's long window held minEventsPerWindow. */
     private boolean minEventsMet;
+    /** At the last {@link #evaluate}: some rule fired or waited out its hold time. */
+    private boolean anyActive;
+    /**
+     * From the last {@link #evaluate}: the earliest event time at which a move of time alone
+     * can change a verdict (a bucket boundary, where windows move; a rule's history guard
+     * passing; any time while the SLO has budget adjustments). Before it, time moving
+     * changes nothing a rule looks at.
+     */
+    private long verdictsStableUntil = Long.MIN_VALUE;
 
     /**
      * The history guard of the budget policy: thresholds are observed only once the SLO has
@@ -305,9 +315,9 @@ public final class SloMonitor {
         if (historyStart == WindowedCounts.NO_TIME && counts.now() != WindowedCounts.NO_TIME) {
             historyStart = oldestCounted();
         }
-        if (bad != 0 || count < 0 || counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()
+        if (bad != 0 || count < 0 || counts.now() == WindowedCounts.NO_TIME || timestamp >= verdictsStableUntil
                 || historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
-            // only good requests at the current time, within the history, keep every verdict (see evaluate)
+            // only good requests within the verdicts' stable time and the history keep every verdict (see evaluate)
             onlyGoodSinceEvaluate = false;
         }
         if (historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
@@ -373,7 +383,9 @@ public final class SloMonitor {
     public int advanceTo(final long timestamp) {
         if (counts.now() == WindowedCounts.NO_TIME || timestamp > counts.now()) {
             changed = true;
-            onlyGoodSinceEvaluate = false;
+            if (timestamp >= verdictsStableUntil) {
+                onlyGoodSinceEvaluate = false;
+            }
             return counts.advanceTo(timestamp);
         }
         return 0;
@@ -408,14 +420,20 @@ public final class SloMonitor {
         if (counts.now() == WindowedCounts.NO_TIME) {
             return;
         }
-        if (onlyGoodSinceEvaluate && minEventsMet && !anyFiringOrPending()) {
-            // Since the last evaluation only good requests were counted, at the current time:
-            // no burn rate rose (bad / total can only fall), no window reached minEventsPerWindow
-            // (all held it already), the time and the history did not move. A rule that was not
-            // firing or waiting out its hold time therefore still does not hold: nothing to do.
+        if (onlyGoodSinceEvaluate && minEventsMet && !anyActive) {
+            // Since the last evaluation only good requests were counted, and time stayed before
+            // verdictsStableUntil: no burn rate rose (bad / total can only fall), no window
+            // reached minEventsPerWindow (all held it already), no window moved (time stayed in
+            // the same bucket of every tier), no history guard passed, no exclusion began (the
+            // SLO has none). A rule that was not firing or waiting out its hold time therefore
+            // still does not hold: nothing to do. At 10,000 SLOs nearly every event moves its
+            // SLO's time, and running every rule touched a dozen cold objects per event.
             return;
         }
         boolean met = true;
+        boolean active = false;
+        final long now = counts.now();
+        long stable = adjustments.isEmpty() ? counts.nextBoundary() : now + 1;
         final long minEvents = spec.minEventsPerWindow();
         // inside an exclusion (a maintenance window) no rule starts firing; a firing one may resolve
         final boolean silenced = !adjustments.isEmpty() && adjustments.silences(counts.now());
@@ -440,25 +458,25 @@ public final class SloMonitor {
             }
             // a hold time that started: this monitor is due when it ends
             dueAt = Math.min(dueAt, machines[i].pendingUntil());
+            active |= machines[i].firing() || machines[i].pending();
+            if (!r.isNoData() && spec.historyGuard() && !machines[i].firing()) {
+                // the guard passes once now - historyStart reaches the short window
+                final long need = r.shortWindow().toMillis();
+                stable = Math.min(stable, historyStart == WindowedCounts.NO_TIME || now - historyStart >= need
+                        ? stable : historyStart + need);
+            }
             // a no-data rule holds only once time has moved (which evaluates again), never on a good request
             met &= r.isNoData() || counts.total(r.longIdx()) >= minEvents;
         }
         minEventsMet = met;
+        anyActive = active;
+        verdictsStableUntil = historyStart == WindowedCounts.NO_TIME ? now + 1 : Math.max(stable, now + 1);
         onlyGoodSinceEvaluate = true;
     }
 
     /** The next {@link #evaluate} runs every rule (tests compare against it). */
     void forgetVerdicts() {
         onlyGoodSinceEvaluate = false;
-    }
-
-    private boolean anyFiringOrPending() {
-        for (final AlertStateMachine m : machines) {
-            if (m.firing() || m.pending()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -56,7 +56,8 @@ final class Servers {
         @Override
         public void close() {
             server.close();
-            streams.close(Duration.ZERO);
+            // wait for its admin client to stop: left running, it logs connection warnings into later tests
+            streams.close(Duration.ofSeconds(10));
         }
     }
 

@@ -175,6 +175,50 @@ public class HotPathBenchmark {
     }
 
     /** The scanner into the reused event alone (what the engine's parser node does per event). */
+    /**
+     * {@code slos} monitors of one SLO per service, taking events in random order at the
+     * scaling benchmark's pace: 100,000 events per second of event time over all of them.
+     * At 10 SLOs each monitor's objects stay in cache; at 10,000 every event reaches another
+     * monitor's, so {@link #recordAtScale} at 10,000 against 10 is what the engine's own
+     * per-SLO code loses to cold state (no Kafka, no store, no index lookup).
+     */
+    @State(Scope.Thread)
+    public static class Fleet {
+        @Param({"10", "10000"})
+        public int slos;
+
+        SloMonitor[] monitors;
+        int[] order;
+        double[] latencies;
+        long n;
+        final Consumer<AlertTransition> sink = t -> { };
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            final List<String> services = EventFactory.services(slos, Scenario.STEADY);
+            final List<SloSpec> specs = SloSpecParser.parseYaml(SloSet.yaml(services, slos), "jmh").stream()
+                    .map(SloSpecParser.Parsed::spec).toList();
+            monitors = specs.stream().map(SloMonitor::new).toArray(SloMonitor[]::new);
+            final SplittableRandom r = new SplittableRandom(3);
+            order = new int[1 << 20];
+            latencies = new double[1 << 10];
+            for (int k = 0; k < order.length; k++) {
+                order[k] = r.nextInt(slos);
+            }
+            for (int k = 0; k < latencies.length; k++) {
+                latencies[k] = 5 + r.nextInt(400);
+            }
+        }
+    }
+
+    @Benchmark
+    public void recordAtScale(final Fleet f) {
+        final long k = f.n++;
+        final SloMonitor m = f.monitors[f.order[(int) (k & ((1 << 20) - 1))]];
+        m.record(T0 + k / 100, 1, k % 1000 == 0 ? 1 : 0, f.latencies[(int) (k & 1023)]);
+        m.evaluate(f.sink);
+    }
+
     @Benchmark
     public boolean scan(final Events e) {
         return EventParser.scan(e.next(), InputLimits.DEFAULTS, e.reader);
