@@ -40,8 +40,15 @@ public final class TimesliceCounter {
 
     private final long sliceMs;
     private final long graceMs;
-    private final BigInteger targetUnscaled;
-    private final BigInteger targetScale;
+    /**
+     * The target as unscaled / 10^scale in longs ({@code 0.999} = 999 / 1000), which fits any
+     * target with up to 18 decimals; wider ones keep BigIntegers (null otherwise). Two
+     * BigIntegers per counter were a quarter KiB of heap per SLO at 10,000 SLOs.
+     */
+    private final long targetUnscaled;
+    private final long targetScale;
+    private final BigInteger wideUnscaled;
+    private final BigInteger wideScale;
     private final BigDecimal target;
     /** Open slices by index: {total, good}. */
     private final TreeMap<Long, long[]> open = new TreeMap<>();
@@ -81,8 +88,19 @@ public final class TimesliceCounter {
         }
         this.graceMs = grace.toMillis();
         this.target = target.stripTrailingZeros();
-        this.targetUnscaled = this.target.unscaledValue();
-        this.targetScale = BigInteger.TEN.pow(Math.max(0, this.target.scale()));
+        final BigInteger unscaled = this.target.unscaledValue();
+        final int scale = Math.max(0, this.target.scale());
+        if (scale <= 18 && unscaled.bitLength() < Long.SIZE) {
+            this.targetUnscaled = unscaled.longValueExact();
+            this.targetScale = BigInteger.TEN.pow(scale).longValueExact();
+            this.wideUnscaled = null;
+            this.wideScale = null;
+        } else {
+            this.targetUnscaled = 0;
+            this.targetScale = 0;
+            this.wideUnscaled = unscaled;
+            this.wideScale = BigInteger.TEN.pow(scale);
+        }
     }
 
     /** The counter behind {@code badMinutes}: 1-minute slices against {@code objectivePercent} (e.g. 99.9). */
@@ -180,8 +198,17 @@ public final class TimesliceCounter {
         if (total <= 0) {
             return false;
         }
-        return BigInteger.valueOf(good).multiply(targetScale)
-                .compareTo(targetUnscaled.multiply(BigInteger.valueOf(total))) >= 0;
+        if (wideUnscaled != null) {
+            return BigInteger.valueOf(good).multiply(wideScale)
+                    .compareTo(wideUnscaled.multiply(BigInteger.valueOf(total))) >= 0;
+        }
+        // both products exactly, in 128 bits (all four factors are >= 0): high words signed, low unsigned
+        final long leftHigh = Math.multiplyHigh(good, targetScale);
+        final long rightHigh = Math.multiplyHigh(targetUnscaled, total);
+        if (leftHigh != rightHigh) {
+            return leftHigh > rightHigh;
+        }
+        return Long.compareUnsigned(good * targetScale, targetUnscaled * total) >= 0;
     }
 
     /** Slices (settled and open) that had at least one event. */

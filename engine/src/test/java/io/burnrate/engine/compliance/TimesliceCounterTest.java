@@ -7,6 +7,7 @@ import io.burnrate.engine.slo.Grace;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -136,5 +137,34 @@ class TimesliceCounterTest {
         // the first slice settled bad (0 of 1 good); the second is open and good
         assertThat(c.slicesWithTraffic()).isEqualTo(2);
         assertThat(c.badSlices()).isEqualTo(1);
+    }
+
+    /**
+     * The target comparison good x 10^scale >= unscaled x total runs in longs (128-bit
+     * products) for targets with up to 18 decimals, and in BigIntegers beyond: both must give
+     * exactly what BigDecimal arithmetic gives, at the boundary (19 of 20 against 0.95) and
+     * where the products overflow a long.
+     */
+    @Test
+    void theTargetComparisonIsExactWhereItsProductsOverflowALong() {
+        final SplittableRandom r = new SplittableRandom(16);
+        for (final String target : new String[] {"0.95", "0.999", "0.99999", "1", "0.123456789012345678",
+                "0.99999999999999999999", "0.5"}) {
+            final TimesliceCounter c = oneMinuteSlices(target);
+            final BigDecimal t = new BigDecimal(target);
+            final long[][] cases = {{20, 19}, {20, 18}, {1, 1}, {1, 0}, {Long.MAX_VALUE, Long.MAX_VALUE},
+                {Long.MAX_VALUE, Long.MAX_VALUE - 1}, {Long.MAX_VALUE, Long.MAX_VALUE / 2},
+                {1_000_000_000_000_000_000L, 999_000_000_000_000_000L}, {1_000_000_000_000_000_000L, 998_999_999_999_999_999L}};
+            for (final long[] k : cases) {
+                assertThat(c.meets(k[0], k[1])).as("%s: %d of %d", target, k[1], k[0])
+                        .isEqualTo(BigDecimal.valueOf(k[1]).compareTo(t.multiply(BigDecimal.valueOf(k[0]))) >= 0);
+            }
+            for (int i = 0; i < 20_000; i++) {
+                final long total = i % 2 == 0 ? 1 + r.nextLong(1_000) : 1 + r.nextLong(Long.MAX_VALUE - 1);
+                final long good = r.nextLong(total + 1);
+                assertThat(c.meets(total, good)).as("%s: %d of %d", target, good, total)
+                        .isEqualTo(BigDecimal.valueOf(good).compareTo(t.multiply(BigDecimal.valueOf(total))) >= 0);
+            }
+        }
     }
 }
