@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.slo.Grace;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,5 +170,31 @@ class TimesliceCounterTest {
                         .isEqualTo(BigDecimal.valueOf(good).compareTo(t.multiply(BigDecimal.valueOf(total))) >= 0);
             }
         }
+    }
+
+    /**
+     * A counter written while its newest slice is open reads back with that slice as it is,
+     * and both go on counting into it: 20 requests in one minute, the first bad (19 of 20
+     * meets 0.95); one more bad request in the same minute (19 of 21) makes it miss in both.
+     */
+    @Test
+    void aCounterWrittenWithEventsOfItsNewestSliceReadsBackTheSame() throws Exception {
+        final long t = 1_767_225_600_000L;
+        final TimesliceCounter a = oneMinuteSlices("0.95");
+        for (int i = 0; i < 20; i++) {
+            a.add(t + i * 1_000L, 1, i == 0 ? 0 : 1);
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        a.write(new DataOutputStream(bytes));
+        final TimesliceCounter b = oneMinuteSlices("0.95");
+        b.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(b.slicesWithTraffic()).isEqualTo(1);
+        assertThat(b.goodSlices()).as("19 of 20 good").isEqualTo(1);
+        assertThat(b.ratioSum()).isEqualTo(19.0 / 20);
+        a.add(t + 30_000, 1, 0);
+        b.add(t + 30_000, 1, 0);
+        assertThat(a.goodSlices()).as("19 of 21").isZero();
+        assertThat(b.goodSlices()).as("19 of 21").isZero();
+        assertThat(b.ratioSum()).isEqualTo(a.ratioSum()).isEqualTo(19.0 / 21);
     }
 }
