@@ -258,17 +258,14 @@ public final class WindowedCounts {
     /**
      * The earliest event time after {@link #now} at which some tier's current bucket
      * changes, so that a window can move: the end of the finest tier's current bucket
-     * (nested tiers end their buckets there or later), {@code now + 1} when the tiers are
-     * not nested (no cheap bound), {@link Long#MIN_VALUE} before any time.
+     * ({@link #nextFinestBoundary}; nested tiers end theirs there or later), {@code now + 1}
+     * where the tiers are not nested (no cheap bound), {@link Long#MIN_VALUE} before any time.
      */
     public long nextBoundary() {
         if (now == NO_TIME) {
             return Long.MIN_VALUE;
         }
-        if (!nested || currentStart == Long.MAX_VALUE || currentStart > Long.MAX_VALUE - finestMs) {
-            return now == Long.MAX_VALUE ? Long.MAX_VALUE : now + 1;
-        }
-        return currentStart + finestMs;
+        return nested ? nextFinestBoundary(now) : now == Long.MAX_VALUE ? now : now + 1;
     }
 
     /** The next bucket boundary of the finest tier after {@code timestamp}: no later than any change once it counted. */
