@@ -36,8 +36,10 @@ import org.apache.kafka.streams.state.Stores;
  *        | key == service                 | other key
  *        |                                rekey-by-service -> requests-by-service (repartition)
  *        |                                  -> parse-rekeyed-request ---- rejected -> dlq-sink
- *        +------------------------------------+ (both parsers are its direct parents)
- *   -> evaluate-burn-rates: match (SLO index) + count + evaluate [slo-state store; slo-definitions global store]
+ *        +------------------------------------+ (both call the task's evaluator in their own node)
+ *   => match (SLO index) + count + evaluate (BurnRateProcessor, one per task, no node of its own)
+ *        [slo-state and count-ids stores; slo-definitions global store]; every parser is the
+ *        parent of these sinks:
  *        -> burnrate.alerts (key: sloId/rule, value: alert transition JSON)
  *        -> burnrate.status (key: sloId, value: status snapshot JSON; compacted)
  *        -> burnrate.budget-policy (key: sloId, value: budget threshold crossing JSON)
@@ -52,7 +54,7 @@ import org.apache.kafka.streams.state.Stores;
  *        |                                rekey-counts-by-service -> counts-by-service (repartition)
  *        |                                  -> parse-rekeyed-counts ---- rejected -> counts-dlq-sink
  *        +------------------------------------+
- *   -> evaluate-burn-rates (both count parsers are its direct parents too) [count-ids store: idempotence by id]
+ *   => the task's evaluator, called by both count parsers too [count-ids store: idempotence by id]
  * burnrate.slos (key: SLO id, value: SLO document JSON, null = delete; compacted)
  *   -> slos-source -> slo-definitions (global store) + in-memory registry
  * </pre>
@@ -91,11 +93,17 @@ public final class BurnRateTopology {
                 ? SloStateStore.inMemoryBuilder(Names.STATE_STORE)
                 : SloStateStore.builder(Names.STATE_STORE));
 
+        // every parser calls its task's evaluator (shared through the slo-state store): an
+        // event passes one processor node
+        final BurnRateProcessor.Factory evaluators = new BurnRateProcessor.Factory(config, registry, counters, board,
+                inputEnd);
+        final String[] stores = {Names.STATE_STORE, Names.COUNT_IDS_STORE};
+        builder.addStateStore(countIdsStore(config));
         // keys stay bytes: the parser compares them with the service's bytes (no String per record)
-        final KStream<byte[], Object> parsed = builder
+        final KStream<Object, Object> parsed = builder
                 .stream(config.requestsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(Names.REQUESTS_SOURCE))
-                .process(() -> new ParseProcessor(counters, config.limits(), false), Named.as(Names.PARSE));
+                .process(() -> new ParseProcessor(evaluators, false), Named.as(Names.PARSE), stores);
 
         KStream<byte[], byte[]> toRekey = parsed
                 .map((k, v) -> KeyValue.pair(((AcceptedEvent) v).service().getBytes(StandardCharsets.UTF_8),
@@ -110,38 +118,33 @@ public final class BurnRateTopology {
         }
         toRekey
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.BY_SERVICE))
-                .process(() -> new ParseProcessor(counters, config.limits(), true), Named.as(Names.PARSE_REKEYED));
+                .process(() -> new ParseProcessor(evaluators, true), Named.as(Names.PARSE_REKEYED), stores);
 
         // pre-aggregated counts: the same routing by service, through their own repartition topic
-        builder.addStateStore(countIdsStore(config));
-        final KStream<byte[], Object> counts = builder
+        final KStream<Object, Object> counts = builder
                 .stream(config.countsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(Names.COUNTS_SOURCE))
-                .process(() -> new CountParseProcessor(counters, config, false), Named.as(Names.PARSE_COUNTS));
+                .process(() -> new CountParseProcessor(evaluators, false), Named.as(Names.PARSE_COUNTS), stores);
         counts.map((k, v) -> KeyValue.pair(((CountRecord) v).service().getBytes(StandardCharsets.UTF_8),
                         ((CountRecord) v).raw()), Named.as(Names.REKEY_COUNTS))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Names.COUNTS_BY_SERVICE))
-                .process(() -> new CountParseProcessor(counters, config, true), Named.as(Names.PARSE_REKEYED_COUNTS));
+                .process(() -> new CountParseProcessor(evaluators, true), Named.as(Names.PARSE_REKEYED_COUNTS), stores);
 
-        // the evaluator is the direct child of all four parsers (no merge nodes: one hop per event
-        // fewer, and Streams' per-node work is a fifth of the stream thread at 50 SLOs)
+        // the evaluator forwards each output to its sink by name through the parser that called
+        // it (BurnRateProcessor implements the typed Emitter: a new output is a compile error
+        // until it is routed here); each sink is a child of all four parsers
         final Topology topology = builder.build();
-        topology.addProcessor(Names.EVALUATE, () -> new BurnRateProcessor(config, registry, counters, board, inputEnd),
-                Names.PARSE, Names.PARSE_REKEYED, Names.PARSE_COUNTS, Names.PARSE_REKEYED_COUNTS);
-        topology.connectProcessorAndStateStores(Names.EVALUATE, Names.STATE_STORE, Names.COUNT_IDS_STORE);
-
-        // the evaluator forwards each output to its sink by name (BurnRateProcessor implements
-        // the typed Emitter: a new output is a compile error until it is routed here)
+        final String[] parsers = {Names.PARSE, Names.PARSE_REKEYED, Names.PARSE_COUNTS, Names.PARSE_REKEYED_COUNTS};
         final StringSerializer keys = new StringSerializer();
         topology.addSink(Names.ALERTS_SINK, config.alertsTopic(), keys,
-                JsonSerde.of(AlertTransition.class).serializer(), Names.EVALUATE);
+                JsonSerde.of(AlertTransition.class).serializer(), parsers);
         topology.addSink(Names.STATUS_SINK, config.statusTopic(), keys,
-                JsonSerde.of(StatusSnapshot.class).serializer(), Names.EVALUATE);
+                JsonSerde.of(StatusSnapshot.class).serializer(), parsers);
         topology.addSink(Names.POLICY_SINK, config.budgetPolicyTopic(), keys,
-                JsonSerde.of(BudgetPolicyEvent.class).serializer(), Names.EVALUATE);
+                JsonSerde.of(BudgetPolicyEvent.class).serializer(), parsers);
         topology.addSink(Names.COMPLIANCE_SINK, config.complianceTopic(), keys,
-                JsonSerde.of(ComplianceSummary.class).serializer(), Names.EVALUATE);
-        topology.addSink(Names.LATE_DLQ_SINK, config.dlqTopic(), keys, new ByteArraySerializer(), Names.EVALUATE);
+                JsonSerde.of(ComplianceSummary.class).serializer(), parsers);
+        topology.addSink(Names.LATE_DLQ_SINK, config.dlqTopic(), keys, new ByteArraySerializer(), parsers);
         // the parsers dead-letter what they reject (original key and bytes, cut to fit)
         topology.addSink(Names.DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 otlp == null ? new String[] {Names.PARSE, Names.PARSE_REKEYED}

@@ -17,33 +17,42 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>accepted, record key = the record's service (or read back from the re-key topic):
- *       to {@value Names#EVALUATE}, as a {@link CountRecord},
- *       with the interval's last millisecond as the record timestamp;
+ *       to the task's {@link BurnRateProcessor} (count-id check, match, count, evaluate),
+ *       called in this node;
  *   <li>accepted, any other key: to {@value Names#REKEY_COUNTS} (then the
  *       {@value Names#COUNTS_BY_SERVICE} repartition topic, keyed by service, and parsed again);
  *   <li>rejected ({@code invalid-counts}, {@code invalid-interval}, {@code invalid-timestamp}, ...):
  *       to {@value Names#COUNTS_DLQ_SINK}, original key and bytes (cut to fit), headers saying why.
  * </ul>
  */
-final class CountParseProcessor implements Processor<byte[], byte[], byte[], Object> {
+final class CountParseProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private final EngineCounters counters;
     private final InputLimits limits;
     private final CountParser.Options options;
     /** Reads the re-key topic: every record is keyed by its service already. */
     private final boolean rekeyed;
-    private ProcessorContext<byte[], Object> context;
+    private final BurnRateProcessor.Factory evaluators;
+    private ProcessorContext<Object, Object> context;
+    private BurnRateProcessor evaluator;
 
-    CountParseProcessor(final EngineCounters counters, final EngineConfig config, final boolean rekeyed) {
-        this.counters = counters;
-        this.limits = config.limits();
-        this.options = config.countOptions();
+    CountParseProcessor(final BurnRateProcessor.Factory evaluators, final boolean rekeyed) {
+        this.counters = evaluators.counters();
+        this.limits = evaluators.config().limits();
+        this.options = evaluators.config().countOptions();
+        this.evaluators = evaluators;
         this.rekeyed = rekeyed;
     }
 
     @Override
-    public void init(final ProcessorContext<byte[], Object> ctx) {
+    public void init(final ProcessorContext<Object, Object> ctx) {
         this.context = ctx;
+        this.evaluator = BurnRateProcessor.of(ctx, evaluators);
+    }
+
+    @Override
+    public void close() {
+        BurnRateProcessor.release(context);
     }
 
     @Override
@@ -53,15 +62,19 @@ final class CountParseProcessor implements Processor<byte[], byte[], byte[], Obj
             final CountRecord c = accepted.record();
             final boolean keyedByService = rekeyed || record.key() != null
                     && Arrays.equals(record.key(), c.service().getBytes(StandardCharsets.UTF_8));
-            context.forward(new Record<byte[], Object>(record.key(), c, c.endMs() - 1, record.headers()),
-                    keyedByService ? Names.EVALUATE : Names.REKEY_COUNTS);
+            if (keyedByService) {
+                evaluator.onCounts(record.key(), c, record.headers());
+            } else {
+                context.forward(new Record<Object, Object>(record.key(), c, c.endMs() - 1, record.headers()),
+                        Names.REKEY_COUNTS);
+            }
             return;
         }
         final CountParser.Rejected rejected = (CountParser.Rejected) result;
         final Rejection r = rejected.rejection();
         counters.rejected(r.reason());
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        context.forward(new Record<byte[], Object>(DeadLetters.key(record.key()),
+        context.forward(new Record<Object, Object>(DeadLetters.key(record.key()),
                 DeadLetters.value(rejected.raw(), limits), record.timestamp(),
                 DeadLetters.headers(record.headers(), key, rejected.raw(), r, context, limits)), Names.COUNTS_DLQ_SINK);
     }

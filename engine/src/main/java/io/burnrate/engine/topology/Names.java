@@ -35,8 +35,10 @@ public final class Names {
     /** Global store of SLO documents by id, from {@code burnrate.slos}. */
     public static final String SLO_STORE = "slo-definitions";
 
-    /** Matches each event to its SLOs (the registry's index), counts it and evaluates the rules. */
-    public static final String EVALUATE = "evaluate-burn-rates";
+    // match, count and evaluate (BurnRateProcessor) have no node of their own: each parser calls
+    // its task's evaluator, so an event passes one processor node; the output sinks below are
+    // children of all four parsers
+
     /** Per-SLO bucketed counts and alert states (RocksDB, changelogged). */
     public static final String STATE_STORE = "slo-state";
     public static final String POLICY_SINK = "budget-policy-sink";

@@ -20,8 +20,8 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <ul>
  *   <li>accepted, record key = the event's service (or read back from the re-key
- *       topic): to {@value Names#EVALUATE}, with the event time as
- *       the record timestamp;
+ *       topic): to the task's {@link BurnRateProcessor} (match, count, evaluate), called
+ *       in this node;
  *   <li>accepted, any other key: to {@value Names#REKEY} (then the
  *       {@value Names#BY_SERVICE} repartition topic, keyed by service);
  *   <li>rejected: straight to the dead-letter sink {@value Names#DLQ_SINK}, original key
@@ -34,29 +34,36 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * <p>The common event shape takes the byte scanner into one reused {@link ScannedEvent}
  * and the key is compared as bytes with the service's bytes: nothing is allocated and no
- * {@code String} is built. The value handed downstream is that reused event, valid until
- * this processor reads the next record (Streams forwards synchronously, and nothing
- * between here and the evaluator buffers).
+ * {@code String} is built. The evaluator reads that reused event before this processor
+ * reads the next record, and keeps nothing of it.
  */
-final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> {
+final class ParseProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private final EngineCounters counters;
     private final InputLimits limits;
     /** Reads the re-key topic: every record is keyed by its service already. */
     private final boolean rekeyed;
+    private final BurnRateProcessor.Factory evaluators;
     private final EventParser.Reader reader = new EventParser.Reader();
-    private final Parsed carrier = new Parsed();
-    private ProcessorContext<byte[], Object> context;
+    private ProcessorContext<Object, Object> context;
+    private BurnRateProcessor evaluator;
 
-    ParseProcessor(final EngineCounters counters, final InputLimits limits, final boolean rekeyed) {
-        this.counters = counters;
-        this.limits = limits;
+    ParseProcessor(final BurnRateProcessor.Factory evaluators, final boolean rekeyed) {
+        this.counters = evaluators.counters();
+        this.limits = evaluators.config().limits();
+        this.evaluators = evaluators;
         this.rekeyed = rekeyed;
     }
 
     @Override
-    public void init(final ProcessorContext<byte[], Object> ctx) {
+    public void init(final ProcessorContext<Object, Object> ctx) {
         this.context = ctx;
+        this.evaluator = BurnRateProcessor.of(ctx, evaluators);
+    }
+
+    @Override
+    public void close() {
+        BurnRateProcessor.release(context);
     }
 
     @Override
@@ -97,7 +104,7 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
             counters.rejected(r.reason());
             final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             // the key too must fit (DeadLetters cuts value and headers)
-            context.forward(new Record<byte[], Object>(DeadLetters.key(record.key()),
+            context.forward(new Record<Object, Object>(DeadLetters.key(record.key()),
                     DeadLetters.value(rejected.raw(), limits), record.timestamp(),
                     DeadLetters.headers(record.headers(), key, rejected.raw(), r, context, limits)), Names.DLQ_SINK);
         }
@@ -105,11 +112,8 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
 
     private void route(final Record<byte[], byte[]> record, final AcceptedEvent e, final boolean keyedByService) {
         if (keyedByService) {
-            // to the evaluator: the original headers ride in the reused carrier (a Record copies
-            // the headers it is given, for every event; the evaluator needs them only for a late one)
-            carrier.event = e;
-            carrier.headers = record.headers();
-            context.forward(new Record<byte[], Object>(record.key(), carrier, e.timestamp()), Names.EVALUATE);
+            // match, count and evaluate right here: no second node, no Record for it
+            evaluator.onEvent(record.key(), e, record.headers());
         } else {
             // to the re-key topic: the headers go along, except a producer's own batch marker (only
             // decode-spans may say that a re-keyed record holds several events)
@@ -118,16 +122,7 @@ final class ParseProcessor implements Processor<byte[], byte[], byte[], Object> 
                 headers = new RecordHeaders(headers.toArray());
                 headers.remove(Names.HEADER_EVENTS);
             }
-            context.forward(new Record<byte[], Object>(record.key(), e, e.timestamp(), headers), Names.REKEY);
+            context.forward(new Record<Object, Object>(record.key(), e, e.timestamp(), headers), Names.REKEY);
         }
-    }
-
-    /**
-     * What the parsers hand the evaluator: the accepted event and the original record's
-     * headers. One per parser, reused from record to record (Streams forwards synchronously).
-     */
-    static final class Parsed {
-        AcceptedEvent event;
-        Headers headers;
     }
 }

@@ -98,6 +98,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      * a replay's time. Monitors live on the heap only (their compliance parts too).
      */
     private final boolean heapOnly;
+    /** The evaluator of this task, shared by its parsers ({@link BurnRateProcessor#of}). */
+    private BurnRateProcessor evaluator;
 
     SloStateStore(final KeyValueStore<Bytes, byte[]> inner) {
         this(inner, false);
@@ -118,6 +120,17 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
     public static StoreBuilder<SloStateStore> inMemoryBuilder(final String name) {
         return new Builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
                 Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), true);
+    }
+
+    // ---- the task's evaluator ----
+
+    /** The evaluator the task's parsers share (they all reach this store), or null before the first one starts. */
+    BurnRateProcessor evaluator() {
+        return evaluator;
+    }
+
+    void evaluator(final BurnRateProcessor e) {
+        evaluator = e;
     }
 
     // ---- monitors ----
@@ -497,6 +510,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         }
         live.clear();
         bySpec.clear();
+        evaluator = null;
         inner.close();
     }
 

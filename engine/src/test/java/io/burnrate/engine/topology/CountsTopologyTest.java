@@ -326,6 +326,36 @@ class CountsTopologyTest {
     }
 
     /**
+     * The four parsers of a task share one evaluator: events keyed by their service, events
+     * re-keyed through requests-by-service, counts keyed by service and counts re-keyed
+     * through counts-by-service all land in the same SLO's windows. In the 5m window:
+     * <pre>
+     * event keyed "api", 10:00:01, 200          1 / 0
+     * event keyed "req-7", 10:00:02, 503        1 / 1
+     * counts keyed "api", [10:00:10, 10:00:11)  10 / 2
+     * counts keyed null, [10:00:20, 10:00:21)   20 / 3
+     *                                           32 / 6
+     * </pre>
+     */
+    @Test
+    void shouldCountEventsAndCountsFromEveryParserInTheSameSlo() {
+        final Drivers.Rig rig = rig(Drivers.CONFIG, countsDir, Instant.EPOCH);
+        rig.apply(AVAILABILITY);
+        final TestInputTopic<String, byte[]> in = counts(rig);
+        final TestOutputTopic<String, StatusSnapshot> status = rig.output(Drivers.CONFIG.statusTopic(), StatusSnapshot.class);
+        rig.requests.pipeInput("api", utf8("{\"service\":\"api\",\"timestamp\":" + T0.plusSeconds(1).toEpochMilli()
+                + ",\"latencyMs\":12,\"status\":200}"));
+        rig.requests.pipeInput("req-7", utf8("{\"service\":\"api\",\"timestamp\":" + T0.plusSeconds(2).toEpochMilli()
+                + ",\"latencyMs\":12,\"status\":503}"));
+        in.pipeInput("api", utf8(record(T0.plusSeconds(10), T0.plusSeconds(11), 10, 2, "")));
+        in.pipeInput((String) null, utf8(record(T0.plusSeconds(20), T0.plusSeconds(21), 20, 3, "")));
+        assertThat(window(latestStatus(rig, status).get("api-availability"), Duration.ofMinutes(5)))
+                .containsExactly(32, 6);
+        assertThat(rig.driver.createOutputTopic(Drivers.CONFIG.dlqTopic(), new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList()).isEmpty();
+    }
+
+    /**
      * Intervals wider than a bucket are spread as CountSpreader documents (request k of n at
      * (k + 1/2) x D / n, the bad subset over the requests), so a window edge inside an
      * interval takes the share on its side:
