@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
  * Counts time slices (epoch-aligned, default 1 minute) by whether they met a target:
@@ -38,6 +36,8 @@ public final class TimesliceCounter {
     /** The default slice length, as in OpenSLO. */
     public static final Duration DEFAULT_SLICE = BudgetingMethod.DEFAULT_SLICE;
 
+    private static final long[] NO_SLICES = new long[0];
+
     private final long sliceMs;
     private final long graceMs;
     /**
@@ -50,8 +50,13 @@ public final class TimesliceCounter {
     private final BigInteger wideUnscaled;
     private final BigInteger wideScale;
     private final BigDecimal target;
-    /** Open slices by index: {total, good}. */
-    private final TreeMap<Long, long[]> open = new TreeMap<>();
+    /**
+     * The open slices, ascending by index, three longs each: index, total, good (the first
+     * {@link #openCount} of them). One array instead of a tree map of boxed keys and
+     * two-long arrays: a few hundred bytes less per counter, two counters per SLO.
+     */
+    private long[] open = NO_SLICES;
+    private int openCount;
     private long settledGood;
     private long settledWithTraffic;
     /** Sum of the settled slices' good/total ratios (RatioTimeslices). */
@@ -59,10 +64,9 @@ public final class TimesliceCounter {
     /** Slices with index below this are settled. */
     private long settledBelow = Long.MIN_VALUE;
     private long newest = Long.MIN_VALUE;
-    /** The slice last added to and its counts (an entry of {@link #open}), or null. */
-    private long lastIdx = Long.MIN_VALUE;
-    private long[] lastCounts;
-    /** Start of slice {@link #lastIdx} in ms (valid while {@link #lastCounts} is not null). */
+    /** The position in {@link #open} of the slice last added to, or -1. */
+    private int last = -1;
+    /** Start of slice {@link #last} in ms (valid while {@link #last} is not -1). */
     private long lastStart;
     /**
      * The earliest event time at which {@link #advanceTo} can settle a slice: before it, an
@@ -126,26 +130,48 @@ public final class TimesliceCounter {
             throw new IllegalArgumentException("need 0 <= good <= total, not good " + good + " of " + total);
         }
         final long sinceLast = timestampMs - lastStart; // negative also where it overflows: no shortcut
-        long[] c = lastCounts != null && timestampMs >= lastStart && sinceLast >= 0 && sinceLast < sliceMs
-                ? lastCounts : null; // most events land in the newest slice: no division, no map lookup
-        if (c == null) {
+        int k = last >= 0 && timestampMs >= lastStart && sinceLast >= 0 && sinceLast < sliceMs
+                ? last : -1; // most events land in the newest slice: no division, no search
+        if (k < 0) {
             final long idx = Math.floorDiv(timestampMs, sliceMs);
             if (idx < settledBelow) {
                 return false;
             }
             if (total > 0) {
-                c = open.computeIfAbsent(idx, k -> new long[2]);
-                lastIdx = idx;
+                k = slot(idx);
+                last = k;
                 lastStart = idx * sliceMs;
-                lastCounts = c;
             }
         }
         if (total > 0) {
-            c[0] += total;
-            c[1] += good;
+            open[3 * k + 1] += total;
+            open[3 * k + 2] += good;
         }
         advanceTo(timestampMs);
         return true;
+    }
+
+    /** The position of slice {@code idx} in {@link #open}, inserted (counts 0) where it is missing. */
+    private int slot(final long idx) {
+        int k = openCount;
+        while (k > 0 && open[3 * (k - 1)] >= idx) {
+            k--;
+        }
+        if (k < openCount && open[3 * k] == idx) {
+            return k;
+        }
+        if (3 * (openCount + 1) > open.length) {
+            open = Arrays.copyOf(open, 3 * Math.max(4, 2 * openCount));
+        }
+        System.arraycopy(open, 3 * k, open, 3 * (k + 1), 3 * (openCount - k));
+        open[3 * k] = idx;
+        open[3 * k + 1] = 0;
+        open[3 * k + 2] = 0;
+        openCount++;
+        if (last >= k) {
+            last++;
+        }
+        return k;
     }
 
     /** Moves time forward (the newest event time), settling slices that ended at least grace before it. */
@@ -162,21 +188,24 @@ public final class TimesliceCounter {
         if (limit <= settledBelow) {
             return;
         }
-        final Iterator<Map.Entry<Long, long[]>> it = open.headMap(limit, false).entrySet().iterator();
-        while (it.hasNext()) {
-            final long[] c = it.next().getValue();
+        int m = 0;
+        while (m < openCount && open[3 * m] < limit) {
+            final long total = open[3 * m + 1];
+            final long good = open[3 * m + 2];
             settledWithTraffic++;
-            settledRatioSum += (double) c[1] / (double) c[0];
-            if (meets(c[0], c[1])) {
+            settledRatioSum += (double) good / (double) total;
+            if (meets(total, good)) {
                 settledGood++;
             }
-            it.remove();
+            m++;
+        }
+        if (m > 0) {
+            System.arraycopy(open, 3 * m, open, 0, 3 * (openCount - m));
+            openCount -= m;
+            last = last >= m ? last - m : -1;
         }
         settledBelow = limit;
         settleAt = settleAt(limit);
-        if (lastIdx < limit) {
-            lastCounts = null;
-        }
     }
 
     /** {@link #settleAt} once slices below {@code below} are settled: (below + 1) x slice + grace, saturated. */
@@ -213,14 +242,14 @@ public final class TimesliceCounter {
 
     /** Slices (settled and open) that had at least one event. */
     public long slicesWithTraffic() {
-        return settledWithTraffic + open.size();
+        return settledWithTraffic + openCount;
     }
 
     /** Slices with traffic that met the target. */
     public long goodSlices() {
         long good = settledGood;
-        for (final long[] c : open.values()) {
-            if (meets(c[0], c[1])) {
+        for (int k = 0; k < openCount; k++) {
+            if (meets(open[3 * k + 1], open[3 * k + 2])) {
                 good++;
             }
         }
@@ -230,8 +259,8 @@ public final class TimesliceCounter {
     /** The sum, over slices with traffic (settled and open), of each slice's good/total ratio. */
     public double ratioSum() {
         double sum = settledRatioSum;
-        for (final long[] c : open.values()) {
-            sum += (double) c[1] / (double) c[0];
+        for (int k = 0; k < openCount; k++) {
+            sum += (double) open[3 * k + 2] / (double) open[3 * k + 1];
         }
         return sum;
     }
@@ -249,7 +278,7 @@ public final class TimesliceCounter {
 
     /** Slices still held individually (the state bound). */
     public int openSlices() {
-        return open.size();
+        return openCount;
     }
 
     /** Adds the slices of {@code other}, which covers a disjoint stretch of time with the same slice and target. */
@@ -277,11 +306,9 @@ public final class TimesliceCounter {
         out.writeLong(settledWithTraffic);
         out.writeLong(settledBelow);
         out.writeLong(newest);
-        out.writeInt(open.size());
-        for (final Map.Entry<Long, long[]> e : open.entrySet()) {
-            out.writeLong(e.getKey());
-            out.writeLong(e.getValue()[0]);
-            out.writeLong(e.getValue()[1]);
+        out.writeInt(openCount);
+        for (int k = 0; k < 3 * openCount; k++) {
+            out.writeLong(open[k]);
         }
     }
 
@@ -292,10 +319,16 @@ public final class TimesliceCounter {
         settleAt = settleAt(settledBelow);
         newest = in.readLong();
         final int n = in.readInt();
-        open.clear();
-        lastCounts = null;
+        openCount = 0;
+        last = -1;
+        open = NO_SLICES;
         for (int i = 0; i < n; i++) {
-            open.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
+            final long idx = in.readLong();
+            final long total = in.readLong();
+            final long good = in.readLong();
+            final int k = slot(idx);
+            open[3 * k + 1] = total;
+            open[3 * k + 2] = good;
         }
     }
 }

@@ -112,7 +112,8 @@ public record SloSpec(
         Objects.requireNonNull(service, "service");
         selector = Map.copyOf(selector);
         alerts = List.copyOf(alerts);
-        labels = Collections.unmodifiableMap(new TreeMap<>(labels));
+        // sorted by key; an SLO without labels shares the one empty map (two objects less per SLO)
+        labels = labels.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
     }
 
     /** The window as a person writes it: {@code 30d}, or {@code calendar month America/New_York}. */

@@ -2,6 +2,7 @@ package io.burnrate.engine.compliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.burnrate.engine.slo.Grace;
 import java.io.ByteArrayInputStream;
@@ -12,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -196,5 +198,82 @@ class TimesliceCounterTest {
         assertThat(a.goodSlices()).as("19 of 21").isZero();
         assertThat(b.goodSlices()).as("19 of 21").isZero();
         assertThat(b.ratioSum()).isEqualTo(a.ratioSum()).isEqualTo(19.0 / 21);
+    }
+
+    /**
+     * Random events, late ones within and beyond grace among them, against a model that
+     * keeps every slice's counts in a map and settles by the documented rule (a slice
+     * settles once the newest time is at least grace past its end; an event for a settled
+     * slice is refused): the same slices, good slices, ratio sum, open slices and refusals
+     * after every event, and the same again after a write and read at random points.
+     */
+    @Test
+    void shouldMatchAModelOfEverySliceUnderLateAndOutOfOrderEvents() throws Exception {
+        final SplittableRandom random = new SplittableRandom(42);
+        final long slice = 60_000;
+        final long grace = 150_000;
+        for (int run = 0; run < 200; run++) {
+            TimesliceCounter c = new TimesliceCounter(Duration.ofMillis(slice), new BigDecimal("0.9"),
+                    Duration.ofMillis(grace));
+            final TreeMap<Long, long[]> model = new TreeMap<>();
+            long settledGood = 0;
+            long settledSlices = 0;
+            double settledRatio = 0;
+            long newest = Long.MIN_VALUE;
+            long settledBelow = Long.MIN_VALUE;
+            long t = 1_767_225_600_000L + random.nextLong(slice);
+            for (int i = 0; i < 300; i++) {
+                t += random.nextInt(4) == 0 ? random.nextLong(90_000) : random.nextLong(2_000);
+                final long at = random.nextInt(5) == 0 ? t - random.nextLong(240_000) : t;
+                final long total = random.nextInt(10) == 0 ? 0 : 1 + random.nextLong(5);
+                final long good = total == 0 ? 0 : random.nextLong(total + 1);
+                final long idx = Math.floorDiv(at, slice);
+                final boolean counted = idx >= settledBelow;
+                if (counted && total > 0) {
+                    final long[] m = model.computeIfAbsent(idx, k -> new long[2]);
+                    m[0] += total;
+                    m[1] += good;
+                }
+                if (counted && at > newest) {
+                    newest = at;
+                    final long limit = Math.floorDiv(newest - grace, slice);
+                    if (limit > settledBelow) {
+                        for (final long[] m : model.headMap(limit, false).values()) {
+                            settledSlices++;
+                            settledRatio += (double) m[1] / m[0];
+                            if (m[1] * 10 >= m[0] * 9) {
+                                settledGood++;
+                            }
+                        }
+                        model.headMap(limit, false).clear();
+                        settledBelow = limit;
+                    }
+                }
+                assertThat(c.add(at, total, good)).as("run %d event %d counted", run, i).isEqualTo(counted);
+                long good90 = settledGood;
+                double ratio = settledRatio;
+                for (final long[] m : model.values()) {
+                    good90 += m[1] * 10 >= m[0] * 9 ? 1 : 0;
+                    ratio += (double) m[1] / m[0];
+                }
+                assertThat(c.slicesWithTraffic()).as("run %d event %d", run, i).isEqualTo(settledSlices + model.size());
+                assertThat(c.goodSlices()).as("run %d event %d", run, i).isEqualTo(good90);
+                assertThat(c.openSlices()).isEqualTo(model.size());
+                assertThat(c.ratioSum()).isCloseTo(ratio, offset(1e-9));
+                if (random.nextInt(50) == 0) {
+                    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    c.write(new DataOutputStream(bytes));
+                    c.writeRatioSum(new DataOutputStream(bytes));
+                    final TimesliceCounter back = new TimesliceCounter(Duration.ofMillis(slice), new BigDecimal("0.9"),
+                            Duration.ofMillis(grace));
+                    final DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+                    back.read(in);
+                    back.readRatioSum(in);
+                    assertThat(back.openSlices()).isEqualTo(c.openSlices());
+                    assertThat(back.goodSlices()).isEqualTo(c.goodSlices());
+                    c = back;
+                }
+            }
+        }
     }
 }
