@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -153,6 +154,28 @@ public final class BenchEnv implements AutoCloseable {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
+            }
+        }
+        awaitLeaders(topic);
+    }
+
+    /**
+     * Returns once every partition of {@code topic} answers a list-offsets request, which
+     * only its leader does. Why: a producer that sends right after the topic was created
+     * can reach the broker before it leads the partition (NOT_LEADER_OR_FOLLOWER), and an
+     * idempotent producer whose first batch failed that way was seen retrying the next ones
+     * with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, failing the run.
+     */
+    public void awaitLeaders(final String topic) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                endOffsets(topic);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
             }
         }
     }
