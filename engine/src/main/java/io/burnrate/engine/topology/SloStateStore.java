@@ -329,13 +329,13 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
 
     /**
      * One SLO's changes: its header, carrying the buckets changed since their chunk was
-     * written, and only when those would be more than {@link SloStateCodec#OVERLAY_MAX},
+     * written, and only when those would be more than {@link SloStateCodec#overlayLimit},
      * the chunks holding them first (a chunk left all empty is deleted).
      */
     private void write(final SloMonitor m) {
         final String id = m.spec().id();
         final WindowedCounts c = m.counts();
-        if (c.dirtySlots() > SloStateCodec.OVERLAY_MAX) {
+        if (c.dirtySlots() > SloStateCodec.overlayLimit(id)) {
             for (int t = 0; t < c.tiers(); t++) {
                 for (int k = 0; k < c.chunks(t); k++) {
                     if (c.isDirty(t, k)) {
