@@ -36,10 +36,11 @@ public final class WindowedCounts {
     private final long[] slotFor;
     /**
      * Events counted in the current bucket of every tier but not yet written into the
-     * tiers' slots ({@link #fold}): an event at the current time touches these two fields
-     * and the window sums, not the slot, chunk and dirty arrays of every tier (a dozen cache
-     * lines, which at 10,000 SLOs are cold on every event). Every read of the slots, and
-     * every move of time, folds them first, so nothing outside this class can tell.
+     * tiers' slots and the window sums ({@link #fold}): an event at the current time
+     * touches these two fields, not the slot, chunk and dirty arrays of every tier and the
+     * two sum arrays (a dozen cache lines, which at 10,000 SLOs are cold on every event).
+     * Every read of the slots, and every move of time, folds them first, and the sums'
+     * readers add them, so nothing outside this class can tell.
      */
     private long pendTotal;
     private long pendBad;
@@ -101,13 +102,10 @@ public final class WindowedCounts {
         advanceTo(timestamp);
         if (nested && timestamp >= currentStart && count >= 0 && badCount >= 0) {
             // the common case, an event in the current bucket: it lands in the current bucket of
-            // every tier, which is inside every window; the buckets get it at the next fold
+            // every tier, which is inside every window; the buckets and the window sums get it
+            // at the next fold (total() and bad() add it meanwhile)
             pendTotal += count;
             pendBad += badCount;
-            for (int w = 0; w < winTotal.length; w++) {
-                winTotal[w] += count;
-                winBad[w] += badCount;
-            }
             return;
         }
         fold();
@@ -141,7 +139,10 @@ public final class WindowedCounts {
         return timestamp >= currentStart && d >= 0 && d < finestMs;
     }
 
-    /** Writes the pending events of the current bucket into every tier's current slot. */
+    /**
+     * Writes the pending events of the current bucket into every tier's current slot and
+     * every window's sums (the current bucket is inside every window).
+     */
     private void fold() {
         if ((pendTotal | pendBad) == 0) {
             return;
@@ -150,6 +151,10 @@ public final class WindowedCounts {
         final long bad = pendBad;
         pendTotal = 0;
         pendBad = 0;
+        for (int w = 0; w < winTotal.length; w++) {
+            winTotal[w] += total;
+            winBad[w] += bad;
+        }
         for (int t = 0; t < slots.length; t++) {
             if (slotOfCurrent[t] < 0 || slotFor[t] != current[t]) {
                 slotOfCurrent[t] = (int) Math.floorMod(current[t], (long) slots[t].length());
@@ -278,11 +283,11 @@ public final class WindowedCounts {
     }
 
     public long total(final int window) {
-        return winTotal[window];
+        return winTotal[window] + pendTotal;
     }
 
     public long bad(final int window) {
-        return winBad[window];
+        return winBad[window] + pendBad;
     }
 
     /** Receives one bucket of a window: its start time and counts. */
