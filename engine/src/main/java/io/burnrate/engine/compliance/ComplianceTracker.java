@@ -132,7 +132,10 @@ public final class ComplianceTracker {
      * other method, or until the queue is full.
      */
     public void record(final long ts, final long count, final long bad, final double latencyMs) {
-        if (queueCapacity > 0 && count == 1 && (bad == 0 || bad == 1) && ts >= 0 && ts < 1L << 62) {
+        // only what counting cannot refuse is queued: a refusal (the sketch's, of a negative or
+        // infinite latency) is thrown here, by the call that brought it, as without a queue
+        if (queueCapacity > 0 && count == 1 && (bad == 0 || bad == 1) && ts >= 0 && ts < 1L << 62
+                && (Double.isNaN(latencyMs) || latencyMs >= 0 && latencyMs < Double.POSITIVE_INFINITY)) {
             long[] q = queued;
             if (q == null) {
                 q = new long[2 * queueCapacity];

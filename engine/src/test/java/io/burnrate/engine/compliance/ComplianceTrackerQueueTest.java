@@ -1,6 +1,7 @@
 package io.burnrate.engine.compliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burnrate.engine.slo.Severity;
 import io.burnrate.engine.slo.SloSpec;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -102,6 +104,30 @@ class ComplianceTrackerQueueTest {
             assertThat(recorded).isGreaterThan(1_000);
             assertThat(outDirect.stream().mapToLong(ComplianceSummary::total).sum()).as("run %d", run).isPositive();
         }
+    }
+
+    /**
+     * A latency the sketch refuses (negative, infinite) is refused by the call that brings
+     * it, as without a queue, and the requests queued before it still count: 3 good
+     * requests at 10:00:01-03, then -1 ms refused, then a summary of the hour holds 3.
+     */
+    @Test
+    void shouldRefuseABadLatencyAtItsOwnCallAndKeepTheQueuedRequests() {
+        final ComplianceTracker tracker = new ComplianceTracker(spec("rolling"), GRACE, ComplianceTracker.QUEUE);
+        final long ten = Instant.parse("2026-03-31T10:00:00Z").toEpochMilli();
+        for (int s = 1; s <= 3; s++) {
+            tracker.record(ten + s * 1_000L, 1, 0, 12.5);
+        }
+        assertThatThrownBy(() -> tracker.record(ten + 4_000, 1, 0, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latency");
+        assertThatThrownBy(() -> tracker.record(ten + 4_000, 1, 0, Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class);
+        final List<ComplianceSummary> out = new ArrayList<>();
+        tracker.closeAll(ten + 5_000, out::add);
+        final ComplianceSummary hour = out.stream().filter(x -> x.period().kind().equals("hour")).findFirst()
+                .orElseThrow();
+        assertThat(hour.total()).isEqualTo(3);
+        assertThat(hour.bad()).isZero();
     }
 
     /** Pending writes with their bytes as lists, so that equal contents compare equal (null: a delete). */
