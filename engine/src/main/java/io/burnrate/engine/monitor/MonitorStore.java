@@ -33,6 +33,14 @@ public interface MonitorStore {
         markDirty(m.spec().id());
     }
 
+    /**
+     * Changes whenever live monitors may have been dropped or replaced by the store itself
+     * (its state cleared): a caller holding on to monitors looks them up again.
+     */
+    default int epoch() {
+        return 0;
+    }
+
     TaskClock clock();
 
     void setClock(TaskClock clock);

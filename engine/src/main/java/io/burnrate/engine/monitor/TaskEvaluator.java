@@ -8,6 +8,7 @@ import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.BudgetAdjustment;
 import io.burnrate.engine.slo.Numbers;
+import io.burnrate.engine.slo.SloIndex;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.schemas.AlertTransition;
@@ -66,6 +67,10 @@ public final class TaskEvaluator {
     private final Consumer<AlertTransition> onAlert = this::alert;
     private final Consumer<BudgetPolicyEvent> onPolicy = this::policy;
     private final Consumer<ComplianceSummary> onSummary = this::summary;
+    /** Services whose SLOs take every event of theirs, straight to their monitors. */
+    private final MonitorRoutes routes = new MonitorRoutes();
+    /** The store's {@link MonitorStore#epoch} the routes were built in. */
+    private int routesEpoch;
     private long registryVersion = -1;
     /** The registry snapshot {@link #reconcile} applied last. */
     private SloRegistry.Snapshot applied;
@@ -153,6 +158,79 @@ public final class TaskEvaluator {
      */
     public Rejection onEvent(final AcceptedEvent event, final List<SloSpec> matchedSpecs, final long wallNow) {
         final long ts = event.timestamp();
+        final Rejection refused = admit(ts, wallNow);
+        if (refused != null) {
+            return refused;
+        }
+        for (int k = 0; k < matchedSpecs.size(); k++) {
+            count(store.monitor(matchedSpecs.get(k)), event, ts);
+        }
+        counted(!matchedSpecs.isEmpty(), ts);
+        return null;
+    }
+
+    /**
+     * As {@link #onEvent(AcceptedEvent, List, long)}, for an event of the service whose UTF-8
+     * bytes are {@code b[start, start + length)}, matched here against {@code index} (the
+     * {@link #registry()} index, read just before): a service whose SLOs all select every
+     * event of it goes straight to its monitors ({@link MonitorRoutes}), any other through
+     * the index's operation table or selectors, as the list form.
+     */
+    public Rejection onEvent(final AcceptedEvent event, final SloIndex index, final byte[] b, final int start,
+                             final int length, final int operationStart, final int operationLength,
+                             final long wallNow) {
+        if (store.epoch() != routesEpoch) {
+            routes.clear();
+            routesEpoch = store.epoch();
+        }
+        Object routed = routes.get(index, b, start, length);
+        if (routed == null) {
+            final SloIndex.ServiceSlos slos = index.service(b, start, length);
+            if (slos == null) {
+                return onEvent(event, List.of(), wallNow);
+            }
+            if (!slos.selectsAll()) {
+                return onEvent(event, slos.readsAttributes() ? slos.select(event.operation(), event.attributes())
+                        : slos.forOperation(b, operationStart, operationLength), wallNow);
+            }
+            final long ts = event.timestamp();
+            final Rejection refused = check(ts, wallNow);
+            if (refused != null) {
+                // routed once it counts: a refused event creates no monitor (as the list form)
+                counters.rejected(refused.reason());
+                return refused;
+            }
+            final List<SloSpec> all = slos.all();
+            final SloMonitor[] monitors = new SloMonitor[all.size()];
+            for (int k = 0; k < monitors.length; k++) {
+                monitors[k] = store.monitor(all.get(k));
+            }
+            routes.put(b, start, length, monitors);
+            routed = monitors.length == 1 ? monitors[0] : monitors;
+        }
+        final long ts = event.timestamp();
+        final Rejection refused = admit(ts, wallNow);
+        if (refused != null) {
+            return refused;
+        }
+        if (routed instanceof SloMonitor m) {
+            count(m, event, ts);
+        } else {
+            for (final SloMonitor m : (SloMonitor[]) routed) {
+                count(m, event, ts);
+            }
+        }
+        counted(true, ts);
+        return null;
+    }
+
+    /** Services routed straight to their monitors (tests). */
+    int routedServices() {
+        return routes.size();
+    }
+
+    /** The time rules for an event at {@code ts}, counted: null when it may count. */
+    private Rejection admit(final long ts, final long wallNow) {
         final Rejection refused = check(ts, wallNow);
         if (refused != null) {
             counters.rejected(refused.reason());
@@ -161,26 +239,30 @@ public final class TaskEvaluator {
         counters.accepted.increment();
         wallAtLastInput = wallNow;
         taskTimeAtLastInput = taskTime;
-        final boolean matched = !matchedSpecs.isEmpty();
-        for (int k = 0; k < matchedSpecs.size(); k++) {
-            final SloSpec spec = matchedSpecs.get(k);
-            final SloMonitor m = store.monitor(spec);
-            catchUp(m);
-            final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
-            if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
-                continue; // a maintenance window: the event counts for nothing
-            }
-            final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
-                    && spec.indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
-            m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
-            if (bad) {
-                m.contributors().recordBad(ts, event);
-            }
-            store.markDirty(m);
-            m.evaluate(onAlert);
-            minDue = Math.min(minDue, m.dueAt());
-            m.observeBudget(onPolicy);
+        return null;
+    }
+
+    /** One event in one SLO: counted, evaluated, its budget observed. */
+    private void count(final SloMonitor m, final AcceptedEvent event, final long ts) {
+        catchUp(m);
+        final BudgetAdjustment.Kind adjusted = m.adjustment(ts);
+        if (adjusted == BudgetAdjustment.Kind.EXCLUDE) {
+            return; // a maintenance window: the event counts for nothing
         }
+        final boolean bad = adjusted != BudgetAdjustment.Kind.MARK_GOOD
+                && m.spec().indicator().isBad(event.status(), event.errorOutcome(), event.latencyMs());
+        m.record(ts, 1, bad ? 1 : 0, event.latencyMs());
+        if (bad) {
+            m.contributors().recordBad(ts, event);
+        }
+        store.markDirty(m);
+        m.evaluate(onAlert);
+        minDue = Math.min(minDue, m.dueAt());
+        m.observeBudget(onPolicy);
+    }
+
+    /** After an accepted event was counted ({@code matched}: in some SLO): the task's clock and sweeps. */
+    private void counted(final boolean matched, final long ts) {
         if (!matched) {
             counters.unmatched.increment();
         } else if (taskTime == TaskClock.NO_TIME || ts > taskTime) {
@@ -200,7 +282,6 @@ public final class TaskEvaluator {
             storedLastSweep = lastSweep;
             store.setClock(clock());
         }
-        return null;
     }
 
     /**
@@ -447,6 +528,7 @@ public final class TaskEvaluator {
         }
         registryVersion = snap.version();
         applied = snap;
+        routes.clear(); // monitors are about to be replaced, dropped or (new SLOs) created
         minDue = Long.MIN_VALUE; // new and redefined monitors are due at once
         if (includeStored) {
             for (final String id : store.storedIds()) {

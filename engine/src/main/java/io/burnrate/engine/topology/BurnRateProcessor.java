@@ -109,8 +109,12 @@ final class BurnRateProcessor implements Emitter {
      * old) is dead-lettered with the original key, bytes and headers.
      */
     void onEvent(final byte[] key, final AcceptedEvent event, final Headers headers) {
-        final Rejection refused = evaluator.onEvent(event, match(evaluator.registry().index(), event),
-                context.currentSystemTimeMs());
+        final SloIndex index = evaluator.registry().index();
+        final long wall = context.currentSystemTimeMs();
+        final Rejection refused = event instanceof ScannedEvent e
+                ? evaluator.onEvent(e, index, e.raw(), e.serviceStart(), e.serviceLength(), e.operationStart(),
+                        e.operationLength(), wall)
+                : evaluator.onEvent(event, match(index, event), wall);
         if (refused != null) {
             lateDeadLetter(key, event.raw(), event.timestamp(), headers, refused);
         }

@@ -76,6 +76,8 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
      * monitors (a GitOps loop re-applying 10,000 SLOs every minute must not grow it forever).
      */
     private final Map<SloSpec, SloMonitor> bySpec = new IdentityHashMap<>();
+    /** {@link #epoch()}: counts the times {@link #live} was emptied. */
+    private int epoch;
     /** Monitors to write at the next persist, each once ({@link SloMonitor#queuePersist}). */
     private final List<SloMonitor> dirty = new ArrayList<>();
     private final SloStateCodec.Writer writer = new SloStateCodec.Writer();
@@ -157,6 +159,11 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         }
         bySpec.put(spec, m);
         return m;
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
     }
 
     /** Entries of the per-event lookup table (tests: its bound). */
@@ -284,6 +291,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         }
         live.clear();
         bySpec.clear();
+        epoch++;
         dirty.clear();
         drops.clear();
         clock = null;
@@ -510,6 +518,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         }
         live.clear();
         bySpec.clear();
+        epoch++;
         evaluator = null;
         inner.close();
     }

@@ -12,6 +12,7 @@ final class MemoryMonitorStore implements MonitorStore {
     private final Map<String, SloMonitor> live = new LinkedHashMap<>();
     private final Duration grace;
     private TaskClock clock = TaskClock.NONE;
+    private int epoch;
 
     MemoryMonitorStore(final Duration grace) {
         this.grace = grace;
@@ -49,6 +50,17 @@ final class MemoryMonitorStore implements MonitorStore {
 
     @Override
     public void markDirty(final String id) {
+    }
+
+    /** Forgets every monitor, as a task whose state was cleared (a new {@link #epoch}). */
+    void clear() {
+        live.clear();
+        epoch++;
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
     }
 
     @Override

@@ -71,6 +71,24 @@ class SloIndexTest {
         assertThat(index.match("nobody", "POST /pay", Map.of())).isEmpty();
     }
 
+    /** Only a service whose SLOs all have empty selectors takes every event of its own (the routed services). */
+    @Test
+    void selectsAllOnlyWhenNoSloOfTheServiceSelects() {
+        final SloIndex index = index(
+                spec("a-1", "plain", Map.of()),
+                spec("a-2", "plain", Map.of()),
+                spec("b-all", "ops", Map.of()),
+                spec("b-pay", "ops", Map.of("operation", "POST /pay")),
+                spec("c-eu", "attrs", Map.of("attributes.region", "eu")));
+        assertThat(index.service("plain").selectsAll()).isTrue();
+        assertThat(index.service("ops").selectsAll()).isFalse();
+        assertThat(index.service("attrs").selectsAll()).isFalse();
+        // whatever the operation, an event of plain counts in both of its SLOs
+        assertThat(byBytes(index, "plain", "POST /pay")).containsExactly("a-1", "a-2");
+        assertThat(byBytes(index, "plain", null)).containsExactly("a-1", "a-2");
+        assertThat(byBytes(index, "ops", "POST /pay")).containsExactly("b-all", "b-pay");
+    }
+
     @Test
     void attributeSelectorsFallBackToEachSelector() {
         final SloIndex index = index(

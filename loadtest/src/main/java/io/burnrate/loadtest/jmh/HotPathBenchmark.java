@@ -4,7 +4,12 @@ import io.burnrate.engine.ingest.EventParser;
 import io.burnrate.engine.ingest.InputLimits;
 import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.ingest.ScannedEvent;
+import io.burnrate.engine.monitor.Emitter;
+import io.burnrate.engine.monitor.EngineCounters;
+import io.burnrate.engine.monitor.MonitorStore;
 import io.burnrate.engine.monitor.SloMonitor;
+import io.burnrate.engine.monitor.TaskClock;
+import io.burnrate.engine.monitor.TaskEvaluator;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.WindowedCounts;
 import io.burnrate.engine.slo.SloIndex;
@@ -15,7 +20,15 @@ import io.burnrate.loadtest.gen.EventFactory;
 import io.burnrate.loadtest.gen.Scenario;
 import io.burnrate.loadtest.gen.SloSet;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
+import io.burnrate.schemas.ComplianceSummary;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -217,6 +230,176 @@ public class HotPathBenchmark {
         final SloMonitor m = f.monitors[f.order[(int) (k & ((1 << 20) - 1))]];
         m.record(T0 + k / 100, 1, k % 1000 == 0 ? 1 : 0, f.latencies[(int) (k & 1023)]);
         m.evaluate(f.sink);
+    }
+
+    /**
+     * A task with {@code slos} SLOs, one per service, as the engine's stream thread runs it
+     * without Kafka: events of random services at 100,000 per second of event time, each
+     * scanned from its bytes (its timestamp rewritten in place), matched and counted by a
+     * {@link TaskEvaluator} over a store that keeps monitors as the state store does (by id,
+     * and by the spec's identity for the per-event lookup). {@link #eventAtScaleListed} is
+     * the index's match and the lookup per spec; {@link #eventAtScaleRouted} the service's
+     * route ({@code MonitorRoutes}), what the engine runs.
+     */
+    @State(Scope.Thread)
+    public static class Task {
+        @Param({"10", "10000"})
+        public int slos;
+
+        TaskEvaluator evaluator;
+        byte[][] pool;
+        int[] tsAt;
+        final EventParser.Reader reader = new EventParser.Reader();
+        long n;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            final List<String> services = EventFactory.services(slos, Scenario.STEADY);
+            final SloRegistry registry = new SloRegistry();
+            registry.loadOnce(SloSpecParser.parseYaml(SloSet.yaml(services, slos), "jmh").stream()
+                    .map(SloSpecParser.Parsed::spec).toList());
+            final EventFactory f = new EventFactory(services, 8, Scenario.STEADY);
+            final SplittableRandom r = new SplittableRandom(4);
+            pool = new byte[1 << 16][];
+            tsAt = new int[pool.length];
+            final byte[] marker = ("\"timestamp\":" + T0).getBytes(StandardCharsets.US_ASCII);
+            for (int k = 0; k < pool.length; k++) {
+                pool[k] = f.next(r.nextInt(slos), T0, 0, r);
+                tsAt[k] = indexOf(pool[k], marker) + marker.length - Long.toString(T0).length();
+            }
+            final TaskEvaluator.Rules rules = new TaskEvaluator.Rules(Duration.ofMinutes(5), Duration.ofSeconds(1),
+                    Duration.ofSeconds(5), null, null, null);
+            evaluator = new TaskEvaluator(rules, registry::snapshot, new HeapStore(), new Emitter() {
+                @Override
+                public void alert(final AlertTransition transition) {
+                }
+
+                @Override
+                public void status(final SloMonitor monitor) {
+                }
+
+                @Override
+                public void policy(final BudgetPolicyEvent event) {
+                }
+
+                @Override
+                public void summary(final ComplianceSummary summary) {
+                }
+
+                @Override
+                public void removed(final String sloId) {
+                }
+            }, new EngineCounters());
+            evaluator.start(T0);
+        }
+
+        private static int indexOf(final byte[] b, final byte[] what) {
+            outer:
+            for (int i = 0; i + what.length <= b.length; i++) {
+                for (int j = 0; j < what.length; j++) {
+                    if (b[i + j] != what[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            throw new IllegalStateException("no timestamp in " + new String(b, StandardCharsets.UTF_8));
+        }
+
+        /** The next event, scanned, its timestamp 10 µs after the previous one's (13 digits rewritten). */
+        ScannedEvent next() {
+            final long k = n++;
+            final int at = (int) (k & (pool.length - 1));
+            final byte[] b = pool[at];
+            long ts = T0 + k / 100;
+            for (int d = tsAt[at] + 12; d >= tsAt[at]; d--) {
+                b[d] = (byte) ('0' + ts % 10);
+                ts /= 10;
+            }
+            if (!EventParser.scan(b, InputLimits.DEFAULTS, reader)) {
+                throw new IllegalStateException("not scanned: " + new String(b, StandardCharsets.UTF_8));
+            }
+            return reader.event();
+        }
+    }
+
+    /** Monitors by id, and by the spec's identity for the per-event lookup (as the state store). */
+    static final class HeapStore implements MonitorStore {
+        private final Map<String, SloMonitor> live = new HashMap<>();
+        private final Map<SloSpec, SloMonitor> bySpec = new IdentityHashMap<>();
+        private TaskClock clock = TaskClock.NONE;
+
+        @Override
+        public SloMonitor monitor(final SloSpec spec) {
+            SloMonitor m = bySpec.get(spec);
+            if (m == null) {
+                m = live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, Duration.ofMinutes(5)));
+                bySpec.put(spec, m);
+            }
+            return m;
+        }
+
+        @Override
+        public SloMonitor live(final String id) {
+            return live.get(id);
+        }
+
+        @Override
+        public Collection<SloMonitor> monitors() {
+            return live.values();
+        }
+
+        @Override
+        public List<String> storedIds() {
+            return List.of();
+        }
+
+        @Override
+        public void replace(final SloMonitor previous, final SloMonitor next) {
+            live.put(next.spec().id(), next);
+            bySpec.clear();
+        }
+
+        @Override
+        public void remove(final String id) {
+            live.remove(id);
+            bySpec.clear();
+        }
+
+        @Override
+        public void markDirty(final String id) {
+        }
+
+        @Override
+        public void markDirty(final SloMonitor m) {
+        }
+
+        @Override
+        public TaskClock clock() {
+            return clock;
+        }
+
+        @Override
+        public void setClock(final TaskClock c) {
+            clock = c;
+        }
+    }
+
+    @Benchmark
+    public Object eventAtScaleListed(final Task t) {
+        final ScannedEvent e = t.next();
+        final SloIndex index = t.evaluator.registry().index();
+        final SloIndex.ServiceSlos slos = index.service(e.raw(), e.serviceStart(), e.serviceLength());
+        final List<SloSpec> matched = slos == null ? List.of()
+                : slos.forOperation(e.raw(), e.operationStart(), e.operationLength());
+        return t.evaluator.onEvent(e, matched, T0);
+    }
+
+    @Benchmark
+    public Object eventAtScaleRouted(final Task t) {
+        final ScannedEvent e = t.next();
+        return t.evaluator.onEvent(e, t.evaluator.registry().index(), e.raw(), e.serviceStart(), e.serviceLength(),
+                e.operationStart(), e.operationLength(), T0);
     }
 
     @Benchmark
