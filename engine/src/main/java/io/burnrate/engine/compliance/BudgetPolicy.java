@@ -76,6 +76,16 @@ public final class BudgetPolicy {
         return crossed;
     }
 
+    /**
+     * The remaining budget fraction above which {@link #observe} would report a crossed
+     * threshold cleared (the lowest crossed one plus {@link #HYSTERESIS}); positive
+     * infinity while none is crossed. At or below it, a remaining budget that only rises
+     * changes nothing.
+     */
+    public double clearsAbove() {
+        return crossed == 0 ? Double.POSITIVE_INFINITY : fractions[crossed - 1] + HYSTERESIS;
+    }
+
     /** Restores the persisted {@link #crossed()}. */
     public void restore(final int crossedCount) {
         if (crossedCount < 0 || crossedCount > thresholds.size()) {

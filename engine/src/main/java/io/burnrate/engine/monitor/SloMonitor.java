@@ -90,6 +90,20 @@ public final class SloMonitor {
      * changes nothing a rule looks at.
      */
     private long verdictsStableUntil = Long.MIN_VALUE;
+    /**
+     * True from an {@link #observeBudget} of a rolling SLO without budget adjustments until
+     * anything but a good request is counted, time reaches {@link #budgetStableUntil}, or
+     * more than {@link #budgetQuietGood} good requests came. Meanwhile the remaining budget
+     * can only have risen (more requests, as many bad ones, the same buckets in the window),
+     * so no threshold was crossed downwards, and not far enough to clear a crossed one: the
+     * next observation is skipped. At 10,000 SLOs it read the policy, its thresholds and the
+     * window sums, three cold objects, on every event.
+     */
+    private boolean budgetQuiet;
+    /** How many more good requests keep {@link #budgetQuiet} (Long.MAX_VALUE while no threshold is crossed). */
+    private long budgetQuietGood;
+    /** From the last {@link #observeBudget}: the next bucket boundary, where a window can move. */
+    private long budgetStableUntil = Long.MIN_VALUE;
 
     /**
      * The history guard of the budget policy: thresholds are observed only once the SLO has
@@ -200,14 +214,32 @@ public final class SloMonitor {
      * event time; nothing while the budget stays within the same band.
      */
     public void observeBudget(final Consumer<BudgetPolicyEvent> out) {
-        if (counts.now() == WindowedCounts.NO_TIME || spec.historyGuard() && !hasHistory(policyHistoryMs)) {
+        if (budgetQuiet || counts.now() == WindowedCounts.NO_TIME
+                || spec.historyGuard() && !hasHistory(policyHistoryMs)) {
             return;
         }
-        final var events = policy.observe(budgetRemaining(), counts.now());
+        final double remaining = budgetRemaining();
+        final var events = policy.observe(remaining, counts.now());
         if (!events.isEmpty()) {
             changed = true;
             events.forEach(out);
         }
+        budgetQuiet = !Double.isNaN(remaining) && adjustments.isEmpty() && !spec.isCalendar();
+        budgetQuietGood = goodBeforeClearing(policy.clearsAbove());
+        budgetStableUntil = counts.nextBoundary();
+    }
+
+    /**
+     * How many more good requests (no bad one, the window's buckets unchanged) leave the
+     * remaining budget {@code 1 - bad / (total x errorBudget)} at or below {@code level}:
+     * {@code total + k <= bad / ((1 - level) x errorBudget)}, less a margin for rounding.
+     */
+    private long goodBeforeClearing(final double level) {
+        if (level >= 1) {
+            return Long.MAX_VALUE; // the remaining budget never exceeds 1
+        }
+        final double most = counts.bad(sloWindow) / ((1 - level) * errorBudget) - counts.total(sloWindow);
+        return most < 2 ? 0 : (long) Math.min(most * (1 - 1e-9) - 1, (double) Long.MAX_VALUE);
     }
 
     /** How many budget thresholds are crossed (persisted with the rule states). */
@@ -216,6 +248,7 @@ public final class SloMonitor {
     }
 
     public void restoreBudgetThresholdsCrossed(final int crossed) {
+        budgetQuiet = false;
         if (crossed >= 0 && crossed <= policy.thresholds().size()) {
             policy.restore(crossed);
         }
@@ -320,6 +353,9 @@ public final class SloMonitor {
             // only good requests within the verdicts' stable time and the history keep every verdict (see evaluate)
             onlyGoodSinceEvaluate = false;
         }
+        if (bad != 0 || count < 0 || timestamp >= budgetStableUntil || (budgetQuietGood -= count) < 0) {
+            budgetQuiet = false;
+        }
         if (historyStart == WindowedCounts.NO_TIME || timestamp < historyStart) {
             historyStart = timestamp;
         }
@@ -385,6 +421,9 @@ public final class SloMonitor {
             changed = true;
             if (timestamp >= verdictsStableUntil) {
                 onlyGoodSinceEvaluate = false;
+            }
+            if (timestamp >= budgetStableUntil) {
+                budgetQuiet = false;
             }
             return counts.advanceTo(timestamp);
         }
@@ -477,6 +516,7 @@ public final class SloMonitor {
     /** The next {@link #evaluate} runs every rule (tests compare against it). */
     void forgetVerdicts() {
         onlyGoodSinceEvaluate = false;
+        budgetQuiet = false;
     }
 
     /**
@@ -546,6 +586,7 @@ public final class SloMonitor {
      * @return why each adjustment that was not applied to the past was not (empty: all were)
      */
     public List<String> correctPast(final SloSpec previous, final Consumer<ComplianceSummary> out) {
+        budgetQuiet = false; // buckets of the past may lose their counts
         final List<String> refused = new ArrayList<>();
         if (counts.now() == WindowedCounts.NO_TIME) {
             return refused;

@@ -3,8 +3,10 @@ package io.burnrate.engine.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.schemas.AlertTransition;
+import io.burnrate.schemas.BudgetPolicyEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +121,20 @@ class EvaluateShortcutTest {
         assertThat(fastOut).isEqualTo(everyOut);
     }
 
+    /**
+     * {@link SloMonitor#observeBudget} skips after good requests while no threshold is
+     * crossed: the same comparison for budget-policy events, on a 99 % SLO over 1 hour with
+     * thresholds at 25 % and 0 % (windows that slide within the test's ~140 hours, so the
+     * budget is spent and comes back again and again).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {9, 10, 11})
+    void shouldGiveTheSameBudgetEventsAsObservingOnEveryRequest(final long seed) {
+        final List<BudgetPolicyEvent> policy = compare(Specs.parse(Specs.GATE_SLO).get(0).spec(), seed, seed != 9);
+        assertThat(policy).extracting(BudgetPolicyEvent::direction).contains(BudgetPolicyEvent.DOWN,
+                BudgetPolicyEvent.UP);
+    }
+
     private static void compare(final long seed, final String adjustments, final boolean sweeps) {
         // even seeds: a long window must hold 200 requests, so good requests can make a rule hold
         final String yaml = Specs.availabilityYaml("checkout-availability", "checkout", seed % 2 == 0 ? 200 : 0)
@@ -126,10 +142,17 @@ class EvaluateShortcutTest {
         final var spec = Specs.parse(yaml).get(0).spec();
         assertThat(spec.budgetAdjustments()).hasSize(adjustments.isEmpty() ? 0 : 1);
         assertThat(spec.minEventsPerWindow()).isEqualTo(seed % 2 == 0 ? 200 : 0);
+        assertThat(compare(spec, seed, sweeps)).as("the traffic crosses budget thresholds").isNotEmpty();
+    }
+
+    /** The traffic through both monitors; the alert transitions and budget events must match. Returns the latter. */
+    private static List<BudgetPolicyEvent> compare(final SloSpec spec, final long seed, final boolean sweeps) {
         final SloMonitor fast = new SloMonitor(spec);
         final SloMonitor every = new SloMonitor(spec);
         final List<AlertTransition> fastOut = new ArrayList<>();
         final List<AlertTransition> everyOut = new ArrayList<>();
+        final List<BudgetPolicyEvent> fastPolicy = new ArrayList<>();
+        final List<BudgetPolicyEvent> everyPolicy = new ArrayList<>();
         final SplittableRandom r = new SplittableRandom(seed);
         long t = T0;
         double errorRate = 0;
@@ -152,19 +175,25 @@ class EvaluateShortcutTest {
                 final long to = t + r.nextInt(3_000);
                 fast.advanceTo(to);
                 fast.evaluate(fastOut::add);
+                fast.observeBudget(fastPolicy::add);
                 every.advanceTo(to);
                 every.forgetVerdicts();
                 every.evaluate(everyOut::add);
+                every.observeBudget(everyPolicy::add);
                 t = to;
                 continue;
             }
             fast.record(ts, 1, bad, 10);
             fast.evaluate(fastOut::add);
+            fast.observeBudget(fastPolicy::add);
             every.record(ts, 1, bad, 10);
             every.forgetVerdicts();
             every.evaluate(everyOut::add);
+            every.observeBudget(everyPolicy::add);
         }
         assertThat(everyOut).as("the traffic fires and resolves rules").hasSizeGreaterThan(6);
         assertThat(fastOut).isEqualTo(everyOut);
+        assertThat(fastPolicy).isEqualTo(everyPolicy);
+        return everyPolicy;
     }
 }
