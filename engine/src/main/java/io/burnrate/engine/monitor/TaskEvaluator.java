@@ -170,11 +170,13 @@ public final class TaskEvaluator {
     }
 
     /**
-     * As {@link #onEvent(AcceptedEvent, List, long)}, for an event of the service whose UTF-8
-     * bytes are {@code b[start, start + length)}, matched here against {@code index} (the
-     * {@link #registry()} index, read just before): a service whose SLOs all select every
-     * event of it goes straight to its monitors ({@link MonitorRoutes}), any other through
-     * the index's operation table or selectors, as the list form.
+     * As {@link #onEvent(AcceptedEvent, List, long)}, for an event of the service whose
+     * bytes are {@code b[start, start + length)} with the operation at
+     * {@code b[operationStart, operationStart + operationLength)} ({@code operationStart < 0}:
+     * none), matched here against {@code index} (the {@link #registry()} index, read just
+     * before). Services whose SLOs select on nothing or on the operation alone go straight
+     * to their monitors once routed ({@link MonitorRoutes}); the others, and operations no
+     * SLO names, through the index as the list form.
      */
     public Rejection onEvent(final AcceptedEvent event, final SloIndex index, final byte[] b, final int start,
                              final int length, final int operationStart, final int operationLength,
@@ -184,44 +186,80 @@ public final class TaskEvaluator {
             routesEpoch = store.epoch();
         }
         Object routed = routes.get(index, b, start, length);
-        if (routed == null) {
-            final SloIndex.ServiceSlos slos = index.service(b, start, length);
-            if (slos == null) {
-                return onEvent(event, List.of(), wallNow);
+        if (routed == null || routed == MonitorRoutes.BY_OPERATION) {
+            if (routed != null) {
+                routed = routes.get(b, start, length, operationStart, operationLength);
             }
-            if (!slos.selectsAll()) {
-                return onEvent(event, slos.readsAttributes() ? slos.select(event.operation(), event.attributes())
-                        : slos.forOperation(b, operationStart, operationLength), wallNow);
+            if (routed == null) {
+                routed = route(event, index, b, start, length, operationStart, operationLength, wallNow);
+                if (routed instanceof List<?> specs) {
+                    @SuppressWarnings("unchecked")
+                    final List<SloSpec> matched = (List<SloSpec>) specs;
+                    return onEvent(event, matched, wallNow);
+                }
             }
-            final long ts = event.timestamp();
-            final Rejection refused = check(ts, wallNow);
-            if (refused != null) {
-                // routed once it counts: a refused event creates no monitor (as the list form)
-                counters.rejected(refused.reason());
-                return refused;
-            }
-            final List<SloSpec> all = slos.all();
-            final SloMonitor[] monitors = new SloMonitor[all.size()];
-            for (int k = 0; k < monitors.length; k++) {
-                monitors[k] = store.monitor(all.get(k));
-            }
-            routes.put(b, start, length, monitors);
-            routed = monitors.length == 1 ? monitors[0] : monitors;
         }
         final long ts = event.timestamp();
         final Rejection refused = admit(ts, wallNow);
         if (refused != null) {
             return refused;
         }
+        final boolean matched;
         if (routed instanceof SloMonitor m) {
             count(m, event, ts);
+            matched = true;
         } else {
-            for (final SloMonitor m : (SloMonitor[]) routed) {
+            final SloMonitor[] monitors = (SloMonitor[]) routed;
+            for (final SloMonitor m : monitors) {
                 count(m, event, ts);
             }
+            matched = monitors.length > 0;
         }
-        counted(true, ts);
+        counted(matched, ts);
         return null;
+    }
+
+    /**
+     * Routes an event's service (and operation) not routed yet: returns the monitors it
+     * counts in (now routed), or the SLOs it selects for the list form where it is not to
+     * be routed: no SLO, attribute selectors, an operation no SLO names, or an event the
+     * time rules refuse (a refused event creates no monitor, as in the list form).
+     */
+    private Object route(final AcceptedEvent event, final SloIndex index, final byte[] b, final int start,
+                         final int length, final int operationStart, final int operationLength, final long wallNow) {
+        final SloIndex.ServiceSlos slos = index.service(b, start, length);
+        if (slos == null) {
+            return List.of();
+        }
+        if (slos.readsAttributes()) {
+            return slos.select(event.operation(), event.attributes());
+        }
+        final boolean byOperation = !slos.selectsAll();
+        final List<SloSpec> selected;
+        if (!byOperation) {
+            selected = slos.all();
+        } else {
+            if (routes.get(index, b, start, length) == null) {
+                routes.put(b, start, length, MonitorRoutes.BY_OPERATION);
+            }
+            selected = slos.forKnownOperation(b, operationStart, operationLength);
+            if (selected == null) {
+                return slos.forOperation(b, operationStart, operationLength);
+            }
+        }
+        if (check(event.timestamp(), wallNow) != null) {
+            return selected;
+        }
+        final SloMonitor[] monitors = new SloMonitor[selected.size()];
+        for (int k = 0; k < monitors.length; k++) {
+            monitors[k] = store.monitor(selected.get(k));
+        }
+        if (byOperation) {
+            routes.put(b, start, length, operationStart, operationLength, monitors);
+        } else {
+            routes.put(b, start, length, monitors);
+        }
+        return monitors.length == 1 ? monitors[0] : monitors;
     }
 
     /** Services routed straight to their monitors (tests). */

@@ -136,6 +136,18 @@ public final class SloIndex {
             return selected != null ? selected : anyOperation;
         }
 
+        /**
+         * As {@link #forOperation(byte[], int, int)}, but null for an operation no SLO of the
+         * service names (where that gives the SLOs without a selector): a caller that keeps
+         * answers by operation keeps only those for the operations the SLOs define.
+         */
+        public List<SloSpec> forKnownOperation(final byte[] b, final int start, final int length) {
+            if (start < 0) {
+                return anyOperation;
+            }
+            return anyOperationOnly ? null : byOperation.get(b, start, length);
+        }
+
         /** As {@link #forOperation(byte[], int, int)}, by name (null: no operation). */
         public List<SloSpec> forOperation(final String operation) {
             if (operation == null) {

@@ -42,6 +42,30 @@ class MonitorRoutesTest {
         assertThat(routes.get(index, absent, 10, 4)).isNull();
     }
 
+    /** Service and operation together: neither part may run into the other, and no operation is not an empty one. */
+    @Test
+    void shouldKeepServiceAndOperationApart() {
+        final MonitorRoutes routes = new MonitorRoutes();
+        final byte[] b = "abc|ab|c|".getBytes(StandardCharsets.UTF_8);
+        routes.get(index, b, 0, 0);
+        final SloMonitor[] abWithC = {monitor("ab-c")};
+        final SloMonitor[] abWithNone = {monitor("ab-none")};
+        final SloMonitor[] abWithEmpty = {monitor("ab-empty")};
+        routes.put(b, 4, 2, MonitorRoutes.BY_OPERATION);                  // ab
+        routes.put(b, 4, 2, 7, 1, abWithC);                                 // ab + c
+        routes.put(b, 4, 2, -1, 0, abWithNone);                             // ab, no operation
+        routes.put(b, 4, 2, 7, 0, abWithEmpty);                             // ab + ""
+        assertThat(routes.get(index, b, 4, 2)).isSameAs(MonitorRoutes.BY_OPERATION);
+        assertThat(routes.get(b, 4, 2, 7, 1)).isSameAs(abWithC[0]);
+        assertThat(routes.get(b, 0, 2, 2, 1)).as("ab + c from another place").isSameAs(abWithC[0]);
+        assertThat(routes.get(b, 4, 2, -1, 0)).isSameAs(abWithNone[0]);
+        assertThat(routes.get(b, 4, 2, 7, 0)).isSameAs(abWithEmpty[0]);
+        assertThat(routes.get(b, 0, 3, -1, 0)).as("abc, no operation").isNull();
+        assertThat(routes.get(b, 4, 1, 5, 2)).as("a + bc").isNull();
+        assertThat(routes.get(index, b, 0, 3)).as("abc by service").isNull();
+        assertThat(routes.size()).isEqualTo(4);
+    }
+
     @Test
     void shouldForgetEveryRouteWhenAskedAgainstAnotherIndex() {
         final MonitorRoutes routes = new MonitorRoutes();

@@ -37,7 +37,7 @@ class RoutedEventsTest {
             Duration.ofSeconds(1), Duration.ofSeconds(5), null, null, null);
 
     private static final String[] SERVICES = {"a", "b", "c", "d", "zz"};
-    private static final String[] OPERATIONS = {null, "pay", "browse"};
+    private static final String[] OPERATIONS = {null, "pay", "buy", "browse"};
     private static final String[] REGIONS = {null, "eu", "us"};
 
     private final EventParser.Reader reader = new EventParser.Reader();
@@ -98,7 +98,8 @@ class RoutedEventsTest {
                 routed.evaluator.onWallClock(t, false);
             }
         }
-        assertThat(routed.evaluator.routedServices()).as("a and b are routed, c, d and zz are not").isEqualTo(2);
+        assertThat(routed.evaluator.routedServices())
+                .as("a and b by service; c by operation: pay and none, not buy or browse; d and zz not at all").isEqualTo(5);
         list.evaluator.onWallClock(t + S, true);
         routed.evaluator.onWallClock(t + S, true);
 
@@ -132,6 +133,25 @@ class RoutedEventsTest {
         assertThat(fresh.counts().total(0)).isEqualTo(1);
         assertThat(fresh.counts().bad(0)).isEqualTo(1);
         assertThat(dropped.counts().total(0)).isEqualTo(2);
+    }
+
+    /**
+     * Operations no SLO names are not routed, so a stream of made-up operations cannot grow
+     * the routes; they count in the SLOs without a selector, as the list form counts them.
+     */
+    @Test
+    void shouldRouteOnlyTheOperationsTheSlosName() {
+        final Rig rig = new Rig();
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(rig.sendRouted(json("c", T + i, "made-up-" + i, null, 200), T)).isNull();
+        }
+        assertThat(rig.evaluator.routedServices()).as("c, by operation").isEqualTo(1);
+        assertThat(rig.sendRouted(json("c", T + 1_000, "pay", null, 503), T)).isNull();
+        assertThat(rig.sendRouted(json("c", T + 1_001, "pay", null, 200), T)).isNull();
+        assertThat(rig.evaluator.routedServices()).as("c, by operation; c with pay").isEqualTo(2);
+        assertThat(rig.store.live("c-1").counts().total(0)).isEqualTo(1_002);
+        assertThat(rig.store.live("c-pay").counts().total(0)).isEqualTo(2);
+        assertThat(rig.store.live("c-pay").counts().bad(0)).isEqualTo(1);
     }
 
     /** A refused event (too late) routes nothing and creates no monitor, as the list form. */
