@@ -158,12 +158,12 @@ class ContributorsTest {
 
     // ---- the rig ----
 
-    private MemoryMonitorStore store;
+    private HeapMonitorStore store;
 
     private TaskEvaluator evaluator(final SloSpec spec) {
         final SloRegistry registry = new SloRegistry();
         registry.loadOnce(List.of(spec));
-        store = new MemoryMonitorStore(RULES.grace());
+        store = new HeapMonitorStore(RULES.grace());
         final TaskEvaluator e = new TaskEvaluator(RULES, registry::snapshot, store, new Recorder(), new EngineCounters());
         e.start(T);
         return e;

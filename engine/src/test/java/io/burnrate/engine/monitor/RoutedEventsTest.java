@@ -178,7 +178,7 @@ class RoutedEventsTest {
 
     private final class Rig {
         final SloRegistry registry = new SloRegistry();
-        final MemoryMonitorStore store = new MemoryMonitorStore(RULES.grace());
+        final HeapMonitorStore store = new HeapMonitorStore(RULES.grace());
         final Recorder out = new Recorder();
         final EngineCounters counters = new EngineCounters();
         final TaskEvaluator evaluator;

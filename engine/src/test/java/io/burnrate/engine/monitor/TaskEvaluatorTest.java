@@ -241,7 +241,7 @@ class TaskEvaluatorTest {
     /** An evaluator over an in-memory store, recording what it puts out. */
     private static final class Rig {
         final SloRegistry registry = new SloRegistry();
-        final MemoryMonitorStore store = new MemoryMonitorStore(RULES.grace());
+        final HeapMonitorStore store = new HeapMonitorStore(RULES.grace());
         final Recorder out = new Recorder();
         final EngineCounters counters = new EngineCounters();
         final TaskEvaluator evaluator;
@@ -336,7 +336,7 @@ class TaskEvaluatorTest {
         }
         final SloRegistry registry = new SloRegistry();
         registry.loadOnce(specs);
-        final MemoryMonitorStore store = new MemoryMonitorStore(RULES.grace());
+        final HeapMonitorStore store = new HeapMonitorStore(RULES.grace());
         final Recorder out = new Recorder();
         final TaskEvaluator evaluator = new TaskEvaluator(RULES, registry::snapshot, store, out, new EngineCounters());
         evaluator.start(T);

@@ -6,9 +6,8 @@ import io.burnrate.engine.ingest.RequestRecord;
 import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.monitor.Emitter;
 import io.burnrate.engine.monitor.EngineCounters;
-import io.burnrate.engine.monitor.MonitorStore;
+import io.burnrate.engine.monitor.HeapMonitorStore;
 import io.burnrate.engine.monitor.SloMonitor;
-import io.burnrate.engine.monitor.TaskClock;
 import io.burnrate.engine.monitor.TaskEvaluator;
 import io.burnrate.engine.sli.BucketLayout;
 import io.burnrate.engine.sli.WindowedCounts;
@@ -24,11 +23,7 @@ import io.burnrate.schemas.BudgetPolicyEvent;
 import io.burnrate.schemas.ComplianceSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -237,10 +232,10 @@ public class HotPathBenchmark {
      * operation, as the scaling benchmark's 1,000 × 10 shape), as the engine's stream thread runs it
      * without Kafka: events of random services at 100,000 per second of event time, each
      * scanned from its bytes (its timestamp rewritten in place), matched and counted by a
-     * {@link TaskEvaluator} over a store that keeps monitors as the state store does (by id,
-     * and by the spec's identity for the per-event lookup). {@link #eventAtScaleListed} is
-     * the index's match and the lookup per spec; {@link #eventAtScaleRouted} the service's
-     * route ({@code MonitorRoutes}), what the engine runs.
+     * {@link TaskEvaluator} over a {@link HeapMonitorStore} (monitors by id and by the spec's
+     * identity, as the state store keeps them). {@link #eventAtScaleListed} is the index's
+     * match and the lookup per spec; {@link #eventAtScaleRouted} the route by service and
+     * operation ({@code MonitorRoutes}), what the engine runs.
      */
     @State(Scope.Thread)
     public static class Task {
@@ -273,7 +268,8 @@ public class HotPathBenchmark {
             }
             final TaskEvaluator.Rules rules = new TaskEvaluator.Rules(Duration.ofMinutes(5), Duration.ofSeconds(1),
                     Duration.ofSeconds(5), null, null, null);
-            evaluator = new TaskEvaluator(rules, registry::snapshot, new HeapStore(), new Emitter() {
+            final HeapMonitorStore store = new HeapMonitorStore(Duration.ofMinutes(5));
+            evaluator = new TaskEvaluator(rules, registry::snapshot, store, new Emitter() {
                 @Override
                 public void alert(final AlertTransition transition) {
                 }
@@ -324,68 +320,6 @@ public class HotPathBenchmark {
                 throw new IllegalStateException("not scanned: " + new String(b, StandardCharsets.UTF_8));
             }
             return reader.event();
-        }
-    }
-
-    /** Monitors by id, and by the spec's identity for the per-event lookup (as the state store). */
-    static final class HeapStore implements MonitorStore {
-        private final Map<String, SloMonitor> live = new HashMap<>();
-        private final Map<SloSpec, SloMonitor> bySpec = new IdentityHashMap<>();
-        private TaskClock clock = TaskClock.NONE;
-
-        @Override
-        public SloMonitor monitor(final SloSpec spec) {
-            SloMonitor m = bySpec.get(spec);
-            if (m == null) {
-                m = live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, Duration.ofMinutes(5)));
-                bySpec.put(spec, m);
-            }
-            return m;
-        }
-
-        @Override
-        public SloMonitor live(final String id) {
-            return live.get(id);
-        }
-
-        @Override
-        public Collection<SloMonitor> monitors() {
-            return live.values();
-        }
-
-        @Override
-        public List<String> storedIds() {
-            return List.of();
-        }
-
-        @Override
-        public void replace(final SloMonitor previous, final SloMonitor next) {
-            live.put(next.spec().id(), next);
-            bySpec.clear();
-        }
-
-        @Override
-        public void remove(final String id) {
-            live.remove(id);
-            bySpec.clear();
-        }
-
-        @Override
-        public void markDirty(final String id) {
-        }
-
-        @Override
-        public void markDirty(final SloMonitor m) {
-        }
-
-        @Override
-        public TaskClock clock() {
-            return clock;
-        }
-
-        @Override
-        public void setClock(final TaskClock c) {
-            clock = c;
         }
     }
 
