@@ -26,7 +26,11 @@ final class MonitorRoutes {
     /** The value of a service routed by service and operation together. */
     static final Object BY_OPERATION = new Object();
 
-    /** Separates service and operation in a key (0xFF and 0xFE never occur in UTF-8). */
+    /**
+     * Separates service and operation in a key. 0xFF and 0xFE never occur in UTF-8, and the
+     * byte scanner hands in ASCII only (other events are read by Jackson and matched by the
+     * index), so no service name can run into a service-and-operation key.
+     */
     private static final byte WITH_OPERATION = (byte) 0xFF;
     private static final byte WITHOUT_OPERATION = (byte) 0xFE;
     private static final int INITIAL = 64;

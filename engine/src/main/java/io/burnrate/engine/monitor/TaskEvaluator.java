@@ -262,7 +262,7 @@ public final class TaskEvaluator {
         return monitors.length == 1 ? monitors[0] : monitors;
     }
 
-    /** Services routed straight to their monitors (tests). */
+    /** Routes held: services, and services with an operation (tests). */
     int routedServices() {
         return routes.size();
     }
