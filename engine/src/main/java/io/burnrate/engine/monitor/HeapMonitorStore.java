@@ -30,6 +30,9 @@ public final class HeapMonitorStore implements MonitorStore {
         SloMonitor m = bySpec.get(spec);
         if (m == null) {
             m = live.computeIfAbsent(spec.id(), id -> new SloMonitor(spec, grace));
+            if (bySpec.size() >= 2 * live.size() + 16) {
+                bySpec.clear(); // equal specs re-published as new instances must not grow it forever
+            }
             bySpec.put(spec, m);
         }
         return m;

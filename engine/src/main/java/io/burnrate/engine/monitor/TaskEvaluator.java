@@ -187,11 +187,13 @@ public final class TaskEvaluator {
         }
         Object routed = routes.get(index, b, start, length);
         if (routed == null || routed == MonitorRoutes.BY_OPERATION) {
-            if (routed != null) {
+            final boolean byOperation = routed != null;
+            if (byOperation) {
                 routed = routes.get(b, start, length, operationStart, operationLength);
             }
             if (routed == null) {
-                routed = route(event, index, b, start, length, operationStart, operationLength, wallNow);
+                routed = route(event, index, byOperation, b, start, length, operationStart, operationLength,
+                        wallNow);
                 if (routed instanceof List<?> specs) {
                     @SuppressWarnings("unchecked")
                     final List<SloSpec> matched = (List<SloSpec>) specs;
@@ -224,9 +226,11 @@ public final class TaskEvaluator {
      * counts in (now routed), or the SLOs it selects for the list form where it is not to
      * be routed: no SLO, attribute selectors, an operation no SLO names, or an event the
      * time rules refuse (a refused event creates no monitor, as in the list form).
+     * {@code marked}: the service is already routed {@link MonitorRoutes#BY_OPERATION}.
      */
-    private Object route(final AcceptedEvent event, final SloIndex index, final byte[] b, final int start,
-                         final int length, final int operationStart, final int operationLength, final long wallNow) {
+    private Object route(final AcceptedEvent event, final SloIndex index, final boolean marked, final byte[] b,
+                         final int start, final int length, final int operationStart, final int operationLength,
+                         final long wallNow) {
         final SloIndex.ServiceSlos slos = index.service(b, start, length);
         if (slos == null) {
             return List.of();
@@ -239,12 +243,12 @@ public final class TaskEvaluator {
         if (!byOperation) {
             selected = slos.all();
         } else {
-            if (routes.get(index, b, start, length) == null) {
+            if (!marked) {
                 routes.put(b, start, length, MonitorRoutes.BY_OPERATION);
             }
             selected = slos.forKnownOperation(b, operationStart, operationLength);
             if (selected == null) {
-                return slos.forOperation(b, operationStart, operationLength);
+                return slos.forOperation(b, -1, 0); // an operation no SLO names: the SLOs without a selector
             }
         }
         if (check(event.timestamp(), wallNow) != null) {
