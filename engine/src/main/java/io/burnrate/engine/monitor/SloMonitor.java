@@ -104,6 +104,24 @@ public final class SloMonitor {
     private long budgetQuietGood;
     /** From the last {@link #observeBudget}: the next bucket boundary, where a window can move. */
     private long budgetStableUntil = Long.MIN_VALUE;
+    /**
+     * Whether sweeps follow the verdicts ({@link #verdictDue}) rather than every move of a
+     * window holding requests: true unless the SLO has budget adjustments (an exclusion
+     * starting or ending changes verdicts at any time) or a calendar window.
+     */
+    private final boolean verdictDriven;
+    /**
+     * From the last full {@link #evaluate}: the earliest event time at which time moving
+     * alone (no request counted) can change a rule's verdict or the remaining budget. A rule
+     * that does not hold waits for every condition that fails it: a burn rate can rise only
+     * when its window moves (its tier's next bucket boundary) and only while the window
+     * holds a bad request; the history guard passes at its time; a long window short of
+     * minEventsPerWindow never reaches it by time alone. A rule that fires or waits out its
+     * hold time, a no-data rule and the remaining budget may change whenever one of their
+     * windows holding requests moves. At 10,000 SLOs with traffic, visiting every SLO at
+     * every second (its finest window moved) was about a tenth of the stream thread.
+     */
+    private long verdictDue = Long.MIN_VALUE;
 
     /**
      * The history guard of the budget policy: thresholds are observed only once the SLO has
@@ -199,6 +217,7 @@ public final class SloMonitor {
         this.policy = new BudgetPolicy(spec.id(), spec.service(), spec.labels(),
                 spec.budgetThresholds());
         this.adjustments = AdjustmentCalendar.of(spec.budgetAdjustments());
+        this.verdictDriven = adjustments.isEmpty() && !spec.isCalendar();
     }
 
     /**
@@ -306,7 +325,15 @@ public final class SloMonitor {
      * rule's hold time ({@code alertAfter}), when it fires though no window sum changed.
      */
     public void scheduleNext() {
-        dueAt = Math.min(Math.min(counts.nextChange(), compliance.nextDue()), holdDue());
+        dueAt = Math.min(Math.min(verdictDriven ? verdictDue : counts.nextChange(), compliance.nextDue()), holdDue());
+    }
+
+    /**
+     * Whether a sweep at {@code time} must run the rules though no window sum changed: time
+     * reached {@link #verdictDue} (they decide as before then, but tell when to look again).
+     */
+    public boolean verdictDueBy(final long time) {
+        return verdictDriven && time >= verdictDue;
     }
 
     /** The earliest event time at which a pending rule's hold time ends, or Long.MAX_VALUE. */
@@ -362,8 +389,11 @@ public final class SloMonitor {
         counts.add(timestamp, count, bad);
         compliance.record(timestamp, count, bad, latencyMs);
         changed = true;
-        // the finest tier now holds counts: it can change from its next boundary on
-        dueAt = Math.min(dueAt, counts.nextFinestBoundary(Math.max(timestamp, counts.now())));
+        if (!verdictDriven) {
+            // the finest tier now holds counts: it can change from its next boundary on
+            dueAt = Math.min(dueAt, counts.nextFinestBoundary(Math.max(timestamp, counts.now())));
+        }
+        // else the evaluate that follows every counted request sets it (verdictDue)
     }
 
     /**
@@ -457,9 +487,10 @@ public final class SloMonitor {
     /** Runs every rule's state machine at the current time; reports transitions in rule order. */
     public void evaluate(final Consumer<AlertTransition> out) {
         if (counts.now() == WindowedCounts.NO_TIME) {
+            verdictDue = Long.MAX_VALUE; // nothing counted: the first request evaluates
             return;
         }
-        if (onlyGoodSinceEvaluate && minEventsMet && !anyActive) {
+        if (onlyGoodSinceEvaluate && minEventsMet && !anyActive && counts.now() < verdictDue) {
             // Since the last evaluation only good requests were counted, and time stayed before
             // verdictsStableUntil: no burn rate rose (bad / total can only fall), no window
             // reached minEventsPerWindow (all held it already), no window moved (time stayed in
@@ -471,6 +502,7 @@ public final class SloMonitor {
         }
         boolean met = true;
         boolean active = false;
+        long due = Long.MAX_VALUE;
         final long now = counts.now();
         long stable = adjustments.isEmpty() ? counts.nextBoundary() : now + 1;
         final long minEvents = spec.minEventsPerWindow();
@@ -506,11 +538,59 @@ public final class SloMonitor {
             }
             // a no-data rule holds only once time has moved (which evaluates again), never on a good request
             met &= r.isNoData() || counts.total(r.longIdx()) >= minEvents;
+            due = Math.min(due, verdictChange(i, burnLong, burnShort, now));
         }
         minEventsMet = met;
         anyActive = active;
         verdictsStableUntil = historyStart == WindowedCounts.NO_TIME ? now + 1 : Math.max(stable, now + 1);
+        // the remaining budget moves with the SLO window; its history guard passes at its time
+        due = Math.min(due, moves(sloWindow));
+        if (spec.historyGuard() && historyStart != WindowedCounts.NO_TIME && now - historyStart < policyHistoryMs) {
+            due = Math.min(due, historyStart + policyHistoryMs);
+        }
+        verdictDue = historyStart == WindowedCounts.NO_TIME ? now + 1 : Math.max(due, now + 1);
+        if (verdictDriven) {
+            dueAt = Math.min(dueAt, verdictDue);
+        }
         onlyGoodSinceEvaluate = true;
+    }
+
+    /**
+     * The earliest event time at which time moving alone can change rule {@code i}'s verdict
+     * (see {@link #verdictDue}), from the burn rates its evaluation just saw.
+     */
+    private long verdictChange(final int i, final double burnLong, final double burnShort, final long now) {
+        final Rule r = rules[i];
+        if (r.isNoData() || machines[i].firing() || machines[i].pending()) {
+            return Math.min(moves(r.longIdx()), moves(r.shortIdx()));
+        }
+        if (counts.total(r.longIdx()) < spec.minEventsPerWindow()) {
+            return Long.MAX_VALUE; // time moving only takes requests out of the long window
+        }
+        // every failing condition must pass: the rule holds no earlier than the last of them can
+        long at = now + 1;
+        final double threshold = threshold(i);
+        if (!(burnLong > threshold)) {
+            at = Math.max(at, rises(r.longIdx()));
+        }
+        if (!(burnShort > threshold)) {
+            at = Math.max(at, rises(r.shortIdx()));
+        }
+        if (spec.historyGuard() && historyStart != WindowedCounts.NO_TIME
+                && now - historyStart < r.shortWindow().toMillis()) {
+            at = Math.max(at, historyStart + r.shortWindow().toMillis());
+        }
+        return at;
+    }
+
+    /** When window {@code w}'s sums can next change: its tier's next boundary, never while it holds no request. */
+    private long moves(final int w) {
+        return counts.total(w) == 0 ? Long.MAX_VALUE : counts.windowBoundary(w);
+    }
+
+    /** When window {@code w}'s burn rate can next rise with time alone: never while it holds no bad request. */
+    private long rises(final int w) {
+        return counts.bad(w) == 0 ? Long.MAX_VALUE : counts.windowBoundary(w);
     }
 
     /** The next {@link #evaluate} runs every rule (tests compare against it). */

@@ -282,6 +282,15 @@ public final class WindowedCounts {
         return (Math.floorDiv(timestamp, res) + 1) * res;
     }
 
+    /** The next bucket boundary of {@code window}'s tier after {@link #now}: where its sums can next change. */
+    public long windowBoundary(final int window) {
+        if (now == NO_TIME) {
+            return Long.MIN_VALUE;
+        }
+        final int t = layout.windowTier()[window];
+        return (current[t] + 1) * layout.resolutions()[t];
+    }
+
     public long total(final int window) {
         return winTotal[window] + pendTotal;
     }
