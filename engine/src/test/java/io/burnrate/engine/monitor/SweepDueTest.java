@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -149,7 +150,7 @@ class SweepDueTest {
      * first request), not at each of the 600 seconds its 5m window moved. Its next due time
      * is 11:00, where the SLO window's hour bucket and the compliance hour end.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldVisitAnSloWithOnlyGoodRequestsAtItsDueTimesAlone() {
         final Rig rig = new Rig(false);
         for (long t = T; t < T + 10 * MIN; t += 100) {
@@ -178,7 +179,7 @@ class SweepDueTest {
      * later, T + 90m 25s, when the burst is still in the 5m window. A clock service's request
      * every second moves the task's time: the rule fires at the sweep at T + 90m 25s.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldFireWhenTheGoodRequestsBeforeABurstLeaveTheLongWindow() {
         final Rig due = new Rig(false);
         final Rig every = new Rig(true);
