@@ -9,7 +9,6 @@ import io.burnrate.schemas.ComplianceSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -493,43 +492,6 @@ public final class ComplianceTracker {
         parts.written();
         return w;
     }
-
-    /**
-     * {@link #pendingWrites} without counting the queued requests first: for a store that
-     * persists them apart ({@link #queued}), so that a request does not rewrite its open
-     * hour's accumulator (its latency sketch included) at every commit.
-     */
-    public Map<String, byte[]> pendingWritesBesideQueue() {
-        foldHotDirty();
-        final Map<String, byte[]> w = pending.drain();
-        parts.written();
-        return w;
-    }
-
-    /**
-     * The queued requests, not yet counted in any accumulator: two longs each (time shifted
-     * left once with the bad bit, the latency's bits), in the order they were recorded.
-     */
-    public long[] queued() {
-        return queuedCount == 0 ? NOTHING_QUEUED : Arrays.copyOf(queued, 2 * queuedCount);
-    }
-
-    /**
-     * Records requests persisted by {@link #queued} again (a restore, after the stored
-     * accumulators): as when they came. Entries that do not decode to a request the queue
-     * takes are skipped (a corrupt header must not stop the task).
-     */
-    public void requeue(final long[] entries) {
-        for (int k = 0; k + 1 < entries.length; k += 2) {
-            final long ts = entries[k] >>> 1;
-            final double latency = Double.longBitsToDouble(entries[k + 1]);
-            if (entries[k] >= 0 && (Double.isNaN(latency) || latency >= 0 && latency < Double.POSITIVE_INFINITY)) {
-                record(ts, 1, entries[k] & 1, latency);
-            }
-        }
-    }
-
-    private static final long[] NOTHING_QUEUED = new long[0];
 
     /** Whether writes are pending. */
     public boolean hasPendingWrites() {

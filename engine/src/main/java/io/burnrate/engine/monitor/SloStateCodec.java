@@ -23,16 +23,9 @@ import java.util.List;
  * carry more than {@link #overlayLimit} of them (at most {@link #OVERLAY_MAX}). Restoring
  * reads the chunks, then lays the header's buckets over them.
  *
- * <p>Why the compliance queue rides in the header too: the open hour's accumulator, latency
- * sketch included, changed with every request, so every commit re-encoded and wrote it for
- * every SLO that had one; at 10,000 SLOs an SLO gets about two requests per 100 ms commit.
- * The requests still queued in the tracker ({@code ComplianceTracker#record}, up to 7) are
- * written with the header instead, and the accumulators only once the queue was counted.
- * Restoring requeues them after the accumulators.
- *
- * <p>Header formats: 4 (this one) ends with the changed buckets and the queued requests;
- * 3 has no queued requests, 2 neither those nor changed buckets (its chunks being complete),
- * and each reads as 4 with none. Any other reads as nothing stored.
+ * <p>Header formats: 3 (this one) ends with the changed buckets; 2 (before) has none and
+ * reads as 3 with no changed buckets, its chunks being complete. Any other reads as
+ * nothing stored.
  */
 public final class SloStateCodec {
 
@@ -43,10 +36,8 @@ public final class SloStateCodec {
     /** One SLO's contributor counts ({@link Contributors#encode}). */
     public static final byte CONTRIBUTORS = 'X';
     /** Version of the header layout; {@link #FORMAT_NO_OVERLAY} also reads, any other as nothing stored. */
-    static final int FORMAT = 4;
-    /** The header layout before: the same fields without queued requests. */
-    static final int FORMAT_NO_QUEUE = 3;
-    /** The header layout before that: without changed buckets either. */
+    static final int FORMAT = 3;
+    /** The previous header layout: the same fields without changed buckets. */
     static final int FORMAT_NO_OVERLAY = 2;
     /** The most changed buckets a header carries; past this, the store rewrites their chunks. */
     public static final int OVERLAY_MAX = 48;
@@ -78,11 +69,9 @@ public final class SloStateCodec {
      * @param rules                 the alert state machines, in rule order
      * @param budgetThresholdsCrossed how many budget-policy thresholds were crossed downwards
      * @param overlay               changed buckets newer than their chunk: tier, slot, total, bad, repeated
-     * @param queued                requests queued in the compliance tracker, not in its stored accumulators
-     *                              ({@code ComplianceTracker#queued}): two longs each
      */
     public record Header(long now, int layoutHash, List<AlertStateMachine> rules, int budgetThresholdsCrossed,
-                         long[] overlay, long[] queued) {
+                         long[] overlay) {
 
         /** Whether the counts of {@code m} can be restored from chunks written with this header. */
         public boolean fits(final SloMonitor m) {
@@ -123,12 +112,6 @@ public final class SloStateCodec {
                 putVarLong(total);
                 putVarLong(bad);
             });
-            final long[] q = m.compliance().queued();
-            putVarLong(q.length / 2);
-            for (int i = 0; i < q.length; i += 2) {
-                putVarLong(q[i]);
-                putLong(q[i + 1]);
-            }
             return Arrays.copyOf(buf, pos);
         }
 
@@ -184,7 +167,7 @@ public final class SloStateCodec {
     public static Header decodeHeader(final byte[] bytes) {
         final ByteBuffer h = ByteBuffer.wrap(bytes);
         final int format = h.getInt();
-        if (format != FORMAT && format != FORMAT_NO_QUEUE && format != FORMAT_NO_OVERLAY) {
+        if (format != FORMAT && format != FORMAT_NO_OVERLAY) {
             return null;
         }
         final long now = h.getLong();
@@ -196,7 +179,7 @@ public final class SloStateCodec {
         }
         final int crossed = h.getInt();
         if (format == FORMAT_NO_OVERLAY) {
-            return new Header(now, layoutHash, rules, crossed, new long[0], new long[0]);
+            return new Header(now, layoutHash, rules, crossed, new long[0]);
         }
         final long count = readVarLong(h);
         if (count < 0 || count * 4 > h.remaining()) {
@@ -209,19 +192,7 @@ public final class SloStateCodec {
             overlay[i + 2] = readVarLong(h);
             overlay[i + 3] = readVarLong(h);
         }
-        if (format == FORMAT_NO_QUEUE) {
-            return new Header(now, layoutHash, rules, crossed, overlay, new long[0]);
-        }
-        final long queuedCount = readVarLong(h);
-        if (queuedCount < 0 || queuedCount * 9 > h.remaining()) {
-            throw new IllegalStateException("corrupt SLO state header: " + queuedCount + " queued requests");
-        }
-        final long[] queued = new long[(int) queuedCount * 2];
-        for (int i = 0; i < queued.length; i += 2) {
-            queued[i] = readVarLong(h);
-            queued[i + 1] = h.getLong();
-        }
-        return new Header(now, layoutHash, rules, crossed, overlay, queued);
+        return new Header(now, layoutHash, rules, crossed, overlay);
     }
 
     /**

@@ -362,8 +362,7 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         if (m.contributors().takeDirty()) {
             put(Bytes.wrap(SloStateCodec.contributorsKey(id)), m.contributors().encode());
         }
-        // the requests still queued in the tracker ride in the header (SloStateCodec)
-        for (final Map.Entry<String, byte[]> w : m.compliance().pendingWritesBesideQueue().entrySet()) {
+        for (final Map.Entry<String, byte[]> w : m.compliance().pendingWrites().entrySet()) {
             final Bytes k = periodKey(id, w.getKey());
             if (w.getValue() == null) {
                 delete(k);
@@ -463,7 +462,6 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
             c.restoreTime(now); // empty buckets, but the SLO's clock (and its periods) carry on
             c.rebuildSums();
             loadPeriods(m);
-            m.compliance().requeue(h.queued());
             return m;
         }
         SloStateCodec.restore(m, h);
@@ -479,7 +477,6 @@ public final class SloStateStore implements StateStore, CachedStateStore<byte[],
         SloStateCodec.applyOverlay(c, h);
         c.rebuildSums();
         loadPeriods(m);
-        m.compliance().requeue(h.queued());
         final byte[] contributors = inner.get(Bytes.wrap(SloStateCodec.contributorsKey(spec.id())));
         if (contributors != null && !m.contributors().restore(contributors)) {
             // stored for other windows or explainBy attributes: this counting starts at the stored time

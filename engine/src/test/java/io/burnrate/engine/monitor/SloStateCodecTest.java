@@ -105,37 +105,6 @@ class SloStateCodecTest {
         assertThat(h.budgetThresholdsCrossed()).isEqualTo(before.budgetThresholdsCrossed());
     }
 
-    /**
-     * Format 3 is format 4 without the trailing queued requests (a varint count, then per
-     * request a varint and 8 bytes): it reads with none, the rest as written.
-     */
-    @Test
-    void shouldReadTheFormatWithoutQueuedRequests() {
-        final SloMonitor before = paging();
-        before.compliance().closeAll(before.counts().now(), s -> { }); // counts the queue: none left
-        final byte[] v4 = SloStateCodec.encodeHeader(before);
-        assertThat(v4[v4.length - 1]).as("no queued request").isZero();
-        final byte[] v3 = Arrays.copyOf(v4, v4.length - 1);
-        ByteBuffer.wrap(v3).putInt(SloStateCodec.FORMAT_NO_QUEUE);
-        final SloStateCodec.Header h = SloStateCodec.decodeHeader(v3);
-        assertThat(h.queued()).isEmpty();
-        assertThat(h.overlay()).isEqualTo(SloStateCodec.decodeHeader(v4).overlay()).isNotEmpty();
-        assertThat(h.now()).isEqualTo(before.counts().now());
-    }
-
-    /** The requests the compliance tracker still queues ride in the header, bit for bit (latency NaN included). */
-    @Test
-    void shouldCarryTheQueuedRequests() {
-        final SloMonitor m = new SloMonitor(paging().spec());
-        m.record(1_767_225_600_123L, 1, 0, 12.5);
-        m.record(1_767_225_600_456L, 1, 1, Double.NaN);
-        m.record(1_767_225_600_789L, 1, 0, 0);
-        final long[] queued = m.compliance().queued();
-        assertThat(queued).hasSize(6).startsWith(1_767_225_600_123L << 1, Double.doubleToRawLongBits(12.5),
-                1_767_225_600_456L << 1 | 1);
-        assertThat(SloStateCodec.decodeHeader(SloStateCodec.encodeHeader(m)).queued()).isEqualTo(queued);
-    }
-
     @Test
     void shouldReadBackEveryRuleStateBudgetCrossingAndCount() {
         final SloMonitor before = paging();

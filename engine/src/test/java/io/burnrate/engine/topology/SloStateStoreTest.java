@@ -112,36 +112,6 @@ class SloStateStoreTest {
     }
 
     /**
-     * Requests still queued in the compliance tracker at a commit (it counts them eight at
-     * a time) are written with the header, not into the open periods' accumulators: after
-     * 20 requests (16 counted, 4 queued) a commit writes the header and the accumulators;
-     * after 3 more (7 queued) a commit writes the header alone. A restart gives all 23
-     * (every 10th bad: 3), as the monitor that never stopped does.
-     */
-    @Test
-    void shouldRestoreTheRequestsStillQueuedAtACommitFromTheHeader() throws Exception {
-        final SloSpec spec = spec("google-30d");
-        final SloStateStore store = restart();
-        final SloMonitor m = store.monitor(spec);
-        send(m, 0, 20);
-        store.markDirty(spec.id());
-        store.flushCache();
-        final long[] first = store.writeStats();
-        assertThat(first[1]).as("the header and at least one accumulator").isGreaterThan(1);
-        send(m, 20, 23);
-        store.markDirty(spec.id());
-        store.flushCache();
-        assertThat(store.writeStats()[1] - first[1]).as("the header alone").isEqualTo(1);
-
-        final SloMonitor r = restart().monitor(spec);
-        final List<String> restored = new ArrayList<>();
-        r.closeCompliance(x -> restored.add(x.period().kind() + " " + x.total() + "/" + x.bad()));
-        final List<String> live = new ArrayList<>();
-        m.closeCompliance(x -> live.add(x.period().kind() + " " + x.total() + "/" + x.bad()));
-        assertThat(restored).isEqualTo(live).contains("hour 23/3", "month 23/3");
-    }
-
-    /**
      * The SLO gained a rule while the engine was down: its bucket layout no longer fits
      * the stored counts, which start afresh, but the month so far carries on.
      */
@@ -160,8 +130,7 @@ class SloStateStoreTest {
 
     /**
      * A busy SLO committed every 100 ms: each commit writes its header (with the buckets
-     * changed since their chunk and the requests the compliance tracker still queues), its
-     * open hour only when the tracker counted its queue (every 8 requests), and rewrites chunks only when more
+     * changed since their chunk) and its open hour, and rewrites chunks only when more
      * than {@link SloStateCodec#OVERLAY_MAX} buckets are pending, so not at every commit.
      * A restart after any commit sees exactly the live counts.
      */
@@ -191,15 +160,14 @@ class SloStateStoreTest {
         assertThat(m.counts().bad(fiveMinutes)).isEqualTo(429);
         final long[] stats = store.writeStats(); // persists, puts, deletes, bytes
         assertThat(stats[0]).isEqualTo(commits);
-        // per commit: the header; the open hour every 8th; the clock never (not set here); chunks on
+        // per commit: the header, the open hour, the clock never (not set here); chunks on
         // top only when more than this SLO's limit of buckets are pending: with one-second
         // buckets (and 1.27 changed buckets per second over the 5 tiers) every limit / 1.27
         // seconds, so in 300 s at most 300 x 1.27 / limit rewrites of the 5 tiers' current
         // chunks, 2 each at a boundary
         final int limit = SloStateCodec.overlayLimit(spec.id());
         assertThat(limit).isBetween(SloStateCodec.OVERLAY_MAX / 2, SloStateCodec.OVERLAY_MAX);
-        assertThat(stats[1]).isBetween(commits + commits / 8L,
-                commits + commits / 8L + (300 * 127 / 100 / limit + 1) * 10);
+        assertThat(stats[1]).isBetween(2L * commits, 2L * commits + (300 * 127 / 100 / limit + 1) * 10);
     }
 
     /**
@@ -232,9 +200,8 @@ class SloStateStoreTest {
             }
             store.flushCache();
             final long[] after = store.writeStats();
-            // per SLO a header, and its open hour when its compliance queue of 8 was counted;
-            // more is chunks, at least one per rewriting SLO
-            final long chunkPuts = after[1] - before[1] - (i % 8 == 7 ? 2L : 1L) * monitors.size();
+            // per SLO a header and its open hour; more is chunks, at least one per rewriting SLO
+            final long chunkPuts = after[1] - before[1] - 2L * monitors.size();
             before = after;
             most = Math.max(most, (int) chunkPuts);
             rewrites += chunkPuts > 0 ? 1 : 0;
