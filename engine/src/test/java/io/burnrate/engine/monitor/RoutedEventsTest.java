@@ -9,9 +9,6 @@ import io.burnrate.engine.ingest.ScannedEvent;
 import io.burnrate.engine.slo.SloRegistry;
 import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.testing.Specs;
-import io.burnrate.schemas.AlertTransition;
-import io.burnrate.schemas.BudgetPolicyEvent;
-import io.burnrate.schemas.ComplianceSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -179,7 +175,7 @@ class RoutedEventsTest {
     private final class Rig {
         final SloRegistry registry = new SloRegistry();
         final HeapMonitorStore store = new HeapMonitorStore(RULES.grace());
-        final Recorder out = new Recorder();
+        final RecordingEmitter out = new RecordingEmitter(false);
         final EngineCounters counters = new EngineCounters();
         final TaskEvaluator evaluator;
         final List<String> rejections = new ArrayList<>();
@@ -210,40 +206,7 @@ class RoutedEventsTest {
 
         /** Every live SLO's status numbers (windows, budget, rule states), by id. */
         Map<String, String> numbers() {
-            final Map<String, String> out = new TreeMap<>();
-            for (final SloMonitor m : store.monitors()) {
-                out.put(m.spec().id(), m.snapshot().toString());
-            }
-            return out;
-        }
-    }
-
-    private static final class Recorder implements Emitter {
-        final List<AlertTransition> alerts = new ArrayList<>();
-        final List<BudgetPolicyEvent> policies = new ArrayList<>();
-        final List<ComplianceSummary> summaries = new ArrayList<>();
-
-        @Override
-        public void alert(final AlertTransition t) {
-            alerts.add(t);
-        }
-
-        @Override
-        public void status(final SloMonitor m) {
-        }
-
-        @Override
-        public void policy(final BudgetPolicyEvent e) {
-            policies.add(e);
-        }
-
-        @Override
-        public void summary(final ComplianceSummary s) {
-            summaries.add(s);
-        }
-
-        @Override
-        public void removed(final String sloId) {
+            return RecordingEmitter.numbers(store.monitors());
         }
     }
 }

@@ -10,7 +10,6 @@ import io.burnrate.engine.slo.SloSpec;
 import io.burnrate.engine.testing.Specs;
 import io.burnrate.schemas.AlertTransition;
 import io.burnrate.schemas.BudgetPolicyEvent;
-import io.burnrate.schemas.ComplianceSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -220,7 +218,7 @@ class SweepDueTest {
     private final class Rig {
         final SloRegistry registry = new SloRegistry();
         final HeapMonitorStore store = new HeapMonitorStore(RULES.grace());
-        final Recorder out = new Recorder();
+        final RecordingEmitter out = new RecordingEmitter(true);
         final TaskEvaluator evaluator;
         long visits;
 
@@ -244,42 +242,7 @@ class SweepDueTest {
 
         /** Every live SLO's status numbers (windows, budget, rule states), by id. */
         Map<String, String> numbers() {
-            final Map<String, String> numbers = new TreeMap<>();
-            for (final SloMonitor m : store.monitors()) {
-                numbers.put(m.spec().id(), m.snapshot().toString());
-            }
-            return numbers;
-        }
-    }
-
-    private static final class Recorder implements Emitter {
-        final List<AlertTransition> alerts = new ArrayList<>();
-        final List<BudgetPolicyEvent> policies = new ArrayList<>();
-        final List<ComplianceSummary> summaries = new ArrayList<>();
-        final List<String> statuses = new ArrayList<>();
-
-        @Override
-        public void alert(final AlertTransition t) {
-            alerts.add(t);
-        }
-
-        @Override
-        public void status(final SloMonitor m) {
-            statuses.add(m.snapshot().toString());
-        }
-
-        @Override
-        public void policy(final BudgetPolicyEvent e) {
-            policies.add(e);
-        }
-
-        @Override
-        public void summary(final ComplianceSummary s) {
-            summaries.add(s);
-        }
-
-        @Override
-        public void removed(final String sloId) {
+            return RecordingEmitter.numbers(store.monitors());
         }
     }
 }
